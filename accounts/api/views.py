@@ -1,0 +1,162 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.api.serializers import (
+    AccountCreateInputSerializer,
+    AccountOutputSerializer,
+    AuditEventOutputSerializer,
+    DepartmentCreateInputSerializer,
+    DepartmentOutputSerializer,
+    FreezeInputSerializer,
+    IssuedAccountSerializer,
+)
+from accounts.audit import chain_head
+from accounts.models import Department, User
+from accounts.permissions import (
+    IsAccountManager,
+    IsOfficeAdmin,
+    access_account_for_user,
+    access_department_for_user,
+)
+from accounts.selectors import account_list_for_department, audit_event_list, department_list_visible_to
+
+
+def call_service(function, **kwargs):
+    """Run a service and turn Django's validation/permission errors into DRF's."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as error:
+        raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from None
+    except DjangoPermissionDenied as error:
+        raise PermissionDenied(str(error)) from None
+
+
+class MeApi(APIView):
+    @extend_schema(responses=AccountOutputSerializer)
+    def get(self, request):
+        return Response(AccountOutputSerializer(request.user).data)
+
+
+class DepartmentListApi(ListAPIView):
+    serializer_class = DepartmentOutputSerializer
+    queryset = Department.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return department_list_visible_to(self.request.user)
+
+
+class DepartmentCreateApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(request=DepartmentCreateInputSerializer, responses={201: DepartmentOutputSerializer})
+    def post(self, request):
+        data = DepartmentCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        department = call_service(services.department_create, created_by=request.user, **data.validated_data)
+        return Response(DepartmentOutputSerializer(department).data, status=status.HTTP_201_CREATED)
+
+
+class DepartmentAccountListApi(ListAPIView):
+    serializer_class = AccountOutputSerializer
+    permission_classes = [IsAccountManager]
+    queryset = User.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        department = access_department_for_user(self.request.user, self.kwargs["department_id"], manage=True)
+        return account_list_for_department(department)
+
+
+class AccountCreateApi(APIView):
+    permission_classes = [IsAccountManager]
+
+    @extend_schema(request=AccountCreateInputSerializer, responses={201: IssuedAccountSerializer})
+    def post(self, request, department_id: int):
+        department = access_department_for_user(request.user, department_id, manage=True)
+        data = AccountCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        account, password = call_service(
+            services.account_create, created_by=request.user, department=department, **data.validated_data
+        )
+        body = {"account": AccountOutputSerializer(account).data, "temporary_password": password}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class AccountDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=AccountOutputSerializer)
+    def get(self, request, account_id: int):
+        account = access_account_for_user(request.user, account_id)
+        return Response(AccountOutputSerializer(account).data)
+
+
+class AccountFreezeApi(APIView):
+    permission_classes = [IsAccountManager]
+
+    @extend_schema(request=FreezeInputSerializer, responses=AccountOutputSerializer)
+    def post(self, request, account_id: int):
+        account = access_account_for_user(request.user, account_id, manage=True)
+        data = FreezeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        account = call_service(services.account_freeze, account=account, frozen_by=request.user, **data.validated_data)
+        return Response(AccountOutputSerializer(account).data)
+
+
+class AccountUnfreezeApi(APIView):
+    permission_classes = [IsAccountManager]
+
+    @extend_schema(request=None, responses=AccountOutputSerializer)
+    def post(self, request, account_id: int):
+        account = access_account_for_user(request.user, account_id, manage=True)
+        account = call_service(services.account_unfreeze, account=account, unfrozen_by=request.user)
+        return Response(AccountOutputSerializer(account).data)
+
+
+class AccountReissueApi(APIView):
+    permission_classes = [IsAccountManager]
+
+    @extend_schema(request=None, responses={201: IssuedAccountSerializer})
+    def post(self, request, account_id: int):
+        account = access_account_for_user(request.user, account_id, manage=True)
+        new_account, password = call_service(services.account_reissue, account=account, reissued_by=request.user)
+        body = {"account": AccountOutputSerializer(new_account).data, "temporary_password": password}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class AuditEventListApi(ListAPIView):
+    serializer_class = AuditEventOutputSerializer
+    permission_classes = [IsOfficeAdmin]
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return audit_event_list(
+            action=params.get("action", ""), actor=params.get("actor", ""), target=params.get("target", "")
+        )
+
+
+class AuditHeadApi(APIView):
+    """The current head of the audit chain. Public, so that anyone can anchor a published draw."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        responses=inline_serializer(
+            "AuditHead", {"seq": serializers.IntegerField(), "hash": serializers.CharField()}
+        )
+    )
+    def get(self, request):
+        head = chain_head()
+        return Response({"seq": head.seq if head else 0, "hash": head.hash if head else "0" * 64})

@@ -1,0 +1,254 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import services
+from accounts.audit import chain_head
+from accounts.forms import (
+    AccountForm,
+    AuditFilterForm,
+    DepartmentForm,
+    FreezeForm,
+    LoginForm,
+    ReissueForm,
+)
+from accounts.permissions import access_account_for_user, access_department_for_user
+from accounts.selectors import account_list_for_department, audit_event_list, department_list_visible_to
+from platform_site.exports import Echo, safe_cell
+from platform_site.health import platform_checks
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def _office_only(user) -> None:
+    if not user.is_office_admin:
+        raise Http404
+
+
+def _form_errors_to_messages(request, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, ValidationError):
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(error) or _("无权执行此操作。"))
+
+
+@login_required
+def home(request):
+    from accounts.dashboard import dashboard_for
+
+    return render(request, "accounts/home.html", dashboard_for(request.user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account = services.account_change_password(
+            account=request.user, new_password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(request, account)
+        messages.success(request, _("密码已修改。"))
+        return redirect("accounts:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+def department_list(request):
+    user = request.user
+    if not (user.is_office_admin or user.is_department_admin):
+        raise Http404
+    if not user.is_office_admin:
+        return redirect("accounts:department_detail", department_id=user.department_id)
+    return render(
+        request, "accounts/department_list.html", {"departments": department_list_visible_to(user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def department_create(request):
+    _office_only(request.user)
+    form = DepartmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            department = services.department_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已创建部门：%(name)s") % {"name": department.name})
+            return redirect("accounts:department_detail", department_id=department.pk)
+    return render(request, "accounts/department_form.html", {"form": form})
+
+
+@login_required
+def department_detail(request, department_id: int):
+    department = access_department_for_user(request.user, department_id, manage=True)
+    return render(
+        request,
+        "accounts/department_detail.html",
+        {"department": department, "accounts": account_list_for_department(department)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_create(request, department_id: int):
+    department = access_department_for_user(request.user, department_id, manage=True)
+    form = AccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account, password = services.account_create(
+                created_by=request.user, department=department, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except PermissionDenied as error:
+            form.add_error("roles", str(error))
+        else:
+            return render(
+                request, "accounts/account_issued.html", {"account": account, "password": password}
+            )
+    return render(
+        request, "accounts/account_form.html", {"form": form, "department": department}
+    )
+
+
+@login_required
+def account_detail(request, account_id: int):
+    account = access_account_for_user(request.user, account_id, manage=True)
+    history = audit_event_list().filter(target_type="accounts.user", target_id=str(account.pk))[:50]
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {"account": account, "freeze_form": FreezeForm(), "reissue_form": ReissueForm(), "history": history},
+    )
+
+
+@login_required
+@require_POST
+def account_freeze(request, account_id: int):
+    account = access_account_for_user(request.user, account_id, manage=True)
+    form = FreezeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.account_freeze(account=account, frozen_by=request.user, **form.cleaned_data)
+            messages.success(request, _("账户已冻结。"))
+        except (ValidationError, PermissionDenied) as error:
+            _form_errors_to_messages(request, error)
+    return redirect("accounts:account_detail", account_id=account.pk)
+
+
+@login_required
+@require_POST
+def account_unfreeze(request, account_id: int):
+    account = access_account_for_user(request.user, account_id, manage=True)
+    try:
+        services.account_unfreeze(account=account, unfrozen_by=request.user)
+        messages.success(request, _("账户已解冻。"))
+    except (ValidationError, PermissionDenied) as error:
+        _form_errors_to_messages(request, error)
+    return redirect("accounts:account_detail", account_id=account.pk)
+
+
+@login_required
+@require_POST
+def account_reissue(request, account_id: int):
+    account = access_account_for_user(request.user, account_id, manage=True)
+    form = ReissueForm(request.POST)
+    form.is_valid()
+    try:
+        new_account, password = services.account_reissue(
+            account=account, reissued_by=request.user, note=form.cleaned_data.get("note", "")
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _form_errors_to_messages(request, error)
+        return redirect("accounts:account_detail", account_id=account.pk)
+    return render(
+        request,
+        "accounts/account_issued.html",
+        {"account": new_account, "password": password, "reissued_from": account},
+    )
+
+
+@login_required
+@require_POST
+def account_reset_password(request, account_id: int):
+    account = access_account_for_user(request.user, account_id, manage=True)
+    try:
+        account, password = services.account_reset_password(account=account, reset_by=request.user)
+    except PermissionDenied as error:
+        _form_errors_to_messages(request, error)
+        return redirect("accounts:account_detail", account_id=account.pk)
+    return render(request, "accounts/account_issued.html", {"account": account, "password": password})
+
+
+@login_required
+def audit_list(request):
+    _office_only(request.user)
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = audit_event_list(**{key: value for key, value in filters.items() if value})
+    if request.GET.get("format") == "csv":
+        return _audit_csv(events)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/audit_list.html",
+        {"form": form, "page": page, "head": chain_head(), "query": request.GET.urlencode()},
+    )
+
+
+def _audit_csv(events) -> HttpResponse:
+    writer = csv.writer(Echo())
+    header = ["seq", "occurred_at", "actor", "action", "target_type", "target_id", "target", "hash"]
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for event in events.iterator(chunk_size=2000):
+            yield writer.writerow(
+                safe_cell(value)
+                for value in (
+                    event.seq,
+                    event.occurred_at.isoformat(),
+                    event.actor_label,
+                    event.action,
+                    event.target_type,
+                    event.target_id,
+                    event.target_label,
+                    event.hash,
+                )
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
+    return response
+
+
+@login_required
+def status(request):
+    _office_only(request.user)
+    from publication.calendar import calendar_coverage
+
+    return render(
+        request,
+        "accounts/status.html",
+        {"checks": platform_checks(), "head": chain_head(), "coverage": calendar_coverage()},
+    )

@@ -1,0 +1,29 @@
+"""The one Celery app. The periodic schedule lives here and only here."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_site.settings.base")
+
+app = Celery("platform_site")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+# Celery entry points live in each app's jobs.py, so the `tasks` app has no confusing tasks/tasks.py.
+app.autodiscover_tasks(related_name="jobs")
+app.autodiscover_tasks(["platform_site"], related_name="jobs")
+
+app.conf.beat_schedule = {
+    "beat-heartbeat": {
+        "task": "platform_site.jobs.beat_heartbeat",
+        "schedule": 30.0,
+    },
+    "audit-verify-nightly": {
+        "task": "accounts.jobs.audit_verify_job",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "calendar-coverage-check": {
+        "task": "publication.jobs.calendar_coverage_job",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}

@@ -1,0 +1,31 @@
+"""Production: DATABASE_URL, REDIS_URL and SECRET_KEY are required; cookies and HSTS are strict."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+for required in ("DATABASE_URL", "REDIS_URL"):
+    if not os.environ.get(required):
+        raise ImproperlyConfigured(f"Set {required}: production never starts embedded services.")
+if not (os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE")):
+    raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) in production.")
+os.environ.setdefault("DEBUG", "false")
+
+from platform_site.settings.base import *  # noqa: E402,F403
+from platform_site.env import env_bool, env_int  # noqa: E402
+
+PRODUCTION = True
+if DEBUG:  # noqa: F405
+    raise ImproperlyConfigured("DEBUG must be false in production.")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):  # noqa: F405
+    raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

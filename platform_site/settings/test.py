@@ -1,0 +1,23 @@
+"""Test settings: only what makes the suite faster. The database and Redis stay real."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("DEBUG", "false")
+
+from platform_site.settings.base import *  # noqa: E402,F403
+from platform_site.settings.base import CACHES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CACHES["default"]["KEY_PREFIX"] = f"ssj-test-{os.getpid()}"
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# pytest-playwright drives the live server from an event loop; Django's guard would refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="ssj-static-"))
+WHITENOISE_USE_FINDERS = True
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

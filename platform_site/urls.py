@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from platform_site.health import check_database, check_redis
+
+
+def healthz(request):
+    checks = [check_database(), check_redis()]
+    healthy = all(check.ok for check in checks)
+    return JsonResponse(
+        {"ok": healthy, "checks": {check.name: check.ok for check in checks}}, status=200 if healthy else 503
+    )
+
+
+api_v1 = [
+    path("accounts/", include(("accounts.api.urls", "accounts_api"))),
+    path("calendar/", include(("publication.api.urls", "publication_api"))),
+]
+
+urlpatterns = [
+    path("", include("publication.urls")),
+    path("", include("accounts.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from publication import views
+
+app_name = "publication"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("verify-audit/", views.audit_anchor, name="audit_anchor"),
+    path("calendar/", include("publication.calendar_urls")),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistriesConfig(AppConfig):
+    name = "registries"
+    verbose_name = _("两库（检查对象与执法检查人员）")

@@ -1,0 +1,13 @@
+// Small progressive enhancements; every page works without JavaScript.
+document.addEventListener("change", (event) => {
+  const target = event.target;
+  if (target instanceof HTMLSelectElement && target.classList.contains("js-autosubmit")) {
+    target.form.submit();
+  }
+});
+document.addEventListener("click", (event) => {
+  const target = event.target.closest("[data-confirm]");
+  if (target && !window.confirm(target.dataset.confirm)) {
+    event.preventDefault();
+  }
+});

@@ -1,0 +1,78 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from accounts.audit import GENESIS_HASH, record_event, verify_chain
+from accounts.models import AuditEvent
+
+
+@pytest.fixture
+def three_events(office_admin):
+    return [
+        record_event(actor=office_admin, action=f"test.step{i}", details={"n": i, "名称": "甲"})
+        for i in range(3)
+    ]
+
+
+def test_events_form_a_hash_chain(three_events):
+    first = AuditEvent.objects.order_by("seq").first()
+    assert first.prev_hash == GENESIS_HASH
+    for previous, event in zip(three_events, three_events[1:], strict=False):
+        assert event.prev_hash == previous.hash
+    assert verify_chain().ok
+
+
+def test_database_rejects_update_and_delete(three_events):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(seq=three_events[0].seq).update(action="tampered")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(seq=three_events[0].seq).delete()
+
+
+def test_audit_verify_names_the_first_row_changed_behind_the_triggers_back(three_events, capsys):
+    # given: someone with database superpowers disables the trigger and edits a row
+    target = three_events[1]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "ALTER TABLE accounts_auditevent DISABLE TRIGGER accounts_auditevent_append_only"
+        )
+        cursor.execute(
+            "UPDATE accounts_auditevent SET details = '{\"n\": 99}' WHERE seq = %s", [target.seq]
+        )
+        cursor.execute(
+            "ALTER TABLE accounts_auditevent ENABLE TRIGGER accounts_auditevent_append_only"
+        )
+    # when / then
+    with pytest.raises(CommandError, match=f"BROKEN at seq {target.seq}"):
+        call_command("audit_verify")
+
+
+def test_audit_verify_reports_ok_and_head(three_events, capsys):
+    call_command("audit_verify")
+    assert f"head {three_events[-1].hash}" in capsys.readouterr().out
+
+
+def test_event_rolls_back_with_its_transaction(office_admin):
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record_event(actor=office_admin, action="test.rollback")
+        raise RuntimeError
+    assert AuditEvent.objects.count() == before
+
+
+def test_office_admin_sees_the_head_hash(client_for, office_admin, three_events):
+    response = client_for(office_admin).get("/audit/")
+    assert three_events[-1].hash in response.content.decode()
+
+
+def test_audit_csv_export_neutralises_formulas(client_for, office_admin):
+    record_event(actor=office_admin, action="test.formula", details={})
+    from accounts.models import Department
+
+    department = Department.objects.create(code="FORM", name="=HYPERLINK(1)")
+    record_event(actor=office_admin, action="test.target", target=department)
+    response = client_for(office_admin).get("/audit/?format=csv")
+    body = b"".join(response.streaming_content).decode()
+    assert "'=HYPERLINK(1)" in body

@@ -1,0 +1,100 @@
+"""Personas used across the suite. Department A and B are ordinary member departments; the office
+is the joint-meeting office. Each persona holds the roles and guardian rights its name suggests."""
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from accounts.choices import DepartmentKind, Role
+from tests.accounts.factories import TEST_PASSWORD, DepartmentFactory, UserFactory
+
+
+@pytest.fixture
+def office(db):
+    return DepartmentFactory(
+        code="LXB", name="联席会议办公室", short_name="联席办", kind=DepartmentKind.OFFICE
+    )
+
+
+@pytest.fixture
+def department_a(db):
+    return DepartmentFactory(code="DEPA", name="甲部门（市场监管局）", short_name="市场监管局")
+
+
+@pytest.fixture
+def department_b(db):
+    return DepartmentFactory(code="DEPB", name="乙部门（生态环境局）", short_name="生态环境局")
+
+
+@pytest.fixture
+def office_admin(office):
+    return UserFactory(username="office_admin", department=office, roles=[Role.OFFICE_ADMIN])
+
+
+@pytest.fixture
+def dept_admin_a(department_a):
+    return UserFactory(username="admin_a", department=department_a, roles=[Role.DEPARTMENT_ADMIN])
+
+
+@pytest.fixture
+def dept_admin_b(department_b):
+    return UserFactory(username="admin_b", department=department_b, roles=[Role.DEPARTMENT_ADMIN])
+
+
+@pytest.fixture
+def liaison_a(department_a):
+    return UserFactory(
+        username="liaison_a", department=department_a, roles=[Role.LIAISON, Role.STAFF]
+    )
+
+
+@pytest.fixture
+def staff_a(department_a):
+    return UserFactory(username="staff_a", department=department_a, roles=[Role.STAFF])
+
+
+@pytest.fixture
+def staff_b(department_b):
+    return UserFactory(username="staff_b", department=department_b, roles=[Role.STAFF])
+
+
+@pytest.fixture
+def inspector_a(department_a):
+    return UserFactory(username="inspector_a", department=department_a, roles=[Role.INSPECTOR])
+
+
+@pytest.fixture
+def witness_a(department_a):
+    return UserFactory(username="witness_a", department=department_a, roles=[Role.WITNESS])
+
+
+@pytest.fixture
+def anonymous():
+    return None
+
+
+@pytest.fixture
+def client_for(db):
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_client_for(db):
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
