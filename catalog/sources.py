@@ -10,9 +10,11 @@ Reading rules
 -------------
 * Header: the first row (within the first 30) holding at least two known header words
   (序号, 抽查事项, 检查对象, 事项类别, 检查方式, 检查主体, 检查依据, 发起部门, 配合部门, 领域,
-  编制单位…); if the next row holds only header words it is a second header row and each
-  column's key is ``parent/child`` (``抽查项目/抽查事项``). Header variants map to fields
-  through ``HEADER_SYNONYMS``; the child word is tried first, then the parent.
+  编制单位…), else the first holding one; the first sheet that has one is read. If the next
+  row holds only header words it is a second header row and each column's key is
+  ``parent/child`` (``抽查项目/抽查事项``). Header variants map to fields through
+  ``HEADER_SYNONYMS``; the child word is tried first, then the parent. Rows above the header
+  give ``sheet_title`` (an "附件1" label is passed over).
 * Merged cells: a merged block's value applies to every cell it covers.
 * Records: a row starts a new matter when it has a value of its own (not one carried by a
   merged block from an earlier row) in any column other than the legal basis, the
@@ -20,12 +22,15 @@ Reading rules
   columns continues the previous matter and its text is appended as a new line (the Hainan
   list puts a matter's second and third legal basis on rows of their own). Rows with no
   value of their own (blank rows, or rows only covered by merged blocks), title or note rows
-  and repeated header rows are skipped.
+  (one cell merged across the table, or a lone "注：…") and repeated header rows are
+  skipped. A matter without a name is an ``empty_name`` error; the other rows still load.
 * Codes: if the sheet has a code column (事项编码, 编号…) with a unique value on every
   record, that value is the code. Otherwise, if it has a 序号 column, the code is that number
-  when each number covers one matter, else ``"<序号>-<k>"`` with ``k`` the matter's place in
-  the run of rows sharing that number (a blank 序号 continues the one above). When neither
-  gives unique codes, codes are ``"<code_prefix>-0001"``, ``-0002``… in sheet order.
+  when every number in the sheet covers a single matter, else ``"<序号>-<k>"`` for every
+  matter, ``k`` being its place among the matters sharing that number (a blank 序号
+  continues the one above; the Hainan lists number groups, so they get "95-1", "95-2"…).
+  When neither gives unique codes, codes are ``"<code_prefix>-0001"``, ``-0002``… in sheet
+  order.
 * Text: never evaluated (a cell ``=1+1`` stays ``"=1+1"``). Each line is stripped and its
   whitespace runs collapsed to one space; blank lines are dropped; empty cells become None.
   Legal basis, implementing subject and inspection content keep their lines (``"\\n"``).

@@ -247,7 +247,9 @@ def _shared_token() -> str | None:
             token = cache.get(_VERSION_KEY)
         return token
     except Exception:
-        logger.warning("working calendar: shared cache unavailable, reading the database", exc_info=True)
+        logger.warning(
+            "working calendar: shared cache unavailable, reading the database", exc_info=True
+        )
         return None
 
 
@@ -322,9 +324,7 @@ class WorkingCalendar:
 
     def _fallback_years(self, first_year: int, last_year: int) -> list[int]:
         self.prefetch(first_year, last_year)
-        return [
-            year for year in range(first_year, last_year + 1) if not self._year(year).official
-        ]
+        return [year for year in range(first_year, last_year + 1) if not self._year(year).official]
 
     # Queries ------------------------------------------------------------------------------------
     def is_working_day(self, day: date | datetime) -> bool:
@@ -372,7 +372,9 @@ class WorkingCalendar:
             year += 1
             _check_year(year)
         first_year = (start + timedelta(days=1)).year
-        return WorkdayResult(date=result, fallback_years=self._fallback_years(first_year, result.year))
+        return WorkdayResult(
+            date=result, fallback_years=self._fallback_years(first_year, result.year)
+        )
 
     def working_days_between(self, a: date | datetime, b: date | datetime) -> int:
         return self.working_days_between_explained(a, b).count
@@ -391,7 +393,9 @@ class WorkingCalendar:
         count = 0
         for year in range(first_year, b.year + 1):
             working = self._year(year).working
-            count += bisect.bisect_right(working, b_ordinal) - bisect.bisect_right(working, a_ordinal)
+            count += bisect.bisect_right(working, b_ordinal) - bisect.bisect_right(
+                working, a_ordinal
+            )
         return WorkdayCount(count=count, fallback_years=self._fallback_years(first_year, b.year))
 
     def uses_fallback(self, start: date | datetime, end: date | datetime) -> list[int]:
@@ -454,7 +458,9 @@ def calendar_coverage(years: Iterable[int] | None = None) -> list[YearCoverage]:
     }
     counts: dict[tuple[int, str], int] = {}
     rows = (
-        CalendarDay.objects.filter(date__gte=date(years[0], 1, 1), date__lte=date(years[-1], 12, 31))
+        CalendarDay.objects.filter(
+            date__gte=date(years[0], 1, 1), date__lte=date(years[-1], 12, 31)
+        )
         .annotate(year=ExtractYear("date"))
         .values("year", "kind")
         .annotate(total=Count("id"))
@@ -524,8 +530,12 @@ def _year_state_digest(year: int) -> str:
     """A fingerprint of a year's stored schedule: an import applies only what was previewed."""
     row = CalendarYear.objects.filter(year=year).values_list("status", "source").first()
     status, source = row if row else (CalendarYearStatus.FALLBACK.value, "")
-    days = calendar_days_for_year(year).order_by("date").values_list("date", "kind", "name", "source")
-    text = "\n".join([f"{year}|{status}|{source}"] + [f"{d.isoformat()}|{k}|{n}|{s}" for d, k, n, s in days])
+    days = (
+        calendar_days_for_year(year).order_by("date").values_list("date", "kind", "name", "source")
+    )
+    text = "\n".join(
+        [f"{year}|{status}|{source}"] + [f"{d.isoformat()}|{k}|{n}|{s}" for d, k, n, s in days]
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -609,7 +619,10 @@ def calendar_import_parse(*, year: int, text_or_rows: str | Iterable[Any]) -> li
         raise ValidationError(_("行数过多：最多 %(max)d 行。") % {"max": MAX_IMPORT_LINES})
     for line, fields in raw:
         if len(fields) < 2 or not fields[0] or not fields[1]:
-            errors.append(_("第 %(line)d 行：应为“日期,类型,名称”，例如 2026-10-01,休,国庆节。") % {"line": line})
+            errors.append(
+                _("第 %(line)d 行：应为“日期,类型,名称”，例如 2026-10-01,休,国庆节。")
+                % {"line": line}
+            )
             continue
         date_text, kind_text = fields[0], fields[1]
         name = fields[2].strip() if len(fields) > 2 else ""
@@ -639,7 +652,8 @@ def calendar_import_parse(*, year: int, text_or_rows: str | Iterable[Any]) -> li
             )
         if len(name) > NAME_MAX_LENGTH:
             line_errors.append(
-                _("第 %(line)d 行：名称过长，最多 %(max)d 个字。") % {"line": line, "max": NAME_MAX_LENGTH}
+                _("第 %(line)d 行：名称过长，最多 %(max)d 个字。")
+                % {"line": line, "max": NAME_MAX_LENGTH}
             )
         if day is not None and day.year == year:
             if day in first_line_of:
@@ -652,7 +666,11 @@ def calendar_import_parse(*, year: int, text_or_rows: str | Iterable[Any]) -> li
             if kind == MAKEUP_WORKDAY and day.weekday() < 5:
                 line_errors.append(
                     _("第 %(line)d 行：%(date)s 是%(weekday)s，调休上班日必须是周六或周日。")
-                    % {"line": line, "date": day.isoformat(), "weekday": WEEKDAY_NAMES[day.weekday()]}
+                    % {
+                        "line": line,
+                        "date": day.isoformat(),
+                        "weekday": WEEKDAY_NAMES[day.weekday()],
+                    }
                 )
         if line_errors:
             errors.extend(line_errors)
@@ -734,7 +752,11 @@ def _diff(year: int, rows: list[ImportRow]) -> tuple[list[ImportChange], int]:
     changes, unchanged = [], 0
     for day in sorted(set(current) | set(wanted)):
         before, after = current.get(day), wanted.get(day)
-        if before is not None and after is not None and (before.kind, before.name) == (after.kind, after.name):
+        if (
+            before is not None
+            and after is not None
+            and (before.kind, before.name) == (after.kind, after.name)
+        ):
             unchanged += 1
             continue
         action = "add" if before is None else "remove" if after is None else "change"
@@ -858,7 +880,12 @@ def calendar_day_set(*, day: date, kind: str, name: str = "", set_by: User) -> C
         actor=set_by,
         action="calendar.day_set",
         target=calendar_day,
-        details={"date": day.isoformat(), "kind": normalized_kind, "name": name, "previous": previous},
+        details={
+            "date": day.isoformat(),
+            "kind": normalized_kind,
+            "name": name,
+            "previous": previous,
+        },
     )
     _calendar_changed()
     return calendar_day
@@ -906,7 +933,9 @@ def calendar_year_import(
     rows = calendar_import_parse(year=year, text_or_rows=text_or_rows)
     year_row = _lock_year(year)
     if expected_digest is not None and expected_digest != _year_state_digest(year):
-        raise ValidationError(_("预览之后 %(year)d 年的日历已被修改，请重新预览后再确认。") % {"year": year})
+        raise ValidationError(
+            _("预览之后 %(year)d 年的日历已被修改，请重新预览后再确认。") % {"year": year}
+        )
     changes, unchanged = _diff(year, rows)
     previous_status, previous_source = year_row.status, year_row.source
     now = timezone.now()
@@ -929,7 +958,9 @@ def calendar_year_import(
     year_row.confirmed_by, year_row.confirmed_at = imported_by, now
     year_row.note = note.strip()
     year_row.updated_at = now
-    year_row.save(update_fields=["status", "source", "confirmed_by", "confirmed_at", "note", "updated_at"])
+    year_row.save(
+        update_fields=["status", "source", "confirmed_by", "confirmed_at", "note", "updated_at"]
+    )
     canonical = "\n".join(f"{row.date.isoformat()},{row.kind},{row.name}" for row in rows)
     record_event(
         actor=imported_by,
@@ -972,7 +1003,12 @@ def calendar_year_mark_official(*, year: int, confirmed_by: User, note: str) -> 
         actor=confirmed_by,
         action="calendar.year_mark_official",
         target=year_row,
-        details={"year": year, "previous": previous, "days": calendar_days_for_year(year).count(), "note": note},
+        details={
+            "year": year,
+            "previous": previous,
+            "days": calendar_days_for_year(year).count(),
+            "note": note,
+        },
     )
     _calendar_changed()
     return year_row
@@ -1013,7 +1049,9 @@ def _set_year_status(year_row: CalendarYear, status: str, *, by: User, note: str
     year_row.confirmed_by, year_row.confirmed_at = by, now
     year_row.note = note
     year_row.updated_at = now
-    year_row.save(update_fields=["status", "source", "confirmed_by", "confirmed_at", "note", "updated_at"])
+    year_row.save(
+        update_fields=["status", "source", "confirmed_by", "confirmed_at", "note", "updated_at"]
+    )
 
 
 # Seeding from the chinesecalendar package ---------------------------------------------------------
@@ -1131,13 +1169,15 @@ def _seed_year(day_model, year_model, year, wanted, *, force, report) -> None:
                 updated_at=now,
             )
             report.created += 1
-        elif row.source == CalendarSource.CHINESECALENDAR or force:
-            if (row.kind, row.name, row.source) != (kind, name, CalendarSource.CHINESECALENDAR):
-                row.kind, row.name, row.source, row.updated_at = kind, name, CalendarSource.CHINESECALENDAR, now
-                row.updated_by = None
-                row.save(update_fields=["kind", "name", "source", "updated_at", "updated_by"])
-                report.updated += 1
-        # else: a manual or imported day wins over the package
+            continue
+        # A manual or imported day wins over the package, unless forced.
+        package_owned = row.source == CalendarSource.CHINESECALENDAR or force
+        package_row = (kind, name, CalendarSource.CHINESECALENDAR.value)
+        if package_owned and (row.kind, row.name, row.source) != package_row:
+            row.kind, row.name, row.source = package_row
+            row.updated_at, row.updated_by = now, None
+            row.save(update_fields=["kind", "name", "source", "updated_at", "updated_by"])
+            report.updated += 1
     for day, row in existing.items():
         if day not in wanted and (row.source == CalendarSource.CHINESECALENDAR or force):
             row.delete()
@@ -1152,9 +1192,17 @@ def _seed_year(day_model, year_model, year, wanted, *, force, report) -> None:
             updated_at=now,
         )
         report.status_changed += 1
-    elif (year_row.status, year_row.source) != (CalendarYearStatus.OFFICIAL, CalendarSource.CHINESECALENDAR):
-        year_row.status, year_row.source = CalendarYearStatus.OFFICIAL, CalendarSource.CHINESECALENDAR
+    elif (year_row.status, year_row.source) != (
+        CalendarYearStatus.OFFICIAL,
+        CalendarSource.CHINESECALENDAR,
+    ):
+        year_row.status, year_row.source = (
+            CalendarYearStatus.OFFICIAL,
+            CalendarSource.CHINESECALENDAR,
+        )
         year_row.confirmed_by, year_row.confirmed_at = None, None
         year_row.note, year_row.updated_at = note, now
-        year_row.save(update_fields=["status", "source", "confirmed_by", "confirmed_at", "note", "updated_at"])
+        year_row.save(
+            update_fields=["status", "source", "confirmed_by", "confirmed_at", "note", "updated_at"]
+        )
         report.status_changed += 1

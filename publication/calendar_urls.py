@@ -8,5 +8,7 @@ urlpatterns = [
     path("", calendar_views.calendar_index, name="calendar"),
     path("day/", calendar_views.calendar_day, name="calendar_day"),
     path("import/", calendar_views.calendar_import, name="calendar_import"),
-    path("year/<int:year>/status/", calendar_views.calendar_year_status, name="calendar_year_status"),
+    path(
+        "year/<int:year>/status/", calendar_views.calendar_year_status, name="calendar_year_status"
+    ),
 ]

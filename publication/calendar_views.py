@@ -150,11 +150,15 @@ def calendar_import(request):
     if request.method == "POST" and request.POST.get("step") == "apply":
         return _import_apply(request)
     default_year = _year_from(request.GET, shanghai_today().year + 1)
-    form = CalendarImportForm(request.POST or None, request.FILES or None, initial={"year": default_year})
+    form = CalendarImportForm(
+        request.POST or None, request.FILES or None, initial={"year": default_year}
+    )
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year"]
         try:
-            preview = calendar_year_import_preview(year=year, text_or_rows=form.cleaned_data["text"])
+            preview = calendar_year_import_preview(
+                year=year, text_or_rows=form.cleaned_data["text"]
+            )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
@@ -191,7 +195,9 @@ def _import_apply(request):
         )
     except (ValidationError, PermissionDenied) as error:
         _errors_to_messages(request, error)
-        form = CalendarImportForm(initial={"year": data["year"], "text": data["text"], "note": data["note"]})
+        form = CalendarImportForm(
+            initial={"year": data["year"], "text": data["text"], "note": data["note"]}
+        )
         return render(request, "publication/calendar_import.html", {"form": form})
     messages.success(request, _("已导入 %(year)d 年的官方节假日安排。") % {"year": data["year"]})
     return redirect(_calendar_url(data["year"]))

@@ -19,7 +19,10 @@ class CalendarDayForm(forms.Form):
     date = forms.DateField(label=_("日期"), widget=DateInput)
     kind = forms.ChoiceField(label=_("类型"), choices=CalendarDayKind.choices)
     name = forms.CharField(
-        label=_("名称"), max_length=100, required=False, help_text=_("例如：国庆节；调休上班日可写“国庆节调休”。")
+        label=_("名称"),
+        max_length=100,
+        required=False,
+        help_text=_("例如：国庆节；调休上班日可写“国庆节调休”。"),
     )
 
 
@@ -34,8 +37,9 @@ class CalendarImportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
         help_text=_(
-            "每行：日期,类型,名称。类型为 holiday（休）或 workday（班），例如 2026-10-01,休,国庆节；"
-            "2026-10-10,班,国庆节调休。可用逗号或制表符分隔，# 开头的行为注释。"
+            "每行：日期,类型,名称。类型为 holiday（休）或 workday（班），"
+            "例如 2026-10-01,休,国庆节；2026-10-10,班,国庆节调休。"
+            "可用逗号或制表符分隔，# 开头的行为注释。"
         ),
     )
     file = forms.FileField(

@@ -21,3 +21,6 @@ WHITENOISE_USE_FINDERS = True
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Parallel test runs on one machine (several sessions or helpers) each get their own test database.
+if os.environ.get("TEST_DB_SUFFIX"):
+    DATABASES["default"]["TEST"] = {"NAME": f"test_ssj_{os.environ['TEST_DB_SUFFIX']}"}  # noqa: F405

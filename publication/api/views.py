@@ -1,0 +1,187 @@
+"""The working-calendar API. Reads for every signed-in user (deadline arithmetic); writes for
+joint-meeting office admins only."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import IsOfficeAdmin
+from publication import calendar
+from publication.api.serializers import (
+    AddInputSerializer,
+    AddOutputSerializer,
+    BetweenInputSerializer,
+    BetweenOutputSerializer,
+    CalendarDayOutputSerializer,
+    CalendarYearOutputSerializer,
+    DayClearInputSerializer,
+    DayListOutputSerializer,
+    DaySetInputSerializer,
+    ImportPreviewOutputSerializer,
+    YearCoverageOutputSerializer,
+    YearImportInputSerializer,
+    YearQueryInputSerializer,
+    YearStatusInputSerializer,
+)
+
+
+def call_service(function, **kwargs):
+    """Run a calendar function and turn its errors into DRF's (400 / 403)."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as error:
+        raise ValidationError(
+            error.message_dict if hasattr(error, "error_dict") else error.messages
+        ) from None
+    except calendar.CalendarRangeError as error:
+        raise ValidationError([str(error)]) from None
+    except DjangoPermissionDenied as error:
+        raise PermissionDenied(str(error)) from None
+
+
+class CalendarYearListApi(APIView):
+    @extend_schema(responses=YearCoverageOutputSerializer(many=True))
+    def get(self, request):
+        return Response(YearCoverageOutputSerializer(calendar.calendar_year_list(), many=True).data)
+
+
+class CalendarDayListApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=True)], responses=DayListOutputSerializer
+    )
+    def get(self, request):
+        query = YearQueryInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data["year"]
+        body = {"year": calendar.year_status(year), "days": calendar.calendar_days_for_year(year)}
+        return Response(DayListOutputSerializer(body).data)
+
+
+class CalendarAddApi(APIView):
+    """The date n working days after start (start not counted), with the years computed
+    weekends-only for lack of official data."""
+
+    @extend_schema(parameters=[AddInputSerializer], responses=AddOutputSerializer)
+    def get(self, request):
+        query = AddInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start, n = query.validated_data["start"], query.validated_data["n"]
+        result = call_service(lambda: calendar.add_working_days_explained(start, n))
+        body = {
+            "start": start,
+            "n": n,
+            "date": result.date,
+            "fallback_years": result.fallback_years,
+        }
+        return Response(AddOutputSerializer(body).data)
+
+
+class CalendarBetweenApi(APIView):
+    """Working days after a up to and including b (0 when b <= a)."""
+
+    @extend_schema(parameters=[BetweenInputSerializer], responses=BetweenOutputSerializer)
+    def get(self, request):
+        query = BetweenInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        a, b = query.validated_data["a"], query.validated_data["b"]
+        result = call_service(lambda: calendar.working_days_between_explained(a, b))
+        body = {"a": a, "b": b, "count": result.count, "fallback_years": result.fallback_years}
+        return Response(BetweenOutputSerializer(body).data)
+
+
+class CalendarDaySetApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(request=DaySetInputSerializer, responses=CalendarDayOutputSerializer)
+    def post(self, request):
+        data = DaySetInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        day = call_service(
+            calendar.calendar_day_set,
+            day=data.validated_data["date"],
+            kind=data.validated_data["kind"],
+            name=data.validated_data["name"],
+            set_by=request.user,
+        )
+        return Response(CalendarDayOutputSerializer(day).data)
+
+
+class CalendarDayClearApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(request=DayClearInputSerializer, responses={204: None})
+    def post(self, request):
+        data = DayClearInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call_service(
+            calendar.calendar_day_clear, day=data.validated_data["date"], cleared_by=request.user
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CalendarYearImportApi(APIView):
+    """Import a year's official schedule. With dry_run the changes are only previewed; pass the
+    preview's digest as expected_digest to refuse applying if the year changed in between."""
+
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(
+        request=YearImportInputSerializer,
+        responses={200: CalendarYearOutputSerializer, 202: ImportPreviewOutputSerializer},
+    )
+    def post(self, request, year: int):
+        data = YearImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if values["dry_run"]:
+            preview = call_service(
+                calendar.calendar_year_import_preview, year=year, text_or_rows=values["text"]
+            )
+            return Response(
+                ImportPreviewOutputSerializer(preview).data, status=status.HTTP_202_ACCEPTED
+            )
+        year_row = call_service(
+            calendar.calendar_year_import,
+            year=year,
+            text_or_rows=values["text"],
+            imported_by=request.user,
+            expected_digest=values["expected_digest"] or None,
+            note=values["note"],
+        )
+        return Response(CalendarYearOutputSerializer(year_row).data)
+
+
+class CalendarYearMarkOfficialApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(request=YearStatusInputSerializer, responses=CalendarYearOutputSerializer)
+    def post(self, request, year: int):
+        data = YearStatusInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        year_row = call_service(
+            calendar.calendar_year_mark_official,
+            year=year,
+            confirmed_by=request.user,
+            note=data.validated_data["note"],
+        )
+        return Response(CalendarYearOutputSerializer(year_row).data)
+
+
+class CalendarYearMarkFallbackApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(request=YearStatusInputSerializer, responses=CalendarYearOutputSerializer)
+    def post(self, request, year: int):
+        data = YearStatusInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        year_row = call_service(
+            calendar.calendar_year_mark_fallback,
+            year=year,
+            marked_by=request.user,
+            note=data.validated_data["note"],
+        )
+        return Response(CalendarYearOutputSerializer(year_row).data)

@@ -1,0 +1,12 @@
+from registries.models.inspectors import Expert, Inspector, Recusal, RecusalRule
+from registries.models.objects import InspectionObject, ObjectChange, ObjectSupervision
+
+__all__ = [
+    "Expert",
+    "InspectionObject",
+    "Inspector",
+    "ObjectChange",
+    "ObjectSupervision",
+    "Recusal",
+    "RecusalRule",
+]
