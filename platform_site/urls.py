@@ -18,12 +18,20 @@ def healthz(request):
 
 api_v1 = [
     path("accounts/", include(("accounts.api.urls", "accounts_api"))),
+    path("catalog/", include(("catalog.api.urls", "catalog_api"))),
+    path("registries/", include(("registries.api.urls", "registries_api"))),
+    path("plans/", include(("plans.api.urls", "plans_api"))),
+    path("tasks/", include(("tasks.api.urls", "tasks_api"))),
     path("calendar/", include(("publication.api.urls", "publication_api"))),
 ]
 
 urlpatterns = [
     path("", include("publication.urls")),
     path("", include("accounts.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("registries/", include("registries.urls")),
+    path("plans/", include("plans.urls")),
+    path("tasks/", include("tasks.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
