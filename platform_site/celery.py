@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import beat_init
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_site.settings.base")
@@ -27,3 +28,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=6, minute=0),
     },
 }
+
+
+@beat_init.connect
+def record_beat_start(sender=None, **kwargs) -> None:
+    """Beat is alive from its first second, not only after the first 30-second tick."""
+    from platform_site.jobs import beat_heartbeat
+
+    beat_heartbeat.run()

@@ -211,6 +211,11 @@ def exec_command(command: list[str]) -> int:
 def run_platform() -> int:
     """`make run`: migrate, load the demo city, then run web, worker and beat until Ctrl-C."""
     python = sys.executable
+
+    def stop_on_sigterm(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     env, started = start_services()
     env = {**os.environ, **env}
     port = env.get("PORT", "8000")
@@ -230,7 +235,7 @@ def run_platform() -> int:
         time.sleep(2)
         print(
             f"\n  平台已启动 / Platform running: http://127.0.0.1:{port}/\n"
-            "  Demo logins are listed above (password for all: see demo_city output).\n"
+            "  Demo logins are listed above; every demo password is Demo-2026-ssj.\n"
             "  Ctrl-C stops web, worker, beat and the embedded services.\n",
             flush=True,
         )

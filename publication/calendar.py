@@ -499,12 +499,14 @@ def calendar_year_list() -> list[YearCoverage]:
     return calendar_coverage(years)
 
 
+def _year_days(year: int):
+    return CalendarDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
+
+
 def calendar_days_for_year(year: int):
-    """The stored overrides of one year, in date order."""
+    """The stored overrides of one year, in date order, with who changed them last."""
     _check_year(year)
-    return CalendarDay.objects.filter(
-        date__gte=date(year, 1, 1), date__lte=date(year, 12, 31)
-    ).select_related("updated_by")
+    return _year_days(year).select_related("updated_by").order_by("date")
 
 
 @dataclass(frozen=True)
@@ -530,9 +532,7 @@ def _year_state_digest(year: int) -> str:
     """A fingerprint of a year's stored schedule: an import applies only what was previewed."""
     row = CalendarYear.objects.filter(year=year).values_list("status", "source").first()
     status, source = row if row else (CalendarYearStatus.FALLBACK.value, "")
-    days = (
-        calendar_days_for_year(year).order_by("date").values_list("date", "kind", "name", "source")
-    )
+    days = _year_days(year).order_by("date").values_list("date", "kind", "name", "source")
     text = "\n".join(
         [f"{year}|{status}|{source}"] + [f"{d.isoformat()}|{k}|{n}|{s}" for d, k, n, s in days]
     )
@@ -746,7 +746,7 @@ def _is_working(day: date, kind: str) -> bool:
 
 def _diff(year: int, rows: list[ImportRow]) -> tuple[list[ImportChange], int]:
     current = {
-        day.date: day for day in calendar_days_for_year(year).only("date", "kind", "name", "source")
+        day.date: day for day in _year_days(year).only("date", "kind", "name", "source")
     }
     wanted = {row.date: row for row in rows}
     changes, unchanged = [], 0
@@ -939,7 +939,7 @@ def calendar_year_import(
     changes, unchanged = _diff(year, rows)
     previous_status, previous_source = year_row.status, year_row.source
     now = timezone.now()
-    calendar_days_for_year(year).delete()
+    _year_days(year).delete()
     CalendarDay.objects.bulk_create(
         CalendarDay(
             date=row.date,
@@ -1006,7 +1006,7 @@ def calendar_year_mark_official(*, year: int, confirmed_by: User, note: str) -> 
         details={
             "year": year,
             "previous": previous,
-            "days": calendar_days_for_year(year).count(),
+            "days": _year_days(year).count(),
             "note": note,
         },
     )

@@ -1,14 +1,28 @@
-"""Calendar tests share one rule: every test starts with an empty in-process calendar cache.
+"""Calendar tests rely on two things.
 
-The test database rolls back after each test but the cache does not; without this, a year cached
-during one test (say with a day set by a service) would leak into the next.
+The official schedules (2004–2026) are in the database. Migration 0002 seeds them, but any
+transactional test (a live server, the worker test) flushes every table, and with --reuse-db the
+flushed database is kept; so the seed is re-applied once per session, idempotently.
+
+Every test starts with an empty in-process calendar cache: the test database rolls back after each
+test but the cache does not, and a year cached during one test would leak into the next.
 """
 
 from datetime import date
 
 import pytest
 
-from publication.calendar import calendar_cache_clear
+from publication.calendar import calendar_cache_clear, calendar_seed
+
+
+@pytest.fixture(scope="session", autouse=True)
+def official_calendar_seeded(django_db_setup, django_db_blocker):
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        # With the app registry as `apps`, exactly as the migration runs it: no audit event.
+        calendar_seed(apps=apps)
+    calendar_cache_clear()
 
 
 @pytest.fixture(autouse=True)

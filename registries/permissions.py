@@ -1,0 +1,107 @@
+"""Who may see and change registry entries. One access function per object type.
+
+The rule of the two registries (issue 3):
+- the joint-meeting office sees and edits everything;
+- a department sees the objects it supervises (an ObjectSupervision row with status "claimed" for
+  that department) and its own inspectors; it edits them when the user holds a working role there
+  (department admin, liaison or staff: inspectors and witnesses only read);
+- nobody else sees anything.
+
+Access functions raise Http404 both for "missing" and for "not yours", so an outsider cannot learn
+whether another department's entry exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from rest_framework.permissions import BasePermission
+
+from accounts.choices import Role
+from registries.models import InspectionObject, Inspector, ObjectSupervision
+
+EDITOR_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.LIAISON, Role.STAFF})
+
+
+def _is_member(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and user.department_id)
+
+
+def is_registry_office(user: Any) -> bool:
+    return _is_member(user) and user.is_office_admin
+
+
+def can_edit_registry(user: Any) -> bool:
+    """The user holds a role that may change registry entries (of their own department)."""
+    if not _is_member(user):
+        return False
+    if user.is_office_admin:
+        return True
+    return bool(EDITOR_ROLES.intersection(user.roles))
+
+
+def supervised_condition(department_id: int) -> Q:
+    """Objects a department supervises: its claim on them is settled (not disputed)."""
+    return Q(
+        pk__in=ObjectSupervision.objects.filter(
+            department_id=department_id, status=ObjectSupervision.Status.CLAIMED
+        ).values("inspection_object_id")
+    )
+
+
+def objects_visible_to(user: Any) -> QuerySet[InspectionObject]:
+    """The objects a user may see (no ordering or joins added: selectors do that)."""
+    if not _is_member(user):
+        return InspectionObject.objects.none()
+    if user.is_office_admin:
+        return InspectionObject.objects.all()
+    return InspectionObject.objects.filter(supervised_condition(user.department_id))
+
+
+def access_object_for_user(user: Any, object_id: Any, *, for_change: bool = False) -> InspectionObject:
+    """The object if the user may see it (or change it, with for_change=True); Http404 otherwise."""
+    if not _is_member(user):
+        raise Http404
+    if for_change and not can_edit_registry(user):
+        raise Http404
+    try:
+        inspection_object = objects_visible_to(user).get(pk=int(object_id))
+    except (InspectionObject.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+    return inspection_object
+
+
+def inspectors_visible_to(user: Any) -> QuerySet[Inspector]:
+    if not _is_member(user):
+        return Inspector.objects.none()
+    if user.is_office_admin:
+        return Inspector.objects.all()
+    return Inspector.objects.filter(department_id=user.department_id)
+
+
+def access_inspector_for_user(user: Any, inspector_id: Any, *, for_change: bool = False) -> Inspector:
+    """The inspector if they belong to the user's department (or the user is the office); Http404
+    otherwise. Changing needs a working role (department admin, liaison or staff)."""
+    if not _is_member(user):
+        raise Http404
+    if for_change and not can_edit_registry(user):
+        raise Http404
+    try:
+        inspector = inspectors_visible_to(user).select_related("department").get(pk=int(inspector_id))
+    except (Inspector.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+    return inspector
+
+
+class IsRegistryUser(BasePermission):
+    """Any active member of a department; object-level checks go through the access functions."""
+
+    def has_permission(self, request, view) -> bool:
+        return _is_member(request.user)
+
+
+class IsRegistryOffice(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return is_registry_office(request.user)
