@@ -30,13 +30,15 @@ system-deps:
 		fi; \
 	fi
 
+# Translations: the compiled .mo files are committed, so a fresh machine needs no gettext tools.
 messages: $(STAMP)
-	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=.data --ignore=bench --ignore=tests
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
-run: $(STAMP) messages
+run: $(STAMP)
 	$(EMBEDDED) run
 
-test: $(STAMP) system-deps messages
+test: $(STAMP) system-deps
 	$(EMBEDDED) exec -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

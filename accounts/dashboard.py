@@ -42,7 +42,11 @@ def _office_dashboard(user: User) -> Dashboard:
     board = Dashboard(headline=str(_("联席会议办公室工作台")))
     head = chain_head()
     board.cards += [
-        Card(str(_("成员部门")), Department.objects.filter(kind="department").count(), url=_url("accounts:department_list")),
+        Card(
+            str(_("成员部门")),
+            Department.objects.filter(kind="department").count(),
+            url=_url("accounts:department_list"),
+        ),
         Card(str(_("有效账户")), User.objects.filter(is_active=True).count()),
         Card(
             str(_("审计链头")),
@@ -71,11 +75,17 @@ def _office_dashboard(user: User) -> Dashboard:
 
 def _department_dashboard(user: User) -> Dashboard:
     department = user.department
-    board = Dashboard(headline=str(_("%(department)s 工作台")) % {"department": department.display_name})
+    board = Dashboard(
+        headline=str(_("%(department)s 工作台")) % {"department": department.display_name}
+    )
     if user.is_department_admin:
         accounts = User.objects.filter(department=department)
         board.cards += [
-            Card(str(_("本部门有效账户")), accounts.filter(is_active=True).count(), url=_url("accounts:department_detail", department.pk)),
+            Card(
+                str(_("本部门有效账户")),
+                accounts.filter(is_active=True).count(),
+                url=_url("accounts:department_detail", department.pk),
+            ),
             Card(str(_("已冻结账户")), accounts.filter(is_active=False).count(), tone="warn"),
         ]
         board.actions.append((str(_("新建账户")), _url("accounts:account_create", department.pk)))

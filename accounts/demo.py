@@ -54,7 +54,12 @@ def _ensure_office_admin() -> User:
         code=code, defaults={"name": name, "short_name": short_name, "kind": DepartmentKind.OFFICE}
     )
     if created:
-        record_event(actor=None, action="department.create", target=office, details={"code": code, "demo": True})
+        record_event(
+            actor=None,
+            action="department.create",
+            target=office,
+            details={"code": code, "demo": True},
+        )
     admin = User.objects.filter(username="office_admin").first()
     if admin is None:
         admin = User(
@@ -66,11 +71,18 @@ def _ensure_office_admin() -> User:
         )
         admin.set_password(DEMO_PASSWORD)
         admin.save()
-        record_event(actor=None, action="account.create", target=admin, details={"username": admin.username, "demo": True})
+        record_event(
+            actor=None,
+            action="account.create",
+            target=admin,
+            details={"username": admin.username, "demo": True},
+        )
     return admin
 
 
-def _ensure_account(*, office_admin: User, department: Department, username: str, roles, index: int) -> None:
+def _ensure_account(
+    *, office_admin: User, department: Department, username: str, roles, index: int
+) -> None:
     if User.objects.filter(username=username).exists():
         return
     account_create(
@@ -91,7 +103,11 @@ def build(stdout=None) -> list[tuple[str, str, str]]:
     office = office_admin.department
     logins = [("office_admin", office.short_name, "联席办管理员")]
     _ensure_account(
-        office_admin=office_admin, department=office, username="office_staff", roles=[Role.STAFF], index=1
+        office_admin=office_admin,
+        department=office,
+        username="office_staff",
+        roles=[Role.STAFF],
+        index=1,
     )
     logins.append(("office_staff", office.short_name, "联席办工作人员"))
     for position, (code, name, short_name) in enumerate(DEPARTMENTS):
@@ -110,6 +126,12 @@ def build(stdout=None) -> list[tuple[str, str, str]]:
             if position < 3:
                 logins.append((username, short_name, label))
     samr = Department.objects.get(code="SAMR")
-    _ensure_account(office_admin=office_admin, department=samr, username="samr_witness", roles=[Role.WITNESS], index=7)
+    _ensure_account(
+        office_admin=office_admin,
+        department=samr,
+        username="samr_witness",
+        roles=[Role.WITNESS],
+        index=7,
+    )
     logins.append(("samr_witness", samr.short_name, "纪检监督（见证人）"))
     return logins

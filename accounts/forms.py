@@ -21,7 +21,9 @@ class LoginForm(AuthenticationForm):
         account = User.objects.filter(username=username).first() if username else None
         if account is not None and account.is_locked_out():
             until = timezone.localtime(account.locked_until).strftime("%H:%M")
-            raise ValidationError(self.error_messages["locked"], code="locked", params={"until": until})
+            raise ValidationError(
+                self.error_messages["locked"], code="locked", params={"until": until}
+            )
         try:
             return super().clean()
         except ValidationError:
@@ -31,18 +33,24 @@ class LoginForm(AuthenticationForm):
                 raise ValidationError(
                     self.error_messages["locked"], code="locked", params={"until": until}
                 ) from None
-            if account is not None and not account.is_active and account.check_password(
-                self.cleaned_data.get("password") or ""
+            if (
+                account is not None
+                and not account.is_active
+                and account.check_password(self.cleaned_data.get("password") or "")
             ):
                 raise ValidationError(self.error_messages["frozen"], code="frozen") from None
             raise
 
 
 class DepartmentForm(forms.Form):
-    code = forms.CharField(label=_("部门代码"), max_length=16, help_text=_("大写字母和数字，例如 SAMR"))
+    code = forms.CharField(
+        label=_("部门代码"), max_length=16, help_text=_("大写字母和数字，例如 SAMR")
+    )
     name = forms.CharField(label=_("部门名称"), max_length=100)
     short_name = forms.CharField(label=_("简称"), max_length=30, required=False)
-    kind = forms.ChoiceField(label=_("类型"), choices=DepartmentKind.choices, initial=DepartmentKind.DEPARTMENT)
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=DepartmentKind.choices, initial=DepartmentKind.DEPARTMENT
+    )
 
 
 class AccountForm(forms.Form):
@@ -68,5 +76,9 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("操作"), required=False)
     actor = forms.CharField(label=_("操作人"), required=False)
     target = forms.CharField(label=_("对象"), required=False)
-    since = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

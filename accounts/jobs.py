@@ -7,4 +7,9 @@ from accounts.audit import verify_chain
 def audit_verify_job() -> dict:
     """Nightly re-computation of the audit chain; the result is kept in the result backend."""
     report = verify_chain()
-    return {"ok": report.ok, "checked": report.checked, "broken_seq": report.broken_seq, "head": report.head_hash}
+    return {
+        "ok": report.ok,
+        "checked": report.checked,
+        "broken_seq": report.broken_seq,
+        "head": report.head_hash,
+    }

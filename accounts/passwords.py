@@ -38,4 +38,3 @@ def generate_temporary_password() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
     body = "".join(secrets.choice(alphabet) for _unused in range(10))
     return f"{body[:5]}-{body[5:]}#{secrets.randbelow(90) + 10}"
-

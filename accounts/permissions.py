@@ -29,7 +29,9 @@ def can_manage_department_accounts(user: User, department: Department) -> bool:
     return user.has_perm(MANAGE_ACCOUNTS, department)
 
 
-def access_department_for_user(user: User, department_id: int, *, manage: bool = False) -> Department:
+def access_department_for_user(
+    user: User, department_id: int, *, manage: bool = False
+) -> Department:
     department = get_object_or_404(Department, pk=department_id)
     if user.is_office_admin:
         return department

@@ -32,10 +32,17 @@ def _require_account_manager(user: User, department: Department) -> None:
 
 @transaction.atomic
 def department_create(
-    *, created_by: User, code: str, name: str, short_name: str = "", kind: str = DepartmentKind.DEPARTMENT
+    *,
+    created_by: User,
+    code: str,
+    name: str,
+    short_name: str = "",
+    kind: str = DepartmentKind.DEPARTMENT,
 ) -> Department:
     _require_office_admin(created_by)
-    department = Department(code=code.strip().upper(), name=name.strip(), short_name=short_name, kind=kind)
+    department = Department(
+        code=code.strip().upper(), name=name.strip(), short_name=short_name, kind=kind
+    )
     department.full_clean()
     department.save()
     record_event(
@@ -48,7 +55,9 @@ def department_create(
 
 
 @transaction.atomic
-def department_update(*, department: Department, updated_by: User, name: str, short_name: str) -> Department:
+def department_update(
+    *, department: Department, updated_by: User, name: str, short_name: str
+) -> Department:
     _require_office_admin(updated_by)
     before = {"name": department.name, "short_name": department.short_name}
     department.name, department.short_name = name.strip(), short_name.strip()
@@ -58,7 +67,10 @@ def department_update(*, department: Department, updated_by: User, name: str, sh
         actor=updated_by,
         action="department.update",
         target=department,
-        details={"before": before, "after": {"name": department.name, "short_name": department.short_name}},
+        details={
+            "before": before,
+            "after": {"name": department.name, "short_name": department.short_name},
+        },
     )
     return department
 
@@ -133,7 +145,9 @@ def account_set_roles(*, account: User, changed_by: User, roles: list[str]) -> U
     _require_account_manager(changed_by, account.department)
     account = User.objects.select_for_update().get(pk=account.pk)
     before = list(account.roles)
-    account.roles = _validate_roles(roles=roles, department=account.department, created_by=changed_by)
+    account.roles = _validate_roles(
+        roles=roles, department=account.department, created_by=changed_by
+    )
     if Role.DEPARTMENT_ADMIN in before and Role.DEPARTMENT_ADMIN not in account.roles:
         _require_office_admin(changed_by)
     account.save(update_fields=["roles"])
@@ -163,7 +177,10 @@ def account_freeze(*, account: User, frozen_by: User, reason: str, note: str = "
     account.save(update_fields=["is_active", "frozen_at", "frozen_reason"])
     _sync_guardian(account)
     record_event(
-        actor=frozen_by, action="account.freeze", target=account, details={"reason": reason, "note": note}
+        actor=frozen_by,
+        action="account.freeze",
+        target=account,
+        details={"reason": reason, "note": note},
     )
     return account
 
@@ -181,7 +198,15 @@ def account_unfreeze(*, account: User, unfrozen_by: User) -> User:
     account.frozen_reason = ""
     account.failed_login_count = 0
     account.locked_until = None
-    account.save(update_fields=["is_active", "frozen_at", "frozen_reason", "failed_login_count", "locked_until"])
+    account.save(
+        update_fields=[
+            "is_active",
+            "frozen_at",
+            "frozen_reason",
+            "failed_login_count",
+            "locked_until",
+        ]
+    )
     _sync_guardian(account)
     record_event(actor=unfrozen_by, action="account.unfreeze", target=account)
     return account
@@ -249,7 +274,9 @@ def account_reset_password(*, account: User, reset_by: User) -> tuple[User, str]
     account.must_change_password = True
     account.failed_login_count = 0
     account.locked_until = None
-    account.save(update_fields=["password", "must_change_password", "failed_login_count", "locked_until"])
+    account.save(
+        update_fields=["password", "must_change_password", "failed_login_count", "locked_until"]
+    )
     record_event(actor=reset_by, action="account.reset_password", target=account)
     return account, password
 

@@ -13,12 +13,18 @@ urlpatterns = [
     path("departments/", views.department_list, name="department_list"),
     path("departments/new/", views.department_create, name="department_create"),
     path("departments/<int:department_id>/", views.department_detail, name="department_detail"),
-    path("departments/<int:department_id>/accounts/new/", views.account_create, name="account_create"),
+    path(
+        "departments/<int:department_id>/accounts/new/", views.account_create, name="account_create"
+    ),
     path("accounts/<int:account_id>/", views.account_detail, name="account_detail"),
     path("accounts/<int:account_id>/freeze/", views.account_freeze, name="account_freeze"),
     path("accounts/<int:account_id>/unfreeze/", views.account_unfreeze, name="account_unfreeze"),
     path("accounts/<int:account_id>/reissue/", views.account_reissue, name="account_reissue"),
-    path("accounts/<int:account_id>/reset-password/", views.account_reset_password, name="account_reset_password"),
+    path(
+        "accounts/<int:account_id>/reset-password/",
+        views.account_reset_password,
+        name="account_reset_password",
+    ),
     path("audit/", views.audit_list, name="audit_list"),
     path("status/", views.status, name="status"),
 ]

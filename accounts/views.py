@@ -23,7 +23,11 @@ from accounts.forms import (
     ReissueForm,
 )
 from accounts.permissions import access_account_for_user, access_department_for_user
-from accounts.selectors import account_list_for_department, audit_event_list, department_list_visible_to
+from accounts.selectors import (
+    account_list_for_department,
+    audit_event_list,
+    department_list_visible_to,
+)
 from platform_site.exports import Echo, safe_cell
 from platform_site.health import platform_checks
 
@@ -126,9 +130,7 @@ def account_create(request, department_id: int):
             return render(
                 request, "accounts/account_issued.html", {"account": account, "password": password}
             )
-    return render(
-        request, "accounts/account_form.html", {"form": form, "department": department}
-    )
+    return render(request, "accounts/account_form.html", {"form": form, "department": department})
 
 
 @login_required
@@ -138,7 +140,12 @@ def account_detail(request, account_id: int):
     return render(
         request,
         "accounts/account_detail.html",
-        {"account": account, "freeze_form": FreezeForm(), "reissue_form": ReissueForm(), "history": history},
+        {
+            "account": account,
+            "freeze_form": FreezeForm(),
+            "reissue_form": ReissueForm(),
+            "history": history,
+        },
     )
 
 
@@ -197,7 +204,9 @@ def account_reset_password(request, account_id: int):
     except PermissionDenied as error:
         _form_errors_to_messages(request, error)
         return redirect("accounts:account_detail", account_id=account.pk)
-    return render(request, "accounts/account_issued.html", {"account": account, "password": password})
+    return render(
+        request, "accounts/account_issued.html", {"account": account, "password": password}
+    )
 
 
 @login_required

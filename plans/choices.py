@@ -3,11 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PlanYearStatus(models.TextChoices):
-    """Life cycle of an annual plan (000 art. 11): open → compiling → approved → published; an
+    """Life cycle of an annual plan (000 art. 11): collecting → compiling → pending approval →
+    approved → published; an
     adjustment during the year re-opens a draft version (adjusting) that needs approval again."""
 
     COLLECTING = "collecting", _("征集中")
     COMPILING = "compiling", _("汇编中")
+    PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已审批")
     PUBLISHED = "published", _("已公布")
     ADJUSTING = "adjusting", _("调整中")
@@ -39,9 +41,8 @@ class MergeStatus(models.TextChoices):
 
 
 class VersionStatus(models.TextChoices):
-    DRAFT = "draft", _("待审批")
+    DRAFT = "draft", _("编制中")
     APPROVED = "approved", _("已批准")
-    RETURNED = "returned", _("已退回")
 
 
 RISK_CLASSES = ("A", "B", "C", "D")

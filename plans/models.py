@@ -23,11 +23,16 @@ class PlanYear(models.Model):
     """
 
     year = models.PositiveIntegerField(_("年度"), unique=True)
-    status = models.CharField(_("状态"), max_length=12, choices=PlanYearStatus.choices, default=PlanYearStatus.COLLECTING)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=PlanYearStatus.choices, default=PlanYearStatus.COLLECTING
+    )
     submission_deadline = models.DateField(_("报送截止日期"))
     approval_deadline = models.DateField(_("审批截止日期"))
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     opened_at = models.DateTimeField(_("发起时间"))
     compiled_at = models.DateTimeField(_("汇编时间"), null=True, blank=True)
@@ -46,7 +51,9 @@ class PlanYear(models.Model):
         verbose_name_plural = _("年度抽查计划")
         ordering = ["-year"]
         constraints = [
-            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="planyear_year_range"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="planyear_year_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -58,8 +65,17 @@ class PlanYear(models.Model):
 
     @property
     def items_editable(self) -> bool:
-        """Departments may draft items while collecting, and during an adjustment."""
-        return self.status in (PlanYearStatus.COLLECTING, PlanYearStatus.ADJUSTING)
+        """Items change while collecting and compiling (a returned department resubmits), and
+        during an adjustment; never while the plan waits for approval or stands approved."""
+        return self.status in (
+            PlanYearStatus.COLLECTING,
+            PlanYearStatus.COMPILING,
+            PlanYearStatus.ADJUSTING,
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return self.current_version_id is not None
 
 
 class PlanItem(models.Model):
@@ -70,21 +86,33 @@ class PlanItem(models.Model):
     registries.scopes spec; `ratios` maps risk class A/B/C/D to basis points (100 = 1 %).
     """
 
-    plan_year = models.ForeignKey(PlanYear, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="items")
+    plan_year = models.ForeignKey(
+        PlanYear, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="items"
+    )
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="plan_items"
+        "accounts.Department",
+        verbose_name=_("牵头部门"),
+        on_delete=models.PROTECT,
+        related_name="plan_items",
     )
     title = models.CharField(_("任务名称"), max_length=200)
-    matters = models.ManyToManyField("catalog.Matter", verbose_name=_("抽查事项"), related_name="plan_items")
+    matters = models.ManyToManyField(
+        "catalog.Matter", verbose_name=_("抽查事项"), related_name="plan_items"
+    )
     participating_departments = models.ManyToManyField(
-        "accounts.Department", verbose_name=_("配合部门"), related_name="joined_plan_items", blank=True
+        "accounts.Department",
+        verbose_name=_("配合部门"),
+        related_name="joined_plan_items",
+        blank=True,
     )
     scope = models.JSONField(_("抽查对象范围"), default=dict, blank=True)
     directed = models.BooleanField(_("定向抽查"), default=False)
     ratios = models.JSONField(_("分类抽查比例（基点）"), default=dict, blank=True)
     window_start_month = models.PositiveSmallIntegerField(_("计划开始月份"))
     window_end_month = models.PositiveSmallIntegerField(_("计划结束月份"))
-    status = models.CharField(_("状态"), max_length=12, choices=PlanItemStatus.choices, default=PlanItemStatus.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=PlanItemStatus.choices, default=PlanItemStatus.DRAFT
+    )
     notes = models.TextField(_("备注"), blank=True)
     merge_proposal = models.ForeignKey(
         "plans.MergeProposal",
@@ -96,7 +124,10 @@ class PlanItem(models.Model):
         help_text=_("采纳的合并方案：与其他部门的事项合并为一次联合抽查（进一次门、查多项事）。"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -107,13 +138,16 @@ class PlanItem(models.Model):
         ordering = ["plan_year", "department__code", "window_start_month", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(window_start_month__gte=1, window_start_month__lte=12), name="planitem_start_month_range"
+                condition=Q(window_start_month__gte=1, window_start_month__lte=12),
+                name="planitem_start_month_range",
             ),
             models.CheckConstraint(
-                condition=Q(window_end_month__gte=1, window_end_month__lte=12), name="planitem_end_month_range"
+                condition=Q(window_end_month__gte=1, window_end_month__lte=12),
+                name="planitem_end_month_range",
             ),
             models.CheckConstraint(
-                condition=Q(window_end_month__gte=models.F("window_start_month")), name="planitem_window_ordered"
+                condition=Q(window_end_month__gte=models.F("window_start_month")),
+                name="planitem_window_ordered",
             ),
         ]
 
@@ -135,16 +169,29 @@ class DepartmentSubmission(models.Model):
     """The state of one department's report for one plan year: drafting, submitted (items locked)
     or returned by the office with a reason. Every submit/return adds a SubmissionEvent."""
 
-    plan_year = models.ForeignKey(PlanYear, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="submissions")
+    plan_year = models.ForeignKey(
+        PlanYear, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="submissions"
+    )
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("部门"), on_delete=models.PROTECT, related_name="plan_submissions"
+        "accounts.Department",
+        verbose_name=_("部门"),
+        on_delete=models.PROTECT,
+        related_name="plan_submissions",
     )
     status = models.CharField(
-        _("状态"), max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFTING
+        _("状态"),
+        max_length=12,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.DRAFTING,
     )
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("报送人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     is_late = models.BooleanField(_("逾期提交"), default=False)
     return_reason = models.TextField(_("退回原因"), blank=True)
@@ -155,7 +202,9 @@ class DepartmentSubmission(models.Model):
         verbose_name_plural = _("部门报送")
         ordering = ["plan_year", "department__code"]
         constraints = [
-            models.UniqueConstraint(fields=["plan_year", "department"], name="submission_unique_department_year"),
+            models.UniqueConstraint(
+                fields=["plan_year", "department"], name="submission_unique_department_year"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -166,10 +215,18 @@ class SubmissionEvent(models.Model):
     """History of a DepartmentSubmission: each submission and each return, append-only."""
 
     submission = models.ForeignKey(
-        DepartmentSubmission, verbose_name=_("部门报送"), on_delete=models.CASCADE, related_name="events"
+        DepartmentSubmission,
+        verbose_name=_("部门报送"),
+        on_delete=models.CASCADE,
+        related_name="events",
     )
     action = models.CharField(_("操作"), max_length=12, choices=SubmissionAction.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     occurred_at = models.DateTimeField(_("时间"))
     reason = models.TextField(_("原因"), blank=True)
     is_late = models.BooleanField(_("逾期"), default=False)
@@ -186,21 +243,39 @@ class MergeProposal(models.Model):
     items of different departments whose scopes overlap and whose windows intersect."""
 
     plan_year = models.ForeignKey(
-        PlanYear, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="merge_proposals"
+        PlanYear,
+        verbose_name=_("年度计划"),
+        on_delete=models.CASCADE,
+        related_name="merge_proposals",
     )
-    items = models.ManyToManyField(PlanItem, verbose_name=_("计划事项"), related_name="merge_candidates")
+    items = models.ManyToManyField(
+        PlanItem, verbose_name=_("计划事项"), related_name="merge_candidates"
+    )
     suggested_lead = models.ForeignKey(
-        "accounts.Department", verbose_name=_("建议牵头部门"), on_delete=models.PROTECT, related_name="+"
+        "accounts.Department",
+        verbose_name=_("建议牵头部门"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     lead_department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="+"
+        "accounts.Department",
+        verbose_name=_("牵头部门"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     window_start_month = models.PositiveSmallIntegerField(_("开始月份"))
     window_end_month = models.PositiveSmallIntegerField(_("结束月份"))
-    status = models.CharField(_("状态"), max_length=10, choices=MergeStatus.choices, default=MergeStatus.PROPOSED)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=MergeStatus.choices, default=MergeStatus.PROPOSED
+    )
     basis = models.JSONField(_("合并依据"), default=dict, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     comment = models.TextField(_("处理意见"), blank=True)
@@ -212,7 +287,11 @@ class MergeProposal(models.Model):
         ordering = ["plan_year", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(window_start_month__gte=1, window_end_month__lte=12, window_end_month__gte=models.F("window_start_month")),
+                condition=Q(
+                    window_start_month__gte=1,
+                    window_end_month__lte=12,
+                    window_end_month__gte=models.F("window_start_month"),
+                ),
                 name="mergeproposal_window_valid",
             ),
         ]
@@ -232,24 +311,43 @@ class PlanVersion(models.Model):
     decisions and the indicators; an adjustment during the year opens the next version as a draft
     with its reason. Published approved versions form the public change history."""
 
-    plan_year = models.ForeignKey(PlanYear, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="versions")
+    plan_year = models.ForeignKey(
+        PlanYear, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("版本号"))
-    status = models.CharField(_("状态"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
     reason = models.TextField(_("调整原因"), blank=True)
     snapshot = models.JSONField(_("快照"), default=dict, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"))
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     comment = models.TextField(_("审批意见"), blank=True)
+    returned_comment = models.TextField(_("退回意见"), blank=True)
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
     audit_hash = models.CharField(_("审批审计哈希"), max_length=64, blank=True)
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("公布人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("公布人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -257,7 +355,9 @@ class PlanVersion(models.Model):
         verbose_name_plural = _("计划版本")
         ordering = ["plan_year", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["plan_year", "number"], name="planversion_unique_number"),
+            models.UniqueConstraint(
+                fields=["plan_year", "number"], name="planversion_unique_number"
+            ),
             models.UniqueConstraint(
                 fields=["plan_year"], condition=Q(status="draft"), name="planversion_single_draft"
             ),
@@ -297,7 +397,10 @@ class Notification(models.Model):
     """A simple in-platform notice to one user (e.g. "the 2027 plan is open for reporting")."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="plan_notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="plan_notifications",
     )
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)

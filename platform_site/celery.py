@@ -3,8 +3,8 @@
 import os
 
 from celery import Celery
-from celery.signals import beat_init
 from celery.schedules import crontab
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_site.settings.base")
 

@@ -19,6 +19,7 @@ Command line (used by the Makefile)::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -76,7 +77,7 @@ def _ensure_database(socket_dir) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
             if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}" ENCODING \'UTF8\'')
+                cursor.execute(f"CREATE DATABASE \"{DATABASE_NAME}\" ENCODING 'UTF8'")
     finally:
         connection.close()
 
@@ -163,10 +164,8 @@ def stop_redis() -> None:
     socket = redis_socket_path()
     if not _redis_ping(socket):
         return
-    try:
+    with contextlib.suppress(redis.ConnectionError):  # shutdown closes the connection under us
         redis.Redis(unix_socket_path=str(socket)).shutdown(nosave=True)
-    except redis.ConnectionError:
-        pass  # shutdown closes the connection under us
     _log("Redis stopped")
 
 

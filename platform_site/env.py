@@ -65,7 +65,9 @@ def env_secret(name: str, default: str | object = _UNSET) -> str:
         try:
             return Path(file_name).read_text(encoding="utf-8").strip()
         except OSError as error:
-            raise ImproperlyConfigured(f"{name}_FILE={file_name!r} cannot be read: {error}") from None
+            raise ImproperlyConfigured(
+                f"{name}_FILE={file_name!r} cannot be read: {error}"
+            ) from None
     return env_str(name, default)
 
 
@@ -99,5 +101,7 @@ def celery_url_from_redis_url(url: str) -> str:
     if parsed.scheme == "unix":
         return f"redis+socket://{parsed.path}"
     if parsed.scheme not in {"redis", "rediss"}:
-        raise ImproperlyConfigured(f"REDIS_URL must be redis://, rediss:// or unix://, not {url!r}.")
+        raise ImproperlyConfigured(
+            f"REDIS_URL must be redis://, rediss:// or unix://, not {url!r}."
+        )
     return url

@@ -27,7 +27,7 @@ def check_database() -> Check:
             cursor.execute("SHOW server_version")
             version = cursor.fetchone()[0]
         return Check(str(_("数据库")), True, f"PostgreSQL {version}")
-    except Exception as error:  # noqa: BLE001  (any failure means "down")
+    except Exception as error:
         return Check(str(_("数据库")), False, str(error)[:200])
 
 
@@ -36,7 +36,7 @@ def check_redis() -> Check:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
         info = client.info("server")
         return Check("Redis", True, f"Redis {info.get('redis_version', '?')}")
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return Check("Redis", False, str(error)[:200])
 
 
@@ -45,7 +45,7 @@ def check_worker(timeout: float = 1.5) -> Check:
 
     try:
         replies = app.control.ping(timeout=timeout)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return Check(str(_("任务处理进程")), False, str(error)[:200])
     if not replies:
         return Check(str(_("任务处理进程")), False, str(_("没有进程响应")))
@@ -56,7 +56,7 @@ def check_worker(timeout: float = 1.5) -> Check:
 def check_beat() -> Check:
     try:
         last = cache.get(settings.BEAT_HEARTBEAT_KEY)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return Check(str(_("定时调度")), False, str(error)[:200])
     if last is None:
         return Check(str(_("定时调度")), False, str(_("从未收到心跳")))

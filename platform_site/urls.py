@@ -12,7 +12,8 @@ def healthz(request):
     checks = [check_database(), check_redis()]
     healthy = all(check.ok for check in checks)
     return JsonResponse(
-        {"ok": healthy, "checks": {check.name: check.ok for check in checks}}, status=200 if healthy else 503
+        {"ok": healthy, "checks": {check.name: check.ok for check in checks}},
+        status=200 if healthy else 503,
     )
 
 

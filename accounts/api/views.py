@@ -26,7 +26,11 @@ from accounts.permissions import (
     access_account_for_user,
     access_department_for_user,
 )
-from accounts.selectors import account_list_for_department, audit_event_list, department_list_visible_to
+from accounts.selectors import (
+    account_list_for_department,
+    audit_event_list,
+    department_list_visible_to,
+)
 
 
 def call_service(function, **kwargs):
@@ -34,7 +38,9 @@ def call_service(function, **kwargs):
     try:
         return function(**kwargs)
     except DjangoValidationError as error:
-        raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from None
+        raise ValidationError(
+            error.message_dict if hasattr(error, "error_dict") else error.messages
+        ) from None
     except DjangoPermissionDenied as error:
         raise PermissionDenied(str(error)) from None
 
@@ -58,11 +64,15 @@ class DepartmentListApi(ListAPIView):
 class DepartmentCreateApi(APIView):
     permission_classes = [IsOfficeAdmin]
 
-    @extend_schema(request=DepartmentCreateInputSerializer, responses={201: DepartmentOutputSerializer})
+    @extend_schema(
+        request=DepartmentCreateInputSerializer, responses={201: DepartmentOutputSerializer}
+    )
     def post(self, request):
         data = DepartmentCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        department = call_service(services.department_create, created_by=request.user, **data.validated_data)
+        department = call_service(
+            services.department_create, created_by=request.user, **data.validated_data
+        )
         return Response(DepartmentOutputSerializer(department).data, status=status.HTTP_201_CREATED)
 
 
@@ -74,7 +84,9 @@ class DepartmentAccountListApi(ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        department = access_department_for_user(self.request.user, self.kwargs["department_id"], manage=True)
+        department = access_department_for_user(
+            self.request.user, self.kwargs["department_id"], manage=True
+        )
         return account_list_for_department(department)
 
 
@@ -87,7 +99,10 @@ class AccountCreateApi(APIView):
         data = AccountCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         account, password = call_service(
-            services.account_create, created_by=request.user, department=department, **data.validated_data
+            services.account_create,
+            created_by=request.user,
+            department=department,
+            **data.validated_data,
         )
         body = {"account": AccountOutputSerializer(account).data, "temporary_password": password}
         return Response(body, status=status.HTTP_201_CREATED)
@@ -110,7 +125,9 @@ class AccountFreezeApi(APIView):
         account = access_account_for_user(request.user, account_id, manage=True)
         data = FreezeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        account = call_service(services.account_freeze, account=account, frozen_by=request.user, **data.validated_data)
+        account = call_service(
+            services.account_freeze, account=account, frozen_by=request.user, **data.validated_data
+        )
         return Response(AccountOutputSerializer(account).data)
 
 
@@ -130,8 +147,13 @@ class AccountReissueApi(APIView):
     @extend_schema(request=None, responses={201: IssuedAccountSerializer})
     def post(self, request, account_id: int):
         account = access_account_for_user(request.user, account_id, manage=True)
-        new_account, password = call_service(services.account_reissue, account=account, reissued_by=request.user)
-        body = {"account": AccountOutputSerializer(new_account).data, "temporary_password": password}
+        new_account, password = call_service(
+            services.account_reissue, account=account, reissued_by=request.user
+        )
+        body = {
+            "account": AccountOutputSerializer(new_account).data,
+            "temporary_password": password,
+        }
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -142,7 +164,9 @@ class AuditEventListApi(ListAPIView):
     def get_queryset(self):
         params = self.request.query_params
         return audit_event_list(
-            action=params.get("action", ""), actor=params.get("actor", ""), target=params.get("target", "")
+            action=params.get("action", ""),
+            actor=params.get("actor", ""),
+            target=params.get("target", ""),
         )
 
 

@@ -201,6 +201,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a field named "kind" or "status" with different choices; name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "DepartmentKindEnum": "accounts.choices.DepartmentKind",
+        "RoleEnum": "accounts.choices.Role",
+        "FreezeReasonEnum": "accounts.choices.FreezeReason",
+        "ObjectKindEnum": "registries.choices.ObjectKind",
+        "ObjectStatusEnum": "registries.choices.ObjectStatus",
+        "RiskClassEnum": "registries.choices.RiskClass",
+        "ScaleEnum": "registries.choices.Scale",
+        "InspectorStatusEnum": "registries.choices.InspectorStatus",
+        "RecusalReasonEnum": "registries.choices.RecusalReason",
+        "RecusalStatusEnum": "registries.choices.RecusalStatus",
+        "MatterCategoryEnum": "catalog.choices.MatterCategory",
+        "MatterStatusEnum": "catalog.choices.MatterStatus",
+        "ProposalKindEnum": "catalog.choices.ProposalKind",
+        "CalendarDayKindEnum": "publication.models.CalendarDayKind",
+        "RecusalRuleKindEnum": "registries.models.inspectors.RecusalRule.Kind",
+    },
 }
 
 # Security headers (production tightens the cookie and HSTS settings) --------------------------------

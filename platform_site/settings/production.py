@@ -11,8 +11,8 @@ if not (os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE")):
     raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) in production.")
 os.environ.setdefault("DEBUG", "false")
 
-from platform_site.settings.base import *  # noqa: E402,F403
 from platform_site.env import env_bool, env_int  # noqa: E402
+from platform_site.settings.base import *  # noqa: E402,F403
 
 PRODUCTION = True
 if DEBUG:  # noqa: F405

@@ -6,8 +6,8 @@ from pathlib import Path
 
 os.environ.setdefault("DEBUG", "false")
 
-from platform_site.settings.base import *  # noqa: E402,F403
-from platform_site.settings.base import CACHES  # noqa: E402
+from platform_site.settings.base import *  # noqa: F403
+from platform_site.settings.base import CACHES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True

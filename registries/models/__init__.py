@@ -1,8 +1,10 @@
 from registries.models.inspectors import Expert, Inspector, Recusal, RecusalRule
+from registries.models.imports import ImportJob
 from registries.models.objects import InspectionObject, ObjectChange, ObjectSupervision
 
 __all__ = [
     "Expert",
+    "ImportJob",
     "InspectionObject",
     "Inspector",
     "ObjectChange",

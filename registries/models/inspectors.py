@@ -77,6 +77,7 @@ class Recusal(models.Model):
     declared_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    decision_note = models.CharField(_("确认意见"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("回避申报")

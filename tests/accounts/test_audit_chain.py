@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
@@ -18,7 +20,7 @@ def three_events(office_admin):
 def test_events_form_a_hash_chain(three_events):
     first = AuditEvent.objects.order_by("seq").first()
     assert first.prev_hash == GENESIS_HASH
-    for previous, event in zip(three_events, three_events[1:], strict=False):
+    for previous, event in itertools.pairwise(three_events):
         assert event.prev_hash == previous.hash
     assert verify_chain().ok
 

@@ -3,7 +3,9 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
-def test_department_admin_logs_in_and_sees_the_role_home_page(page, live_server, dept_admin_a, password, artifacts):
+def test_department_admin_logs_in_and_sees_the_role_home_page(
+    page, live_server, dept_admin_a, password, artifacts
+):
     # given a citizen-facing home page with a staff login link
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="工作人员登录").click()
@@ -21,7 +23,9 @@ def test_department_admin_logs_in_and_sees_the_role_home_page(page, live_server,
     page.screenshot(path=str(artifacts / "home-department-admin.png"), full_page=True)
 
 
-def test_office_admin_sees_the_office_home_with_audit_head(page, live_server, office_admin, password):
+def test_office_admin_sees_the_office_home_with_audit_head(
+    page, live_server, office_admin, password
+):
     page.goto(live_server.url + "/login/")
     page.get_by_label("用户名").fill("office_admin")
     page.get_by_label("密码").fill(password)

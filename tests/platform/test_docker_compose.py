@@ -3,7 +3,9 @@ from django.conf import settings
 
 
 def _compose():
-    return yaml.safe_load(settings.BASE_DIR.joinpath("docker-compose.yml").read_text(encoding="utf-8"))
+    return yaml.safe_load(
+        settings.BASE_DIR.joinpath("docker-compose.yml").read_text(encoding="utf-8")
+    )
 
 
 def _command(service) -> str:
@@ -16,7 +18,9 @@ def test_compose_runs_the_production_shape():
     assert set(services) >= {"postgres", "redis", "web", "worker", "beat"}
     assert services["postgres"]["image"].startswith("postgres:18")
     assert services["redis"]["image"].startswith("redis:")
-    assert "gunicorn" in _command(services["web"]) and "platform_site.wsgi" in _command(services["web"])
+    assert "gunicorn" in _command(services["web"]) and "platform_site.wsgi" in _command(
+        services["web"]
+    )
     assert "celery" in _command(services["worker"]) and " worker" in _command(services["worker"])
     assert "celery" in _command(services["beat"]) and " beat" in _command(services["beat"])
     assert "DatabaseScheduler" in _command(services["beat"])

@@ -37,12 +37,18 @@ def test_only_postgresql_urls_are_accepted():
         env.database_from_url("sqlite:///db.sqlite3")
     config = env.database_from_url("postgresql://u:p%40ss@db.example:6543/ssj?sslmode=require")
     assert (config["HOST"], config["PORT"], config["PASSWORD"], config["OPTIONS"]) == (
-        "db.example", "6543", "p@ss", {"sslmode": "require"}
+        "db.example",
+        "6543",
+        "p@ss",
+        {"sslmode": "require"},
     )
 
 
 def test_unix_socket_redis_url_becomes_kombu_socket_url():
-    assert env.celery_url_from_redis_url("unix:///run/redis.sock?db=0") == "redis+socket:///run/redis.sock"
+    assert (
+        env.celery_url_from_redis_url("unix:///run/redis.sock?db=0")
+        == "redis+socket:///run/redis.sock"
+    )
 
 
 def test_defaults_are_chinese_and_shanghai():
@@ -52,7 +58,9 @@ def test_defaults_are_chinese_and_shanghai():
 
 
 def _production_env(**extra):
-    environment = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {
+        key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return {
         **environment,
         "DJANGO_SETTINGS_MODULE": "platform_site.settings.production",
@@ -80,7 +88,11 @@ def test_production_refuses_to_start_without_secret_key():
     production_env = _production_env()
     del production_env["SECRET_KEY"]
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], env=production_env, capture_output=True, text=True, cwd=settings.BASE_DIR
+        [sys.executable, "manage.py", "check"],
+        env=production_env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     help = "Load the demo city (临江市): departments, accounts for every role, and demo data."
 
     def add_arguments(self, parser):
-        parser.add_argument("--objects", type=int, default=20_000, help="inspection objects to create")
+        parser.add_argument(
+            "--objects", type=int, default=20_000, help="inspection objects to create"
+        )
 
     def handle(self, *args, **options):
         logins = []
@@ -33,10 +35,12 @@ class Command(BaseCommand):
                 logins = result
         from accounts.demo import DEMO_PASSWORD
 
-        self.stdout.write("\n演示账户 / Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账户 / Demo logins (password for all: {DEMO_PASSWORD})")
         for username, department, role in logins:
             self.stdout.write(f"  {username:<18} {department:<10} {role}")
-        self.stdout.write("  (every department has <code>_admin, _liaison, _staff and _inspector accounts)")
+        self.stdout.write(
+            "  (every department has <code>_admin, _liaison, _staff and _inspector accounts)"
+        )
 
     @staticmethod
     def _options_for(module_name: str, options) -> dict:

@@ -1,0 +1,75 @@
+"""Who may do what with the matter list.
+
+The list is public (it is published for citizens), so every signed-in user reads every matter.
+Only office admins change it (000 art. 7: departments may not add or drop matters at will);
+department staff, liaisons and admins propose changes for their own department. Access functions
+raise Http404 both for "missing" and for "not yours".
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from rest_framework.permissions import BasePermission
+
+from accounts.choices import Role
+from accounts.models import User
+from catalog.models import Matter, MatterChangeProposal, MatterImport
+
+PROPOSER_ROLES = frozenset({Role.STAFF, Role.LIAISON, Role.DEPARTMENT_ADMIN})
+
+
+def can_edit_matters(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_office_admin)
+
+
+def can_propose(user: User) -> bool:
+    """Department staff, liaisons and department admins of a member department."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.department is None or user.department.is_office:
+        return False
+    return bool(PROPOSER_ROLES & set(user.roles))
+
+
+def access_matter_for_user(user: User, matter_id: int, *, edit: bool = False) -> Matter:
+    matter = get_object_or_404(Matter, pk=matter_id)
+    if not user.is_authenticated:
+        raise Http404
+    if edit and not can_edit_matters(user):
+        raise Http404
+    return matter
+
+
+def access_proposal_for_user(user: User, proposal_id: int, *, decide: bool = False) -> MatterChangeProposal:
+    """The office sees and decides every proposal; a department sees only its own."""
+    proposal = get_object_or_404(
+        MatterChangeProposal.objects.select_related("matter", "department", "proposed_by", "decided_by"),
+        pk=proposal_id,
+    )
+    if not user.is_authenticated:
+        raise Http404
+    if user.is_office_admin:
+        return proposal
+    if decide:
+        raise Http404
+    if user.department_id != proposal.department_id:
+        raise Http404
+    return proposal
+
+
+def access_import_for_user(user: User, import_id: int) -> MatterImport:
+    matter_import = get_object_or_404(MatterImport.objects.defer("content"), pk=import_id)
+    if not can_edit_matters(user):
+        raise Http404
+    return matter_import
+
+
+class IsOfficeAdmin(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return can_edit_matters(request.user)
+
+
+class CanPropose(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return can_propose(request.user)
