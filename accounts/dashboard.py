@@ -53,6 +53,7 @@ def _office_dashboard(user: User) -> Dashboard:
             head.hash[:16] + "…" if head else "—",
             note=str(_("共 %(count)d 条事件")) % {"count": head.seq if head else 0},
             url=_url("accounts:audit_list"),
+            tone="mono",
         ),
     ]
     for year_status in calendar_coverage():

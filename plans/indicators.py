@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.choices import DepartmentKind
@@ -30,7 +30,7 @@ from plans.choices import MergeStatus, PlanItemStatus
 from plans.models import PlanItem, PlanYear
 from plans.scoping import estimate_scope, format_bp, uses_credit_classes
 from registries.choices import MARKET_ENTITY_KINDS, ObjectStatus
-from registries.models import InspectionObject
+from registries.models import InspectionObject, ObjectSupervision
 
 SAMPLING_TARGET_BP = 300
 JOINT_TARGET_BP = 3000
@@ -152,12 +152,15 @@ def compute_indicators(plan_year: PlanYear, items: Iterable[PlanItem] | None = N
     for matter_id, department_id in active_matters.values_list("pk", "implementing_departments"):
         if department_id:
             implemented.setdefault(department_id, set()).add(matter_id)
-    supervised = dict(
-        market.filter(supervisions__isnull=False)
-        .values_list("supervisions__department")
-        .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("pk"))
-        .values_list("supervisions__department", "n")
-    )
+    supervised = {
+        row["department"]: row["n"]
+        for row in ObjectSupervision.objects.filter(
+            inspection_object__kind__in=MARKET_ENTITY_KINDS, inspection_object__status=ObjectStatus.ACTIVE
+        )
+        .values("department")
+        .annotate(n=Count("inspection_object", distinct=True))
+        .order_by()
+    }
     rows = []
     departments = Department.objects.filter(kind=DepartmentKind.DEPARTMENT, is_active=True).order_by("code")
     for department in departments:

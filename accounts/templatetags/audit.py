@@ -1,0 +1,25 @@
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+ACTION_LABELS = {
+    "department.create": _("新建部门"),
+    "department.update": _("修改部门"),
+    "account.create": _("新建账户"),
+    "account.set_roles": _("调整角色"),
+    "account.freeze": _("冻结账户"),
+    "account.unfreeze": _("解冻账户"),
+    "account.reissue": _("遗失补发"),
+    "account.change_password": _("修改密码"),
+    "account.reset_password": _("重置密码"),
+    "auth.login": _("登录"),
+    "auth.login_failed": _("登录失败"),
+    "auth.locked": _("登录锁定"),
+}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    """A readable label for an audit action code; unknown codes are shown as they are."""
+    return str(ACTION_LABELS.get(action, action))

@@ -1,0 +1,153 @@
+"""Who may see and change annual plans. One access function per object type.
+
+- Office admins open, compile, approve, publish and adjust plans; they see everything.
+- A department's liaison and staff draft and edit their own department's items; only the
+  liaison submits the department's report. Department users see their own department's items,
+  and every item of an approved plan.
+- Citizens see approved, published versions only (the public pages).
+
+Access functions raise Http404 both for "missing" and "not yours".
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from rest_framework.permissions import BasePermission
+
+from accounts.choices import Role
+from accounts.models import User
+from plans.choices import PlanItemStatus, VersionStatus
+from plans.models import (
+    DepartmentSubmission,
+    MergeProposal,
+    Notification,
+    PeakSeason,
+    PlanItem,
+    PlanVersion,
+    PlanYear,
+)
+
+PLAN_EDITOR_ROLES = frozenset({Role.LIAISON, Role.STAFF})
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_department_user(user) -> bool:
+    return _signed_in(user) and user.department is not None and not user.department.is_office
+
+
+def can_draft_items(user) -> bool:
+    """Department liaisons and staff draft their department's plan items."""
+    return is_department_user(user) and bool(PLAN_EDITOR_ROLES & set(user.roles))
+
+
+def can_submit_department(user) -> bool:
+    """The liaison is the department's contact with the office and submits its report."""
+    return is_department_user(user) and Role.LIAISON in user.roles
+
+
+def can_manage_plans(user) -> bool:
+    return _signed_in(user) and user.is_office_admin
+
+
+def item_visibility(user) -> Q:
+    """Items a signed-in user may read: office admins all; others their own department's and
+    every approved item (the approved plan is everyone's)."""
+    if can_manage_plans(user):
+        return Q()
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    return Q(department_id=user.department_id) | Q(status=PlanItemStatus.APPROVED)
+
+
+def access_plan_year_for_user(user, year: int) -> PlanYear:
+    """Every signed-in user may open a plan year; what it shows is narrowed by the selectors."""
+    if not _signed_in(user):
+        raise Http404
+    return get_object_or_404(PlanYear, year=year)
+
+
+def access_plan_item_for_user(user, item_id: int, *, change: bool = False) -> PlanItem:
+    """Read: own department, office, or an approved item. Change: own department's editors or an
+    office admin (whether the plan's state allows the change is the service's business)."""
+    queryset = PlanItem.objects.select_related("plan_year", "department", "merge_proposal")
+    item = get_object_or_404(queryset.filter(item_visibility(user)), pk=item_id)
+    if not change:
+        return item
+    if can_manage_plans(user):
+        return item
+    if not can_draft_items(user):
+        raise Http404
+    if item.department_id != user.department_id:
+        raise Http404
+    return item
+
+
+def access_submission_for_user(user, plan_year: PlanYear, department_id: int) -> DepartmentSubmission:
+    if not _signed_in(user):
+        raise Http404
+    if not can_manage_plans(user) and user.department_id != department_id:
+        raise Http404
+    return get_object_or_404(
+        DepartmentSubmission.objects.select_related("department", "plan_year"),
+        plan_year=plan_year,
+        department_id=department_id,
+    )
+
+
+def access_merge_proposal_for_user(user, proposal_id: int) -> MergeProposal:
+    if not can_manage_plans(user):
+        raise Http404
+    return get_object_or_404(MergeProposal.objects.select_related("plan_year"), pk=proposal_id)
+
+
+def access_version_for_user(user, plan_year: PlanYear, number: int) -> PlanVersion:
+    """Approved versions are everyone's (signed in); a draft version is the office's."""
+    if not _signed_in(user):
+        raise Http404
+    version = get_object_or_404(PlanVersion, plan_year=plan_year, number=number)
+    if version.status != VersionStatus.APPROVED and not can_manage_plans(user):
+        raise Http404
+    return version
+
+
+def access_public_version(year: int, number: int | None = None) -> PlanVersion:
+    """Citizens: only approved and published versions; without a number, the current one."""
+    plan_year = get_object_or_404(PlanYear, year=year, current_version__isnull=False)
+    if number is None:
+        return plan_year.current_version
+    return get_object_or_404(
+        PlanVersion,
+        plan_year=plan_year,
+        number=number,
+        status=VersionStatus.APPROVED,
+        published_at__isnull=False,
+    )
+
+
+def access_peak_season_for_user(user, season_id: int) -> PeakSeason:
+    if not can_manage_plans(user):
+        raise Http404
+    return get_object_or_404(PeakSeason, pk=season_id)
+
+
+def access_notification_for_user(user: User, notification_id: int) -> Notification:
+    if not _signed_in(user):
+        raise Http404
+    return get_object_or_404(Notification, pk=notification_id, recipient=user)
+
+
+class IsPlanManager(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return can_manage_plans(request.user)
+
+
+class IsPlanEditor(BasePermission):
+    """Office admins and department liaisons/staff; object checks go through access functions."""
+
+    def has_permission(self, request, view) -> bool:
+        return can_manage_plans(request.user) or can_draft_items(request.user)

@@ -1,0 +1,101 @@
+"""Who may see and do what with joint tasks and their draws. One access function per object type;
+"missing" and "not yours" give the same 404.
+
+- the lead department's staff manage their tasks (create, push to review, reveal, request voids);
+- participating departments see the tasks they take part in and confirm or return them;
+- the office sees every task, approves ad-hoc tasks and approves voids;
+- citizens see a task's announcement and drawn list only on the public pages;
+- the draw secret is never shown before the reveal, to anyone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from rest_framework.permissions import BasePermission
+
+from accounts.choices import Role
+from tasks.models import Draw, Task
+
+WORKING_ROLES = frozenset({Role.STAFF, Role.LIAISON, Role.DEPARTMENT_ADMIN})
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_working_member(user: Any) -> bool:
+    return _active(user) and user.department_id is not None and bool(WORKING_ROLES & set(user.roles))
+
+
+def can_create_task(user: Any) -> bool:
+    return is_working_member(user) and not user.department.is_office
+
+
+def can_manage_task(user: Any, task: Task) -> bool:
+    """The lead department's staff, liaison and admins."""
+    return is_working_member(user) and user.department_id == task.lead_department_id
+
+
+def takes_part(user: Any, task: Task) -> bool:
+    return _active(user) and (
+        user.department_id == task.lead_department_id
+        or task.participating_departments.filter(pk=user.department_id).exists()
+    )
+
+
+def can_view_task(user: Any, task: Task) -> bool:
+    if not _active(user):
+        return False
+    if user.is_office_admin:
+        return True
+    return takes_part(user, task)
+
+
+def tasks_visible_to(user: Any) -> QuerySet[Task]:
+    if not _active(user):
+        return Task.objects.none()
+    if user.is_office_admin:
+        return Task.objects.all()
+    return Task.objects.filter(
+        Q(lead_department_id=user.department_id) | Q(participating_departments=user.department_id)
+    ).distinct()
+
+
+def access_task_for_user(user: Any, task_id: Any, *, manage: bool = False) -> Task:
+    task = Task.objects.select_related("lead_department", "plan_item").filter(pk=task_id).first()
+    if task is None or not can_view_task(user, task):
+        raise Http404
+    if manage and not can_manage_task(user, task):
+        raise Http404
+    return task
+
+
+def access_draw_for_user(user: Any, draw_id: Any) -> Draw:
+    draw = Draw.objects.select_related("task", "task__lead_department").filter(pk=draw_id).first()
+    if draw is None or not can_view_task(user, draw.task):
+        raise Http404
+    return draw
+
+
+def can_review_as_department(user: Any, department_id: int) -> bool:
+    return is_working_member(user) and user.department_id == department_id
+
+
+def can_be_second_witness(user: Any, task: Task, announced_by_id: int | None) -> bool:
+    """A single-department task's second witness: the named person, or else a discipline-inspection
+    witness or department admin of the lead department, never the person who announced."""
+    if not _active(user) or user.department_id != task.lead_department_id:
+        return False
+    if announced_by_id is not None and user.pk == announced_by_id:
+        return False
+    if task.second_witness_id is not None:
+        return user.pk == task.second_witness_id
+    return Role.WITNESS in user.roles or Role.DEPARTMENT_ADMIN in user.roles
+
+
+class IsWorkingMember(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user.is_authenticated and request.user.is_active)

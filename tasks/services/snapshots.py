@@ -1,0 +1,197 @@
+"""Freezing a task's draw inputs (draw-protocol.md §1): the candidate, inspector and conflict files
+and the params, read from the registries in a handful of set-based queries.
+
+Candidates are the market entities in the task's scope (status active by default), with the
+platform rules applied before any randomness exists:
+- low-risk (A) objects already drawn `low_risk_yearly_limit` times this year are left out (003 II);
+- "not again within N months after a clean result" (TaskPolicy.clean_result_months) is a hook,
+  `recently_clean_object_ids`, that excludes nothing until inspection results exist;
+- special-list objects in scope are MUST (002 plan 3 VII.4), with the lists kept as the reason;
+- objects whose code is not a USCC (products, projects, behaviours) cannot be a protocol candidate
+  and are left out, counted in the notes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
+
+from registries.choices import MARKET_ENTITY_KINDS, RiskClass
+from registries.drawable import EXPERT_DEPARTMENT, conflict_pairs, drawable_inspectors
+from registries.models import InspectionObject
+from registries.scopes import clean_scope, describe_scope, objects_in_scope, special_list_condition, special_lists_of
+from tasks.choices import DrawKind, DrawState
+from tasks.draw.protocol import USCC_RE, Candidate, Conflict, DrawInputs, InspectorRow, format_ts
+
+LEGAL_BASIS = "《市场监管领域部门联合抽查实施细则》第十二条至第十四条；draw-protocol ssj-draw/1"
+
+
+@dataclass
+class Snapshot:
+    inputs: DrawInputs
+    candidate_ids: dict[str, int]
+    must_reasons: dict[str, list[str]] = field(default_factory=dict)
+    notes: dict[str, int] = field(default_factory=dict)
+
+
+def recently_clean_object_ids(*, months: int | None, on: date) -> set[int]:
+    """Objects inspected with a clean result ("未发现问题") within `months` before `on`.
+
+    Hook for the office rule "not inspected again within N months after a clean result". Inspection
+    results are not recorded on the platform yet, so this excludes nothing; when results exist it
+    returns their object ids and the candidate file honours it without further change.
+    """
+    return set()
+
+
+def _standing_draw_objects(year: int) -> QuerySet:
+    from tasks.models import DrawnObject
+
+    return DrawnObject.objects.filter(
+        draw__kind=DrawKind.DRAW, draw__state=DrawState.DRAWN, draw__drawn_at__year=year
+    )
+
+
+def low_risk_over_limit_ids(*, limit: int, year: int) -> QuerySet:
+    """A-class objects already drawn `limit` times this year by standing draws (003 II)."""
+    return (
+        _standing_draw_objects(year)
+        .values("inspection_object_id")
+        .annotate(times=Count("id"))
+        .filter(times__gte=limit)
+        .values("inspection_object_id")
+    )
+
+
+def candidate_queryset(task, *, on: date) -> QuerySet:
+    from tasks.models import TaskPolicy
+
+    policy = TaskPolicy.current()
+    scope = clean_scope(task.scope)
+    queryset = objects_in_scope(scope).filter(kind__in=sorted(MARKET_ENTITY_KINDS))
+    queryset = queryset.exclude(
+        Q(risk_class=RiskClass.A)
+        & Q(pk__in=low_risk_over_limit_ids(limit=policy.low_risk_yearly_limit, year=on.year))
+    )
+    clean = recently_clean_object_ids(months=policy.clean_result_months, on=on)
+    if clean:
+        queryset = queryset.exclude(pk__in=clean)
+    return queryset
+
+
+def _inspector_loads(codes: list[str], start: date, end: date, exclude_task_id: int | None) -> Counter:
+    """LOAD: groups each inspector already belongs to in standing draws overlapping [start, end]."""
+    from tasks.models import GroupMember
+
+    rows = (
+        GroupMember.objects.filter(
+            code__in=codes,
+            replaced_by__isnull=True,
+            draw__state=DrawState.DRAWN,
+            draw__task__start_date__lte=end,
+            draw__task__end_date__gte=start,
+        )
+        .exclude(draw__task_id=exclude_task_id)
+        .values("code")
+        .annotate(groups=Count("id"))
+        .values_list("code", "groups")
+    )
+    return Counter(dict(rows))
+
+
+def inspector_rows(task, *, departments: list[str]) -> list[InspectorRow]:
+    drawable = drawable_inspectors(department_codes=departments, start=task.start_date, end=task.end_date)
+    loads = _inspector_loads([row.code for row in drawable], task.start_date, task.end_date, task.pk)
+    return [
+        InspectorRow(row.code, row.department_code, loads.get(row.code, 0), row.max_load, row.tags)
+        for row in drawable
+    ]
+
+
+def build_params(task, *, snapshot_time: datetime, notes: dict[str, int]) -> dict[str, Any]:
+    scope = clean_scope(task.scope)
+    group = {dept: int(n) for dept, n in task.group_composition.items() if int(n) > 0}
+    required = {dept: sorted(tags) for dept, tags in (task.required_tags or {}).items() if tags and dept in group}
+    return {
+        "strata": {name: dict(rule) for name, rule in task.strata.items()},
+        "lead_dept": task.lead_department.code,
+        "groups": int(task.groups),
+        "group": group,
+        "required_tags": required,
+        "max_attempts": int(task.max_attempts),
+        "filters": {"machine": scope, "text": describe_scope(scope), "market_entities_only": 1},
+        "exclusions": dict(notes),
+        "legal_basis": LEGAL_BASIS,
+        "snapshot_time": format_ts(snapshot_time),
+        "date_range": f"{task.start_date.isoformat()}/{task.end_date.isoformat()}",
+    }
+
+
+def snapshot_task(task, *, now: datetime | None = None) -> Snapshot:
+    """Read the registries once and build the frozen inputs of the task's next draw."""
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    from tasks.models import TaskPolicy
+
+    policy = TaskPolicy.current()
+    queryset = candidate_queryset(task, on=on)
+    must_expr = ExpressionWrapper(special_list_condition(on), output_field=BooleanField())
+    rows = queryset.annotate(must=must_expr).values_list("id", "code", "risk_class", "must")
+    candidates: list[Candidate] = []
+    candidate_ids: dict[str, int] = {}
+    must_ids: list[int] = []
+    skipped = 0
+    fullmatch = USCC_RE.fullmatch
+    for pk, code, risk_class, must in rows.iterator(chunk_size=20_000):
+        if not fullmatch(code):
+            skipped += 1
+            continue
+        candidates.append(Candidate(code, risk_class, bool(must)))
+        candidate_ids[code] = pk
+        if must:
+            must_ids.append(pk)
+    must_reasons = {
+        obj.code: [str(value) for value in special_lists_of(obj, on)]
+        for obj in InspectionObject.objects.filter(pk__in=must_ids).only(
+            "code", "anomaly_since", "serious_violation_since", "penalised_at", "group_complaint_at"
+        )
+    }
+    over_limit = (
+        objects_in_scope(clean_scope(task.scope))
+        .filter(risk_class=RiskClass.A, pk__in=low_risk_over_limit_ids(limit=policy.low_risk_yearly_limit, year=on.year))
+        .count()
+    )
+    notes = {"excluded_not_uscc": skipped, "excluded_low_risk_limit": over_limit, "excluded_clean_result": 0}
+    departments = sorted(dept for dept, n in task.group_composition.items() if int(n) > 0)
+    inspectors = inspector_rows(task, departments=departments)
+    conflicts = [
+        Conflict(inspector_code, object_code)
+        for inspector_code, object_code in conflict_pairs(
+            inspector_codes=[i.inspector_id for i in inspectors if i.dept != EXPERT_DEPARTMENT],
+            objects=queryset.values("pk"),
+        )
+        if object_code in candidate_ids
+    ]
+    params = build_params(task, snapshot_time=now, notes=notes)
+    inputs = DrawInputs(task.code, candidates, inspectors, conflicts, params)
+    return Snapshot(inputs, candidate_ids, must_reasons, notes)
+
+
+def trusted_inputs(task_id: str, candidate_rows, inspector_rows_, conflict_rows, params) -> DrawInputs:
+    """Rebuild inputs from rows the platform itself froze (already validated at announcement),
+    without re-running the per-row regular expressions."""
+    candidates = []
+    for row in candidate_rows:
+        uscc, stratum, must = row.split(",")
+        candidates.append(Candidate(uscc, stratum, must == "1"))
+    inspectors = []
+    for row in inspector_rows_:
+        code, dept, load, max_load, tags = row.split(",")
+        inspectors.append(InspectorRow(code, dept, int(load), int(max_load), tuple(tags.split(";")) if tags else ()))
+    conflicts = [Conflict(*row.split(",")) for row in conflict_rows]
+    return DrawInputs(task_id, candidates, inspectors, conflicts, params)
