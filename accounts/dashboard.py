@@ -36,6 +36,115 @@ def _url(name: str, *args) -> str:
         return ""
 
 
+def _catalog_cards(user: User) -> list[Card]:
+    from catalog.selectors import pending_proposal_count, public_matter_list
+
+    pending = pending_proposal_count(user)
+    cards = [
+        Card(
+            str(_("待处理调整建议")),
+            pending,
+            url=_url("catalog:proposal_list"),
+            tone="warn" if pending else "neutral",
+        )
+    ]
+    if user.is_office_admin:
+        cards.append(
+            Card(
+                str(_("现行抽查事项")),
+                public_matter_list().count(),
+                url=_url("catalog:matter_list"),
+            )
+        )
+    return cards
+
+
+def _recusal_cards(user: User) -> list[Card]:
+    from registries.selectors.inspectors import recusal_queue_for
+
+    waiting = recusal_queue_for(user).count()
+    return [
+        Card(
+            str(_("待确认回避申报")),
+            waiting,
+            url=_url("registries:recusal_queue"),
+            tone="warn" if waiting else "neutral",
+        )
+    ]
+
+
+def _plan_cards(user: User) -> list[Card]:
+    from plans.choices import PlanYearStatus
+    from plans.models import DepartmentSubmission, PlanYear
+    from plans.selectors import notifications_for
+
+    cards = []
+    unread = notifications_for(user).count()
+    if unread:
+        cards.append(
+            Card(str(_("未读通知")), unread, url=_url("plans:notification_list"), tone="warn")
+        )
+    if user.is_office_admin:
+        for plan_year in PlanYear.objects.filter(
+            status__in=[PlanYearStatus.COLLECTING, PlanYearStatus.COMPILING, PlanYearStatus.PENDING]
+        ).order_by("year"):
+            cards.append(
+                Card(
+                    str(_("%(year)d 年度计划")) % {"year": plan_year.year},
+                    str(plan_year.get_status_display()),
+                    url=_url("plans:compilation", plan_year.year),
+                )
+            )
+    elif user.department_id:
+        submissions = DepartmentSubmission.objects.filter(
+            department_id=user.department_id, plan_year__status=PlanYearStatus.COLLECTING
+        ).select_related("plan_year")
+        for submission in submissions:
+            cards.append(
+                Card(
+                    str(_("%(year)d 年度计划报送")) % {"year": submission.plan_year.year},
+                    str(submission.get_status_display()),
+                    url=_url("plans:year_detail", submission.plan_year.year),
+                    tone="good" if submission.status == "submitted" else "warn",
+                )
+            )
+    return cards
+
+
+def _review_cards(user: User) -> list[Card]:
+    from tasks.choices import ReviewStatus
+    from tasks.models import DrawReview
+
+    if user.department_id is None:
+        return []
+    waiting = DrawReview.objects.filter(
+        department_id=user.department_id, status=ReviewStatus.PENDING, draw__state="announced"
+    ).count()
+    return [
+        Card(
+            str(_("待会审任务")),
+            waiting,
+            note=str(_("确认并录入见证值，或说明理由退回")),
+            url=_url("tasks:task_list"),
+            tone="warn" if waiting else "neutral",
+        )
+    ]
+
+
+def _dispute_cards() -> list[Card]:
+    from registries.selectors.objects import disputed_claims
+
+    disputes = disputed_claims().count()
+    return [
+        Card(
+            str(_("认领争议")),
+            disputes,
+            url=_url("registries:claim_disputes"),
+            tone="warn" if disputes else "neutral",
+        )
+    ]
+
+
 def _office_dashboard(user: User) -> Dashboard:
     from publication.calendar import calendar_coverage
 
@@ -56,6 +165,10 @@ def _office_dashboard(user: User) -> Dashboard:
             tone="mono",
         ),
     ]
+    board.cards += _plan_cards(user)
+    board.cards += _catalog_cards(user)
+    board.cards += _recusal_cards(user)
+    board.cards += _dispute_cards()
     for year_status in calendar_coverage():
         if not year_status.has_official_data:
             board.warnings.append(
@@ -90,9 +203,14 @@ def _department_dashboard(user: User) -> Dashboard:
             Card(str(_("已冻结账户")), accounts.filter(is_active=False).count(), tone="warn"),
         ]
         board.actions.append((str(_("新建账户")), _url("accounts:account_create", department.pk)))
+        board.cards += _recusal_cards(user)
     roles = set(user.roles)
-    if roles & {Role.LIAISON, Role.STAFF}:
-        board.actions.append((str(_("抽查事项清单")), _url("catalog:matter_list")))
+    board.cards[:0] = _plan_cards(user)
+    if roles & {Role.LIAISON, Role.STAFF, Role.DEPARTMENT_ADMIN, Role.WITNESS}:
+        board.cards += _review_cards(user)
+    if roles & {Role.LIAISON, Role.STAFF, Role.DEPARTMENT_ADMIN}:
+        board.cards += _catalog_cards(user)
+        board.actions.append((str(_("建议新增事项")), _url("catalog:proposal_create")))
     if Role.INSPECTOR in roles:
         board.cards.append(Card(str(_("我的检查组")), 0, note=str(_("抽取后在此显示"))))
     if Role.WITNESS in roles:

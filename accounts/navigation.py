@@ -26,13 +26,27 @@ class NavItem:
 NAV_ITEMS = [
     NavItem(_("工作台"), "accounts:home"),
     NavItem(_("抽查事项清单"), "catalog:matter_list"),
+    NavItem(
+        _("事项调整建议"),
+        "catalog:proposal_list",
+        roles=frozenset({Role.STAFF, Role.LIAISON, Role.DEPARTMENT_ADMIN}),
+    ),
     NavItem(_("检查对象库"), "registries:object_list"),
+    NavItem(
+        _("批量导入"),
+        "registries:import_job_list",
+        roles=frozenset({Role.DEPARTMENT_ADMIN, Role.LIAISON, Role.STAFF}),
+    ),
     NavItem(_("执法检查人员库"), "registries:inspector_list"),
     NavItem(
         _("账户管理"),
         "accounts:department_list",
         roles=frozenset({Role.DEPARTMENT_ADMIN}),
     ),
+    NavItem(_("年度抽查计划"), "plans:year_list"),
+    NavItem(_("联合抽查任务"), "tasks:task_list"),
+    NavItem(_("通知"), "plans:notification_list"),
+    NavItem(_("生产经营旺季"), "plans:peak_season_list", office_only=True),
     NavItem(_("工作日历"), "publication:calendar", office_only=True),
     NavItem(_("审计日志"), "accounts:audit_list", office_only=True),
     NavItem(_("系统状态"), "accounts:status", office_only=True),

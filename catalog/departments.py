@@ -28,7 +28,20 @@ DEPARTMENT_KEYWORDS: list[tuple[tuple[str, ...], str | None]] = [
     (("自然资源", "国土", "规划"), "NRB"),
     (("人力资源", "社会保障", "劳动保障", "人社", "劳动"), "HRSS"),
     # Known bodies that are not member departments of the demo city: kept as text.
-    (("公安", "教育", "税务", "海关", "统计", "发展改革", "发改", "工业和信息化", "综合行政执法"), None),
+    (
+        (
+            "公安",
+            "教育",
+            "税务",
+            "海关",
+            "统计",
+            "发展改革",
+            "发改",
+            "工业和信息化",
+            "综合行政执法",
+        ),
+        None,
+    ),
 ]
 
 _SPLIT = re.compile(r"[、，,；;／/\n]+|(?<=部门)和|(?<=部门)及|(?<=机构)和|(?<=局)和|或|\s+")
@@ -55,7 +68,9 @@ def split_names(text: str | None) -> list[str]:
     return [part for part in parts if len(part) > 1]  # a lone "省" left by "省、跨区域稽查局"
 
 
-def match_departments(names: list[str] | tuple[str, ...] | str | None, known_codes: set[str]) -> DepartmentMatch:
+def match_departments(
+    names: list[str] | tuple[str, ...] | str | None, known_codes: set[str]
+) -> DepartmentMatch:
     """Codes (in first-mention order, only those present in `known_codes`) and unmatched names."""
     if isinstance(names, str) or names is None:
         names = split_names(names)

@@ -3,11 +3,14 @@ with the current list. Pure reads: the services decide what is written."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Department
@@ -24,7 +27,10 @@ METHOD_KEYWORDS: list[tuple[tuple[str, ...], str]] = [
     (("网络", "线上", "技术监测", "在线"), InspectionMethod.NETWORK),
     (("抽样", "检测", "检验"), InspectionMethod.SAMPLING),
     (("委托", "专业机构", "第三方"), InspectionMethod.COMMISSIONED),
-    (("实地", "现场", "稽查", "查看", "询问", "专项检查", "随机检查", "定期"), InspectionMethod.ON_SITE),
+    (
+        ("实地", "现场", "稽查", "查看", "询问", "专项检查", "随机检查", "定期"),
+        InspectionMethod.ON_SITE,
+    ),
 ]
 
 # Fields the file decides; the rest (is_common, scope, frequency unless stated…) stay as edited.
@@ -40,7 +46,10 @@ def map_methods(words: tuple[str, ...] | list[str]) -> tuple[list[str], list[str
     found: set[str] = set()
     unknown: list[str] = []
     for word in words:
-        hit = next((method for keywords, method in METHOD_KEYWORDS if any(k in word for k in keywords)), None)
+        hit = next(
+            (method for keywords, method in METHOD_KEYWORDS if any(k in word for k in keywords)),
+            None,
+        )
         if hit is None:
             unknown.append(word)
         else:
@@ -102,13 +111,20 @@ class Warnings:
             "category": _("事项类别未注明，按一般事项处理"),
         }
         return [
-            {"kind": kind, "message": str(labels[kind]), "wording": wording, "codes": codes, "count": len(codes)}
+            {
+                "kind": kind,
+                "message": str(labels[kind]),
+                "wording": wording,
+                "codes": codes,
+                "count": len(codes),
+            }
             for (kind, wording), codes in self.groups.items()
         ]
 
 
-def record_values(record: MatterRecord, options: ImportOptions, known_codes: set[str],
-                  warnings: Warnings) -> tuple[str, dict[str, Any]]:
+def record_values(
+    record: MatterRecord, options: ImportOptions, known_codes: set[str], warnings: Warnings
+) -> tuple[str, dict[str, Any]]:
     """(code, field values) of the matter a record describes; department fields hold codes."""
     code = f"{options.code_prefix}{record.code}"
     is_joint = bool(record.lead_department or record.cooperating_departments)
@@ -171,14 +187,18 @@ def _ratio_for(values: dict[str, Any], existing: dict[str, Any] | None, default:
     return default
 
 
-def compute_diff(sheet: MatterSheet, options: ImportOptions) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def compute_diff(
+    sheet: MatterSheet, options: ImportOptions
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The preview: what applying this sheet would add, change, retire and leave unchanged.
 
     ``added`` items carry every value; ``changed`` items carry field -> [before, after];
     ``retired`` lists active matters of the same list absent from the file (only for a complete
     list). The result is plain JSON, stored on the MatterImport and compared again at apply time.
     """
-    known_codes = set(Department.objects.filter(is_active=True, kind="department").values_list("code", flat=True))
+    known_codes = set(
+        Department.objects.filter(is_active=True, kind="department").values_list("code", flat=True)
+    )
     warnings = Warnings()
     wanted: list[tuple[MatterRecord, str, dict[str, Any]]] = []
     for record in sheet.records:
@@ -198,7 +218,9 @@ def compute_diff(sheet: MatterSheet, options: ImportOptions) -> tuple[dict[str, 
         values["ratio_cap_bp"] = _ratio_for(values, before, options.default_ratio_cap_bp)
         if before is None:
             values["effective_from"] = options.effective_from.isoformat()
-            diff["added"].append({"code": code, "row": record.source_row, "name": values["name"], "values": values})
+            diff["added"].append(
+                {"code": code, "row": record.source_row, "name": values["name"], "values": values}
+            )
             continue
         changes = {
             name: [before.get(name), value]
@@ -210,7 +232,9 @@ def compute_diff(sheet: MatterSheet, options: ImportOptions) -> tuple[dict[str, 
             changes["status"] = [before["status"], MatterStatus.ACTIVE]
             changes["effective_until"] = [before["effective_until"], None]
         if changes:
-            diff["changed"].append({"code": code, "row": record.source_row, "name": values["name"], "changes": changes})
+            diff["changed"].append(
+                {"code": code, "row": record.source_row, "name": values["name"], "changes": changes}
+            )
         else:
             diff["unchanged"].append(code)
 
@@ -222,4 +246,20 @@ def compute_diff(sheet: MatterSheet, options: ImportOptions) -> tuple[dict[str, 
             .values_list("code", "name")
         )
         diff["retired"] = [{"code": code, "name": name} for code, name in absent]
+    diff["fingerprint"] = list_fingerprint(codes, options.list_name)
     return diff, warnings.as_list()
+
+
+def diff_codes(diff: dict[str, Any]) -> list[str]:
+    return [item["code"] for item in diff["added"] + diff["changed"]] + list(diff["unchanged"])
+
+
+def list_fingerprint(codes: list[str], list_name: str) -> str:
+    """A digest of the state of every matter a diff depends on: those the file names and those of
+    the same list. Any change to them (every change bumps the revision) changes the digest."""
+    rows = (
+        Matter.objects.filter(Q(code__in=codes) | Q(source=list_name))
+        .order_by("code")
+        .values_list("code", "revision", "status")
+    )
+    return hashlib.sha256(json.dumps(list(rows), ensure_ascii=False).encode()).hexdigest()

@@ -41,10 +41,14 @@ def access_matter_for_user(user: User, matter_id: int, *, edit: bool = False) ->
     return matter
 
 
-def access_proposal_for_user(user: User, proposal_id: int, *, decide: bool = False) -> MatterChangeProposal:
+def access_proposal_for_user(
+    user: User, proposal_id: int, *, decide: bool = False
+) -> MatterChangeProposal:
     """The office sees and decides every proposal; a department sees only its own."""
     proposal = get_object_or_404(
-        MatterChangeProposal.objects.select_related("matter", "department", "proposed_by", "decided_by"),
+        MatterChangeProposal.objects.select_related(
+            "matter", "department", "proposed_by", "decided_by"
+        ),
         pk=proposal_id,
     )
     if not user.is_authenticated:

@@ -82,8 +82,12 @@ def plain(value: Any) -> Any:
     return value
 
 
-def matter_snapshot(matter: Matter, *, department_codes: dict[str, list[str]] | None = None,
-                    check_points: list[dict] | None = None) -> dict[str, Any]:
+def matter_snapshot(
+    matter: Matter,
+    *,
+    department_codes: dict[str, list[str]] | None = None,
+    check_points: list[dict] | None = None,
+) -> dict[str, Any]:
     """The matter's fields as JSON. Department codes and check points are read from the database
     unless given (the import passes them to avoid a query per matter)."""
     snapshot: dict[str, Any] = {}
@@ -92,7 +96,9 @@ def matter_snapshot(matter: Matter, *, department_codes: dict[str, list[str]] | 
             if department_codes is not None:
                 snapshot[name] = sorted(department_codes.get(name, []))
             else:
-                snapshot[name] = sorted(department.code for department in getattr(matter, name).all())
+                snapshot[name] = sorted(
+                    department.code for department in getattr(matter, name).all()
+                )
         else:
             snapshot[name] = plain(getattr(matter, name))
     if check_points is None:
@@ -111,9 +117,15 @@ def check_point_snapshot(point) -> dict[str, Any]:
     }
 
 
-def diff_snapshots(before: dict[str, Any], after: dict[str, Any], fields=EDITABLE_FIELDS) -> dict[str, list]:
+def diff_snapshots(
+    before: dict[str, Any], after: dict[str, Any], fields=EDITABLE_FIELDS
+) -> dict[str, list]:
     """field -> [before, after] for every field that differs."""
-    return {name: [before.get(name), after.get(name)] for name in fields if before.get(name) != after.get(name)}
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in fields
+        if before.get(name) != after.get(name)
+    }
 
 
 def display_value(name: str, value: Any) -> str:

@@ -87,10 +87,22 @@ class Indicators:
     departments: list[Row]
 
     def as_dict(self) -> dict[str, Any]:
+        """Plain JSON (frozen into versions); carries the display labels and tones too."""
+
+        def row(value: Row) -> dict[str, Any]:
+            data = asdict(value)
+            for measure, plain in zip(value.measures, data["measures"], strict=True):
+                plain.update(
+                    value_label=measure.value_label,
+                    target_label=measure.target_label,
+                    tone=measure.tone,
+                )
+            return data
+
         return {
             "registry_enterprises": self.registry_enterprises,
-            "overall": asdict(self.overall),
-            "departments": [asdict(row) for row in self.departments],
+            "overall": row(self.overall),
+            "departments": [row(department) for department in self.departments],
         }
 
 
@@ -103,35 +115,54 @@ def included_items(plan_year: PlanYear) -> QuerySet[PlanItem]:
 
 
 def is_joint(item: PlanItem) -> bool:
-    merged = item.merge_proposal_id is not None and item.merge_proposal.status == MergeStatus.ACCEPTED
+    merged = (
+        item.merge_proposal_id is not None and item.merge_proposal.status == MergeStatus.ACCEPTED
+    )
     return merged or bool(item.participating_departments.all())
 
 
 def _measures(
-    *, items: list[PlanItem], expected: int, enterprises: int, matter_ids: set[int], covered: set[int]
+    *,
+    items: list[PlanItem],
+    expected: int,
+    enterprises: int,
+    matter_ids: set[int],
+    covered: set[int],
 ) -> list[Measure]:
     joint = sum(1 for item in items if is_joint(item))
     credit = sum(1 for item in items if uses_credit_classes(item.ratios))
     return [
         Measure("sampling", _("企业抽查比例（预计）"), expected, enterprises, SAMPLING_TARGET_BP),
         Measure("joint", _("联合抽查占比"), joint, len(items), JOINT_TARGET_BP),
-        Measure("coverage", _("事项覆盖率"), len(matter_ids & covered), len(matter_ids), COVERAGE_TARGET_BP),
+        Measure(
+            "coverage",
+            _("事项覆盖率"),
+            len(matter_ids & covered),
+            len(matter_ids),
+            COVERAGE_TARGET_BP,
+        ),
         Measure("credit", _("信用分类运用率"), credit, len(items), CREDIT_TARGET_BP),
     ]
 
 
 def compute_indicators(plan_year: PlanYear, items: Iterable[PlanItem] | None = None) -> Indicators:
     items = list(included_items(plan_year) if items is None else items)
-    market = InspectionObject.objects.filter(kind__in=MARKET_ENTITY_KINDS, status=ObjectStatus.ACTIVE)
+    market = InspectionObject.objects.filter(
+        kind__in=MARKET_ENTITY_KINDS, status=ObjectStatus.ACTIVE
+    )
     enterprises = market.count()
-    expected_by_item = {item.pk: estimate_scope(item.scope, item.ratios).market_expected for item in items}
+    expected_by_item = {
+        item.pk: estimate_scope(item.scope, item.ratios).market_expected for item in items
+    }
 
     # A merged group visits each door once: count its largest member.
     overall_expected = 0
     groups: dict[int, int] = {}
     for item in items:
         if item.merge_proposal_id and item.merge_proposal.status == MergeStatus.ACCEPTED:
-            groups[item.merge_proposal_id] = max(groups.get(item.merge_proposal_id, 0), expected_by_item[item.pk])
+            groups[item.merge_proposal_id] = max(
+                groups.get(item.merge_proposal_id, 0), expected_by_item[item.pk]
+            )
         else:
             overall_expected += expected_by_item[item.pk]
     overall_expected = min(enterprises, overall_expected + sum(groups.values()))
@@ -144,7 +175,11 @@ def compute_indicators(plan_year: PlanYear, items: Iterable[PlanItem] | None = N
         _("全市合计"),
         len(items),
         _measures(
-            items=items, expected=overall_expected, enterprises=enterprises, matter_ids=all_matter_ids, covered=covered_all
+            items=items,
+            expected=overall_expected,
+            enterprises=enterprises,
+            matter_ids=all_matter_ids,
+            covered=covered_all,
         ),
     )
 
@@ -155,14 +190,17 @@ def compute_indicators(plan_year: PlanYear, items: Iterable[PlanItem] | None = N
     supervised = {
         row["department"]: row["n"]
         for row in ObjectSupervision.objects.filter(
-            inspection_object__kind__in=MARKET_ENTITY_KINDS, inspection_object__status=ObjectStatus.ACTIVE
+            inspection_object__kind__in=MARKET_ENTITY_KINDS,
+            inspection_object__status=ObjectStatus.ACTIVE,
         )
         .values("department")
         .annotate(n=Count("inspection_object", distinct=True))
         .order_by()
     }
     rows = []
-    departments = Department.objects.filter(kind=DepartmentKind.DEPARTMENT, is_active=True).order_by("code")
+    departments = Department.objects.filter(
+        kind=DepartmentKind.DEPARTMENT, is_active=True
+    ).order_by("code")
     for department in departments:
         own = [item for item in items if item.department_id == department.pk]
         taking_part = [

@@ -237,6 +237,9 @@ class SubmissionEvent(models.Model):
         verbose_name_plural = _("报送记录")
         ordering = ["submission", "occurred_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+
 
 class MergeProposal(models.Model):
     """A joint-task candidate proposed by the platform while compiling (进一次门、查多项事):

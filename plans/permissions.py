@@ -87,7 +87,9 @@ def access_plan_item_for_user(user, item_id: int, *, change: bool = False) -> Pl
     return item
 
 
-def access_submission_for_user(user, plan_year: PlanYear, department_id: int) -> DepartmentSubmission:
+def access_submission_for_user(
+    user, plan_year: PlanYear, department_id: int
+) -> DepartmentSubmission:
     if not _signed_in(user):
         raise Http404
     if not can_manage_plans(user) and user.department_id != department_id:

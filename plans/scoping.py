@@ -45,7 +45,9 @@ def clean_ratios(ratios: dict[str, Any] | None, *, cap_bp: int) -> dict[str, int
     ratios = ratios or {}
     unknown = sorted(set(ratios) - set(RISK_CLASSES))
     if unknown:
-        raise ValidationError({"ratios": _("未知的信用风险分类：%(keys)s") % {"keys": "、".join(unknown)}})
+        raise ValidationError(
+            {"ratios": _("未知的信用风险分类：%(keys)s") % {"keys": "、".join(unknown)}}
+        )
     cleaned: dict[str, int] = {}
     errors = []
     for risk_class in RISK_CLASSES:
@@ -97,7 +99,11 @@ def clean_item_scope(scope: dict[str, Any] | None, *, directed: bool) -> dict[st
         )
     if directed and not conditions:
         raise ValidationError(
-            {"scope": _("定向抽查须至少设定一个筛选条件（行业、区域、规模、许可类别、信用风险分类等）。")}
+            {
+                "scope": _(
+                    "定向抽查须至少设定一个筛选条件（行业、区域、规模、许可类别、信用风险分类等）。"
+                )
+            }
         )
     return cleaned
 
@@ -164,7 +170,9 @@ class ScopeEstimate:
         }
 
 
-def estimate_scope(scope: dict[str, Any] | None, ratios: dict[str, int], *, on: date | None = None) -> ScopeEstimate:
+def estimate_scope(
+    scope: dict[str, Any] | None, ratios: dict[str, int], *, on: date | None = None
+) -> ScopeEstimate:
     """One grouped query: objects in scope per (risk class, kind), with the special-list count."""
     rows = (
         objects_in_scope(scope)
@@ -211,7 +219,9 @@ def _sets_overlap(left: list[str] | None, right: list[str] | None) -> bool:
     return bool(set(left) & set(right))
 
 
-def scope_overlap(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, str] | None:
+def scope_overlap(
+    left: dict[str, Any] | None, right: dict[str, Any] | None
+) -> dict[str, str] | None:
     """Can the two scopes share an object? Returns None when they cannot, otherwise the reason
     per dimension ("same", "nested", "unrestricted").
 
@@ -231,7 +241,9 @@ def scope_overlap(left: dict[str, Any] | None, right: dict[str, Any] | None) -> 
         a, b = left.get(key), right.get(key)
         if not _prefixes_overlap(a, b):
             return None
-        reasons[key] = "unrestricted" if not a or not b else ("same" if set(a) & set(b) else "nested")
+        reasons[key] = (
+            "unrestricted" if not a or not b else ("same" if set(a) & set(b) else "nested")
+        )
     for key in SINGLE_VALUE_DIMENSIONS:
         if not _sets_overlap(left.get(key), right.get(key)):
             return None
@@ -258,14 +270,18 @@ class PeakWarning:
 
     @property
     def message(self) -> str:
-        return _("计划时间与行业 %(prefix)s 的生产经营旺季（%(months)s月%(note)s）重叠，请尽量避开。") % {
+        return _(
+            "计划时间与行业 %(prefix)s 的生产经营旺季（%(months)s月%(note)s）重叠，请尽量避开。"
+        ) % {
             "prefix": self.industry_prefix,
             "months": "、".join(str(month) for month in self.months),
             "note": f"，{self.note}" if self.note else "",
         }
 
 
-def peak_season_warnings(scope: dict[str, Any] | None, start_month: int, end_month: int) -> list[PeakWarning]:
+def peak_season_warnings(
+    scope: dict[str, Any] | None, start_month: int, end_month: int
+) -> list[PeakWarning]:
     """Seasons of the industries in scope that overlap the window (000 art. 11). An item with no
     industry filter is not warned about every season of every industry."""
     from plans.models import PeakSeason
@@ -285,4 +301,3 @@ def peak_season_warnings(scope: dict[str, Any] | None, start_month: int, end_mon
         if overlap:
             warnings.append(PeakWarning(season.industry_prefix, overlap, season.note))
     return warnings
-

@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "accounts.jobs.audit_verify_job",
         "schedule": crontab(hour=2, minute=30),
     },
+    "task-review-reminders": {
+        "task": "tasks.jobs.review_reminders_job",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "calendar-coverage-check": {
         "task": "publication.jobs.calendar_coverage_job",
         "schedule": crontab(hour=6, minute=0),

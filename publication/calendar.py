@@ -18,8 +18,9 @@ make-up working days. Re-seeding only touches years the package still owns (Cale
 Performance: deadlines are computed for lists of hundreds of inspection tasks. Overrides are
 loaded one year range per query and kept in-process per year, with each year's working days as a
 sorted list of ordinals, so a calculation is a few bisections. Every write bumps a version token in
-the shared (Redis) cache, immediately and again on commit, so every process drops its copy. For a
-list, take one `working_calendar()` snapshot and call its methods: that checks the token once.
+the shared (Redis) cache, immediately and again on commit; the writing process drops its copy at
+once, the others when they next look at the token (at most every TOKEN_RECHECK_SECONDS). For a
+list, take one `working_calendar()` snapshot and call its methods.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import hashlib
 import logging
 import re
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +69,10 @@ MAX_IMPORT_LINES = 400
 NAME_MAX_LENGTH = CalendarDay._meta.get_field("name").max_length
 
 _VERSION_KEY = "publication:calendar:version"
+# How long a process trusts its cached years before looking at the shared token again. A write in
+# this process invalidates at once; one in another process is seen within this delay. Calendar
+# changes happen a few times a year, while deadlines are computed all day.
+TOKEN_RECHECK_SECONDS = 2.0
 _DIRTY_FLAG = "publication_calendar_dirty"
 
 HOLIDAY = CalendarDayKind.HOLIDAY.value
@@ -230,6 +236,7 @@ def _load_years(first_year: int, last_year: int) -> dict[int, _YearData]:
 class _ProcessState:
     token: str | None
     years: dict[int, _YearData]
+    checked_at: float = 0.0  # time.monotonic() of the last look at the shared token
 
 
 _state = _ProcessState(token=None, years={})
@@ -292,12 +299,16 @@ def working_calendar() -> WorkingCalendar:
         if connection.in_atomic_block:
             return WorkingCalendar({})
         setattr(connection, _DIRTY_FLAG, False)
+    state = _state
+    if state.token is not None and time.monotonic() - state.checked_at < TOKEN_RECHECK_SECONDS:
+        return WorkingCalendar(state.years)
     token = _shared_token()
     if token is None:
         return WorkingCalendar({})
     with _state_lock:
         if _state.token != token:
             _state = _ProcessState(token=token, years={})
+        _state.checked_at = time.monotonic()
         return WorkingCalendar(_state.years)
 
 
@@ -745,9 +756,7 @@ def _is_working(day: date, kind: str) -> bool:
 
 
 def _diff(year: int, rows: list[ImportRow]) -> tuple[list[ImportChange], int]:
-    current = {
-        day.date: day for day in _year_days(year).only("date", "kind", "name", "source")
-    }
+    current = {day.date: day for day in _year_days(year).only("date", "kind", "name", "source")}
     wanted = {row.date: row for row in rows}
     changes, unchanged = [], 0
     for day in sorted(set(current) | set(wanted)):

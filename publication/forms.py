@@ -81,7 +81,7 @@ class CalendarImportConfirmForm(forms.Form):
 
 
 class CalendarYearStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("年度状态"), choices=CalendarYearStatus.choices)
+    status = forms.ChoiceField(label=_("将该年度标记为"), choices=CalendarYearStatus.choices)
     note = forms.CharField(
         label=_("说明"),
         max_length=200,

@@ -7,7 +7,9 @@ from accounts.models import Department
 def home(request):
     """The citizens' home page: no account needed, only published information."""
     departments = Department.objects.filter(kind="department", is_active=True).order_by("code")
-    return render(request, "publication/home.html", {"departments": departments, "head": chain_head()})
+    return render(
+        request, "publication/home.html", {"departments": departments, "head": chain_head()}
+    )
 
 
 def audit_anchor(request):

@@ -11,7 +11,9 @@ class ObjectKind(models.TextChoices):
     BEHAVIOUR = "behaviour", _("行为")
 
 
-MARKET_ENTITY_KINDS = frozenset({ObjectKind.ENTERPRISE, ObjectKind.INDIVIDUAL, ObjectKind.COOPERATIVE})
+MARKET_ENTITY_KINDS = frozenset(
+    {ObjectKind.ENTERPRISE, ObjectKind.INDIVIDUAL, ObjectKind.COOPERATIVE}
+)
 
 
 class ObjectStatus(models.TextChoices):

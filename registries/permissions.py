@@ -26,7 +26,9 @@ EDITOR_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.LIAISON, Role.STAFF})
 
 
 def _is_member(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and user.department_id)
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.department_id
+    )
 
 
 def is_registry_office(user: Any) -> bool:
@@ -60,7 +62,9 @@ def objects_visible_to(user: Any) -> QuerySet[InspectionObject]:
     return InspectionObject.objects.filter(supervised_condition(user.department_id))
 
 
-def access_object_for_user(user: Any, object_id: Any, *, for_change: bool = False) -> InspectionObject:
+def access_object_for_user(
+    user: Any, object_id: Any, *, for_change: bool = False
+) -> InspectionObject:
     """The object if the user may see it (or change it, with for_change=True); Http404 otherwise."""
     if not _is_member(user):
         raise Http404
@@ -81,7 +85,9 @@ def inspectors_visible_to(user: Any) -> QuerySet[Inspector]:
     return Inspector.objects.filter(department_id=user.department_id)
 
 
-def access_inspector_for_user(user: Any, inspector_id: Any, *, for_change: bool = False) -> Inspector:
+def access_inspector_for_user(
+    user: Any, inspector_id: Any, *, for_change: bool = False
+) -> Inspector:
     """The inspector if they belong to the user's department (or the user is the office); Http404
     otherwise. Changing needs a working role (department admin, liaison or staff)."""
     if not _is_member(user):
@@ -89,7 +95,9 @@ def access_inspector_for_user(user: Any, inspector_id: Any, *, for_change: bool 
     if for_change and not can_edit_registry(user):
         raise Http404
     try:
-        inspector = inspectors_visible_to(user).select_related("department").get(pk=int(inspector_id))
+        inspector = (
+            inspectors_visible_to(user).select_related("department").get(pk=int(inspector_id))
+        )
     except (Inspector.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
     return inspector

@@ -61,12 +61,16 @@ def clean_scope(spec: dict[str, Any] | None) -> dict[str, list[str]]:
             continue
         if isinstance(values, str):
             values = [values]
-        if not isinstance(values, list | tuple) or not all(isinstance(value, str) for value in values):
+        if not isinstance(values, list | tuple) or not all(
+            isinstance(value, str) for value in values
+        ):
             raise ScopeError(_("范围条件 %(key)s 必须是文本列表。") % {"key": key})
         values = sorted({value.strip() for value in values if value.strip()})
         if key in allowed and not set(values) <= allowed[key]:
             bad = "、".join(sorted(set(values) - allowed[key]))
-            raise ScopeError(_("范围条件 %(key)s 含有无效值：%(values)s") % {"key": key, "values": bad})
+            raise ScopeError(
+                _("范围条件 %(key)s 含有无效值：%(values)s") % {"key": key, "values": bad}
+            )
         cleaned[key] = values
     return cleaned
 
@@ -127,11 +131,17 @@ def special_lists_of(inspection_object: InspectionObject, on: date | None = None
     lists = []
     if inspection_object.anomaly_since and inspection_object.anomaly_since <= on:
         lists.append(SpecialList.ANOMALY)
-    if inspection_object.serious_violation_since and inspection_object.serious_violation_since <= on:
+    if (
+        inspection_object.serious_violation_since
+        and inspection_object.serious_violation_since <= on
+    ):
         lists.append(SpecialList.SERIOUS_VIOLATION)
     if inspection_object.penalised_at and window_start <= inspection_object.penalised_at <= on:
         lists.append(SpecialList.PENALISED)
-    if inspection_object.group_complaint_at and window_start <= inspection_object.group_complaint_at <= on:
+    if (
+        inspection_object.group_complaint_at
+        and window_start <= inspection_object.group_complaint_at <= on
+    ):
         lists.append(SpecialList.GROUP_COMPLAINT)
     return lists
 

@@ -27,9 +27,13 @@ class TaskPolicy(models.Model):
     escalate_after_working_days = models.PositiveSmallIntegerField(
         _("会审未答复上报联席办（工作日）"), default=3
     )
-    remind_every_working_days = models.PositiveSmallIntegerField(_("会审提醒间隔（工作日）"), default=1)
+    remind_every_working_days = models.PositiveSmallIntegerField(
+        _("会审提醒间隔（工作日）"), default=1
+    )
     low_risk_yearly_limit = models.PositiveSmallIntegerField(
-        _("低风险（A类）对象每年最多抽中次数"), default=2, help_text=_("003 II：低风险对象每年至多检查2次。")
+        _("低风险（A类）对象每年最多抽中次数"),
+        default=2,
+        help_text=_("003 II：低风险对象每年至多检查2次。"),
     )
     clean_result_months = models.PositiveSmallIntegerField(
         _("检查未发现问题后不再抽取的月数"),
@@ -64,7 +68,10 @@ class Task(models.Model):
     )
     title = models.CharField(_("任务名称"), max_length=200)
     lead_department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="led_tasks"
+        "accounts.Department",
+        verbose_name=_("牵头部门"),
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
     )
     participating_departments = models.ManyToManyField(
         "accounts.Department", verbose_name=_("参与部门"), related_name="joined_tasks", blank=True
@@ -79,19 +86,33 @@ class Task(models.Model):
     )
     adhoc_reason = models.TextField(_("临时任务事由"), blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    matters = models.ManyToManyField("catalog.Matter", verbose_name=_("抽查事项"), related_name="tasks")
+    matters = models.ManyToManyField(
+        "catalog.Matter", verbose_name=_("抽查事项"), related_name="tasks"
+    )
     scope = models.JSONField(_("抽查对象范围"), default=dict, blank=True)
-    strata = models.JSONField(_("分类抽查比例"), default=dict, help_text=_("{风险分类: {rate_bp: 基点} 或 {count: 户数}}"))
+    strata = models.JSONField(
+        _("分类抽查比例"), default=dict, help_text=_("{风险分类: {rate_bp: 基点} 或 {count: 户数}}")
+    )
     groups = models.PositiveIntegerField(_("检查组数"), default=1)
-    group_composition = models.JSONField(_("每组人员构成"), default=dict, help_text=_("{部门代码: 每组人数}"))
+    group_composition = models.JSONField(
+        _("每组人员构成"), default=dict, help_text=_("{部门代码: 每组人数}")
+    )
     required_tags = models.JSONField(_("各部门资格要求"), default=dict, blank=True)
     start_date = models.DateField(_("检查开始日期"))
     end_date = models.DateField(_("检查结束日期"))
     inspection_method = models.CharField(
-        _("检查方式"), max_length=20, choices=InspectionMethod.choices, default=InspectionMethod.ON_SITE
+        _("检查方式"),
+        max_length=20,
+        choices=InspectionMethod.choices,
+        default=InspectionMethod.ON_SITE,
     )
     max_attempts = models.PositiveSmallIntegerField(_("最多分配尝试次数"), default=20)
     second_witness = models.ForeignKey(
@@ -103,10 +124,15 @@ class Task(models.Model):
         related_name="+",
         help_text=_("单部门任务须由纪检监督人员或部门负责人作为第二见证人。"),
     )
-    status = models.CharField(_("状态"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.DRAFT
+    )
     last_return_reason = models.TextField(_("最近退回原因"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -117,10 +143,13 @@ class Task(models.Model):
         verbose_name_plural = _("联合抽查任务")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="task_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="task_dates_ordered"
+            ),
             models.CheckConstraint(condition=Q(groups__gte=1), name="task_groups_positive"),
             models.CheckConstraint(
-                condition=~Q(plan_item__isnull=True) | ~Q(adhoc_reason=""), name="task_adhoc_has_reason"
+                condition=~Q(plan_item__isnull=True) | ~Q(adhoc_reason=""),
+                name="task_adhoc_has_reason",
             ),
         ]
         indexes = [models.Index(fields=["status"], name="task_status_idx")]
@@ -142,10 +171,16 @@ class Draw(models.Model):
     commitment, the sealed secret (readable only by the platform until the reveal), the witnesses,
     the seed and the result. Never edited after the result; voiding is a state plus a log entry."""
 
-    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="draws")
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="draws"
+    )
     number = models.PositiveIntegerField(_("抽取序号"))
-    kind = models.CharField(_("类型"), max_length=12, choices=DrawKind.choices, default=DrawKind.DRAW)
-    state = models.CharField(_("状态"), max_length=12, choices=DrawState.choices, default=DrawState.ANNOUNCED)
+    kind = models.CharField(
+        _("类型"), max_length=12, choices=DrawKind.choices, default=DrawKind.DRAW
+    )
+    state = models.CharField(
+        _("状态"), max_length=12, choices=DrawState.choices, default=DrawState.ANNOUNCED
+    )
     protocol_task_id = models.CharField(_("协议任务标识"), max_length=64)
     sealed_secret = models.BinaryField(_("加密保存的秘密值"), editable=False)
     revealed_secret = models.CharField(_("揭示的秘密值"), max_length=64, blank=True)
@@ -169,32 +204,60 @@ class Draw(models.Model):
     head_hash = models.CharField(_("日志链头哈希"), max_length=64, blank=True)
     failure_reason = models.TextField(_("失败原因"), blank=True)
     announced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("公告人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("公告人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     announced_at = models.DateTimeField(_("公告时间"))
     revealed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("揭示人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("揭示人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     revealed_at = models.DateTimeField(_("揭示时间"), null=True, blank=True)
     drawn_at = models.DateTimeField(_("抽取完成时间"), null=True, blank=True)
     redraw_of = models.ForeignKey(
-        "self", verbose_name=_("重抽自"), on_delete=models.PROTECT, null=True, blank=True, related_name="redraws"
+        "self",
+        verbose_name=_("重抽自"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="redraws",
     )
     redraw_reason = models.TextField(_("重抽原因"), blank=True)
     withdrawn_reason = models.TextField(_("撤回原因"), blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     void_reason = models.TextField(_("作废原因"), blank=True)
     void_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申请作废人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请作废人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     void_requested_at = models.DateTimeField(_("申请作废时间"), null=True, blank=True)
     voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("批准作废人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准作废人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     # Replacement draws (kind=replacement) only:
     parent_draw = models.ForeignKey(
-        "self", verbose_name=_("所替补的抽取"), on_delete=models.PROTECT, null=True, blank=True, related_name="replacements"
+        "self",
+        verbose_name=_("所替补的抽取"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacements",
     )
     replaced_inspector_code = models.CharField(_("被替换人员编码"), max_length=32, blank=True)
     replaced_group = models.CharField(_("所在检查组"), max_length=10, blank=True)
@@ -214,7 +277,9 @@ class Draw(models.Model):
                 name="draw_single_open_announcement",
             ),
             models.UniqueConstraint(
-                fields=["task"], condition=Q(state="drawn", kind="draw"), name="draw_single_standing_result"
+                fields=["task"],
+                condition=Q(state="drawn", kind="draw"),
+                name="draw_single_standing_result",
             ),
         ]
 
@@ -249,14 +314,27 @@ class DrawReview(models.Model):
     its witness entry or returns the task with a reason. For a single-department task, one row
     with role second_person stands for the named second witness."""
 
-    draw = models.ForeignKey(Draw, verbose_name=_("抽取"), on_delete=models.PROTECT, related_name="reviews")
-    department = models.ForeignKey("accounts.Department", verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(_("角色"), max_length=16, choices=ReviewRole.choices, default=ReviewRole.DEPARTMENT)
-    status = models.CharField(_("状态"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    draw = models.ForeignKey(
+        Draw, verbose_name=_("抽取"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(
+        _("角色"), max_length=16, choices=ReviewRole.choices, default=ReviewRole.DEPARTMENT
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
     witness_value = models.CharField(_("见证值"), max_length=200, blank=True)
     witness_name = models.CharField(_("见证人"), max_length=100, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回原因"), blank=True)
@@ -269,14 +347,21 @@ class DrawReview(models.Model):
         verbose_name_plural = _("会审意见")
         ordering = ["draw", "department__code"]
         constraints = [
-            models.UniqueConstraint(fields=["draw", "department", "role"], name="drawreview_unique"),
+            models.UniqueConstraint(
+                fields=["draw", "department", "role"], name="drawreview_unique"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.draw} {self.department.code} {self.status}"
 
 
 class DrawLogEntry(models.Model):
     """One §7a entry of a draw's own hash chain. Insert-only (a trigger rejects UPDATE/DELETE)."""
 
-    draw = models.ForeignKey(Draw, verbose_name=_("抽取"), on_delete=models.PROTECT, related_name="log_entries")
+    draw = models.ForeignKey(
+        Draw, verbose_name=_("抽取"), on_delete=models.PROTECT, related_name="log_entries"
+    )
     seq = models.PositiveIntegerField(_("序号"))
     prev = models.CharField(_("前一条哈希"), max_length=64)
     ts = models.CharField(_("时间"), max_length=20)
@@ -290,6 +375,9 @@ class DrawLogEntry(models.Model):
         verbose_name_plural = _("抽取日志")
         ordering = ["draw", "seq"]
         constraints = [models.UniqueConstraint(fields=["draw", "seq"], name="drawlog_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}#{self.seq} {self.type}"
 
     def as_entry(self) -> dict:
         return {
@@ -306,12 +394,19 @@ class DrawLogEntry(models.Model):
 class DrawnObject(models.Model):
     """An object drawn by a draw (stage 1) and the group it was dealt to (stage 2)."""
 
-    draw = models.ForeignKey(Draw, verbose_name=_("抽取"), on_delete=models.PROTECT, related_name="drawn_objects")
+    draw = models.ForeignKey(
+        Draw, verbose_name=_("抽取"), on_delete=models.PROTECT, related_name="drawn_objects"
+    )
     inspection_object = models.ForeignKey(
-        "registries.InspectionObject", verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="draws"
+        "registries.InspectionObject",
+        verbose_name=_("检查对象"),
+        on_delete=models.PROTECT,
+        related_name="draws",
     )
     code = models.CharField(_("统一社会信用代码"), max_length=18)
-    stratum = models.CharField(_("抽取依据"), max_length=8, help_text=_("风险分类，或 MUST（必查）"))
+    stratum = models.CharField(
+        _("抽取依据"), max_length=8, help_text=_("风险分类，或 MUST（必查）")
+    )
     group_id = models.CharField(_("检查组"), max_length=10)
 
     class Meta:
@@ -320,27 +415,52 @@ class DrawnObject(models.Model):
         ordering = ["draw", "code"]
         constraints = [models.UniqueConstraint(fields=["draw", "code"], name="drawnobject_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.group_id}"
+
 
 class GroupMember(models.Model):
     """A member of a drawn inspection group. A replacement draw marks the member it replaces
     (`replaced_by`) and adds the new member with `added_by`; nothing else ever changes."""
 
-    draw = models.ForeignKey(Draw, verbose_name=_("抽取"), on_delete=models.PROTECT, related_name="members")
+    draw = models.ForeignKey(
+        Draw, verbose_name=_("抽取"), on_delete=models.PROTECT, related_name="members"
+    )
     group_id = models.CharField(_("检查组"), max_length=10)
     code = models.CharField(_("人员编码"), max_length=32)
     department_code = models.CharField(_("部门"), max_length=16)
     inspector = models.ForeignKey(
-        "registries.Inspector", verbose_name=_("执法检查人员"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "registries.Inspector",
+        verbose_name=_("执法检查人员"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     expert = models.ForeignKey(
-        "registries.Expert", verbose_name=_("专家"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "registries.Expert",
+        verbose_name=_("专家"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     is_leader = models.BooleanField(_("组长"), default=False)
     added_by = models.ForeignKey(
-        Draw, verbose_name=_("替补抽取"), on_delete=models.PROTECT, null=True, blank=True, related_name="added_members"
+        Draw,
+        verbose_name=_("替补抽取"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="added_members",
     )
     replaced_by = models.ForeignKey(
-        Draw, verbose_name=_("被替换于"), on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_members"
+        Draw,
+        verbose_name=_("被替换于"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_members",
     )
 
     class Meta:
@@ -348,3 +468,6 @@ class GroupMember(models.Model):
         verbose_name_plural = _("检查组成员")
         ordering = ["draw", "group_id", "-is_leader", "code"]
         indexes = [models.Index(fields=["code"], name="groupmember_code_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.code}"

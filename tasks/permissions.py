@@ -27,7 +27,9 @@ def _active(user: Any) -> bool:
 
 
 def is_working_member(user: Any) -> bool:
-    return _active(user) and user.department_id is not None and bool(WORKING_ROLES & set(user.roles))
+    return (
+        _active(user) and user.department_id is not None and bool(WORKING_ROLES & set(user.roles))
+    )
 
 
 def can_create_task(user: Any) -> bool:

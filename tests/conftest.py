@@ -2,11 +2,40 @@
 is the joint-meeting office. Each persona holds the roles and guardian rights its name suggests."""
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.choices import DepartmentKind, Role
 from tests.accounts.factories import TEST_PASSWORD, DepartmentFactory, UserFactory
+
+
+def _seed_official_calendar(django_db_blocker) -> None:
+    from publication.calendar import calendar_cache_clear, calendar_seed
+
+    with django_db_blocker.unblock():
+        calendar_seed(apps=apps)  # as the migration runs it: idempotent, no audit event
+    calendar_cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def official_calendar_seeded(django_db_setup, django_db_blocker):
+    """The official holiday schedules (2004–2026) are seeded by a migration, but a reused test
+    database may have been flushed by a transactional test of an earlier run."""
+    _seed_official_calendar(django_db_blocker)
+
+
+@pytest.fixture(autouse=True)
+def calendar_restored(request, django_db_blocker):
+    """Every test starts with an empty in-process calendar cache, and a transactional test (live
+    server, real worker), which flushes every table, puts the official schedule back afterwards."""
+    from publication.calendar import calendar_cache_clear
+
+    calendar_cache_clear()
+    yield
+    calendar_cache_clear()
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        _seed_official_calendar(django_db_blocker)
 
 
 @pytest.fixture

@@ -232,11 +232,21 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'self'; object-src 'none'"
 )
 
+# E-mail: console by default; production sets EMAIL_BACKEND / EMAIL_HOST and friends.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ssj-platform@localhost")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
 # Domain settings ------------------------------------------------------------------------------------
 PLATFORM_NAME = _("双随机、一公开 部门联合抽查平台")
 CITY_NAME = env_str("CITY_NAME", "临江市")
 EMBEDDED_DATA_DIR = BASE_DIR / ".data"
 BEAT_HEARTBEAT_KEY = "ssj:beat:heartbeat"
+# Seals each draw's secret until the reveal; defaults to SECRET_KEY. Rotating it makes sealed
+# secrets of announced, not yet revealed draws unreadable (they must be withdrawn and re-announced).
+DRAW_SECRET_KEY = env_secret("DRAW_SECRET_KEY", "")
 
 LOGGING = {
     "version": 1,

@@ -21,10 +21,19 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("code", "统一社会信用代码/对象编码", ("统一社会信用代码", "对象编码", "信用代码", "编码", "code", "uscc"), True),
+    Column(
+        "code",
+        "统一社会信用代码/对象编码",
+        ("统一社会信用代码", "对象编码", "信用代码", "编码", "code", "uscc"),
+        True,
+    ),
     Column("name", "名称", ("对象名称", "企业名称", "主体名称", "name"), True),
     Column("kind", "对象类型", ("类型", "主体类型", "kind", "type")),
-    Column("legal_representative", "法定代表人", ("法定代表人/负责人", "负责人", "legal_representative")),
+    Column(
+        "legal_representative",
+        "法定代表人",
+        ("法定代表人/负责人", "负责人", "legal_representative"),
+    ),
     Column("address", "住所", ("住所(经营场所)", "经营场所", "地址", "address")),
     Column("region_code", "行政区划代码", ("区划代码", "region_code", "region"), True),
     Column("industry_code", "行业代码", ("行业代码(gb/t4754)", "industry_code", "industry")),
@@ -37,11 +46,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("departments", "监管部门", ("监管部门代码", "supervising_departments", "departments")),
     Column("anomaly_since", "经营异常名录日期", ("列入经营异常名录日期", "anomaly_since")),
     Column("anomaly_source", "经营异常名录来源", ("anomaly_source",)),
-    Column("serious_violation_since", "严重违法失信名单日期", ("列入严重违法失信名单日期", "serious_violation_since")),
+    Column(
+        "serious_violation_since",
+        "严重违法失信名单日期",
+        ("列入严重违法失信名单日期", "serious_violation_since"),
+    ),
     Column("serious_violation_source", "严重违法失信名单来源", ("serious_violation_source",)),
     Column("penalised_at", "行政处罚日期", ("最近一次行政处罚日期", "penalised_at")),
     Column("penalised_source", "行政处罚来源", ("penalised_source",)),
-    Column("group_complaint_at", "集体投诉日期", ("最近一次集体投诉属实日期", "group_complaint_at")),
+    Column(
+        "group_complaint_at", "集体投诉日期", ("最近一次集体投诉属实日期", "group_complaint_at")
+    ),
     Column("group_complaint_source", "集体投诉来源", ("group_complaint_source",)),
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
@@ -94,9 +109,12 @@ def map_header(header: list[str]) -> HeaderMap:
             )
         positions[key] = index
         labels[key] = str(raw).strip().replace("\ufeff", "")
-    missing = [column.label for column in COLUMNS if column.required and column.key not in positions]
+    missing = [
+        column.label for column in COLUMNS if column.required and column.key not in positions
+    ]
     if missing:
         raise HeaderError(
-            _("缺少必填列：%(columns)s。第一行必须是表头，可下载导入模板对照。") % {"columns": "、".join(missing)}
+            _("缺少必填列：%(columns)s。第一行必须是表头，可下载导入模板对照。")
+            % {"columns": "、".join(missing)}
         )
     return HeaderMap(positions=positions, labels=labels, width=len(header))

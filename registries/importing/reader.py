@@ -36,7 +36,9 @@ class OpenedFile:
 
 
 def _utf16_or_32(head: bytes) -> bool:
-    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
+    return head.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+    )
 
 
 def _utf16_error() -> ImportFileError:
@@ -70,6 +72,7 @@ def detect_csv_encoding(path: Path, *, full: bool = True) -> tuple[str, int]:
         if _utf16_or_32(head):
             raise _utf16_error()
         has_bom = head.startswith(codecs.BOM_UTF8)
+        furthest = 0  # the encoding that read furthest is the one the file was meant to have
         for encoding in ("utf-8", "gb18030"):
             handle.seek(0)
             decoder = codecs.getincrementaldecoder(encoding)()
@@ -98,9 +101,10 @@ def detect_csv_encoding(path: Path, *, full: bool = True) -> tuple[str, int]:
                 if failed_at is None:
                     codec = "utf-8-sig" if has_bom or encoding == "utf-8" else encoding
                     return codec, newlines
+            furthest = max(furthest, failed_at or 0)
             if has_bom:  # a BOM says UTF-8; do not guess further
                 break
-        raise _unknown_encoding_error(failed_at)
+        raise _unknown_encoding_error(furthest)
 
 
 def _blank_row(row: list[str]) -> bool:
@@ -124,7 +128,11 @@ def open_csv(path: Path, *, full: bool = True) -> OpenedFile:
         handle.close()
         raise ImportFileError(_("文件为空。"))
     return OpenedFile(
-        header=header, rows=reader, total_rows=max(newlines - 1, 0), encoding=encoding, close=handle.close
+        header=header,
+        rows=reader,
+        total_rows=max(newlines - 1, 0),
+        encoding=encoding,
+        close=handle.close,
     )
 
 
@@ -152,7 +160,9 @@ def open_xlsx(path: Path) -> OpenedFile:
         # and never evaluated.
         workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception:
-        raise ImportFileError(_("无法打开 XLSX 文件：文件已损坏或不是 Excel 2007 及以上格式（.xlsx）。")) from None
+        raise ImportFileError(
+            _("无法打开 XLSX 文件：文件已损坏或不是 Excel 2007 及以上格式（.xlsx）。")
+        ) from None
     sheet = workbook.worksheets[0] if workbook.worksheets else None
     if sheet is None:
         workbook.close()
@@ -173,7 +183,9 @@ def open_xlsx(path: Path) -> OpenedFile:
         for values in rows:
             yield [_cell_text(value) for value in values]
 
-    return OpenedFile(header=header, rows=texts(), total_rows=total, encoding="xlsx", close=workbook.close)
+    return OpenedFile(
+        header=header, rows=texts(), total_rows=total, encoding="xlsx", close=workbook.close
+    )
 
 
 def open_import_file(path: Path, file_format: str, *, full: bool = True) -> OpenedFile:

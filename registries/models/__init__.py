@@ -1,5 +1,5 @@
-from registries.models.inspectors import Expert, Inspector, Recusal, RecusalRule
 from registries.models.imports import ImportJob
+from registries.models.inspectors import Expert, Inspector, Recusal, RecusalRule
 from registries.models.objects import InspectionObject, ObjectChange, ObjectSupervision
 
 __all__ = [

@@ -36,21 +36,31 @@ class ImportJob(models.Model):
     """
 
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("所属部门"), on_delete=models.PROTECT, related_name="+"
+        "accounts.Department",
+        verbose_name=_("所属部门"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     file = models.FileField(_("文件"), upload_to="imports/uploads/%Y/%m/", max_length=300)
     original_name = models.CharField(_("原文件名"), max_length=255)
     file_format = models.CharField(_("文件格式"), max_length=4)
     file_size = models.BigIntegerField(_("文件大小"), default=0)
-    mode = models.CharField(_("导入方式"), max_length=16, choices=ImportMode.choices, default=ImportMode.VALID_ROWS)
+    mode = models.CharField(
+        _("导入方式"), max_length=16, choices=ImportMode.choices, default=ImportMode.VALID_ROWS
+    )
     duplicate_policy = models.CharField(
         _("已有对象"), max_length=8, choices=DuplicatePolicy.choices, default=DuplicatePolicy.UPDATE
     )
-    status = models.CharField(_("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
     attempts = models.PositiveIntegerField(_("运行次数"), default=0)
     total_rows = models.PositiveIntegerField(_("总行数（估计）"), default=0)
     processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
@@ -60,7 +70,9 @@ class ImportJob(models.Model):
     inserted_count = models.PositiveIntegerField(_("新增"), default=0)
     updated_count = models.PositiveIntegerField(_("更新"), default=0)
     unchanged_count = models.PositiveIntegerField(_("无变化"), default=0)
-    error_report = models.FileField(_("错误报告"), upload_to="imports/errors/", max_length=300, blank=True)
+    error_report = models.FileField(
+        _("错误报告"), upload_to="imports/errors/", max_length=300, blank=True
+    )
     failure_reason = models.TextField(_("失败原因"), blank=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -70,7 +82,9 @@ class ImportJob(models.Model):
         verbose_name = _("对象导入任务")
         verbose_name_plural = _("对象导入任务")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["department", "-created_at"], name="importjob_dept_created_idx")]
+        indexes = [
+            models.Index(fields=["department", "-created_at"], name="importjob_dept_created_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(file_format__in=["csv", "xlsx"]), name="importjob_file_format_known"

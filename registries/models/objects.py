@@ -17,17 +17,27 @@ class InspectionObject(models.Model):
     3 years" is a comparison with today rather than a flag someone must remember to clear.
     """
 
-    kind = models.CharField(_("对象类型"), max_length=12, choices=ObjectKind.choices, default=ObjectKind.ENTERPRISE)
+    kind = models.CharField(
+        _("对象类型"), max_length=12, choices=ObjectKind.choices, default=ObjectKind.ENTERPRISE
+    )
     code = models.CharField(_("统一社会信用代码/对象编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=200)
     legal_representative = models.CharField(_("法定代表人/负责人"), max_length=100, blank=True)
     address = models.CharField(_("住所（经营场所）"), max_length=300, blank=True)
     region_code = models.CharField(_("行政区划代码"), max_length=12, db_index=True)
-    industry_code = models.CharField(_("行业代码（GB/T 4754）"), max_length=8, blank=True, db_index=True)
-    licence_types = ArrayField(models.CharField(max_length=40), verbose_name=_("许可类别"), default=list, blank=True)
+    industry_code = models.CharField(
+        _("行业代码（GB/T 4754）"), max_length=8, blank=True, db_index=True
+    )
+    licence_types = ArrayField(
+        models.CharField(max_length=40), verbose_name=_("许可类别"), default=list, blank=True
+    )
     scale = models.CharField(_("规模"), max_length=8, choices=Scale.choices, blank=True)
-    risk_class = models.CharField(_("信用风险分类"), max_length=1, choices=RiskClass.choices, default=RiskClass.B)
-    status = models.CharField(_("登记状态"), max_length=10, choices=ObjectStatus.choices, default=ObjectStatus.ACTIVE)
+    risk_class = models.CharField(
+        _("信用风险分类"), max_length=1, choices=RiskClass.choices, default=RiskClass.B
+    )
+    status = models.CharField(
+        _("登记状态"), max_length=10, choices=ObjectStatus.choices, default=ObjectStatus.ACTIVE
+    )
     registering_authority = models.CharField(_("登记机关"), max_length=100, blank=True)
     grid = models.CharField(_("网格"), max_length=40, blank=True)
     supervising_departments = models.ManyToManyField(
@@ -40,7 +50,9 @@ class InspectionObject(models.Model):
     anomaly_since = models.DateField(_("列入经营异常名录日期"), null=True, blank=True)
     anomaly_source = models.CharField(_("经营异常名录来源"), max_length=100, blank=True)
     serious_violation_since = models.DateField(_("列入严重违法失信名单日期"), null=True, blank=True)
-    serious_violation_source = models.CharField(_("严重违法失信名单来源"), max_length=100, blank=True)
+    serious_violation_source = models.CharField(
+        _("严重违法失信名单来源"), max_length=100, blank=True
+    )
     penalised_at = models.DateField(_("最近一次行政处罚日期"), null=True, blank=True)
     penalised_source = models.CharField(_("行政处罚来源"), max_length=100, blank=True)
     group_complaint_at = models.DateField(_("最近一次集体投诉属实日期"), null=True, blank=True)
@@ -70,27 +82,46 @@ class ObjectSupervision(models.Model):
         CLAIMED = "claimed", _("已认领")
         DISPUTED = "disputed", _("有争议")
 
-    inspection_object = models.ForeignKey(InspectionObject, on_delete=models.CASCADE, related_name="supervisions")
-    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="supervisions")
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.CLAIMED)
+    inspection_object = models.ForeignKey(
+        InspectionObject, on_delete=models.CASCADE, related_name="supervisions"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="supervisions"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.CLAIMED
+    )
     claimed_at = models.DateTimeField(_("认领时间"), auto_now_add=True)
-    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("监管认领")
         verbose_name_plural = _("监管认领")
         constraints = [
-            models.UniqueConstraint(fields=["inspection_object", "department"], name="supervision_unique_pair")
+            models.UniqueConstraint(
+                fields=["inspection_object", "department"], name="supervision_unique_pair"
+            )
         ]
-        indexes = [models.Index(fields=["department", "inspection_object"], name="supervision_dept_idx")]
+        indexes = [
+            models.Index(fields=["department", "inspection_object"], name="supervision_dept_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} → {self.inspection_object}（{self.get_status_display()}）"
 
 
 class ObjectChange(models.Model):
     """History of an object: who changed what, when (before/after per field)."""
 
-    inspection_object = models.ForeignKey(InspectionObject, on_delete=models.CASCADE, related_name="changes")
+    inspection_object = models.ForeignKey(
+        InspectionObject, on_delete=models.CASCADE, related_name="changes"
+    )
     changed_at = models.DateTimeField(_("变更时间"), auto_now_add=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     source = models.CharField(_("变更来源"), max_length=40, default="manual")
     changes = models.JSONField(_("变更内容"), default=dict)
 
@@ -99,5 +130,5 @@ class ObjectChange(models.Model):
         verbose_name_plural = _("对象变更记录")
         ordering = ["-changed_at"]
 
-
-
+    def __str__(self) -> str:
+        return f"{self.inspection_object_id} @ {self.changed_at:%Y-%m-%d %H:%M}"

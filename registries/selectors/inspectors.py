@@ -26,7 +26,9 @@ EXPIRING_WINDOW_DAYS = 60
 
 
 def _is_member(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and user.department_id)
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.department_id
+    )
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,9 @@ class InspectorFilters:
     grid: str = ""
 
 
-def inspector_list_visible_to(user: Any, filters: InspectorFilters | None = None) -> QuerySet[Inspector]:
+def inspector_list_visible_to(
+    user: Any, filters: InspectorFilters | None = None
+) -> QuerySet[Inspector]:
     filters = filters or InspectorFilters()
     inspectors = inspectors_visible_to(user).select_related("department", "user")
     if filters.department:
@@ -90,7 +94,9 @@ def inspector_history(inspector: Inspector) -> QuerySet[AuditEvent]:
 
 def inspector_status_history(inspector: Inspector) -> list[dict[str, Any]]:
     rows = []
-    for event in inspector_history(inspector).filter(action__in=["inspector.create", "inspector.status"]):
+    for event in inspector_history(inspector).filter(
+        action__in=["inspector.create", "inspector.status"]
+    ):
         details = event.details
         rows.append(
             {
@@ -122,7 +128,12 @@ def recusals_visible_to(user: Any) -> QuerySet[Recusal]:
 
 
 def recusal_list_visible_to(
-    user: Any, *, status: str = "", department: str = "", inspector_id: int | None = None, q: str = ""
+    user: Any,
+    *,
+    status: str = "",
+    department: str = "",
+    inspector_id: int | None = None,
+    q: str = "",
 ) -> QuerySet[Recusal]:
     recusals = recusals_visible_to(user)
     if status:
@@ -168,7 +179,11 @@ def declarable_inspectors_for(user: Any) -> QuerySet[Inspector]:
     if user.is_office_admin:
         return Inspector.objects.select_related("department").order_by("code")
     if can_edit_registry(user):
-        return Inspector.objects.filter(department_id=user.department_id).select_related("department").order_by("code")
+        return (
+            Inspector.objects.filter(department_id=user.department_id)
+            .select_related("department")
+            .order_by("code")
+        )
     return Inspector.objects.filter(user=user).select_related("department")
 
 
@@ -195,7 +210,9 @@ def object_choices_for_recusal(term: str, limit: int = 20) -> list[InspectionObj
 # --- experts and rules -------------------------------------------------------------------------
 
 
-def expert_list_visible_to(user: Any, *, status: str = "", tag: str = "", q: str = "") -> QuerySet[Expert]:
+def expert_list_visible_to(
+    user: Any, *, status: str = "", tag: str = "", q: str = ""
+) -> QuerySet[Expert]:
     if not _is_member(user):
         return Expert.objects.none()
     experts = Expert.objects.all()

@@ -104,7 +104,10 @@ def _clean_location(region_code: str, grid: str) -> tuple[str, str]:
 def _clean_max_load(max_load: int) -> int:
     if max_load is None or not 1 <= int(max_load) <= MAX_LOAD_LIMIT:
         raise ValidationError(
-            {"max_load": _("同期最多参加检查组数应在 1 到 %(limit)s 之间。") % {"limit": MAX_LOAD_LIMIT}}
+            {
+                "max_load": _("同期最多参加检查组数应在 1 到 %(limit)s 之间。")
+                % {"limit": MAX_LOAD_LIMIT}
+            }
         )
     return int(max_load)
 
@@ -135,7 +138,9 @@ def _clean_certificate(
     return number
 
 
-def _clean_user_link(user: User | None, department: Department, inspector: Inspector | None) -> None:
+def _clean_user_link(
+    user: User | None, department: Department, inspector: Inspector | None
+) -> None:
     if user is None:
         return
     if user.department_id != department.pk:
@@ -291,8 +296,10 @@ def inspector_update(*, inspector: Inspector, updated_by: User, **changes: Any) 
     if unknown:
         raise ValidationError(_("不能修改这些字段：%(fields)s") % {"fields": "、".join(unknown)})
     _require_inspector_editor(updated_by, inspector.department)
-    inspector = Inspector.objects.select_for_update().select_related("department", "user").get(
-        pk=inspector.pk
+    inspector = (
+        Inspector.objects.select_for_update(of=("self",))
+        .select_related("department", "user")
+        .get(pk=inspector.pk)
     )
     before = _inspector_snapshot(inspector)
     if "name" in changes:
@@ -312,8 +319,12 @@ def inspector_update(*, inspector: Inspector, updated_by: User, **changes: Any) 
         inspector.user = changes["user"]
     if any(field in changes for field in STATUS_FIELDS):
         status = changes.get("status", inspector.status)
-        since = changes.get("status_since", inspector.status_since if status == before["status"] else None)
-        until = changes.get("status_until", inspector.status_until if status == before["status"] else None)
+        since = changes.get(
+            "status_since", inspector.status_since if status == before["status"] else None
+        )
+        until = changes.get(
+            "status_until", inspector.status_until if status == before["status"] else None
+        )
         inspector.status_since, inspector.status_until = _clean_status(
             before=before["status"], status=status, since=since, until=until
         )
@@ -326,7 +337,9 @@ def inspector_update(*, inspector: Inspector, updated_by: User, **changes: Any) 
     inspector.save()
     status_diff = {key: diff.pop(key) for key in STATUS_FIELDS if key in diff}
     if diff:
-        record_event(actor=updated_by, action="inspector.update", target=inspector, details={"changes": diff})
+        record_event(
+            actor=updated_by, action="inspector.update", target=inspector, details={"changes": diff}
+        )
     if status_diff:
         record_event(
             actor=updated_by,
@@ -353,8 +366,10 @@ def inspector_set_certificate(
 ) -> Inspector:
     """Record a new or renewed enforcement certificate (an empty number removes it, and the LE tag)."""
     _require_inspector_editor(changed_by, inspector.department)
-    inspector = Inspector.objects.select_for_update().select_related("department", "user").get(
-        pk=inspector.pk
+    inspector = (
+        Inspector.objects.select_for_update(of=("self",))
+        .select_related("department", "user")
+        .get(pk=inspector.pk)
     )
     before = _inspector_snapshot(inspector)
     number = _clean_certificate(
@@ -390,7 +405,10 @@ def inspector_set_certificate(
 
 
 def _expert_snapshot(expert: Expert) -> dict[str, Any]:
-    return {field: (list(expert.tags) if field == "tags" else getattr(expert, field)) for field in EXPERT_FIELDS}
+    return {
+        field: (list(expert.tags) if field == "tags" else getattr(expert, field))
+        for field in EXPERT_FIELDS
+    }
 
 
 def _lock_expert_codes() -> None:
@@ -455,7 +473,9 @@ def expert_update(*, expert: Expert, updated_by: User, **changes: Any) -> Expert
         expert.max_load = _clean_max_load(changes["max_load"])
     if "status" in changes:
         if changes["status"] not in InspectorStatus.values:
-            raise ValidationError({"status": _("未知状态：%(status)s") % {"status": changes["status"]}})
+            raise ValidationError(
+                {"status": _("未知状态：%(status)s") % {"status": changes["status"]}}
+            )
         if before["status"] in FINAL_STATUSES and changes["status"] != before["status"]:
             raise ValidationError({"status": _("已调离或退休的专家不能恢复为其他状态。")})
         expert.status = changes["status"]

@@ -96,7 +96,7 @@ def recusal_declare(
 
 def _decide(*, recusal: Recusal, decided_by: User, status: str, note: str, action: str) -> Recusal:
     recusal = (
-        Recusal.objects.select_for_update()
+        Recusal.objects.select_for_update(of=("self",))
         .select_related("inspector__department", "inspection_object")
         .get(pk=recusal.pk)
     )
@@ -104,7 +104,8 @@ def _decide(*, recusal: Recusal, decided_by: User, status: str, note: str, actio
         raise PermissionDenied(_("只有该人员所在部门的系统管理员可以确认回避申报。"))
     if recusal.status != RecusalStatus.DECLARED:
         raise ValidationError(
-            _("该回避申报已处理（%(status)s），不能重复处理。") % {"status": recusal.get_status_display()}
+            _("该回避申报已处理（%(status)s），不能重复处理。")
+            % {"status": recusal.get_status_display()}
         )
     recusal.status = status
     recusal.decided_by = decided_by
@@ -165,6 +166,10 @@ def recusal_rule_set(*, kind: str, is_active: bool, set_by: User, note: str = ""
         actor=set_by,
         action="recusal_rule.set",
         target=rule,
-        details={"kind": kind, "before": before, "after": {"is_active": rule.is_active, "note": rule.note}},
+        details={
+            "kind": kind,
+            "before": before,
+            "after": {"is_active": rule.is_active, "note": rule.note},
+        },
     )
     return rule

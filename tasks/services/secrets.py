@@ -41,7 +41,9 @@ def seal(secret: bytes, context: str) -> bytes:
 def unseal(sealed: bytes, context: str) -> bytes:
     sealed = bytes(sealed)
     nonce, box, tag = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:-32], sealed[-32:]
-    expected = hmac.new(_key(b"mac"), nonce + box + context.encode("utf-8"), hashlib.sha256).digest()
+    expected = hmac.new(
+        _key(b"mac"), nonce + box + context.encode("utf-8"), hashlib.sha256
+    ).digest()
     if len(box) != SECRET_BYTES or not hmac.compare_digest(tag, expected):
         raise ValueError("the sealed draw secret is damaged or belongs to another draw")
     stream = hmac.new(_key(b"stream"), nonce + context.encode("utf-8"), hashlib.sha256).digest()

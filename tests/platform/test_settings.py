@@ -1,4 +1,5 @@
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -127,3 +128,15 @@ def test_openapi_schema_is_served(client_for, office_admin):
     response = client_for(office_admin).get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/accounts/departments/" in response.content
+
+
+def test_templates_use_no_inline_style_attributes():
+    """The Content-Security-Policy forbids inline styles; a style="" attribute would be ignored."""
+    for path in settings.BASE_DIR.joinpath("templates").rglob("*.html"):
+        if "/pdf/" in str(path):
+            continue  # WeasyPrint documents are not served to browsers
+        text = path.read_text(encoding="utf-8")
+        assert 'style="' not in text, path
+        assert "<style" not in text, path
+        assert not re.search(r"<script(?![^>]*\ssrc=)", text), path
+        assert not re.search(r"\son[a-z]+=\"", text), path

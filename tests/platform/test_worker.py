@@ -42,6 +42,13 @@ def worker(transactional_db):
         process.wait(timeout=20)
 
 
+pytestmark = pytest.mark.filterwarnings(
+    # send_task always goes to the broker; the eager setting of the test settings does not apply.
+    "ignore::celery.exceptions.AlwaysEagerIgnored",
+    "ignore:Results are not stored in backend:RuntimeWarning",
+)
+
+
 @pytest.mark.worker
 def test_real_worker_round_trip_through_redis(worker):
     result = app.send_task("platform_site.jobs.ping", args=["甲"], queue=worker)

@@ -1,35 +1,9 @@
-"""Calendar tests rely on two things.
-
-The official schedules (2004–2026) are in the database. Migration 0002 seeds them, but any
-transactional test (a live server, the worker test) flushes every table, and with --reuse-db the
-flushed database is kept; so the seed is re-applied once per session, idempotently.
-
-Every test starts with an empty in-process calendar cache: the test database rolls back after each
-test but the cache does not, and a year cached during one test would leak into the next.
-"""
+"""Calendar test data. The official schedule seed and the per-test cache reset live in
+tests/conftest.py, because every app's deadlines depend on them."""
 
 from datetime import date
 
 import pytest
-
-from publication.calendar import calendar_cache_clear, calendar_seed
-
-
-@pytest.fixture(scope="session", autouse=True)
-def official_calendar_seeded(django_db_setup, django_db_blocker):
-    from django.apps import apps
-
-    with django_db_blocker.unblock():
-        # With the app registry as `apps`, exactly as the migration runs it: no audit event.
-        calendar_seed(apps=apps)
-    calendar_cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar_cache():
-    calendar_cache_clear()
-    yield
-    calendar_cache_clear()
 
 
 @pytest.fixture

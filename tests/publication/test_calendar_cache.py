@@ -26,6 +26,17 @@ def test_repeated_calls_hit_the_database_once(django_assert_num_queries):
             is_working_day(date(2025, 9, day))
 
 
+def test_the_shared_token_is_looked_at_only_every_few_seconds(monkeypatch):
+    from django.core.cache import cache
+
+    looks = []
+    real_get = cache.get
+    monkeypatch.setattr(calendar.cache, "get", lambda *a, **k: looks.append(a) or real_get(*a, **k))
+    for _ in range(50):
+        is_working_day(date(2025, 10, 8))
+    assert len(looks) == 1
+
+
 def test_a_write_is_seen_at_once_by_the_writer(office_admin):
     assert is_working_day(date(2027, 3, 3))
     calendar_day_set(day=date(2027, 3, 3), kind="holiday", name="", set_by=office_admin)
@@ -41,9 +52,10 @@ def test_a_write_bumps_the_shared_version_so_other_processes_reload(office_admin
     assert cache.get(calendar._VERSION_KEY) != token
 
 
-def test_another_process_bumping_the_version_drops_this_process_cache():
+def test_another_process_bumping_the_version_drops_this_process_cache(monkeypatch):
     from django.core.cache import cache
 
+    monkeypatch.setattr(calendar, "TOKEN_RECHECK_SECONDS", 0)
     is_working_day(date(2027, 3, 3))
     # Another process changes the calendar: a row appears and the token changes.
     CalendarDay.objects.create(date=date(2027, 3, 3), kind="holiday", source="manual")
@@ -67,7 +79,9 @@ def test_the_on_commit_bump_runs(office_admin, django_capture_on_commit_callback
     assert add_working_days(date(2027, 3, 2), 1) == date(2027, 3, 4)
 
 
-def test_an_unreachable_shared_cache_falls_back_to_the_database(monkeypatch, django_assert_num_queries):
+def test_an_unreachable_shared_cache_falls_back_to_the_database(
+    monkeypatch, django_assert_num_queries
+):
     def broken(*args, **kwargs):
         raise ConnectionError("redis down")
 

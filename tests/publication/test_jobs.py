@@ -39,6 +39,7 @@ def test_a_loaded_next_year_is_fine(time_machine):
     assert result["missing_after_deadline"] is False
 
 
-def test_the_job_runs_through_celery_eagerly(time_machine):
+def test_the_job_runs_as_a_celery_task(time_machine):
     time_machine.move_to(datetime(2026, 12, 2, 6, 0, tzinfo=SHANGHAI))
-    assert calendar_coverage_job.delay().get()["missing_after_deadline"] is True
+    assert calendar_coverage_job.name == "publication.jobs.calendar_coverage_job"
+    assert calendar_coverage_job.apply().get()["missing_after_deadline"] is True

@@ -64,7 +64,7 @@ def test_seed_is_idempotent():
 
 
 def test_seed_reports_years_the_package_does_not_know():
-    out, err = run("seed", "--year", "2031")
+    _out, err = run("seed", "--year", "2031")
     assert "2031" in err
 
 

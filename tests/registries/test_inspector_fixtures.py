@@ -63,7 +63,9 @@ def make_object(*, department=None, **fields) -> InspectionObject:
     return inspection_object
 
 
-def make_recusal(inspector, inspection_object, *, declared_by, status=RecusalStatus.CONFIRMED) -> Recusal:
+def make_recusal(
+    inspector, inspection_object, *, declared_by, status=RecusalStatus.CONFIRMED
+) -> Recusal:
     return Recusal.objects.create(
         inspector=inspector,
         inspection_object=inspection_object,
@@ -80,7 +82,9 @@ def days(offset: int) -> date:
 @pytest.fixture
 def inspector_record_a(department_a, inspector_a):
     """Department A's inspector whose record is linked to the inspector_a account."""
-    return make_inspector(department_a, name="张三", user=inspector_a, grid="330102-01", region_code="330102")
+    return make_inspector(
+        department_a, name="张三", user=inspector_a, grid="330102-01", region_code="330102"
+    )
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Working-day arithmetic and calendar maintenance from the shell.
 
-    manage.py workdays add 2025-09-26 20          -> 2025-10-28
+    manage.py workdays add 2025-09-26 20          -> 2025-10-30
     manage.py workdays between 2025-09-26 2025-10-31
     manage.py workdays seed [--year 2026 ...] [--force]
     manage.py workdays status [--year 2027 ...]

@@ -14,7 +14,9 @@ def test_office_admin_marks_a_weekday_as_a_holiday(office_admin):
     # given 3 March 2027 (Wednesday) is an ordinary working day
     assert is_working_day(date(2027, 3, 3))
     # when
-    day = calendar_day_set(day=date(2027, 3, 3), kind="holiday", name="临时休假", set_by=office_admin)
+    day = calendar_day_set(
+        day=date(2027, 3, 3), kind="holiday", name="临时休假", set_by=office_admin
+    )
     # then
     assert day.source == "manual"
     assert day.created_by == office_admin
@@ -29,7 +31,10 @@ def test_a_weekend_becomes_a_makeup_working_day(office_admin):
 
 
 def test_chinese_kind_words_are_accepted(office_admin):
-    assert calendar_day_set(day=date(2027, 3, 6), kind="班", set_by=office_admin).kind == "makeup_workday"
+    assert (
+        calendar_day_set(day=date(2027, 3, 6), kind="班", set_by=office_admin).kind
+        == "makeup_workday"
+    )
 
 
 def test_set_records_an_audit_event_with_the_previous_value(office_admin):
@@ -39,7 +44,11 @@ def test_set_records_an_audit_event_with_the_previous_value(office_admin):
     assert event.target_type == "publication.calendarday"
     assert event.details["date"] == "2025-10-08"
     assert event.details["name"] == "国庆假期"
-    assert event.details["previous"] == {"kind": "holiday", "name": "国庆节", "source": "chinesecalendar"}
+    assert event.details["previous"] == {
+        "kind": "holiday",
+        "name": "国庆节",
+        "source": "chinesecalendar",
+    }
 
 
 def test_setting_the_same_value_again_changes_and_records_nothing(office_admin):

@@ -21,7 +21,9 @@ def test_the_migration_seeded_2004_to_2026_as_official():
 
 
 def test_only_weekday_holidays_weekend_makeup_days_and_named_weekend_holiday_days_are_stored():
-    assert not CalendarDay.objects.filter(kind="makeup_workday", date__week_day__in=[2, 3, 4, 5, 6]).exists()
+    assert not CalendarDay.objects.filter(
+        kind="makeup_workday", date__week_day__in=[2, 3, 4, 5, 6]
+    ).exists()
     national_day = CalendarDay.objects.get(date=date(2025, 10, 4))  # a Saturday inside the run
     assert (national_day.kind, national_day.name) == ("holiday", "国庆节")
     assert CalendarDay.objects.get(date=date(2025, 10, 6)).name == "中秋节"

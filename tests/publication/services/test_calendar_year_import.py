@@ -41,7 +41,9 @@ def test_importing_next_years_schedule_marks_it_official(office_admin, schedule_
 
 
 def test_import_records_an_audit_event_with_a_summary(office_admin, schedule_2027):
-    calendar_year_import(year=2027, text_or_rows=schedule_2027, imported_by=office_admin, note="测试通知")
+    calendar_year_import(
+        year=2027, text_or_rows=schedule_2027, imported_by=office_admin, note="测试通知"
+    )
     event = AuditEvent.objects.get(action="calendar.year_import")
     assert event.actor == office_admin
     assert event.target_type == "publication.calendaryear"
@@ -145,7 +147,10 @@ def test_apply_refuses_if_the_year_changed_after_the_preview(office_admin, sched
     calendar_day_set(day=date(2027, 3, 3), kind="holiday", name="临时", set_by=office_admin)
     with pytest.raises(ValidationError):
         calendar_year_import(
-            year=2027, text_or_rows=schedule_2027, imported_by=office_admin, expected_digest=preview.digest
+            year=2027,
+            text_or_rows=schedule_2027,
+            imported_by=office_admin,
+            expected_digest=preview.digest,
         )
     assert _days(2027).count() == 1
 
@@ -153,7 +158,10 @@ def test_apply_refuses_if_the_year_changed_after_the_preview(office_admin, sched
 def test_apply_with_the_previewed_digest_succeeds(office_admin, schedule_2027):
     preview = calendar_year_import_preview(year=2027, text_or_rows=schedule_2027)
     calendar_year_import(
-        year=2027, text_or_rows=preview.normalized_text, imported_by=office_admin, expected_digest=preview.digest
+        year=2027,
+        text_or_rows=preview.normalized_text,
+        imported_by=office_admin,
+        expected_digest=preview.digest,
     )
     assert _days(2027).count() == 8
 
@@ -161,5 +169,7 @@ def test_apply_with_the_previewed_digest_succeeds(office_admin, schedule_2027):
 @pytest.mark.parametrize("persona", ["dept_admin_a", "staff_a", "inspector_a", "dept_admin_b"])
 def test_only_office_admins_may_import(persona, request, schedule_2027):
     with pytest.raises(PermissionDenied):
-        calendar_year_import(year=2027, text_or_rows=schedule_2027, imported_by=request.getfixturevalue(persona))
+        calendar_year_import(
+            year=2027, text_or_rows=schedule_2027, imported_by=request.getfixturevalue(persona)
+        )
     assert not _days(2027).exists()

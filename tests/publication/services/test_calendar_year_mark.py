@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_mark_official_confirms_a_year_and_is_audited(office_admin):
-    year = calendar_year_mark_official(year=2027, confirmed_by=office_admin, note="国办发明电（测试）")
+    year = calendar_year_mark_official(
+        year=2027, confirmed_by=office_admin, note="国办发明电（测试）"
+    )
     assert year.status == "official"
     assert year.source == "manual"
     assert year.confirmed_by == office_admin

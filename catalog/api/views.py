@@ -1,0 +1,332 @@
+"""The matter list API. Thin: parse, fetch through access_*, call one service, serialise."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api.views import call_service
+from catalog import services
+from catalog.api.serializers import (
+    CheckPointsInputSerializer,
+    MatterCreateInputSerializer,
+    MatterDetailOutputSerializer,
+    MatterImportOutputSerializer,
+    MatterImportPreviewInputSerializer,
+    MatterOutputSerializer,
+    MatterUpdateInputSerializer,
+    ProposalAcceptInputSerializer,
+    ProposalOutputSerializer,
+    ProposalRejectInputSerializer,
+    ProposalSubmitInputSerializer,
+    PublicMatterOutputSerializer,
+    RetireInputSerializer,
+    RevisionOutputSerializer,
+)
+from catalog.filters import MatterFilter, ProposalFilter, PublicMatterFilter
+from catalog.models import Matter, MatterChangeProposal, MatterImport, MatterRevision
+from catalog.permissions import (
+    CanPropose,
+    IsOfficeAdmin,
+    access_import_for_user,
+    access_matter_for_user,
+    access_proposal_for_user,
+)
+from catalog.selectors import (
+    import_list,
+    matter_detail,
+    matter_list,
+    proposal_list_visible_to,
+    public_matter_list,
+    revision_list,
+)
+
+
+class MatterListApi(ListAPIView):
+    serializer_class = MatterOutputSerializer
+    filterset_class = MatterFilter
+    queryset = Matter.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return matter_list(user=self.request.user)
+
+
+class MatterDetailApi(APIView):
+    @extend_schema(responses=MatterDetailOutputSerializer)
+    def get(self, request, matter_id: int):
+        access_matter_for_user(request.user, matter_id)
+        return Response(MatterDetailOutputSerializer(matter_detail(matter_id)).data)
+
+
+class MatterCreateApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(
+        request=MatterCreateInputSerializer, responses={201: MatterDetailOutputSerializer}
+    )
+    def post(self, request):
+        data = MatterCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        code, reason = values.pop("code"), values.pop("reason")
+        matter = call_service(
+            services.matter_create, created_by=request.user, code=code, data=values, reason=reason
+        )
+        return Response(
+            MatterDetailOutputSerializer(matter_detail(matter.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class MatterUpdateApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(request=MatterUpdateInputSerializer, responses=MatterDetailOutputSerializer)
+    def post(self, request, matter_id: int):
+        matter = access_matter_for_user(request.user, matter_id, edit=True)
+        data = MatterUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        reason = values.pop("reason")
+        call_service(
+            services.matter_update,
+            matter=matter,
+            updated_by=request.user,
+            data=values,
+            reason=reason,
+        )
+        return Response(MatterDetailOutputSerializer(matter_detail(matter.pk)).data)
+
+
+class MatterRetireApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(request=RetireInputSerializer, responses=MatterDetailOutputSerializer)
+    def post(self, request, matter_id: int):
+        matter = access_matter_for_user(request.user, matter_id, edit=True)
+        data = RetireInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call_service(
+            services.matter_retire, matter=matter, retired_by=request.user, **data.validated_data
+        )
+        return Response(MatterDetailOutputSerializer(matter_detail(matter.pk)).data)
+
+
+class MatterCheckPointsSetApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(request=CheckPointsInputSerializer, responses=MatterDetailOutputSerializer)
+    def post(self, request, matter_id: int):
+        matter = access_matter_for_user(request.user, matter_id, edit=True)
+        data = CheckPointsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call_service(
+            services.matter_set_check_points,
+            matter=matter,
+            set_by=request.user,
+            check_points=[dict(point) for point in data.validated_data["check_points"]],
+            reason=data.validated_data["reason"],
+        )
+        return Response(MatterDetailOutputSerializer(matter_detail(matter.pk)).data)
+
+
+class MatterRevisionListApi(ListAPIView):
+    serializer_class = RevisionOutputSerializer
+    queryset = MatterRevision.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        matter = access_matter_for_user(self.request.user, self.kwargs["matter_id"])
+        return revision_list(matter)
+
+
+# --- proposals ----------------------------------------------------------------------------------
+
+
+class ProposalListApi(ListAPIView):
+    serializer_class = ProposalOutputSerializer
+    filterset_class = ProposalFilter
+    queryset = MatterChangeProposal.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return proposal_list_visible_to(self.request.user)
+
+
+class ProposalDetailApi(APIView):
+    @extend_schema(responses=ProposalOutputSerializer)
+    def get(self, request, proposal_id: int):
+        return Response(
+            ProposalOutputSerializer(access_proposal_for_user(request.user, proposal_id)).data
+        )
+
+
+class ProposalSubmitApi(APIView):
+    permission_classes = [CanPropose]
+
+    @extend_schema(request=ProposalSubmitInputSerializer, responses={201: ProposalOutputSerializer})
+    def post(self, request):
+        data = ProposalSubmitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        matter = None
+        if values["matter"] is not None:
+            try:
+                matter = access_matter_for_user(request.user, values["matter"])
+            except Exception as error:  # Http404
+                raise NotFound from error
+        proposal = call_service(
+            services.proposal_submit,
+            submitted_by=request.user,
+            kind=values["kind"],
+            matter=matter,
+            payload=dict(values["payload"]),
+            reason=values["reason"],
+        )
+        return Response(ProposalOutputSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalAcceptApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(request=ProposalAcceptInputSerializer, responses=ProposalOutputSerializer)
+    def post(self, request, proposal_id: int):
+        proposal = access_proposal_for_user(request.user, proposal_id, decide=True)
+        data = ProposalAcceptInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = call_service(
+            services.proposal_accept,
+            proposal=proposal,
+            accepted_by=request.user,
+            **data.validated_data,
+        )
+        return Response(ProposalOutputSerializer(proposal).data)
+
+
+class ProposalRejectApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(request=ProposalRejectInputSerializer, responses=ProposalOutputSerializer)
+    def post(self, request, proposal_id: int):
+        proposal = access_proposal_for_user(request.user, proposal_id, decide=True)
+        data = ProposalRejectInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = call_service(
+            services.proposal_reject,
+            proposal=proposal,
+            rejected_by=request.user,
+            **data.validated_data,
+        )
+        return Response(ProposalOutputSerializer(proposal).data)
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+class ImportListApi(ListAPIView):
+    serializer_class = MatterImportOutputSerializer
+    permission_classes = [IsOfficeAdmin]
+    queryset = MatterImport.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return import_list()
+
+
+class ImportDetailApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(responses=MatterImportOutputSerializer)
+    def get(self, request, import_id: int):
+        return Response(
+            MatterImportOutputSerializer(access_import_for_user(request.user, import_id)).data
+        )
+
+
+class ImportPreviewApi(APIView):
+    """Upload a provincial list; returns the preview (diff). Nothing is written to the list."""
+
+    permission_classes = [IsOfficeAdmin]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": MatterImportPreviewInputSerializer},
+        responses={201: MatterImportOutputSerializer},
+    )
+    def post(self, request):
+        data = MatterImportPreviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        options = dict(data.validated_data)
+        upload = options.pop("file")
+        matter_import = call_service(
+            services.matter_import_preview,
+            uploaded_by=request.user,
+            content=upload.read(),
+            filename=upload.name,
+            **options,
+        )
+        return Response(
+            MatterImportOutputSerializer(matter_import).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ImportApplyApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(request=None, responses=MatterImportOutputSerializer)
+    def post(self, request, import_id: int):
+        matter_import = access_import_for_user(request.user, import_id)
+        matter_import = call_service(
+            services.matter_import_apply, matter_import=matter_import, applied_by=request.user
+        )
+        return Response(MatterImportOutputSerializer(matter_import).data)
+
+
+class ImportDiscardApi(APIView):
+    permission_classes = [IsOfficeAdmin]
+
+    @extend_schema(request=None, responses=MatterImportOutputSerializer)
+    def post(self, request, import_id: int):
+        matter_import = access_import_for_user(request.user, import_id)
+        matter_import = call_service(
+            services.matter_import_discard, matter_import=matter_import, discarded_by=request.user
+        )
+        return Response(MatterImportOutputSerializer(matter_import).data)
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+class PublicMatterListApi(ListAPIView):
+    """The list in force today, for citizens: no account needed."""
+
+    serializer_class = PublicMatterOutputSerializer
+    filterset_class = PublicMatterFilter
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    queryset = Matter.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return public_matter_list().prefetch_related("check_points")
+
+
+class PublicMatterDetailApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=PublicMatterOutputSerializer)
+    def get(self, request, matter_id: int):
+        matter = get_object_or_404(public_matter_list(), pk=matter_id)
+        return Response(PublicMatterOutputSerializer(matter_detail(matter.pk)).data)

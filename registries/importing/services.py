@@ -1,0 +1,445 @@
+"""Services of the object import: upload, run (the Celery job's body) and retry.
+
+The run is built to survive a worker being killed at any moment:
+
+1. claim: a session-level advisory lock on the job id (released by PostgreSQL when the worker's
+   connection dies) plus a conditional UPDATE to "running". Holding the lock while the row says
+   "running" means the previous run died: start again from scratch.
+2. validate the file while COPYing the valid rows into the job's UNLOGGED staging table (dropped
+   and recreated first); errors stream to the CSV report; progress goes through a second connection
+   so the page sees it while the COPY is still open.
+3. one transaction: lock the registry against other writers, drop conflicting rows, merge with
+   set-based SQL, store the counts and the final status, record the audit event. Until this
+   commits, the registry is untouched; after it commits, a repeat run finds the job finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import logging
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import record_event
+from accounts.models import User
+from platform_site.exports import safe_cell
+from registries.importing import merge
+from registries.importing.columns import HeaderError, map_header
+from registries.importing.permissions import can_import_objects
+from registries.importing.reader import ImportFileError, open_import_file
+from registries.importing.validation import DepartmentDirectory, ValidationStats, staging_chunks
+from registries.models import ImportJob
+from registries.models.imports import DuplicatePolicy, ImportMode, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+PROGRESS_EVERY = 10_000
+RUNNABLE = (ImportStatus.UPLOADED, ImportStatus.QUEUED, ImportStatus.RUNNING)
+_LOCK_NAMESPACE = 0x1A0B  # advisory-lock class id of import jobs (second key: the job id)
+ERROR_REPORT_HEADER = ("行号", "列", "值", "原因")
+
+
+# Upload ---------------------------------------------------------------------------------------------
+
+
+def _file_format(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return "csv"
+    if suffix == ".xlsx":
+        return "xlsx"
+    if suffix == ".xls":
+        raise ValidationError(
+            {"file": _("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV 后再上传。")}
+        )
+    raise ValidationError({"file": _("只能导入 CSV 或 XLSX 文件。")})
+
+
+def check_import_file(path: Path, file_format: str) -> None:
+    """The quick check at upload: encoding, header, at least one data row. Raises ImportFileError."""
+    opened = open_import_file(path, file_format, full=False)
+    try:
+        try:
+            map_header(opened.header)
+        except HeaderError as error:
+            raise ImportFileError(str(error)) from None
+        try:
+            for index, row in enumerate(opened.rows):
+                if any(cell.strip() for cell in row):
+                    return
+                if index > 1000:
+                    return
+        except (csv.Error, UnicodeDecodeError):
+            return  # the full check in the job reports it with the line number
+        raise ImportFileError(_("文件中只有表头，没有数据行。"))
+    finally:
+        if callable(opened.close):
+            opened.close()
+
+
+@transaction.atomic
+def import_job_create(
+    *,
+    uploaded_by: User,
+    upload: UploadedFile,
+    mode: str = ImportMode.VALID_ROWS,
+    duplicate_policy: str = DuplicatePolicy.UPDATE,
+) -> ImportJob:
+    """Store the uploaded file, check its encoding and header, and queue the import job."""
+    if not can_import_objects(uploaded_by):
+        raise PermissionDenied(_("您无权导入检查对象。"))
+    if mode not in ImportMode.values:
+        raise ValidationError({"mode": _("请选择导入方式。")})
+    if duplicate_policy not in DuplicatePolicy.values:
+        raise ValidationError({"duplicate_policy": _("请选择已有对象的处理方式。")})
+    file_format = _file_format(upload.name or "")
+    if upload.size and upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": _("文件过大：最大 512 MB。")})
+    job = ImportJob(
+        department=uploaded_by.department,
+        created_by=uploaded_by,
+        original_name=Path(upload.name or "import").name[:255],
+        file_format=file_format,
+        file_size=upload.size or 0,
+        mode=mode,
+        duplicate_policy=duplicate_policy,
+        status=ImportStatus.UPLOADED,
+    )
+    job.file.save(f"objects.{file_format}", upload, save=False)
+    try:
+        check_import_file(Path(job.file.path), file_format)
+    except ImportFileError as error:
+        job.file.delete(save=False)
+        raise ValidationError({"file": str(error)}) from None
+    job.status = ImportStatus.QUEUED
+    job.save()
+    record_event(
+        actor=uploaded_by,
+        action="registries.import_upload",
+        target=job,
+        details={
+            "file": job.original_name,
+            "size": job.file_size,
+            "mode": mode,
+            "duplicate_policy": duplicate_policy,
+        },
+    )
+    _enqueue_after_commit(job.pk)
+    return job
+
+
+def _enqueue_after_commit(job_id: int) -> None:
+    from registries.jobs import object_import_job
+
+    transaction.on_commit(lambda: object_import_job.delay(job_id))
+
+
+# Claiming -------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _job_lock(job_id: int) -> Iterator[bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, job_id])
+        locked = cursor.fetchone()[0]
+    try:
+        yield locked
+    finally:
+        if locked:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, job_id])
+
+
+def import_job_is_running_somewhere(job_id: int) -> bool:
+    """Another session holds the job's lock: a worker is working on it right now."""
+    with _job_lock(job_id) as locked:
+        return not locked
+
+
+def _claim(job_id: int) -> bool:
+    claimed = ImportJob.objects.filter(pk=job_id, status__in=RUNNABLE).update(
+        status=ImportStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=timezone.now(),
+        finished_at=None,
+        processed_rows=0,
+        valid_rows=0,
+        invalid_rows=0,
+        error_count=0,
+        inserted_count=0,
+        updated_count=0,
+        unchanged_count=0,
+        failure_reason="",
+        error_report="",
+    )
+    return claimed == 1
+
+
+# Error report and progress ----------------------------------------------------------------------------
+
+
+class ErrorReport:
+    """The downloadable error report: UTF-8 with BOM (so Excel opens it), written as rows fail."""
+
+    def __init__(self, job: ImportJob):
+        self.name = f"imports/errors/job-{job.pk}.csv"
+        self.path = Path(settings.MEDIA_ROOT) / self.name
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.partial = self.path.with_suffix(".csv.part")
+        self._handle = open(self.partial, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+        self._writerow = csv.writer(self._handle).writerow
+        self._writerow(ERROR_REPORT_HEADER)
+        self.count = 0
+
+    def write(self, row_no: int, column: str, value: str, reason: str) -> None:
+        self.count += 1
+        self._writerow((row_no, column, safe_cell(value), reason))
+
+    def finish(self) -> str:
+        """Close the report; return its storage name, or "" when nothing was wrong."""
+        self._handle.close()
+        if not self.count:
+            self.partial.unlink(missing_ok=True)
+            self.path.unlink(missing_ok=True)
+            return ""
+        os.replace(self.partial, self.path)
+        return self.name
+
+    def discard(self) -> None:
+        if not self._handle.closed:
+            self._handle.close()
+        self.partial.unlink(missing_ok=True)
+
+
+class ProgressReporter:
+    """Writes processed_rows through its own autocommit connection: the job's own connection is
+    busy with the COPY, and its transaction would hide the number from the page anyway."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self._connection = None
+
+    def update(self, processed: int) -> None:
+        try:
+            if self._connection is None:
+                self._connection = connection.get_new_connection(connection.get_connection_params())
+                self._connection.autocommit = True
+            with self._connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE registries_importjob SET processed_rows = %s, "
+                    "total_rows = GREATEST(total_rows, %s) WHERE id = %s AND status = 'running'",
+                    [processed, processed, self.job_id],
+                )
+        except Exception:  # progress is cosmetic: never fail an import because of it
+            logger.warning("import job %s: progress update failed", self.job_id, exc_info=True)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+# The run ----------------------------------------------------------------------------------------------
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """Run (or re-run) an import job. Idempotent: a finished job is returned untouched, a job
+    being run by another worker is left alone (None), a job whose last run died starts afresh."""
+    with _job_lock(job_id) as locked:
+        if not locked:
+            logger.info("import job %s is running in another worker", job_id)
+            return None
+        if not _claim(job_id):
+            return ImportJob.objects.filter(pk=job_id).first()
+        job = ImportJob.objects.select_related("department", "created_by").get(pk=job_id)
+        try:
+            return _run(job)
+        except ImportFileError as error:
+            return _finish_failed(job, str(error))
+        except Exception as error:
+            _finish_failed(
+                job,
+                _("导入过程中发生内部错误，请稍后重试或联系管理员。（%(error)s）")
+                % {"error": error},
+            )
+            raise
+        finally:
+            with contextlib.suppress(Exception):
+                merge.drop_staging_table(job.staging_table)
+
+
+def _finish_failed(job: ImportJob, reason: str) -> ImportJob:
+    with transaction.atomic():
+        job.status = ImportStatus.FAILED
+        job.failure_reason = reason[:2000]
+        job.finished_at = timezone.now()
+        job.error_report = ""
+        job.save(update_fields=["status", "failure_reason", "finished_at", "error_report"])
+        record_event(
+            actor=job.created_by,
+            action="registries.import",
+            target=job,
+            details={"status": job.status, "reason": job.failure_reason, "file": job.original_name},
+        )
+    return job
+
+
+def _run(job: ImportJob) -> ImportJob:
+    started = time.monotonic()
+    opened = open_import_file(Path(job.file.path), job.file_format)
+    report: ErrorReport | None = None
+    try:
+        try:
+            header = map_header(opened.header)
+        except HeaderError as error:
+            raise ImportFileError(str(error)) from None
+        ImportJob.objects.filter(pk=job.pk).update(total_rows=opened.total_rows)
+        table = job.staging_table
+        with transaction.atomic():
+            merge.create_staging_table(table)
+        report = ErrorReport(job)
+        stats = ValidationStats()
+        progress = ProgressReporter(job.pk)
+        chunks = staging_chunks(
+            opened.rows,
+            header,
+            departments=DepartmentDirectory.load(),
+            stats=stats,
+            report_error=report.write,
+            progress=progress.update,
+            progress_every=PROGRESS_EVERY,
+        )
+        try:
+            with transaction.atomic():
+                merge.copy_into_staging(table, chunks)
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                _("第 %(row)s 行附近的内容无法按文件编码读取：文件编码不一致或已损坏。")
+                % {"row": stats.last_row_no}
+            ) from None
+        except csv.Error as error:
+            raise ImportFileError(
+                _("第 %(row)s 行附近不是有效的 CSV：%(error)s")
+                % {"row": stats.last_row_no, "error": error}
+            ) from None
+        finally:
+            progress.close()
+        stats.seen_codes.clear()
+        if stats.rows == 0:
+            raise ImportFileError(_("文件中只有表头，没有数据行。"))
+        return _merge_and_finish(
+            job, table, header.positions.keys(), header.label("code"), stats, report, started
+        )
+    finally:
+        if report is not None:
+            report.discard()
+        if callable(opened.close):
+            opened.close()
+
+
+def _merge_and_finish(job, table, present, code_label, stats, report, started) -> ImportJob:
+    is_office = job.created_by.is_office_admin
+    with transaction.atomic():
+        merge.lock_registry()
+        conflicts = 0
+        if job.duplicate_policy == DuplicatePolicy.REPORT:
+            message = _("该编码的对象已在名录库中（按所选方式作为重复报错，未导入）")
+            conflict_department = None
+        else:
+            message = _("该对象由其他部门监管，本部门不能通过导入修改（可在对象页面申请认领）")
+            conflict_department = job.department_id
+        if job.duplicate_policy == DuplicatePolicy.REPORT or not is_office:
+            for row_no, code, _reason in merge.iter_conflicts(
+                table, department_id=conflict_department
+            ):
+                report.write(row_no, code_label, code, message)
+                conflicts += 1
+            if conflicts:
+                merge.delete_conflicts(table, department_id=conflict_department)
+        job.invalid_rows = stats.invalid + conflicts
+        job.valid_rows = stats.valid - conflicts
+        job.error_count = stats.errors + conflicts
+        job.processed_rows = job.total_rows = stats.last_row_no - 1
+        if job.mode == ImportMode.ALL_OR_NOTHING and job.invalid_rows:
+            job.status = ImportStatus.REJECTED
+        else:
+            counts = merge.merge_staging(
+                table,
+                present=set(present),
+                changed_by_id=job.created_by_id,
+                default_department_ids=[] if is_office else [job.department_id],
+                update_existing=job.duplicate_policy == DuplicatePolicy.UPDATE,
+            )
+            job.inserted_count, job.updated_count, job.unchanged_count = (
+                counts.inserted,
+                counts.updated,
+                counts.unchanged,
+            )
+            job.status = ImportStatus.SUCCEEDED
+        job.error_report = report.finish()
+        job.finished_at = timezone.now()
+        job.duration_seconds = round(time.monotonic() - started, 3)
+        job.save(
+            update_fields=[
+                "status", "invalid_rows", "valid_rows", "error_count", "processed_rows", "total_rows",
+                "inserted_count", "updated_count", "unchanged_count", "error_report", "finished_at",
+                "duration_seconds",
+            ]
+        )  # fmt: skip
+        record_event(
+            actor=job.created_by,
+            action="registries.import",
+            target=job,
+            details={
+                "status": job.status,
+                "file": job.original_name,
+                "mode": job.mode,
+                "duplicate_policy": job.duplicate_policy,
+                "rows": job.total_rows,
+                "valid": job.valid_rows,
+                "invalid": job.invalid_rows,
+                "inserted": job.inserted_count,
+                "updated": job.updated_count,
+                "unchanged": job.unchanged_count,
+            },
+        )
+    return job
+
+
+# Retry --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_job_retry(*, job: ImportJob, retried_by: User) -> ImportJob:
+    """Queue a failed job, or one whose worker died, again. Safe to call twice: the run claims."""
+    if not can_import_objects(retried_by):
+        raise PermissionDenied(_("您无权导入检查对象。"))
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    stale = job.status in (
+        ImportStatus.RUNNING,
+        ImportStatus.QUEUED,
+    ) and not import_job_is_running_somewhere(job.pk)
+    if job.status != ImportStatus.FAILED and not stale:
+        raise ValidationError(_("只有失败或中断的导入任务可以重新运行。"))
+    job.status = ImportStatus.QUEUED
+    job.save(update_fields=["status"])
+    record_event(
+        actor=retried_by,
+        action="registries.import_retry",
+        target=job,
+        details={"attempts": job.attempts},
+    )
+    _enqueue_after_commit(job.pk)
+    return job

@@ -1,0 +1,497 @@
+"""Row validation: the hot loop of the import.
+
+Every row of a 1,000,000-row file passes through :func:`staging_chunks`, so the per-row work is kept
+to a tuple unpack, a few ``str`` methods and dict lookups and :func:`is_valid_uscc`; anything costly
+(building messages, parsing a date the first time it is seen) happens only for rows that need it.
+Valid rows come out as CSV text for ``COPY … FROM STDIN (FORMAT csv)`` in chunks of a few thousand
+rows, so nothing holds the whole file in memory. Errors go straight to the error report writer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
+
+from django.utils.translation import gettext as _
+
+from registries.choices import MARKET_ENTITY_KINDS, ObjectKind, ObjectStatus, RiskClass, Scale
+from registries.importing.columns import COLUMN_KEYS, HeaderMap
+from registries.uscc import is_valid_uscc, validate_uscc
+
+# Staging table columns, in COPY order: the row number, then every import column.
+STAGING_COLUMNS = ("row_no", *COLUMN_KEYS)
+CHUNK_ROWS = 4000
+CACHE_LIMIT = 100_000
+
+# Longest value of each free-text column (the registry's varchar sizes).
+MAX_LENGTHS = {
+    "code": 32,
+    "name": 200,
+    "legal_representative": 100,
+    "address": 300,
+    "registering_authority": 100,
+    "grid": 40,
+    "anomaly_source": 100,
+    "serious_violation_source": 100,
+    "penalised_source": 100,
+    "group_complaint_source": 100,
+}
+LICENCE_MAX = 40
+
+
+def _choices_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for value, label in choices:
+        lookup[value] = value
+        lookup[value.upper()] = value
+        lookup[str(label)] = value
+    lookup.update(extra or {})
+    return lookup
+
+
+KINDS = _choices_lookup(
+    ObjectKind.choices,
+    {"个体": ObjectKind.INDIVIDUAL, "合作社": ObjectKind.COOPERATIVE, "工程": ObjectKind.PROJECT},
+)
+SCALES = _choices_lookup(
+    Scale.choices,
+    {
+        "微": Scale.MICRO,
+        "小": Scale.SMALL,
+        "中": Scale.MEDIUM,
+        "大": Scale.LARGE,
+        "小微": Scale.SMALL,
+    },
+)
+RISKS = _choices_lookup(
+    RiskClass.choices,
+    {
+        **{f"{letter}类": letter for letter in "ABCD"},
+        **{letter.lower(): letter for letter in "ABCD"},
+        "低风险": "A",
+        "一般风险": "B",
+        "较高风险": "C",
+        "高风险": "D",
+    },
+)
+STATUSES = _choices_lookup(
+    ObjectStatus.choices,
+    {"在业": ObjectStatus.ACTIVE, "开业": ObjectStatus.ACTIVE, "正常": ObjectStatus.ACTIVE, "已注销": ObjectStatus.CANCELLED,
+     "已吊销": ObjectStatus.REVOKED, "吊销，未注销": ObjectStatus.REVOKED, "已迁出": ObjectStatus.MOVED_OUT},
+)  # fmt: skip
+
+# The same rules as single entry (registries.services.objects), so an exported list re-imports.
+INDUSTRY_PATTERN = re.compile(r"[A-T](?:[0-9]{2}|[0-9]{3}|[0-9]{4})?")
+REGION_PATTERN = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,2}")
+OWN_CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9-]{3,31}")
+_DATE_PATTERN = re.compile(
+    r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00)?)?|(\d{4})(\d{2})(\d{2})"
+)
+_LIST_SEPARATORS = re.compile(r"[;；]")
+_DEPARTMENT_SEPARATORS = re.compile(r"[;；,，、\s]+")
+
+
+def _labels(choices) -> str:
+    return "、".join(str(label) for _value, label in choices)
+
+
+def parse_date(text: str) -> str | None:
+    """'2024/3/5', '2024年3月5日', '20240305' -> '2024-03-05'; None when not a real date."""
+    match = _DATE_PATTERN.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month, day = (
+        int(part) for part in (match.group(1, 2, 3) if match.group(1) else match.group(4, 5, 6))
+    )
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def uscc_message(code: str) -> str:
+    """The Chinese reason an invalid unified social credit code was refused."""
+    check = validate_uscc(code)
+    if check.reason == "length":
+        return _("统一社会信用代码应为 18 位，实际为 %(length)s 位") % {"length": len(check.code)}
+    if check.reason == "charset":
+        if check.position is not None and 3 <= check.position <= 8:
+            return _(
+                "统一社会信用代码第 %(position)s 位应为数字（登记管理机关行政区划码），实际为“%(char)s”"
+            ) % {
+                "position": check.position,
+                "char": check.character,
+            }
+        return _(
+            "统一社会信用代码第 %(position)s 位字符“%(char)s”不合法（只能是数字和除 I、O、S、V、Z 以外的大写字母）"
+        ) % {
+            "position": check.position,
+            "char": check.character,
+        }
+    return _("统一社会信用代码校验位错误，应为 %(expected)s") % {"expected": check.expected_check}
+
+
+@dataclass
+class DepartmentDirectory:
+    """Department codes, names and short names -> id, for the 监管部门 column."""
+
+    by_key: dict[str, int]
+
+    @classmethod
+    def load(cls) -> DepartmentDirectory:
+        from accounts.models import Department
+
+        by_key: dict[str, int] = {}
+        for pk, code, name, short_name in Department.objects.filter(is_active=True).values_list(
+            "pk", "code", "name", "short_name"
+        ):
+            by_key[code.upper()] = pk
+            by_key[name] = pk
+            if short_name:
+                by_key.setdefault(short_name, pk)
+        return cls(by_key=by_key)
+
+    def resolve(self, text: str) -> tuple[str | None, list[str]]:
+        """Return (postgres array literal, unknown names)."""
+        ids: set[int] = set()
+        unknown: list[str] = []
+        for token in _DEPARTMENT_SEPARATORS.split(text.strip()):
+            if not token:
+                continue
+            pk = self.by_key.get(token.upper()) or self.by_key.get(token)
+            if pk is None:
+                unknown.append(token)
+            else:
+                ids.add(pk)
+        if not ids:
+            return None, unknown
+        return "{" + ",".join(str(pk) for pk in sorted(ids)) + "}", unknown
+
+
+@dataclass
+class ValidationStats:
+    rows: int = 0  # data rows seen (blank lines excluded)
+    valid: int = 0
+    invalid: int = 0
+    errors: int = 0
+    last_row_no: int = 1
+    seen_codes: dict[str, int] = field(default_factory=dict, repr=False)
+
+
+ErrorSink = Callable[[int, str, str, str], None]
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_line(values: tuple) -> str:
+    """Slow path: a COPY text-format line whose values contain tabs, newlines or backslashes."""
+    return "\t".join(str(value).translate(_ESCAPES) for value in values)
+
+
+def _cached(cache: dict, key: str, compute: Callable[[str], object]) -> object:
+    value = cache.get(key, cache)
+    if value is cache:
+        value = compute(key)
+        if len(cache) < CACHE_LIMIT:
+            cache[key] = value
+    return value
+
+
+def staging_chunks(
+    rows: Iterable[list[str]],
+    header: HeaderMap,
+    *,
+    departments: DepartmentDirectory,
+    stats: ValidationStats,
+    report_error: ErrorSink,
+    progress: Callable[[int], None] | None = None,
+    progress_every: int = 10_000,
+) -> Iterator[str]:
+    """Validate rows and yield chunks of COPY text-format lines (``NULL ''``) for the staging table.
+
+    Row numbers are the spreadsheet's (the header is row 1). A code seen twice in the file is kept
+    the first time it appears in a valid row; later rows with the same code are reported.
+    """
+    # Absent columns read the "" appended to every row (index -1).
+    getter = itemgetter(*(header.positions.get(key, -1) for key in COLUMN_KEYS))
+    width = header.width + 1
+    label = header.label
+    L_CODE, L_NAME, L_KIND, L_REGION = (
+        label("code"),
+        label("name"),
+        label("kind"),
+        label("region_code"),
+    )
+    L_INDUSTRY, L_LICENCE, L_SCALE = label("industry_code"), label("licence_types"), label("scale")
+    L_RISK, L_STATUS, L_DEPTS = label("risk_class"), label("status"), label("departments")
+    text_checks = [
+        (key, label(key), limit)
+        for key, limit in MAX_LENGTHS.items()
+        if key not in ("code", "name")
+    ]
+    date_keys = ("anomaly_since", "serious_violation_since", "penalised_at", "group_complaint_at")
+    msg_required = _("必填项为空")
+    msg_region = _("行政区划代码应为 6 位数字（可加 3 或 6 位乡镇、村级代码）")
+    msg_industry = _("行业代码格式错误，应为 GB/T 4754 门类字母加 2-4 位数字，例如 F5221")
+    msg_own_code = _("对象编码只能包含大写字母、数字和连字符，长度为 4-32 位")
+    msg_kind = _("无法识别的对象类型，可选：%(labels)s") % {"labels": _labels(ObjectKind.choices)}
+    msg_scale = _("无法识别的规模，可选：%(labels)s") % {"labels": _labels(Scale.choices)}
+    msg_risk = _("无法识别的信用风险分类，可选：A、B、C、D")
+    msg_status = _("无法识别的登记状态，可选：%(labels)s") % {
+        "labels": _labels(ObjectStatus.choices)
+    }
+    msg_date = _("日期格式错误，应为 YYYY-MM-DD（如 2024-03-05）")
+    msg_too_long = _("内容过长，最多 %(limit)s 个字符")
+    msg_duplicate = _("与文件第 %(row)s 行的编码重复")
+    msg_licence = _("许可类别中有一项超过 %(limit)s 个字符") % {"limit": LICENCE_MAX}
+    msg_department = _("未知的监管部门：%(names)s（请填写部门代码或名称）")
+
+    def lookup(table: dict[str, str]) -> Callable[[str], str | None]:
+        def find(raw: str) -> str | None:
+            text = raw.strip()
+            return (table.get(text) or table.get(text.upper())) if text else ""
+
+        return find
+
+    def normalise_industry(raw: str) -> str | None:
+        text = raw.strip().upper()
+        return text if not text or INDUSTRY_PATTERN.fullmatch(text) else None
+
+    def normalise_licences(raw: str) -> str | None:
+        parts = list(
+            dict.fromkeys(part.strip() for part in _LIST_SEPARATORS.split(raw) if part.strip())
+        )
+        return None if any(len(part) > LICENCE_MAX for part in parts) else ";".join(parts)
+
+    def normalise_date(raw: str) -> str | None:
+        return parse_date(raw) if raw.strip() else ""
+
+    kind_of, scale_of, risk_of, status_of = (
+        lookup(KINDS),
+        lookup(SCALES),
+        lookup(RISKS),
+        lookup(STATUSES),
+    )
+    kind_cache: dict = {}
+    scale_cache: dict = {}
+    risk_cache: dict = {}
+    status_cache: dict = {}
+    industry_cache: dict = {}
+    licence_cache: dict = {}
+    department_cache: dict = {}
+    date_cache: dict = {}
+    market = MARKET_ENTITY_KINDS
+    enterprise = ObjectKind.ENTERPRISE.value
+    valid_uscc = is_valid_uscc
+    region_ok = REGION_PATTERN.fullmatch
+    own_code_ok = OWN_CODE_PATTERN.fullmatch
+    seen = stats.seen_codes
+    max_name = MAX_LENGTHS["name"]
+
+    lines: list[str] = []
+    append = lines.append
+    row_no = 1
+    valid = invalid = errors_total = 0
+    next_progress = progress_every
+
+    for row in rows:
+        row_no += 1
+        if row_no >= next_progress:
+            next_progress += progress_every
+            stats.valid, stats.invalid, stats.errors, stats.last_row_no = (
+                valid,
+                invalid,
+                errors_total,
+                row_no,
+            )
+            if progress is not None:
+                progress(row_no - 1)
+        row.append("")
+        try:
+            (code, name, kind, legal, address, region, industry, licences, scale, risk, status,
+             authority, grid, depts, ad, as_, sd, ss, pd, ps, gd, gs) = getter(row)  # fmt: skip
+        except IndexError:
+            row.extend([""] * (width - len(row)))
+            row.append("")
+            (code, name, kind, legal, address, region, industry, licences, scale, risk, status,
+             authority, grid, depts, ad, as_, sd, ss, pd, ps, gd, gs) = getter(row)  # fmt: skip
+        code = code.strip()
+        name = name.strip()
+        region = region.strip()
+        if not (code and name and region) and not any(cell.strip() for cell in row):
+            continue  # a blank line
+        errors = None
+
+        if kind:
+            found = kind_cache.get(kind)
+            if found is None:
+                found = _cached(kind_cache, kind, kind_of)
+            if found is None:
+                errors = [(L_KIND, kind, msg_kind)]
+                kind = ""
+                found = enterprise
+            else:
+                kind = found
+                found = found or enterprise
+        else:
+            found = enterprise
+        if found in market:
+            code = code.upper()
+            if not valid_uscc(code):
+                (errors := errors or []).append(
+                    (L_CODE, code, uscc_message(code) if code else msg_required)
+                )
+        else:
+            code = code.upper()
+            if not code:
+                (errors := errors or []).append((L_CODE, code, msg_required))
+            elif own_code_ok(code) is None:
+                (errors := errors or []).append((L_CODE, code, msg_own_code))
+        if not name:
+            (errors := errors or []).append((L_NAME, name, msg_required))
+        elif len(name) > max_name:
+            (errors := errors or []).append((L_NAME, name, msg_too_long % {"limit": max_name}))
+        if (len(region) != 6 or not region.isdigit() or not region.isascii()) and region_ok(
+            region
+        ) is None:
+            (errors := errors or []).append(
+                (L_REGION, region, msg_region if region else msg_required)
+            )
+        if industry:
+            found = industry_cache.get(industry)
+            if found is None:
+                found = _cached(industry_cache, industry, normalise_industry)
+                if found is None:
+                    (errors := errors or []).append((L_INDUSTRY, industry, msg_industry))
+            industry = found or ""
+        if licences:
+            found = licence_cache.get(licences)
+            if found is None:
+                found = _cached(licence_cache, licences, normalise_licences)
+                if found is None:
+                    (errors := errors or []).append((L_LICENCE, licences, msg_licence))
+            licences = found or ""
+        if scale:
+            found = scale_cache.get(scale)
+            if found is None:
+                found = _cached(scale_cache, scale, scale_of)
+                if found is None:
+                    (errors := errors or []).append((L_SCALE, scale, msg_scale))
+            scale = found or ""
+        if risk:
+            found = risk_cache.get(risk)
+            if found is None:
+                found = _cached(risk_cache, risk, risk_of)
+                if found is None:
+                    (errors := errors or []).append((L_RISK, risk, msg_risk))
+            risk = found or ""
+        if status:
+            found = status_cache.get(status)
+            if found is None:
+                found = _cached(status_cache, status, status_of)
+                if found is None:
+                    (errors := errors or []).append((L_STATUS, status, msg_status))
+            status = found or ""
+        if depts:
+            resolved = department_cache.get(depts)
+            if resolved is None:
+                resolved = _cached(department_cache, depts, departments.resolve)
+            if resolved[1]:
+                (errors := errors or []).append(
+                    (L_DEPTS, depts, msg_department % {"names": "、".join(resolved[1])})
+                )
+            depts = resolved[0] or ""
+        legal = legal.strip()
+        address = address.strip()
+        authority = authority.strip()
+        grid = grid.strip()
+        if (
+            len(legal) > 100
+            or len(address) > 300
+            or len(authority) > 100
+            or len(grid) > 40
+            or as_
+            or ss
+            or ps
+            or gs
+        ):
+            as_, ss, ps, gs = as_.strip(), ss.strip(), ps.strip(), gs.strip()
+            texts = {
+                "legal_representative": legal, "address": address, "registering_authority": authority,
+                "grid": grid, "anomaly_source": as_, "serious_violation_source": ss, "penalised_source": ps,
+                "group_complaint_source": gs,
+            }  # fmt: skip
+            for key, column_label, limit in text_checks:
+                if len(texts[key]) > limit:
+                    (errors := errors or []).append(
+                        (column_label, texts[key], msg_too_long % {"limit": limit})
+                    )
+        if ad or sd or pd or gd:
+            dates = [ad, sd, pd, gd]
+            for index, key in enumerate(date_keys):
+                raw = dates[index]
+                if raw:
+                    parsed = date_cache.get(raw)
+                    if parsed is None:
+                        parsed = _cached(date_cache, raw, normalise_date)
+                        if parsed is None:
+                            (errors := errors or []).append((label(key), raw, msg_date))
+                    dates[index] = parsed or ""
+            ad, sd, pd, gd = dates
+        if errors is None:
+            first = seen.get(code)
+            if first is None:
+                seen[code] = row_no
+            else:
+                errors = [(L_CODE, code, msg_duplicate % {"row": first})]
+        if errors is not None:
+            invalid += 1
+            errors_total += len(errors)
+            for column_label, value, message in errors:
+                report_error(row_no, column_label, value, message)
+            continue
+        valid += 1
+        values = (
+            row_no,
+            code,
+            name,
+            kind,
+            legal,
+            address,
+            region,
+            industry,
+            licences,
+            scale,
+            risk,
+            status,
+            authority,
+            grid,
+            depts,
+            ad,
+            as_,
+            sd,
+            ss,
+            pd,
+            ps,
+            gd,
+            gs,
+        )  # same order as STAGING_COLUMNS
+        line = "\t".join((str(row_no), *values[1:]))
+        if line.count("\t") != 22 or "\\" in line or "\n" in line or "\r" in line:
+            line = _copy_line(values)
+        append(line)
+        if len(lines) >= CHUNK_ROWS:
+            lines.append("")
+            yield "\n".join(lines)
+            lines.clear()
+            append = lines.append
+    if lines:
+        lines.append("")
+        yield "\n".join(lines)
+    stats.valid, stats.invalid, stats.errors = valid, invalid, errors_total
+    stats.rows = valid + invalid
+    stats.last_row_no = row_no
+    if progress is not None:
+        progress(row_no - 1)

@@ -1,0 +1,688 @@
+"""Import and export of inspectors and experts (CSV or XLSX, UTF-8 or GBK).
+
+The scale is a few thousand rows, so the ORM and the ordinary services do the work: every created
+or changed person gets their own audit event. An import is all or nothing: the whole file is
+validated first and a report lists every problem (row, column, reason, in Chinese); only a file
+without errors is applied, in one transaction, which re-validates against the registry as it is
+then. Export columns are the import columns, so an export can be edited and imported back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+
+from accounts.models import Department, User
+from platform_site.exports import FORMULA_PREFIXES, Echo, safe_cell
+from registries.choices import InspectorStatus
+from registries.models import Expert, Inspector
+from registries.permissions import can_edit_registry
+from registries.services import inspectors as services
+
+MAX_ROWS = 20_000
+MAX_BYTES = 10 * 1024 * 1024
+KIND_INSPECTORS, KIND_EXPERTS = "inspectors", "experts"
+
+# (field, header) in file order
+INSPECTOR_COLUMNS = [
+    ("code", "人员编码"),
+    ("name", "姓名"),
+    ("department", "部门代码"),
+    ("post", "岗位"),
+    ("certificate_number", "执法证号"),
+    ("certificate_valid_from", "执法证有效期起"),
+    ("certificate_valid_until", "执法证有效期至"),
+    ("tags", "标签"),
+    ("region_code", "行政区划代码"),
+    ("grid", "网格"),
+    ("status", "状态"),
+    ("status_since", "状态起始日期"),
+    ("status_until", "状态截止日期"),
+    ("max_load", "同期最多参加检查组数"),
+]
+EXPERT_COLUMNS = [
+    ("code", "专家编码"),
+    ("name", "姓名"),
+    ("organisation", "所在单位"),
+    ("speciality", "专业领域"),
+    ("tags", "标签"),
+    ("status", "状态"),
+    ("max_load", "同期最多参加检查组数"),
+]
+DATE_FIELDS = ("certificate_valid_from", "certificate_valid_until", "status_since", "status_until")
+STATUS_BY_LABEL = {str(label): value for value, label in InspectorStatus.choices}
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (encoding, format, empty, missing columns)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # 1-based line in the file, the header being row 1
+    column: str
+    message: str
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict[str, Any]
+    existing_id: int | None = None
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    filename: str
+    total_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    rows: list[ParsedRow] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def to_create(self) -> int:
+        return sum(1 for row in self.rows if row.existing_id is None)
+
+    @property
+    def to_update(self) -> int:
+        return sum(1 for row in self.rows if row.existing_id is not None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "filename": self.filename,
+            "total_rows": self.total_rows,
+            "ok": self.ok,
+            "to_create": self.to_create,
+            "to_update": self.to_update,
+            "applied": self.applied,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
+            ],
+        }
+
+
+# --- reading files -----------------------------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("无法识别文件编码，请使用 UTF-8 或 GBK 编码的 CSV 文件，或 XLSX 文件。")
+        ) from None
+
+
+def read_table(content: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
+    """Header and data rows of a CSV or XLSX file, as stripped strings."""
+    if not content or not content.strip():
+        raise ImportFileError(_("文件为空。"))
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(_("文件过大（超过 10 MB）。"))
+    is_xlsx = filename.lower().endswith(".xlsx") or content[:2] == b"PK"
+    if is_xlsx:
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        except Exception:  # openpyxl raises many kinds of errors for a damaged file
+            raise ImportFileError(_("无法读取 XLSX 文件，文件可能已损坏。")) from None
+        sheet = workbook.worksheets[0]
+        table = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+    else:
+        text = _decode(content)
+        if "\x00" in text:
+            raise ImportFileError(_("文件不是文本格式的 CSV。"))
+        table = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    table = [row for row in table if any(cell for cell in row)]
+    if not table:
+        raise ImportFileError(_("文件为空。"))
+    header, rows = table[0], table[1:]
+    if not rows:
+        raise ImportFileError(_("文件只有表头，没有数据行。"))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(_("单次最多导入 %(max)s 行。") % {"max": MAX_ROWS})
+    return header, rows
+
+
+def _map_header(
+    header: list[str], columns: list[tuple[str, str]], required: set[str]
+) -> dict[str, int]:
+    by_name = {}
+    for field_name, label in columns:
+        by_name[label] = field_name
+        by_name[field_name] = field_name
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        field_name = by_name.get(name.strip().lstrip("\ufeff"))
+        if field_name is not None and field_name not in positions:
+            positions[field_name] = index
+    labels = dict(columns)
+    missing = [
+        labels[name] for name, _label in columns if name in required and name not in positions
+    ]
+    if missing:
+        raise ImportFileError(_("缺少必填列：%(columns)s") % {"columns": "、".join(missing)})
+    return positions
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def _parse_date(text: str) -> date:
+    text = text.replace("/", "-").replace(".", "-").strip()
+    if len(text) == 8 and text.isdigit():
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(_("日期格式应为 YYYY-MM-DD：%(value)s") % {"value": text}) from None
+
+
+def _parse_status(text: str) -> str:
+    text = text.strip()
+    if text in InspectorStatus.values:
+        return text
+    if text in STATUS_BY_LABEL:
+        return STATUS_BY_LABEL[text]
+    raise ValueError(_("未知状态：%(value)s（可填：在岗、休假、调离、退休）") % {"value": text})
+
+
+def _parse_load(text: str) -> int:
+    return services._clean_max_load(_parse_int(text))
+
+
+def _parse_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(_("应为整数：%(value)s") % {"value": text}) from None
+
+
+def _validation_messages(error: ValidationError, labels: dict[str, str]) -> list[tuple[str, str]]:
+    if hasattr(error, "error_dict"):
+        return [
+            (labels.get(name, ""), message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [("", message) for message in error.messages]
+
+
+class _RowValidator:
+    """Collects the errors of one data row."""
+
+    def __init__(self, report: ImportReport, line: int, labels: dict[str, str]) -> None:
+        self.report, self.line, self.labels = report, line, labels
+
+    def error(self, field_name: str, message: str) -> None:
+        self.report.errors.append(
+            RowError(self.line, self.labels.get(field_name, field_name), message)
+        )
+
+    def check(
+        self, field_name: str, function: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except ValidationError as error:
+            for column, message in _validation_messages(error, self.labels):
+                self.report.errors.append(
+                    RowError(self.line, column or self.labels[field_name], message)
+                )
+        except ValueError as error:
+            self.error(field_name, str(error))
+        return None
+
+
+def _raw_values(row: list[str], positions: dict[str, int]) -> dict[str, str]:
+    return {name: (row[index] if index < len(row) else "") for name, index in positions.items()}
+
+
+def _formula_errors(validator: _RowValidator, raw: dict[str, str]) -> bool:
+    found = False
+    for name, text in raw.items():
+        if text.startswith(FORMULA_PREFIXES):
+            validator.error(
+                name, _("单元格以 = + - @ 开头，疑似公式，已拒绝：%(value)s") % {"value": text[:40]}
+            )
+            found = True
+    return found
+
+
+def validate_inspectors(
+    user: User, header: list[str], rows: list[list[str]], filename: str
+) -> ImportReport:
+    if not can_edit_registry(user):
+        raise PermissionDenied(_("您无权导入执法检查人员。"))
+    labels = dict(INSPECTOR_COLUMNS)
+    required = {"name"} | ({"department"} if user.is_office_admin else set())
+    positions = _map_header(header, INSPECTOR_COLUMNS, required)
+    report = ImportReport(kind=KIND_INSPECTORS, filename=filename, total_rows=len(rows))
+    departments = {d.code: d for d in Department.objects.exclude(kind="office")}
+    existing = {
+        inspector.code: inspector
+        for inspector in Inspector.objects.select_related("department").filter(
+            code__in=[
+                row[positions["code"]]
+                for row in rows
+                if "code" in positions and positions["code"] < len(row)
+            ]
+        )
+    }
+    seen_codes: dict[str, int] = {}
+    file_certificates = {}
+    for offset, row in enumerate(rows):
+        line = offset + 2
+        validator = _RowValidator(report, line, labels)
+        raw = _raw_values(row, positions)
+        errors_before = len(report.errors)
+        if _formula_errors(validator, raw):
+            continue
+        values: dict[str, Any] = {}
+        name = raw.get("name", "")
+        if not name:
+            validator.error("name", _("姓名不能为空。"))
+        elif len(name) > 50:
+            validator.error("name", _("姓名过长（最多 50 个字符）。"))
+        values["name"] = name
+        # department: the office names it; a department imports into itself
+        department_code = raw.get("department", "").upper()
+        if user.is_office_admin:
+            department = departments.get(department_code)
+            if department is None:
+                validator.error(
+                    "department", _("部门代码不存在：%(code)s") % {"code": department_code or "—"}
+                )
+        else:
+            department = user.department
+            if department_code and department_code != department.code:
+                validator.error(
+                    "department",
+                    _("只能导入本部门（%(code)s）的人员。") % {"code": department.code},
+                )
+        values["department"] = department
+        code = raw.get("code", "")
+        existing_id = None
+        if code:
+            if code in seen_codes:
+                validator.error(
+                    "code", _("人员编码与第 %(row)s 行重复。") % {"row": seen_codes[code]}
+                )
+            seen_codes[code] = line
+            inspector = existing.get(code)
+            if inspector is None or not services.can_edit_inspectors_of(user, inspector.department):
+                validator.error(
+                    "code",
+                    _("人员编码不存在：%(code)s（新增人员请留空，编码由系统生成）")
+                    % {"code": code},
+                )
+            elif department is not None and inspector.department_id != department.pk:
+                validator.error(
+                    "department",
+                    _("人员编码 %(code)s 属于其他部门，不能通过导入调动部门。") % {"code": code},
+                )
+            else:
+                existing_id = inspector.pk
+        for date_field in DATE_FIELDS:
+            text = raw.get(date_field, "")
+            values[date_field] = validator.check(date_field, _parse_date, text) if text else None
+        values["post"] = raw.get("post", "")
+        values["certificate_number"] = raw.get("certificate_number", "")
+        values["tags"] = validator.check("tags", services.normalise_tags, raw.get("tags", "")) or []
+        location = validator.check(
+            "region_code", services._clean_location, raw.get("region_code", ""), raw.get("grid", "")
+        )
+        values["region_code"], values["grid"] = location or ("", "")
+        status_text = raw.get("status", "")
+        values["status"] = (
+            validator.check("status", _parse_status, status_text)
+            if status_text
+            else InspectorStatus.ACTIVE
+        )
+        load_text = raw.get("max_load", "")
+        values["max_load"] = validator.check("max_load", _parse_load, load_text) if load_text else 3
+        number = values["certificate_number"]
+        if number:
+            if number in file_certificates:
+                validator.error(
+                    "certificate_number",
+                    _("执法证号与第 %(row)s 行重复。") % {"row": file_certificates[number]},
+                )
+            file_certificates[number] = line
+        if len(report.errors) == errors_before:
+            current = Inspector.objects.get(pk=existing_id) if existing_id else None
+            validator.check(
+                "certificate_number",
+                lambda current=current, values=values: services._clean_certificate(
+                    inspector=current,
+                    number=values["certificate_number"],
+                    valid_from=values["certificate_valid_from"],
+                    valid_until=values["certificate_valid_until"],
+                ),
+            )
+            if values["status"]:
+                if current is None and values["status"] in services.FINAL_STATUSES:
+                    validator.error("status", _("新登记的人员不能是调离或退休状态。"))
+                else:
+                    validator.check(
+                        "status",
+                        lambda current=current, values=values: services._clean_status(
+                            before=current.status if current else None,
+                            status=values["status"],
+                            since=values["status_since"],
+                            until=values["status_until"],
+                        ),
+                    )
+        if len(report.errors) == errors_before:
+            report.rows.append(ParsedRow(row=line, values=values, existing_id=existing_id))
+    return report
+
+
+def validate_experts(
+    user: User, header: list[str], rows: list[list[str]], filename: str
+) -> ImportReport:
+    if not user.is_office_admin:
+        raise PermissionDenied(_("专家库由联席办管理员维护。"))
+    labels = dict(EXPERT_COLUMNS)
+    positions = _map_header(header, EXPERT_COLUMNS, {"name", "organisation", "speciality"})
+    report = ImportReport(kind=KIND_EXPERTS, filename=filename, total_rows=len(rows))
+    existing = dict(Expert.objects.values_list("code", "pk"))
+    seen_codes: dict[str, int] = {}
+    for offset, row in enumerate(rows):
+        line = offset + 2
+        validator = _RowValidator(report, line, labels)
+        raw = _raw_values(row, positions)
+        errors_before = len(report.errors)
+        if _formula_errors(validator, raw):
+            continue
+        values: dict[str, Any] = {}
+        for required in ("name", "organisation", "speciality"):
+            values[required] = raw.get(required, "")
+            if not values[required]:
+                validator.error(required, _("%(column)s不能为空。") % {"column": labels[required]})
+        code = raw.get("code", "")
+        existing_id = None
+        if code:
+            if code in seen_codes:
+                validator.error(
+                    "code", _("专家编码与第 %(row)s 行重复。") % {"row": seen_codes[code]}
+                )
+            seen_codes[code] = line
+            existing_id = existing.get(code)
+            if existing_id is None:
+                validator.error(
+                    "code", _("专家编码不存在：%(code)s（新增专家请留空）") % {"code": code}
+                )
+        values["tags"] = validator.check("tags", services.normalise_tags, raw.get("tags", "")) or []
+        status_text = raw.get("status", "")
+        values["status"] = (
+            validator.check("status", _parse_status, status_text)
+            if status_text
+            else InspectorStatus.ACTIVE
+        )
+        load_text = raw.get("max_load", "")
+        values["max_load"] = validator.check("max_load", _parse_load, load_text) if load_text else 3
+        if existing_id is None and values["status"] in services.FINAL_STATUSES:
+            validator.error("status", _("新登记的专家只能是在岗或休假状态。"))
+        if len(report.errors) == errors_before:
+            report.rows.append(ParsedRow(row=line, values=values, existing_id=existing_id))
+    return report
+
+
+# --- applying ----------------------------------------------------------------------------------
+
+
+def _apply_inspector(user: User, parsed: ParsedRow, report: ImportReport) -> None:
+    values = parsed.values
+    if parsed.existing_id is None:
+        services.inspector_create(
+            created_by=user,
+            department=values["department"],
+            name=values["name"],
+            post=values["post"],
+            certificate_number=values["certificate_number"],
+            certificate_valid_from=values["certificate_valid_from"],
+            certificate_valid_until=values["certificate_valid_until"],
+            tags=values["tags"],
+            region_code=values["region_code"],
+            grid=values["grid"],
+            max_load=values["max_load"],
+            status=values["status"],
+            status_since=values["status_since"],
+            status_until=values["status_until"],
+            source="import",
+        )
+        report.created += 1
+        return
+    inspector = Inspector.objects.select_related("department").get(pk=parsed.existing_id)
+    changed = False
+    certificate = (
+        values["certificate_number"],
+        values["certificate_valid_from"],
+        values["certificate_valid_until"],
+    )
+    if certificate != (
+        inspector.certificate_number,
+        inspector.certificate_valid_from,
+        inspector.certificate_valid_until,
+    ):
+        inspector = services.inspector_set_certificate(
+            inspector=inspector,
+            changed_by=user,
+            certificate_number=certificate[0],
+            certificate_valid_from=certificate[1],
+            certificate_valid_until=certificate[2],
+        )
+        changed = True
+    profile = {name: values[name] for name in ("name", "post", "region_code", "grid", "max_load")}
+    profile["tags"] = services._sync_le_tag(values["tags"], inspector.certificate_number)
+    if values["status"] != inspector.status or (
+        values["status"] == InspectorStatus.ON_LEAVE
+        and (values["status_since"], values["status_until"])
+        != (inspector.status_since, inspector.status_until)
+    ):
+        profile.update(
+            status=values["status"],
+            status_since=values["status_since"],
+            status_until=values["status_until"],
+        )
+    current = {name: getattr(inspector, name) for name in profile}
+    if {k: (sorted(v) if k == "tags" else v) for k, v in current.items()} != profile:
+        services.inspector_update(inspector=inspector, updated_by=user, **profile)
+        changed = True
+    if changed:
+        report.updated += 1
+    else:
+        report.unchanged += 1
+
+
+def _apply_expert(user: User, parsed: ParsedRow, report: ImportReport) -> None:
+    values = parsed.values
+    if parsed.existing_id is None:
+        services.expert_create(created_by=user, source="import", **values)
+        report.created += 1
+        return
+    expert = Expert.objects.get(pk=parsed.existing_id)
+    before = services._expert_snapshot(expert)
+    updated = services.expert_update(expert=expert, updated_by=user, **values)
+    if services._expert_snapshot(updated) != before:
+        report.updated += 1
+    else:
+        report.unchanged += 1
+
+
+def import_file(
+    *, user: User, kind: str, content: bytes, filename: str, apply: bool
+) -> ImportReport:
+    """Validate (and, when asked and error-free, apply) an import file. Raises ImportFileError when
+    the file cannot be read at all, PermissionDenied when the user may not import this kind."""
+    header, rows = read_table(content, filename)
+    validate = validate_experts if kind == KIND_EXPERTS else validate_inspectors
+    if not apply:
+        return validate(user, header, rows, filename)
+    with transaction.atomic():
+        report = validate(user, header, rows, filename)
+        if not report.ok:
+            return report
+        apply_row = _apply_expert if kind == KIND_EXPERTS else _apply_inspector
+        savepoint = transaction.savepoint()
+        for parsed in report.rows:
+            try:
+                apply_row(user, parsed, report)
+            except ValidationError as error:
+                labels = dict(EXPERT_COLUMNS if kind == KIND_EXPERTS else INSPECTOR_COLUMNS)
+                for column, message in _validation_messages(error, labels):
+                    report.errors.append(RowError(parsed.row, column, message))
+        if report.errors:
+            # all or nothing: one bad row (found only while writing) undoes every row
+            transaction.savepoint_rollback(savepoint)
+            report.created = report.updated = report.unchanged = 0
+            return report
+        transaction.savepoint_commit(savepoint)
+        report.applied = True
+    return report
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ";".join(value)
+    return value
+
+
+def inspector_export_rows(inspectors: Iterable[Inspector]) -> Iterator[list[Any]]:
+    for inspector in inspectors:
+        yield [
+            inspector.code,
+            inspector.name,
+            inspector.department.code,
+            inspector.post,
+            inspector.certificate_number,
+            _plain(inspector.certificate_valid_from),
+            _plain(inspector.certificate_valid_until),
+            _plain(inspector.tags),
+            inspector.region_code,
+            inspector.grid,
+            inspector.get_status_display(),
+            _plain(inspector.status_since),
+            _plain(inspector.status_until),
+            inspector.max_load,
+        ]
+
+
+def expert_export_rows(experts: Iterable[Expert]) -> Iterator[list[Any]]:
+    for expert in experts:
+        yield [
+            expert.code,
+            expert.name,
+            expert.organisation,
+            expert.speciality,
+            _plain(expert.tags),
+            expert.get_status_display(),
+            expert.max_load,
+        ]
+
+
+def csv_response(
+    filename: str, header: list[str], rows: Iterable[list[Any]]
+) -> StreamingHttpResponse:
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([safe_cell(_plain(value)) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(filename: str, header: list[str], rows: Iterable[list[Any]]) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(header)
+    for row in rows:
+        sheet.append([safe_cell(_plain(value)) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+def export_response(
+    kind: str, queryset: Iterable[Any], file_format: str
+) -> HttpResponse | StreamingHttpResponse:
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if kind == KIND_EXPERTS:
+        header, rows, name = (
+            [label for _f, label in EXPERT_COLUMNS],
+            expert_export_rows(queryset),
+            "experts",
+        )
+    else:
+        header, rows, name = (
+            [label for _f, label in INSPECTOR_COLUMNS],
+            inspector_export_rows(queryset),
+            "inspectors",
+        )
+    if file_format == "xlsx":
+        return xlsx_response(f"{name}-{stamp}", header, rows)
+    return csv_response(f"{name}-{stamp}", header, rows)
+
+
+def template_response(kind: str) -> StreamingHttpResponse:
+    """An empty CSV with the import header (UTF-8 with BOM, which Excel opens correctly)."""
+    columns = EXPERT_COLUMNS if kind == KIND_EXPERTS else INSPECTOR_COLUMNS
+    return csv_response(f"{kind}-template", [label for _f, label in columns], [])

@@ -1,0 +1,810 @@
+"""Pages of the inspector registry: inspectors, experts, recusals and the automatic rules.
+
+Thin views: parse the form, fetch through an access function, call one service, render. A
+department sees and edits only its own inspectors (404 otherwise); the office sees everything.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Department, User
+from registries import inspector_importing as importing
+from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
+from registries.drawable import ineligibility_reasons
+from registries.models import InspectionObject, RecusalRule
+from registries.permissions import access_inspector_for_user, can_edit_registry
+from registries.selectors import inspectors as selectors
+from registries.services import inspectors as services
+from registries.services import recusals as recusal_services
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+IMPORT_CACHE_SECONDS = 3600
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _member_only(user) -> None:
+    if not (user.is_active and user.department_id):
+        raise Http404
+
+
+def _apply_errors(form: forms.Form, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error) or _("无权执行此操作。"))
+        return
+    if hasattr(error, "error_dict"):
+        for field_name, errors in error.message_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _messages_from(request, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, ValidationError):
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(error) or _("无权执行此操作。"))
+
+
+# --- forms -------------------------------------------------------------------------------------
+
+
+def _status_choices(blank: bool = True):
+    return ([("", gettext_lazy("全部状态"))] if blank else []) + list(InspectorStatus.choices)
+
+
+class InspectorFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("姓名/编码/证号"), required=False)
+    department = forms.ChoiceField(label=gettext_lazy("部门"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("状态"), required=False, choices=_status_choices()
+    )
+    tag = forms.CharField(label=gettext_lazy("标签"), required=False)
+    expiring = forms.BooleanField(label=gettext_lazy("执法证60日内到期"), required=False)
+    drawable_from = forms.DateField(
+        label=gettext_lazy("可抽取期间起"), required=False, widget=DATE_INPUT
+    )
+    drawable_until = forms.DateField(
+        label=gettext_lazy("可抽取期间止"), required=False, widget=DATE_INPUT
+    )
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("全部部门"))] + [
+            (department.code, department.display_name) for department in departments
+        ]
+
+    def filters(self) -> selectors.InspectorFilters:
+        if not self.is_valid():
+            return selectors.InspectorFilters()
+        data = self.cleaned_data
+        return selectors.InspectorFilters(
+            department=data["department"],
+            status=data["status"],
+            tag=data["tag"],
+            q=data["q"],
+            expiring=data["expiring"],
+            drawable_from=data["drawable_from"],
+            drawable_until=data["drawable_until"],
+        )
+
+
+class InspectorProfileFields(forms.Form):
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
+    post = forms.CharField(label=gettext_lazy("岗位"), max_length=100, required=False)
+    tags = forms.CharField(
+        label=gettext_lazy("资格与专长标签"),
+        required=False,
+        help_text=gettext_lazy("用分号分隔，例如 FOOD;DRUG；LE（持执法证）随执法证自动维护"),
+    )
+    region_code = forms.CharField(label=gettext_lazy("行政区划代码"), max_length=12, required=False)
+    grid = forms.CharField(label=gettext_lazy("网格"), max_length=40, required=False)
+    max_load = forms.IntegerField(
+        label=gettext_lazy("同期最多参加检查组数"), min_value=1, max_value=20, initial=3
+    )
+    user = forms.ModelChoiceField(
+        label=gettext_lazy("关联平台账户"), queryset=User.objects.none(), required=False
+    )
+
+    def set_accounts(self, departments) -> None:
+        self.fields["user"].queryset = User.objects.filter(
+            department__in=departments, is_active=True
+        ).order_by("username")
+
+
+class InspectorCreateForm(InspectorProfileFields):
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("所属部门"), queryset=Department.objects.none()
+    )
+    certificate_number = forms.CharField(
+        label=gettext_lazy("执法证号"), max_length=50, required=False
+    )
+    certificate_valid_from = forms.DateField(
+        label=gettext_lazy("执法证有效期起"), required=False, widget=DATE_INPUT
+    )
+    certificate_valid_until = forms.DateField(
+        label=gettext_lazy("执法证有效期至"), required=False, widget=DATE_INPUT
+    )
+
+    field_order = ["department", "name", "post", "certificate_number", "certificate_valid_from"]
+
+
+class InspectorEditForm(InspectorProfileFields):
+    status = forms.ChoiceField(label=gettext_lazy("状态"), choices=_status_choices(blank=False))
+    status_since = forms.DateField(
+        label=gettext_lazy("状态起始日期"), required=False, widget=DATE_INPUT
+    )
+    status_until = forms.DateField(
+        label=gettext_lazy("状态截止日期"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=gettext_lazy("仅休假填写"),
+    )
+
+
+class CertificateForm(forms.Form):
+    certificate_number = forms.CharField(
+        label=gettext_lazy("执法证号"),
+        max_length=50,
+        required=False,
+        help_text=gettext_lazy("留空表示注销执法证"),
+    )
+    certificate_valid_from = forms.DateField(
+        label=gettext_lazy("有效期起"), required=False, widget=DATE_INPUT
+    )
+    certificate_valid_until = forms.DateField(
+        label=gettext_lazy("有效期至"), required=False, widget=DATE_INPUT
+    )
+
+
+class EligibilityForm(forms.Form):
+    start = forms.DateField(label=gettext_lazy("检查开始日期"), widget=DATE_INPUT)
+    end = forms.DateField(label=gettext_lazy("检查结束日期"), widget=DATE_INPUT)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError(_("结束日期不能早于开始日期。"))
+        return data
+
+
+class ExpertForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
+    organisation = forms.CharField(label=gettext_lazy("所在单位"), max_length=200)
+    speciality = forms.CharField(label=gettext_lazy("专业领域"), max_length=200)
+    tags = forms.CharField(
+        label=gettext_lazy("标签"), required=False, help_text=gettext_lazy("用分号分隔")
+    )
+    status = forms.ChoiceField(label=gettext_lazy("状态"), choices=_status_choices(blank=False))
+    max_load = forms.IntegerField(
+        label=gettext_lazy("同期最多参加检查组数"), min_value=1, max_value=20, initial=3
+    )
+
+
+class ExpertFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("姓名/单位/专业"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("状态"), required=False, choices=_status_choices()
+    )
+    tag = forms.CharField(label=gettext_lazy("标签"), required=False)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("导入内容"),
+        choices=[
+            (importing.KIND_INSPECTORS, gettext_lazy("执法检查人员")),
+            (importing.KIND_EXPERTS, gettext_lazy("专家")),
+        ],
+    )
+    file = forms.FileField(label=gettext_lazy("文件（CSV 或 XLSX，UTF-8 或 GBK）"))
+
+
+class RecusalDeclareForm(forms.Form):
+    inspector = forms.ModelChoiceField(label=gettext_lazy("执法检查人员"), queryset=None)
+    object_code = forms.CharField(
+        label=gettext_lazy("检查对象代码"),
+        max_length=32,
+        help_text=gettext_lazy("统一社会信用代码或对象编码；可用上方搜索查找"),
+    )
+    reason = forms.ChoiceField(label=gettext_lazy("回避事由"), choices=RecusalReason.choices)
+    note = forms.CharField(
+        label=gettext_lazy("说明"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, inspectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspector"].queryset = inspectors
+
+    def clean_object_code(self):
+        code = self.cleaned_data["object_code"].strip().upper()
+        inspection_object = InspectionObject.objects.filter(code=code).first()
+        if inspection_object is None:
+            raise ValidationError(_("检查对象不存在：%(code)s") % {"code": code})
+        self.cleaned_data["inspection_object"] = inspection_object
+        return code
+
+
+class RecusalFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("人员/对象"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("状态"),
+        required=False,
+        choices=[("", gettext_lazy("全部状态")), *RecusalStatus.choices],
+    )
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("意见"), max_length=300, required=False)
+
+
+class RuleForm(forms.Form):
+    kind = forms.ChoiceField(choices=RecusalRule.Kind.choices, widget=forms.HiddenInput)
+    is_active = forms.BooleanField(label=gettext_lazy("启用"), required=False)
+    note = forms.CharField(label=gettext_lazy("说明"), max_length=200, required=False)
+
+
+# --- inspectors --------------------------------------------------------------------------------
+
+
+@login_required
+def inspector_list(request):
+    user = request.user
+    _member_only(user)
+    departments = selectors.inspector_departments_visible_to(user)
+    form = InspectorFilterForm(request.GET or None, departments=departments)
+    inspectors = selectors.inspector_list_visible_to(user, form.filters())
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        return importing.export_response(
+            importing.KIND_INSPECTORS, inspectors.iterator(chunk_size=2000), export
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registries/inspector_list.html",
+        {
+            "form": form,
+            "page": Paginator(inspectors, 50).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+            "can_edit": can_edit_registry(user),
+            "today": timezone.localdate(),
+            "expiring_until": timezone.localdate() + timedelta(days=selectors.EXPIRING_WINDOW_DAYS),
+        },
+    )
+
+
+def _editable_departments(user):
+    if user.is_office_admin:
+        return Department.objects.exclude(kind="office").filter(is_active=True).order_by("code")
+    return Department.objects.filter(pk=user.department_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspector_create(request):
+    user = request.user
+    if not can_edit_registry(user):
+        raise Http404
+    departments = _editable_departments(user)
+    form = InspectorCreateForm(request.POST or None, initial={"department": departments.first()})
+    form.fields["department"].queryset = departments
+    form.set_accounts(departments)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            inspector = services.inspector_create(created_by=user, **data)
+        except (ValidationError, PermissionDenied) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("已登记执法检查人员：%(name)s（%(code)s）")
+                % {"name": inspector.name, "code": inspector.code},
+            )
+            return redirect("registries:inspector_detail", inspector_id=inspector.pk)
+    return render(
+        request, "registries/inspector_form.html", {"form": form, "title": _("登记执法检查人员")}
+    )
+
+
+@login_required
+def inspector_detail(request, inspector_id: int):
+    inspector = access_inspector_for_user(request.user, inspector_id)
+    today = timezone.localdate()
+    eligibility = EligibilityForm(request.GET if "start" in request.GET else None)
+    start, end = today, today + timedelta(days=30)
+    if eligibility.is_bound and eligibility.is_valid():
+        start, end = eligibility.cleaned_data["start"], eligibility.cleaned_data["end"]
+    elif not eligibility.is_bound:
+        eligibility = EligibilityForm(initial={"start": start, "end": end})
+    recusals = (
+        selectors.recusals_visible_to(request.user)
+        .filter(inspector=inspector)
+        .order_by("-declared_at")
+    )
+    return render(
+        request,
+        "registries/inspector_detail.html",
+        {
+            "inspector": inspector,
+            "can_edit": services.can_edit_inspectors_of(request.user, inspector.department),
+            "can_declare": recusal_services.can_declare_recusal(request.user, inspector),
+            "eligibility": eligibility,
+            "start": start,
+            "end": end,
+            "reasons": ineligibility_reasons(inspector, start, end),
+            "status_history": selectors.inspector_status_history(inspector),
+            "history": selectors.inspector_history(inspector)[:50],
+            "recusals": recusals,
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspector_edit(request, inspector_id: int):
+    inspector = access_inspector_for_user(request.user, inspector_id, for_change=True)
+    initial = {
+        "name": inspector.name,
+        "post": inspector.post,
+        "tags": ";".join(inspector.tags),
+        "region_code": inspector.region_code,
+        "grid": inspector.grid,
+        "max_load": inspector.max_load,
+        "user": inspector.user_id,
+        "status": inspector.status,
+        "status_since": inspector.status_since,
+        "status_until": inspector.status_until,
+    }
+    form = InspectorEditForm(request.POST or None, initial=initial)
+    form.set_accounts([inspector.department])
+    if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        if changes["status"] == inspector.status and changes["status"] != InspectorStatus.ON_LEAVE:
+            for key in ("status", "status_since", "status_until"):
+                changes.pop(key)
+        try:
+            services.inspector_update(inspector=inspector, updated_by=request.user, **changes)
+        except (ValidationError, PermissionDenied) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("registries:inspector_detail", inspector_id=inspector.pk)
+    return render(
+        request,
+        "registries/inspector_form.html",
+        {
+            "form": form,
+            "inspector": inspector,
+            "title": _("修改人员信息：%(name)s") % {"name": inspector.name},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspector_certificate(request, inspector_id: int):
+    inspector = access_inspector_for_user(request.user, inspector_id, for_change=True)
+    form = CertificateForm(
+        request.POST or None,
+        initial={
+            "certificate_number": inspector.certificate_number,
+            "certificate_valid_from": inspector.certificate_valid_from,
+            "certificate_valid_until": inspector.certificate_valid_until,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inspector_set_certificate(
+                inspector=inspector, changed_by=request.user, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("执法证信息已更新。"))
+            return redirect("registries:inspector_detail", inspector_id=inspector.pk)
+    return render(
+        request,
+        "registries/inspector_form.html",
+        {
+            "form": form,
+            "inspector": inspector,
+            "title": _("执法证：%(name)s") % {"name": inspector.name},
+        },
+    )
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def _import_allowed(user) -> None:
+    if not can_edit_registry(user):
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspector_import(request):
+    user = request.user
+    _import_allowed(user)
+    if request.GET.get("template") in (importing.KIND_INSPECTORS, importing.KIND_EXPERTS):
+        return importing.template_response(request.GET["template"])
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if not user.is_office_admin:
+        form.fields["kind"].choices = [(importing.KIND_INSPECTORS, _("执法检查人员"))]
+    report = token = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read(importing.MAX_BYTES + 1)
+        kind = form.cleaned_data["kind"]
+        try:
+            report = importing.import_file(
+                user=user, kind=kind, content=content, filename=upload.name, apply=False
+            )
+        except importing.ImportFileError as error:
+            form.add_error("file", str(error))
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            if report.ok:
+                token = secrets.token_urlsafe(16)
+                cache.set(
+                    f"inspector-import:{token}",
+                    {"user_id": user.pk, "kind": kind, "filename": upload.name, "content": content},
+                    IMPORT_CACHE_SECONDS,
+                )
+    return render(
+        request,
+        "registries/inspector_import.html",
+        {"form": form, "report": report, "token": token},
+    )
+
+
+@login_required
+@require_POST
+def inspector_import_apply(request):
+    user = request.user
+    _import_allowed(user)
+    token = request.POST.get("token", "")
+    pending = cache.get(f"inspector-import:{token}") if token else None
+    if pending is None or pending["user_id"] != user.pk:
+        messages.error(request, _("导入已过期，请重新上传文件。"))
+        return redirect("registries:inspector_import")
+    try:
+        report = importing.import_file(
+            user=user,
+            kind=pending["kind"],
+            content=pending["content"],
+            filename=pending["filename"],
+            apply=True,
+        )
+    except (importing.ImportFileError, PermissionDenied) as error:
+        messages.error(request, str(error))
+        return redirect("registries:inspector_import")
+    cache.delete(f"inspector-import:{token}")
+    if report.applied:
+        messages.success(
+            request,
+            _("导入完成：新增 %(created)s 人，更新 %(updated)s 人，未变 %(unchanged)s 人。")
+            % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+        )
+        target = (
+            "registries:expert_list"
+            if pending["kind"] == importing.KIND_EXPERTS
+            else "registries:inspector_list"
+        )
+        return redirect(target)
+    form = ImportForm(initial={"kind": pending["kind"]})
+    return render(
+        request, "registries/inspector_import.html", {"form": form, "report": report, "token": None}
+    )
+
+
+# --- experts -----------------------------------------------------------------------------------
+
+
+@login_required
+def expert_list(request):
+    user = request.user
+    _member_only(user)
+    form = ExpertFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    experts = selectors.expert_list_visible_to(user, **{k: v for k, v in filters.items() if v})
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        return importing.export_response(
+            importing.KIND_EXPERTS, experts.iterator(chunk_size=2000), export
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registries/expert_list.html",
+        {
+            "form": form,
+            "page": Paginator(experts, 50).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+            "can_edit": user.is_office_admin,
+        },
+    )
+
+
+@login_required
+def expert_detail(request, expert_id: int):
+    expert = selectors.access_expert_for_user(request.user, expert_id)
+    from accounts.models import AuditEvent
+
+    history = AuditEvent.objects.filter(
+        target_type=expert._meta.label_lower, target_id=str(expert.pk)
+    ).order_by("-seq")[:50]
+    return render(
+        request,
+        "registries/expert_detail.html",
+        {"expert": expert, "can_edit": request.user.is_office_admin, "history": history},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_create(request):
+    if not request.user.is_office_admin:
+        raise Http404
+    form = ExpertForm(request.POST or None, initial={"status": InspectorStatus.ACTIVE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            expert = services.expert_create(created_by=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("已登记专家：%(name)s（%(code)s）") % {"name": expert.name, "code": expert.code},
+            )
+            return redirect("registries:expert_detail", expert_id=expert.pk)
+    return render(request, "registries/expert_form.html", {"form": form, "title": _("登记专家")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_edit(request, expert_id: int):
+    expert = selectors.access_expert_for_user(request.user, expert_id, for_change=True)
+    initial = {
+        "name": expert.name,
+        "organisation": expert.organisation,
+        "speciality": expert.speciality,
+        "tags": ";".join(expert.tags),
+        "status": expert.status,
+        "max_load": expert.max_load,
+    }
+    form = ExpertForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expert_update(expert=expert, updated_by=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("registries:expert_detail", expert_id=expert.pk)
+    return render(
+        request,
+        "registries/expert_form.html",
+        {"form": form, "expert": expert, "title": _("修改专家信息")},
+    )
+
+
+# --- recusals ----------------------------------------------------------------------------------
+
+
+@login_required
+def recusal_list(request):
+    user = request.user
+    _member_only(user)
+    form = RecusalFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    recusals = selectors.recusal_list_visible_to(
+        user, status=filters.get("status", ""), q=filters.get("q", "")
+    )
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        header = [
+            "人员编码",
+            "姓名",
+            "部门代码",
+            "对象代码",
+            "对象名称",
+            "回避事由",
+            "说明",
+            "状态",
+            "申报时间",
+            "处理意见",
+        ]
+        rows = (
+            [
+                recusal.inspector.code,
+                recusal.inspector.name,
+                recusal.inspector.department.code,
+                recusal.inspection_object.code,
+                recusal.inspection_object.name,
+                recusal.get_reason_display(),
+                recusal.note,
+                recusal.get_status_display(),
+                timezone.localtime(recusal.declared_at).strftime("%Y-%m-%d %H:%M"),
+                recusal.decision_note,
+            ]
+            for recusal in recusals.iterator(chunk_size=2000)
+        )
+        name = f"recusals-{timezone.localdate():%Y%m%d}"
+        if export == "xlsx":
+            return importing.xlsx_response(name, header, rows)
+        return importing.csv_response(name, header, rows)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registries/recusal_list.html",
+        {
+            "form": form,
+            "page": Paginator(recusals, 50).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+            "can_declare": selectors.declarable_inspectors_for(user).exists(),
+            "queue_count": selectors.recusal_queue_for(user).count(),
+            "is_decider": user.is_office_admin or user.is_department_admin,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recusal_declare(request):
+    user = request.user
+    inspectors = selectors.declarable_inspectors_for(user)
+    if not inspectors.exists():
+        raise Http404
+    initial = {"object_code": request.GET.get("object", "")}
+    if request.GET.get("inspector"):
+        initial["inspector"] = request.GET["inspector"]
+    elif inspectors.count() == 1:
+        initial["inspector"] = inspectors.first()
+    if (
+        request.method == "POST"
+        and not inspectors.filter(pk=_int_or_none(request.POST.get("inspector"))).exists()
+    ):
+        raise Http404  # another department's inspector looks like a missing one
+    form = RecusalDeclareForm(request.POST or None, inspectors=inspectors, initial=initial)
+    search = request.GET.get("q", "").strip()
+    matches = selectors.object_choices_for_recusal(search) if search else []
+    if request.method == "POST" and form.is_valid():
+        try:
+            recusal = recusal_services.recusal_declare(
+                inspector=form.cleaned_data["inspector"],
+                inspection_object=form.cleaned_data["inspection_object"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                declared_by=user,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("回避申报已提交，待部门系统管理员确认。"))
+            return redirect("registries:recusal_detail", recusal_id=recusal.pk)
+    return render(
+        request,
+        "registries/recusal_declare.html",
+        {
+            "form": form,
+            "search": search,
+            "matches": matches,
+            "inspector_param": request.GET.get("inspector", ""),
+        },
+    )
+
+
+@login_required
+def recusal_detail(request, recusal_id: int):
+    recusal = selectors.access_recusal_for_user(request.user, recusal_id)
+    return render(
+        request,
+        "registries/recusal_detail.html",
+        {
+            "recusal": recusal,
+            "can_decide": recusal.status == RecusalStatus.DECLARED
+            and recusal_services.can_decide_recusal(request.user, recusal.inspector),
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@login_required
+def recusal_queue(request):
+    user = request.user
+    if not (user.is_office_admin or user.is_department_admin):
+        raise Http404
+    return render(
+        request,
+        "registries/recusal_queue.html",
+        {"recusals": selectors.recusal_queue_for(user)[:200], "decision_form": DecisionForm()},
+    )
+
+
+def _decide(request, recusal_id: int, service, done_message: str):
+    recusal = selectors.access_recusal_for_user(request.user, recusal_id)
+    if not recusal_services.can_decide_recusal(request.user, recusal.inspector):
+        raise PermissionDenied(_("只有该人员所在部门的系统管理员可以确认回避申报。"))
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        service(recusal=recusal, decided_by=request.user, note=form.cleaned_data.get("note", ""))
+    except (ValidationError, PermissionDenied) as error:
+        _messages_from(request, error)
+    else:
+        messages.success(request, done_message)
+    if request.POST.get("next") == "queue":
+        return redirect("registries:recusal_queue")
+    return redirect("registries:recusal_detail", recusal_id=recusal.pk)
+
+
+@login_required
+@require_POST
+def recusal_confirm(request, recusal_id: int):
+    return _decide(request, recusal_id, recusal_services.recusal_confirm, _("已确认回避。"))
+
+
+@login_required
+@require_POST
+def recusal_reject(request, recusal_id: int):
+    return _decide(request, recusal_id, recusal_services.recusal_reject, _("已不予确认。"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recusal_rules(request):
+    user = request.user
+    if not user.is_office_admin:
+        raise Http404
+    if request.method == "POST":
+        form = RuleForm(request.POST)
+        if form.is_valid():
+            try:
+                recusal_services.recusal_rule_set(set_by=user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as error:
+                _messages_from(request, error)
+            else:
+                messages.success(request, _("自动回避规则已更新。"))
+        return redirect("registries:recusal_rules")
+    rules = [
+        {
+            **rule,
+            "form": RuleForm(
+                initial={"kind": rule["kind"], "is_active": rule["is_active"], "note": rule["note"]}
+            ),
+        }
+        for rule in selectors.recusal_rules()
+    ]
+    return render(request, "registries/recusal_rules.html", {"rules": rules})

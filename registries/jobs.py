@@ -1,0 +1,30 @@
+"""Celery entry points of the registries app. Each receives ids and calls one service."""
+
+from celery import shared_task
+
+from registries.importing.services import import_job_run
+
+
+@shared_task(
+    bind=True,
+    name="registries.jobs.object_import_job",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=40,
+)
+def object_import_job(self, job_id: int) -> dict | None:
+    """Batch import of inspection objects. Safe to deliver twice (the service claims the job).
+
+    None from the service means another session holds the job's lock: a second delivery while the
+    first run works, or a dead worker whose database session PostgreSQL has not reaped yet. Try
+    again later; by then the job has either finished (no-op) or is free to restart.
+    """
+    job = import_job_run(job_id=job_id)
+    if job is None:
+        raise self.retry(countdown=15)
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "inserted": job.inserted_count,
+        "updated": job.updated_count,
+    }

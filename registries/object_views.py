@@ -1,0 +1,434 @@
+"""Pages of the inspection-object registry (检查对象名录库): list with filters and exports, detail,
+single entry and editing, special-list flags, claims and the office's dispute resolution.
+
+Views only translate: they fetch through access_object_for_user and call one service each.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Department
+from registries.choices import ObjectKind, ObjectStatus, RiskClass, Scale, SpecialList
+from registries.exports import export_response
+from registries.models import InspectionObject, ObjectSupervision
+from registries.permissions import access_object_for_user, can_edit_registry
+from registries.scopes import special_lists_of
+from registries.selectors.objects import (
+    claim_lookup,
+    disputed_claims,
+    object_detail,
+    object_page,
+    object_search,
+    pending_claims_of,
+)
+from registries.services.objects import (
+    ClaimDecision,
+    object_claim,
+    object_clear_flag,
+    object_create,
+    object_release,
+    object_resolve_claim,
+    object_set_flag,
+    object_update,
+)
+
+MAX_CLAIM_CODES = 200
+
+
+def _require_member(user) -> None:
+    if not (user.is_active and user.department_id):
+        raise Http404
+
+
+def _require_editor(user) -> None:
+    if not can_edit_registry(user):
+        raise Http404
+
+
+def _require_office(user) -> None:
+    if not user.is_office_admin:
+        raise Http404
+
+
+def _report(request, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, ValidationError):
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(error) or _("无权执行此操作。"))
+
+
+def _add_errors(form: forms.Form, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error))
+    elif hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# Forms ------------------------------------------------------------------------------------------
+
+
+class LicenceField(forms.CharField):
+    """Licence types typed one per line (or separated by 、 , ；)."""
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        for separator in ("、", "，", ",", "；", ";"):
+            text = text.replace(separator, "\n")
+        return [item.strip() for item in text.splitlines() if item.strip()]
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+
+class ObjectForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("对象类型"), choices=ObjectKind.choices)
+    code = forms.CharField(
+        label=gettext_lazy("统一社会信用代码/对象编码"),
+        max_length=32,
+        help_text=gettext_lazy(
+            "企业、个体工商户、农民专业合作社填写18位统一社会信用代码（校验位会被核验）。"
+        ),
+    )
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=200)
+    legal_representative = forms.CharField(
+        label=gettext_lazy("法定代表人/负责人"), max_length=100, required=False
+    )
+    address = forms.CharField(
+        label=gettext_lazy("住所（经营场所）"), max_length=300, required=False
+    )
+    region_code = forms.CharField(label=gettext_lazy("行政区划代码"), max_length=12)
+    industry_code = forms.CharField(
+        label=gettext_lazy("行业代码（GB/T 4754）"), max_length=8, required=False
+    )
+    licence_types = LicenceField(
+        label=gettext_lazy("许可类别"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("每行一个，例如 食品经营许可证。"),
+    )
+    scale = forms.ChoiceField(
+        label=gettext_lazy("规模"), choices=[("", "—"), *Scale.choices], required=False
+    )
+    risk_class = forms.ChoiceField(
+        label=gettext_lazy("信用风险分类"), choices=RiskClass.choices, initial=RiskClass.B
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("登记状态"), choices=ObjectStatus.choices, initial=ObjectStatus.ACTIVE
+    )
+    registering_authority = forms.CharField(
+        label=gettext_lazy("登记机关"), max_length=100, required=False
+    )
+    grid = forms.CharField(label=gettext_lazy("网格"), max_length=40, required=False)
+
+
+class OfficeObjectForm(ObjectForm):
+    supervising_departments = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("监管部门"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervising_departments"].queryset = Department.objects.filter(
+            is_active=True
+        ).exclude(kind="office")
+
+
+class FlagSetForm(forms.Form):
+    flag = forms.ChoiceField(label=gettext_lazy("特殊名单"), choices=SpecialList.choices)
+    since = forms.DateField(
+        label=gettext_lazy("列入日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source = forms.CharField(label=gettext_lazy("来源（决定机关及文书）"), max_length=100)
+
+
+class FlagClearForm(forms.Form):
+    flag = forms.ChoiceField(label=gettext_lazy("特殊名单"), choices=SpecialList.choices)
+    reason = forms.CharField(label=gettext_lazy("移出原因"), max_length=200)
+
+
+class ClaimForm(forms.Form):
+    codes = forms.CharField(
+        label=gettext_lazy("统一社会信用代码/对象编码"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("每行一个，最多 200 个。"),
+    )
+
+    def clean_codes(self):
+        codes = [
+            line.strip().upper() for line in self.cleaned_data["codes"].splitlines() if line.strip()
+        ]
+        if len(codes) > MAX_CLAIM_CODES:
+            raise ValidationError(_("一次最多认领 %(count)d 个对象。") % {"count": MAX_CLAIM_CODES})
+        return list(dict.fromkeys(codes))
+
+
+# List and exports -------------------------------------------------------------------------------
+
+
+@login_required
+def object_list(request):
+    _require_member(request.user)
+    search = object_search(request.user, request.GET)
+    export_format = request.GET.get("export")
+    if export_format in ("csv", "xlsx"):
+        return export_response(search.queryset, export_format)
+    page = object_page(search, page=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    context = {
+        "filter": search.filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "can_edit": can_edit_registry(request.user),
+        "is_office": request.user.is_office_admin,
+    }
+    if request.htmx:
+        return render(request, "registries/object_results.html", context)
+    search.filterset.use_department_select()
+    return render(request, "registries/object_list.html", context)
+
+
+# Detail, entry, editing -------------------------------------------------------------------------
+
+
+@login_required
+def object_detail_page(request, object_id: int):
+    inspection_object = access_object_for_user(request.user, object_id)
+    context = {
+        "object": inspection_object,
+        "special_lists": special_lists_of(inspection_object, timezone.localdate()),
+        "flag_rows": _flag_rows(inspection_object),
+        "can_edit": can_edit_registry(request.user),
+        "is_office": request.user.is_office_admin,
+        "flag_set_form": FlagSetForm(),
+        "flag_clear_form": FlagClearForm(),
+        **object_detail(inspection_object),
+    }
+    return render(request, "registries/object_detail.html", context)
+
+
+def _flag_rows(inspection_object: InspectionObject) -> list[dict]:
+    rows = []
+    fields = {
+        SpecialList.ANOMALY: ("anomaly_since", "anomaly_source"),
+        SpecialList.SERIOUS_VIOLATION: ("serious_violation_since", "serious_violation_source"),
+        SpecialList.PENALISED: ("penalised_at", "penalised_source"),
+        SpecialList.GROUP_COMPLAINT: ("group_complaint_at", "group_complaint_source"),
+    }
+    current = set(special_lists_of(inspection_object, timezone.localdate()))
+    for flag, (date_field, source_field) in fields.items():
+        rows.append(
+            {
+                "flag": flag,
+                "label": flag.label,
+                "date": getattr(inspection_object, date_field),
+                "source": getattr(inspection_object, source_field),
+                "current": flag in current,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def object_create_page(request):
+    _require_editor(request.user)
+    form_class = OfficeObjectForm if request.user.is_office_admin else ObjectForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        departments = data.pop("supervising_departments", [])
+        try:
+            inspection_object = object_create(
+                created_by=request.user, supervising_departments=list(departments), **data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("已录入检查对象：%(name)s") % {"name": inspection_object.name}
+            )
+            return redirect("registries:object_detail", object_id=inspection_object.pk)
+    return render(request, "registries/object_form.html", {"form": form, "object": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def object_edit_page(request, object_id: int):
+    inspection_object = access_object_for_user(request.user, object_id, for_change=True)
+    initial = {field: getattr(inspection_object, field) for field in ObjectForm.base_fields}
+    form = ObjectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            object_update(
+                inspection_object=inspection_object, updated_by=request.user, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已保存修改。"))
+            return redirect("registries:object_detail", object_id=inspection_object.pk)
+    return render(
+        request, "registries/object_form.html", {"form": form, "object": inspection_object}
+    )
+
+
+@login_required
+@require_POST
+def object_flag_set_page(request, object_id: int):
+    inspection_object = access_object_for_user(request.user, object_id, for_change=True)
+    form = FlagSetForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            object_set_flag(
+                inspection_object=inspection_object, set_by=request.user, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("已列入特殊名单。"))
+    return redirect("registries:object_detail", object_id=inspection_object.pk)
+
+
+@login_required
+@require_POST
+def object_flag_clear_page(request, object_id: int):
+    inspection_object = access_object_for_user(request.user, object_id, for_change=True)
+    form = FlagClearForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            object_clear_flag(
+                inspection_object=inspection_object, cleared_by=request.user, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("已移出特殊名单。"))
+    return redirect("registries:object_detail", object_id=inspection_object.pk)
+
+
+# Claims -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def object_claim_page(request):
+    """A department names the codes of objects it supervises; it sees each match and claims it."""
+    _require_editor(request.user)
+    if request.user.is_office_admin:
+        raise Http404
+    form = ClaimForm(request.POST or request.GET or None)
+    results = []
+    if form.is_bound and form.is_valid():
+        codes = form.cleaned_data["codes"]
+        found = claim_lookup(codes)
+        for code in codes:
+            inspection_object = found.get(code)
+            outcome = ""
+            if inspection_object is not None and request.method == "POST":
+                try:
+                    supervision = object_claim(
+                        inspection_object=inspection_object, claimed_by=request.user
+                    )
+                except (ValidationError, PermissionDenied) as error:
+                    outcome = " ".join(getattr(error, "messages", [str(error)]))
+                else:
+                    outcome = (
+                        _("已认领")
+                        if supervision.status == ObjectSupervision.Status.CLAIMED
+                        else _("已提交，其他部门已认领，等待联席办确认")
+                    )
+            results.append({"code": code, "object": inspection_object, "outcome": outcome})
+        if request.method == "POST":
+            found = claim_lookup(codes)
+            for row in results:
+                row["object"] = found.get(row["code"])
+    context = {
+        "form": form,
+        "results": results,
+        "submitted": request.method == "POST",
+        "pending": pending_claims_of(request.user),
+    }
+    return render(request, "registries/object_claim.html", context)
+
+
+@login_required
+@require_POST
+def object_release_page(request, object_id: int):
+    inspection_object = access_object_for_user(request.user, object_id, for_change=True)
+    department = request.user.department
+    if request.user.is_office_admin:
+        department = get_object_or_404(Department, pk=request.POST.get("department"))
+    try:
+        object_release(
+            inspection_object=inspection_object,
+            department=department,
+            released_by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _report(request, error)
+        return redirect("registries:object_detail", object_id=inspection_object.pk)
+    messages.success(
+        request, _("已撤销 %(department)s 的认领。") % {"department": department.display_name}
+    )
+    if request.user.is_office_admin:
+        return redirect("registries:object_detail", object_id=inspection_object.pk)
+    return redirect("registries:object_list")
+
+
+@login_required
+def claim_dispute_list(request):
+    _require_office(request.user)
+    return render(request, "registries/object_disputes.html", {"disputes": disputed_claims()[:500]})
+
+
+@login_required
+@require_POST
+def claim_resolve_page(request, supervision_id: int):
+    _require_office(request.user)
+    supervision = get_object_or_404(ObjectSupervision, pk=supervision_id)
+    decision = request.POST.get("decision", "")
+    try:
+        object_resolve_claim(
+            supervision=supervision,
+            decision=decision,
+            resolved_by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _report(request, error)
+    else:
+        if decision == ClaimDecision.KEEP:
+            messages.success(request, _("已确认认领，该部门共同监管此对象。"))
+        else:
+            messages.success(request, _("已撤销该认领。"))
+    return redirect("registries:claim_disputes")

@@ -1,0 +1,46 @@
+"""Read-only admin views: tasks and draws change only through their audited services."""
+
+from django.contrib import admin
+
+from tasks.models import Draw, DrawLogEntry, DrawReview, Task, TaskPolicy
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ["code", "title", "lead_department", "status", "start_date", "end_date"]
+    list_filter = ["status"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(Draw)
+class DrawAdmin(ReadOnlyAdmin):
+    list_display = ["protocol_task_id", "number", "kind", "state", "announced_at", "drawn_at"]
+    list_filter = ["state", "kind"]
+    exclude = ["sealed_secret", "candidate_file", "inspector_file", "conflict_file"]
+
+
+@admin.register(DrawReview)
+class DrawReviewAdmin(ReadOnlyAdmin):
+    list_display = ["draw", "department", "role", "status", "decided_at"]
+    exclude = ["witness_value"]
+
+
+@admin.register(DrawLogEntry)
+class DrawLogEntryAdmin(ReadOnlyAdmin):
+    list_display = ["draw", "seq", "type", "actor", "ts", "hash"]
+
+
+@admin.register(TaskPolicy)
+class TaskPolicyAdmin(admin.ModelAdmin):
+    list_display = ["escalate_after_working_days", "low_risk_yearly_limit", "clean_result_months"]

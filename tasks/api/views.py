@@ -1,0 +1,341 @@
+"""The tasks API: thin views over the same services and access functions as the pages."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView, get_object_or_404
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api.views import call_service
+from tasks.api import serializers as s
+from tasks.draw.verify import verify_bundle
+from tasks.models import Draw, DrawReview, Task
+from tasks.permissions import access_draw_for_user, access_task_for_user
+from tasks.selectors import task_list
+from tasks.services import draws as draw_services
+from tasks.services import tasks as task_services
+from tasks.services.replacements import replacement_announce
+from tasks.verification import explain
+
+
+class TaskListApi(ListAPIView):
+    serializer_class = s.TaskOutputSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = Task.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        params = self.request.query_params
+        year = params.get("year")
+        return task_list(
+            self.request.user,
+            status=params.get("status", ""),
+            q=params.get("q", ""),
+            department=params.get("department", ""),
+            year=int(year) if year and year.isdigit() else None,
+        ).prefetch_related("participating_departments", "matters")
+
+
+class TaskCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=s.TaskCreateInputSerializer, responses={201: s.TaskOutputSerializer})
+    def post(self, request):
+        data = s.TaskCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        plan_item_id = values.pop("plan_item")
+        if plan_item_id is not None:
+            from plans.models import PlanItem
+
+            values["plan_item"] = get_object_or_404(PlanItem, pk=plan_item_id)
+            for key in ("scope", "strata"):
+                values.setdefault(key, None)
+        values["matters"] = values.get("matters", [])
+        values["participating_departments"] = values.get("participating_departments")
+        task = call_service(task_services.task_create, created_by=request.user, **values)
+        return Response(s.TaskOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
+class TaskDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.TaskOutputSerializer)
+    def get(self, request, task_id: int):
+        return Response(s.TaskOutputSerializer(access_task_for_user(request.user, task_id)).data)
+
+
+class _TaskActionApi(APIView):
+    permission_classes = [IsAuthenticated]
+    manage = True
+    input_serializer = None
+
+    def act(self, request, task, data):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def post(self, request, task_id: int):
+        task = access_task_for_user(request.user, task_id, manage=self.manage)
+        data = {}
+        if self.input_serializer is not None:
+            serializer = self.input_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        result = self.act(request, task, data)
+        if isinstance(result, Draw):
+            return Response(s.DrawOutputSerializer(result).data)
+        return Response(s.TaskOutputSerializer(result).data)
+
+
+class TaskSubmitApi(_TaskActionApi):
+    @extend_schema(request=None, responses=s.TaskOutputSerializer)
+    def post(self, request, task_id: int):
+        return super().post(request, task_id)
+
+    def act(self, request, task, data):
+        return call_service(
+            task_services.task_submit_for_approval, task=task, submitted_by=request.user
+        )
+
+
+class TaskApproveApi(_TaskActionApi):
+    manage = False
+    input_serializer = s.DrawDecisionInputSerializer
+
+    @extend_schema(request=s.DrawDecisionInputSerializer, responses=s.TaskOutputSerializer)
+    def post(self, request, task_id: int):
+        if not request.user.is_office_admin:
+            raise Http404
+        return super().post(request, task_id)
+
+    def act(self, request, task, data):
+        return call_service(task_services.task_approve, task=task, approved_by=request.user, **data)
+
+
+class TaskPushApi(_TaskActionApi):
+    input_serializer = s.TaskPushInputSerializer
+
+    @extend_schema(request=s.TaskPushInputSerializer, responses=s.DrawOutputSerializer)
+    def post(self, request, task_id: int):
+        return super().post(request, task_id)
+
+    def act(self, request, task, data):
+        return call_service(
+            draw_services.task_push_to_review, task=task, pushed_by=request.user, **data
+        )
+
+
+class TaskStartApi(_TaskActionApi):
+    @extend_schema(request=None, responses=s.TaskOutputSerializer)
+    def post(self, request, task_id: int):
+        return super().post(request, task_id)
+
+    def act(self, request, task, data):
+        return call_service(task_services.task_start, task=task, started_by=request.user)
+
+
+class TaskDrawListApi(ListAPIView):
+    serializer_class = s.DrawOutputSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = Draw.objects.none()
+    pagination_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        task = access_task_for_user(self.request.user, self.kwargs["task_id"])
+        return (
+            task.draws.order_by("number")
+            .select_related("task")
+            .prefetch_related("reviews__department")
+        )
+
+
+def _review(request, review_id: int) -> DrawReview:
+    review = get_object_or_404(
+        DrawReview.objects.select_related("draw", "department"), pk=review_id
+    )
+    access_task_for_user(request.user, review.draw.task_id)
+    return review
+
+
+class ReviewConfirmApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=s.DrawWitnessInputSerializer, responses=s.DrawReviewOutputSerializer)
+    def post(self, request, review_id: int):
+        review = _review(request, review_id)
+        data = s.DrawWitnessInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = call_service(
+            draw_services.review_confirm,
+            review=review,
+            confirmed_by=request.user,
+            **data.validated_data,
+        )
+        return Response(s.DrawReviewOutputSerializer(review).data)
+
+
+class ReviewReturnApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=s.DrawReasonInputSerializer, responses=s.DrawReviewOutputSerializer)
+    def post(self, request, review_id: int):
+        review = _review(request, review_id)
+        data = s.DrawReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = call_service(
+            draw_services.review_return,
+            review=review,
+            returned_by=request.user,
+            **data.validated_data,
+        )
+        return Response(s.DrawReviewOutputSerializer(review).data)
+
+
+class DrawDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.DrawOutputSerializer)
+    def get(self, request, draw_id: int):
+        return Response(s.DrawOutputSerializer(access_draw_for_user(request.user, draw_id)).data)
+
+
+class _DrawActionApi(APIView):
+    permission_classes = [IsAuthenticated]
+    input_serializer = None
+    service = None
+    actor_kwarg = ""
+
+    def post(self, request, draw_id: int):
+        draw = access_draw_for_user(request.user, draw_id)
+        data = {}
+        if self.input_serializer is not None:
+            serializer = self.input_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = dict(serializer.validated_data)
+        result = call_service(
+            type(self).service, draw=draw, **{self.actor_kwarg: request.user}, **data
+        )
+        return Response(s.DrawOutputSerializer(result).data)
+
+
+class DrawRevealApi(_DrawActionApi):
+    service = staticmethod(draw_services.draw_reveal)
+    actor_kwarg = "revealed_by"
+
+    @extend_schema(request=None, responses=s.DrawOutputSerializer)
+    def post(self, request, draw_id: int):
+        return super().post(request, draw_id)
+
+
+class DrawWithdrawApi(_DrawActionApi):
+    service = staticmethod(draw_services.draw_withdraw)
+    actor_kwarg = "withdrawn_by"
+    input_serializer = s.DrawReasonInputSerializer
+
+    @extend_schema(request=s.DrawReasonInputSerializer, responses=s.DrawOutputSerializer)
+    def post(self, request, draw_id: int):
+        return super().post(request, draw_id)
+
+
+class DrawVoidRequestApi(_DrawActionApi):
+    service = staticmethod(draw_services.draw_void_request)
+    actor_kwarg = "requested_by"
+    input_serializer = s.DrawReasonInputSerializer
+
+    @extend_schema(request=s.DrawReasonInputSerializer, responses=s.DrawOutputSerializer)
+    def post(self, request, draw_id: int):
+        return super().post(request, draw_id)
+
+
+class DrawVoidDecideApi(_DrawActionApi):
+    service = staticmethod(draw_services.draw_void_decide)
+    actor_kwarg = "decided_by"
+    input_serializer = s.DrawDecisionInputSerializer
+
+    @extend_schema(request=s.DrawDecisionInputSerializer, responses=s.DrawOutputSerializer)
+    def post(self, request, draw_id: int):
+        if not request.user.is_office_admin:
+            raise Http404
+        return super().post(request, draw_id)
+
+
+class DrawReplacementApi(_DrawActionApi):
+    service = staticmethod(replacement_announce)
+    actor_kwarg = "announced_by"
+    input_serializer = s.DrawReplacementInputSerializer
+
+    @extend_schema(request=s.DrawReplacementInputSerializer, responses=s.DrawOutputSerializer)
+    def post(self, request, draw_id: int):
+        return super().post(request, draw_id)
+
+
+def _bundle(draw: Draw) -> HttpResponse:
+    if not draw_services.draw_has_bundle(draw):
+        raise Http404
+    text = draw_services.bundle_json(draw_services.draw_bundle(draw))
+    return HttpResponse(text.encode("utf-8"), content_type="application/json; charset=utf-8")
+
+
+class DrawBundleApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiResponse(description="ssj-draw/1 bundle (§8)")})
+    def get(self, request, draw_id: int):
+        return _bundle(access_draw_for_user(request.user, draw_id))
+
+
+class PublicTaskApi(APIView):
+    """The public announcement(s) of a task and, after the draw, its results. No login."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses=s.PublicDrawSerializer(many=True))
+    def get(self, request, code: str):
+        task = Task.objects.filter(code=code).first()
+        if task is None or not task.draws.exists():
+            raise Http404
+        return Response(s.PublicDrawSerializer(task.draws.order_by("number"), many=True).data)
+
+
+class PublicBundleApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={200: OpenApiResponse(description="ssj-draw/1 bundle (§8)")})
+    def get(self, request, code: str, number: int):
+        return _bundle(get_object_or_404(Draw, task__code=code, number=number))
+
+
+class VerifyApi(APIView):
+    """Verify a bundle: VALID, or the list of problems in Chinese. No login."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=s.DrawVerifyInputSerializer, responses=s.DrawVerifyOutputSerializer)
+    def post(self, request):
+        bundle = request.data.get("bundle", request.data)
+        if isinstance(bundle, str):
+            try:
+                bundle = json.loads(bundle)
+            except ValueError:
+                bundle = None
+        report = verify_bundle(bundle)
+        lines = explain(report)
+        return Response(
+            {
+                "valid": report.valid,
+                "seed": report.seed,
+                "voided": report.voided,
+                "problems": [{"code": x.code, "text": x.text, "detail": x.detail} for x in lines],
+            }
+        )

@@ -1,0 +1,594 @@
+"""Server-rendered pages for joint tasks and draws; thin: access, one service, render."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.audit import chain_head
+from platform_site.exports import Echo, safe_cell
+from registries.choices import SpecialList
+from registries.models import InspectionObject
+from tasks import forms
+from tasks.choices import DrawKind, DrawState, ReviewRole, ReviewStatus, TaskStatus
+from tasks.models import Draw, DrawReview, GroupMember, Task
+from tasks.permissions import (
+    access_draw_for_user,
+    access_task_for_user,
+    can_be_second_witness,
+    can_create_task,
+    can_manage_task,
+    can_review_as_department,
+)
+from tasks.selectors import combine_proposals, current_draw, task_list, workload_flags
+from tasks.services import draws as draw_services
+from tasks.services import tasks as task_services
+from tasks.services.replacements import current_members, replacement_announce
+from tasks.verification import verify_text
+
+EXPORT_HEADER = [
+    "code",
+    "title",
+    "status",
+    "lead_department",
+    "participants",
+    "start_date",
+    "end_date",
+    "groups",
+    "plan_item",
+    "adhoc",
+]
+
+
+def _errors(request, error) -> None:
+    if isinstance(error, ValidationError):
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(error) or _("无权执行此操作。"))
+
+
+def _form_service_error(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- task list and forms -------------------------------------------------------------------------
+
+
+@login_required
+def task_list_view(request):
+    form = forms.TaskFilterForm(request.GET or None)
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    tasks = task_list(request.user, **filters)
+    export = request.GET.get("format")
+    if export == "csv":
+        return _tasks_csv(tasks)
+    if export == "xlsx":
+        return _tasks_xlsx(tasks)
+    page = Paginator(tasks.prefetch_related("participating_departments"), 30).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tasks/task_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": can_create_task(request.user),
+        },
+    )
+
+
+def _export_rows(tasks):
+    for task in tasks.prefetch_related("participating_departments").iterator(chunk_size=500):
+        yield [
+            task.code,
+            task.title,
+            task.get_status_display(),
+            task.lead_department.code,
+            " ".join(d.code for d in task.participating_departments.all()),
+            task.start_date.isoformat(),
+            task.end_date.isoformat(),
+            task.groups,
+            task.plan_item.title if task.plan_item else "",
+            "1" if task.is_adhoc else "0",
+        ]
+
+
+def _tasks_csv(tasks):
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield "\ufeff" + writer.writerow(EXPORT_HEADER)
+        for row in _export_rows(tasks):
+            yield writer.writerow(safe_cell(v) for v in row)
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tasks.csv"'
+    return response
+
+
+def _tasks_xlsx(tasks):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("tasks")
+    sheet.append(EXPORT_HEADER)
+    for row in _export_rows(tasks):
+        sheet.append([safe_cell(v) for v in row])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="tasks.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create_view(request):
+    if not can_create_task(request.user):
+        raise Http404
+    form = forms.TaskForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = task_services.task_create(created_by=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            _form_service_error(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("任务已创建。"))
+            return redirect("tasks:task_detail", task_id=task.pk)
+    return render(request, "tasks/task_form.html", {"form": form, "task": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit_view(request, task_id: int):
+    task = access_task_for_user(request.user, task_id, manage=True)
+    form = forms.TaskForm(
+        request.POST or None, user=request.user, task=task, initial=forms.TaskForm.initial_for(task)
+    )
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        kwargs.pop("plan_item", None)
+        if not task.is_adhoc:
+            kwargs.pop("adhoc_reason", None)
+        if not kwargs["matters"]:
+            kwargs.pop("matters")
+        try:
+            task_services.task_update(task=task, updated_by=request.user, **kwargs)
+        except ValidationError as error:
+            _form_service_error(form, error)
+        else:
+            messages.success(request, _("任务已保存。"))
+            return redirect("tasks:task_detail", task_id=task.pk)
+    return render(request, "tasks/task_form.html", {"form": form, "task": task})
+
+
+# --- task detail and actions ---------------------------------------------------------------------
+
+
+@login_required
+def task_detail_view(request, task_id: int):
+    task = access_task_for_user(request.user, task_id)
+    user = request.user
+    draw = current_draw(task)
+    reviews = list(draw.reviews.select_related("department", "decided_by")) if draw else []
+    my_reviews = [
+        r
+        for r in reviews
+        if r.status == ReviewStatus.PENDING
+        and (
+            can_be_second_witness(user, task, draw.announced_by_id)
+            if r.role == ReviewRole.SECOND_PERSON
+            else can_review_as_department(user, r.department_id)
+        )
+    ]
+    context = {
+        "task": task,
+        "draw": draw,
+        "draws": task.draws.order_by("-number"),
+        "reviews": reviews,
+        "my_reviews": my_reviews,
+        "can_manage": can_manage_task(user, task),
+        "all_confirmed": bool(draw) and draw_services.reviews_complete(draw),
+        "check_points": task_services.task_check_points(task),
+        "matters": task.matters.order_by("code"),
+        "combine": combine_proposals(task),
+        "flags": workload_flags(task),
+        "members": current_members(draw).order_by("group_id", "-is_leader", "code")
+        if draw and draw.state == DrawState.DRAWN
+        else [],
+        "witness_form": forms.WitnessForm(),
+        "reason_form": forms.ReasonForm(),
+        "push_form": forms.PushForm(),
+        "decision_form": forms.DecisionForm(),
+        "replacement_form": forms.ReplacementForm(),
+        "TaskStatus": TaskStatus,
+        "DrawState": DrawState,
+    }
+    return render(request, "tasks/task_detail.html", context)
+
+
+def _task_action(request, task_id, function, success, *, manage=True, **kwargs):
+    task = access_task_for_user(request.user, task_id, manage=manage)
+    try:
+        function(task=task, **kwargs)
+    except (ValidationError, PermissionDenied) as error:
+        _errors(request, error)
+    else:
+        messages.success(request, success)
+    return redirect("tasks:task_detail", task_id=task.pk)
+
+
+@login_required
+@require_POST
+def task_submit_view(request, task_id: int):
+    return _task_action(
+        request,
+        task_id,
+        task_services.task_submit_for_approval,
+        _("已提交联席办审批。"),
+        submitted_by=request.user,
+    )
+
+
+@login_required
+@require_POST
+def task_approve_view(request, task_id: int):
+    if not request.user.is_office_admin:
+        raise Http404
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择审批决定。"))
+        return redirect("tasks:task_detail", task_id=task_id)
+    return _task_action(
+        request,
+        task_id,
+        task_services.task_approve,
+        _("审批意见已记录。"),
+        manage=False,
+        approved_by=request.user,
+        approve=form.cleaned_data["approve"],
+        comment=form.cleaned_data["comment"],
+    )
+
+
+@login_required
+@require_POST
+def task_push_view(request, task_id: int):
+    form = forms.PushForm(request.POST)
+    reason = form.cleaned_data["redraw_reason"] if form.is_valid() else ""
+    return _task_action(
+        request,
+        task_id,
+        draw_services.task_push_to_review,
+        _("已公告抽取并提交会审。"),
+        pushed_by=request.user,
+        redraw_reason=reason,
+    )
+
+
+@login_required
+@require_POST
+def task_start_view(request, task_id: int):
+    return _task_action(
+        request, task_id, task_services.task_start, _("任务已开始检查。"), started_by=request.user
+    )
+
+
+def _review_for(request, review_id: int) -> DrawReview:
+    review = get_object_or_404(
+        DrawReview.objects.select_related("draw", "department"), pk=review_id
+    )
+    access_task_for_user(request.user, review.draw.task_id)
+    return review
+
+
+@login_required
+@require_POST
+def review_confirm_view(request, review_id: int):
+    review = _review_for(request, review_id)
+    form = forms.WitnessForm(request.POST)
+    if form.is_valid():
+        try:
+            draw_services.review_confirm(
+                review=review, confirmed_by=request.user, witness=form.cleaned_data["witness"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("已确认会审，见证值已记录（揭示前不公开）。"))
+    else:
+        messages.error(request, _("请填写见证值。"))
+    return redirect("tasks:task_detail", task_id=review.draw.task_id)
+
+
+@login_required
+@require_POST
+def review_return_view(request, review_id: int):
+    review = _review_for(request, review_id)
+    form = forms.ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            draw_services.review_return(
+                review=review, returned_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("已退回，公告已撤回。"))
+    else:
+        messages.error(request, _("退回须说明原因。"))
+    return redirect("tasks:task_detail", task_id=review.draw.task_id)
+
+
+def _draw_action(request, draw_id, function, success, form_class=None, **kwargs):
+    draw = access_draw_for_user(request.user, draw_id)
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请填写必填项。"))
+            return redirect("tasks:draw_detail", draw_id=draw.pk)
+        kwargs.update(form.cleaned_data)
+    try:
+        result = function(draw=draw, **kwargs)
+    except (ValidationError, PermissionDenied) as error:
+        _errors(request, error)
+        return redirect("tasks:draw_detail", draw_id=draw.pk)
+    messages.success(request, success)
+    target = result if isinstance(result, Draw) else draw
+    return redirect("tasks:draw_detail", draw_id=target.pk)
+
+
+@login_required
+@require_POST
+def draw_reveal_view(request, draw_id: int):
+    return _draw_action(
+        request,
+        draw_id,
+        draw_services.draw_reveal,
+        _("已揭示秘密值，抽取已提交执行。"),
+        revealed_by=request.user,
+    )
+
+
+@login_required
+@require_POST
+def draw_withdraw_view(request, draw_id: int):
+    return _draw_action(
+        request,
+        draw_id,
+        draw_services.draw_withdraw,
+        _("公告已撤回。"),
+        forms.ReasonForm,
+        withdrawn_by=request.user,
+    )
+
+
+@login_required
+@require_POST
+def draw_void_request_view(request, draw_id: int):
+    return _draw_action(
+        request,
+        draw_id,
+        draw_services.draw_void_request,
+        _("已申请作废，等待联席办审批。"),
+        forms.ReasonForm,
+        requested_by=request.user,
+    )
+
+
+@login_required
+@require_POST
+def draw_void_decide_view(request, draw_id: int):
+    if not request.user.is_office_admin:
+        raise Http404
+    return _draw_action(
+        request,
+        draw_id,
+        draw_services.draw_void_decide,
+        _("作废审批已记录。"),
+        forms.DecisionForm,
+        decided_by=request.user,
+    )
+
+
+@login_required
+@require_POST
+def draw_replacement_view(request, draw_id: int):
+    return _draw_action(
+        request,
+        draw_id,
+        replacement_announce,
+        _("替补抽取已公告，待会审确认后揭示。"),
+        forms.ReplacementForm,
+        announced_by=request.user,
+    )
+
+
+# --- draw record ---------------------------------------------------------------------------------
+
+
+def draw_record_context(draw: Draw, *, public: bool) -> dict:
+    """Everything the draw record page, the PDF and the public page show, in plain Chinese."""
+    revealed = draw.is_revealed
+    entries = []
+    for entry in draw.log_entries.order_by("seq"):
+        data = dict(entry.data)
+        if entry.type == "witness" and not revealed:
+            data = {"value": _("（揭示前不公开）")}
+        entries.append(
+            {"entry": entry, "data": json.dumps(data, ensure_ascii=False, sort_keys=True)}
+        )
+    groups: dict[str, list] = defaultdict(list)
+    objects_by_group: dict[str, list] = defaultdict(list)
+    objects = []
+    if draw.state in (DrawState.DRAWN, DrawState.VOIDED) and draw.result:
+        parent = draw if draw.kind == DrawKind.DRAW else None
+        if parent is not None:
+            members = (
+                GroupMember.objects.filter(draw=draw)
+                .select_related("inspector", "expert", "replaced_by")
+                .order_by("group_id", "-is_leader", "code")
+            )
+            for member in members:
+                groups[member.group_id].append(member)
+            names = dict(
+                InspectionObject.objects.filter(code__in=list(draw.result["objects"])).values_list(
+                    "code", "name"
+                )
+            )
+            authorities = dict(
+                InspectionObject.objects.filter(code__in=list(draw.result["objects"])).values_list(
+                    "code", "registering_authority"
+                )
+            )
+            labels = dict(SpecialList.choices)
+            for code, stratum in draw.result["objects"].items():
+                reasons = (
+                    [str(labels.get(r, r)) for r in draw.must_reasons.get(code, [])]
+                    if stratum == "MUST"
+                    else []
+                )
+                row = {
+                    "code": code,
+                    "name": names.get(code, ""),
+                    "authority": authorities.get(code, ""),
+                    "stratum": stratum,
+                    "reasons": reasons,
+                    "group": draw.result["assignment"].get(code, ""),
+                }
+                objects.append(row)
+                objects_by_group[row["group"]].append(row)
+    head = chain_head()
+    return {
+        "draw": draw,
+        "task": draw.task,
+        "revealed": revealed,
+        "entries": entries,
+        "groups": dict(sorted(groups.items())),
+        "result_groups": sorted((draw.result or {}).get("groups", {}).items()),
+        "objects": objects,
+        "objects_by_group": objects_by_group,
+        "audit_head": head.hash if head else "",
+        "audit_seq": head.seq if head else 0,
+        "has_bundle": draw_services.draw_has_bundle(draw),
+        "public": public,
+        "reviews": draw.reviews.select_related("department").order_by("department__code"),
+        "notes": draw.selection_notes,
+        "filters_text": (draw.params.get("filters") or {}).get("text", ""),
+        "strata": draw.params.get("strata", {}),
+        "composition": draw.params.get("group", {}),
+    }
+
+
+@login_required
+def draw_detail_view(request, draw_id: int):
+    draw = access_draw_for_user(request.user, draw_id)
+    context = draw_record_context(draw, public=False)
+    context.update(
+        can_manage=can_manage_task(request.user, draw.task),
+        all_confirmed=draw_services.reviews_complete(draw),
+        reason_form=forms.ReasonForm(),
+        decision_form=forms.DecisionForm(),
+        replacement_form=forms.ReplacementForm(),
+        DrawState=DrawState,
+    )
+    return render(request, "tasks/draw_detail.html", context)
+
+
+def _bundle_response(draw: Draw) -> HttpResponse:
+    if not draw_services.draw_has_bundle(draw):
+        raise Http404
+    text = draw_services.bundle_json(draw_services.draw_bundle(draw))
+    response = HttpResponse(text.encode("utf-8"), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{draw.protocol_task_id}-{draw.number}.bundle.json"'
+    )
+    return response
+
+
+@login_required
+def draw_bundle_view(request, draw_id: int):
+    return _bundle_response(access_draw_for_user(request.user, draw_id))
+
+
+@login_required
+def draw_pdf_view(request, draw_id: int):
+    draw = access_draw_for_user(request.user, draw_id)
+    from tasks.documents import draw_record_pdf
+
+    response = HttpResponse(draw_record_pdf(draw), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{draw.protocol_task_id}-{draw.number}.pdf"'
+    )
+    return response
+
+
+# --- public pages --------------------------------------------------------------------------------
+
+
+def _public_task(code: str) -> Task:
+    task = Task.objects.select_related("lead_department").filter(code=code).first()
+    if task is None or not task.draws.exists():
+        raise Http404
+    return task
+
+
+def public_task_view(request, code: str):
+    """The public announcement (from the moment it is made) and, after the draw, the drawn list
+    and the bundle with a short "how to verify"."""
+    task = _public_task(code)
+    draws = []
+    for draw in task.draws.order_by("number"):
+        draws.append(draw_record_context(draw, public=True))
+    return render(
+        request,
+        "tasks/public_task.html",
+        {"task": task, "draw_contexts": draws, "matters": task.matters.order_by("code")},
+    )
+
+
+def public_bundle_view(request, code: str, number: int):
+    task = _public_task(code)
+    draw = get_object_or_404(Draw, task=task, number=number)
+    return _bundle_response(draw)
+
+
+@require_http_methods(["GET", "POST"])
+def verify_view(request):
+    form = forms.VerifyForm(request.POST or None, request.FILES or None)
+    report = lines = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("bundle_file")
+        raw = upload.read() if upload else form.cleaned_data["bundle_text"].encode("utf-8")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = "\x00"
+        report, lines = verify_text(text)
+    return render(request, "tasks/verify.html", {"form": form, "report": report, "lines": lines})

@@ -1,0 +1,33 @@
+from datetime import date
+
+import factory
+
+from catalog.choices import InspectionMethod, MatterCategory
+from catalog.models import CheckPoint, Matter
+
+
+class MatterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Matter
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"F-{n:04d}")
+    name = factory.Sequence(lambda n: f"测试抽查事项{n}")
+    legal_basis = "《中华人民共和国测试法》第一条"
+    object_type = "企业"
+    methods = factory.LazyFunction(lambda: [InspectionMethod.ON_SITE, InspectionMethod.WRITTEN])
+    category = MatterCategory.GENERAL
+    ratio_cap_bp = 500
+    list_year = 2020
+    effective_from = date(2020, 1, 1)
+    source = "测试清单"
+
+
+class CheckPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckPoint
+
+    matter = factory.SubFactory(MatterFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"检查要点{n}")
+    allowed_answers = factory.LazyFunction(lambda: ["符合", "不符合", "不涉及"])

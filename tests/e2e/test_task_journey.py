@@ -1,0 +1,104 @@
+"""A joint task in the browser: created by the lead department, approved by the office (ad hoc),
+reviewed by two participating departments, drawn, and its bundle verified on the public page."""
+
+import pytest
+
+from accounts.choices import Role
+from tests.accounts.factories import DepartmentFactory, UserFactory
+from tests.tasks.factories import default_dates, make_inspectors, make_matter, make_objects
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page, live_server, username, password):
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+
+def test_joint_task_from_creation_to_verified_bundle(
+    page,
+    live_server,
+    staff_a,
+    staff_b,
+    office_admin,
+    department_a,
+    department_b,
+    password,
+    artifacts,
+    tmp_path,
+):
+    # given: a third department, registries and a matter
+    department_c = DepartmentFactory(
+        code="DEPC", name="丙部门（卫生健康委）", short_name="卫生健康委"
+    )
+    UserFactory(username="staff_c", department=department_c, roles=[Role.STAFF])
+    make_objects(60)
+    make_inspectors(department_a, 4)
+    make_inspectors(department_b, 3)
+    make_inspectors(department_c, 3)
+    matter = make_matter(name="食品经营许可事项检查")
+    start, end = default_dates()
+
+    # when: the lead department creates an ad-hoc joint task
+    _login(page, live_server, "staff_a", password)
+    page.goto(live_server.url + "/tasks/new/")
+    page.get_by_label("任务名称").fill("食品安全联合抽查（演练）")
+    page.get_by_label("临时任务事由").fill("节前食品安全专项整治")
+    page.get_by_label("乙部门（生态环境局）").check()
+    page.get_by_label("丙部门（卫生健康委）").check()
+    page.get_by_label("抽查事项").select_option(str(matter.pk))
+    page.get_by_label("检查组数").fill("2")
+    page.get_by_label("每组人员构成").fill("DEPA=1, DEPB=1, DEPC=1")
+    page.get_by_label("检查开始日期").fill(start.isoformat())
+    page.get_by_label("检查结束日期").fill(end.isoformat())
+    page.get_by_role("button", name="保存").click()
+    code = page.get_by_test_id("task-code").inner_text()
+    task_url = page.url
+    page.get_by_role("button", name="提交联席办审批").click()
+
+    # the office approves it
+    _login(page, live_server, "office_admin", password)
+    page.goto(task_url)
+    page.get_by_role("button", name="提交审批意见").click()
+
+    # the lead department freezes the inputs and announces the draw
+    _login(page, live_server, "staff_a", password)
+    page.goto(task_url)
+    page.get_by_test_id("push-review").click()
+    assert "会审中" in page.get_by_test_id("task-status").inner_text()
+
+    # both participating departments confirm with their witness entries
+    for username, witness in (("staff_b", "3 1 4 1 5"), ("staff_c", "二七一八")):
+        _login(page, live_server, username, password)
+        page.goto(task_url)
+        review = page.get_by_test_id("my-review")
+        review.get_by_label("见证值").fill(witness)
+        review.get_by_test_id("confirm-review").click()
+        assert "已确认会审" in page.content()
+
+    # the lead department reveals; the draw runs
+    _login(page, live_server, "staff_a", password)
+    page.goto(task_url)
+    page.get_by_test_id("reveal").click()
+    assert page.get_by_test_id("draw-state").inner_text() == "已抽取"
+    assert len(page.get_by_test_id("seed").inner_text()) == 64
+    page.screenshot(path=str(artifacts / "task-draw-record.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.get_by_test_id("bundle-download").click()
+    bundle_path = tmp_path / "bundle.json"
+    download_info.value.save_as(bundle_path)
+
+    # then: anyone can verify the bundle on the public verification page
+    page.context.clear_cookies()
+    page.goto(live_server.url + f"/tasks/public/{code}/")
+    assert "下载抽取数据包" in page.content()
+    page.goto(live_server.url + "/tasks/verify/")
+    page.get_by_label("上传数据包（JSON 文件）").set_input_files(str(bundle_path))
+    page.get_by_test_id("verify-submit").click()
+    result = page.get_by_test_id("verify-result").inner_text()
+    assert result.startswith("VALID"), result
+    page.screenshot(path=str(artifacts / "task-verify-valid.png"), full_page=True)

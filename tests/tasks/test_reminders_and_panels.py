@@ -1,0 +1,121 @@
+"""Review reminders and escalation in working days; combine-visit proposals; workload flags;
+the API flow."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from tasks.jobs import review_reminders_job
+from tasks.models import DrawnObject, GroupMember, TaskPolicy
+from tasks.selectors import combine_proposals, workload_flags
+from tasks.services.draws import draw_reveal, review_confirm, task_push_to_review
+from tests.tasks.factories import approve, make_task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pending_review_is_reminded_then_escalated_after_working_days(joint_task, staff_a):
+    TaskPolicy.objects.update_or_create(pk=1, defaults={"escalate_after_working_days": 3})
+    with time_machine.travel("2026-03-02 09:00:00+08:00", tick=False):  # a Monday
+        draw = task_push_to_review(task=joint_task, pushed_by=staff_a)
+        assert review_reminders_job() == {"reminded": 0, "escalated": 0}
+    with time_machine.travel("2026-03-03 09:00:00+08:00", tick=False):
+        assert review_reminders_job() == {"reminded": 1, "escalated": 0}
+        assert review_reminders_job() == {"reminded": 0, "escalated": 0}  # idempotent the same day
+    with time_machine.travel("2026-03-05 09:00:00+08:00", tick=False):  # 3 working days later
+        assert review_reminders_job() == {"reminded": 0, "escalated": 1}
+        assert review_reminders_job() == {"reminded": 1, "escalated": 0}  # still reminded daily
+        assert review_reminders_job() == {"reminded": 0, "escalated": 0}
+    review = draw.reviews.get()
+    assert review.reminder_count == 2 and review.escalated_at is not None
+    assert AuditEvent.objects.filter(action="draw.review_escalate").count() == 1
+
+
+def _drawn(task, staff_a, staff_b, run_on_commit):
+    draw = task_push_to_review(task=task, pushed_by=staff_a)
+    review_confirm(review=draw.reviews.get(), confirmed_by=staff_b, witness="1")
+    run_on_commit(draw_reveal, draw=draw, revealed_by=staff_a)
+    draw.refresh_from_db()
+    return draw
+
+
+def test_objects_drawn_by_overlapping_tasks_are_proposed_for_a_combined_visit(
+    joint_task, staff_a, staff_b, department_b, office_admin, run_on_commit
+):
+    first = _drawn(joint_task, staff_a, staff_b, run_on_commit)
+    second_task = approve(
+        make_task(staff_a, participants=[department_b], composition={"DEPA": 1, "DEPB": 1}),
+        office_admin,
+    )
+    second = _drawn(second_task, staff_a, staff_b, run_on_commit)
+    shared = set(first.result["objects"]) & set(second.result["objects"])
+    assert shared  # at least the two MUST objects
+    proposals = combine_proposals(joint_task)
+    assert {p.code for p in proposals} == shared
+    assert all(p.other_task == second_task for p in proposals)
+
+
+def test_workload_over_the_cap_is_flagged(joint_task, staff_a, staff_b, run_on_commit, registry):
+    draw = _drawn(joint_task, staff_a, staff_b, run_on_commit)
+    member = GroupMember.objects.filter(draw=draw).first()
+    member.inspector.max_load = 0
+    member.inspector.save(update_fields=["max_load"])
+    flags = workload_flags(joint_task)
+    assert [f.code for f in flags if f.over_cap] == [member.code]
+
+
+def test_api_flow(api_client_for, joint_task, staff_a, staff_b, django_capture_on_commit_callbacks):
+    lead, other = api_client_for(staff_a), api_client_for(staff_b)
+    draw = lead.post(f"/api/v1/tasks/{joint_task.pk}/push/", {}, format="json").json()
+    assert (
+        draw["state"] == "announced"
+        and "sealed_secret" not in draw
+        and draw["revealed_secret"] == ""
+    )
+    review_id = draw["reviews"][0]["id"]
+    assert (
+        other.post(
+            f"/api/v1/tasks/reviews/{review_id}/confirm/", {"witness": "9"}, format="json"
+        ).status_code
+        == 200
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            lead.post(f"/api/v1/tasks/draws/{draw['id']}/reveal/", format="json").status_code == 200
+        )
+    bundle = lead.get(f"/api/v1/tasks/draws/{draw['id']}/bundle/")
+    assert bundle.status_code == 200
+    verify = (
+        api_client_for(None)
+        .post("/api/v1/tasks/verify/", {"bundle": bundle.json()}, format="json")
+        .json()
+    )
+    assert verify["valid"] is True
+    tampered = bundle.json()
+    tampered["secret"] = "0" * 64
+    verify = (
+        api_client_for(None)
+        .post("/api/v1/tasks/verify/", {"bundle": tampered}, format="json")
+        .json()
+    )
+    assert verify["valid"] is False and any(p["code"] == "commitment" for p in verify["problems"])
+    listing = lead.get("/api/v1/tasks/?status=drawn").json()
+    assert [t["code"] for t in listing["results"]] == [joint_task.code]
+    created = lead.post(
+        "/api/v1/tasks/create/",
+        {
+            "title": "API任务",
+            "adhoc_reason": "临时",
+            "matters": [joint_task.matters.first().code],
+            "participating_departments": ["DEPB"],
+            "start_date": str(timezone.localdate() + timedelta(days=5)),
+            "end_date": str(timezone.localdate() + timedelta(days=9)),
+            "group_composition": {"DEPA": 1, "DEPB": 1},
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert DrawnObject.objects.exists()
