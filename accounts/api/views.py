@@ -1,8 +1,5 @@
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -31,18 +28,7 @@ from accounts.selectors import (
     audit_event_list,
     department_list_visible_to,
 )
-
-
-def call_service(function, **kwargs):
-    """Run a service and turn Django's validation/permission errors into DRF's."""
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as error:
-        raise ValidationError(
-            error.message_dict if hasattr(error, "error_dict") else error.messages
-        ) from None
-    except DjangoPermissionDenied as error:
-        raise PermissionDenied(str(error)) from None
+from platform_site.api import call_service
 
 
 class MeApi(APIView):

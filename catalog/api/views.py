@@ -10,7 +10,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.views import call_service
 from catalog import services
 from catalog.api.serializers import (
     CheckPointsInputSerializer,
@@ -45,6 +44,7 @@ from catalog.selectors import (
     public_matter_list,
     revision_list,
 )
+from platform_site.api import call_service
 
 
 class MatterListApi(ListAPIView):

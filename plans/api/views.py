@@ -12,7 +12,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.views import call_service
 from accounts.choices import DepartmentKind
 from accounts.models import Department
 from catalog.models import Matter
@@ -63,6 +62,7 @@ from plans.selectors import (
     submission_list_visible_to,
     version_list_visible_to,
 )
+from platform_site.api import call_service
 from registries.scopes import ScopeError, clean_scope, describe_scope
 
 

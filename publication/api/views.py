@@ -1,15 +1,13 @@
 """The working-calendar API. Reads for every signed-in user (deadline arithmetic); writes for
 joint-meeting office admins only."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsOfficeAdmin
+from platform_site.api import call_service as call_shared_service
 from publication import calendar
 from publication.api.serializers import (
     AddInputSerializer,
@@ -30,17 +28,8 @@ from publication.api.serializers import (
 
 
 def call_service(function, **kwargs):
-    """Run a calendar function and turn its errors into DRF's (400 / 403)."""
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as error:
-        raise ValidationError(
-            error.message_dict if hasattr(error, "error_dict") else error.messages
-        ) from None
-    except calendar.CalendarRangeError as error:
-        raise ValidationError([str(error)]) from None
-    except DjangoPermissionDenied as error:
-        raise PermissionDenied(str(error)) from None
+    """Run a calendar function; an out-of-range date or year is a 400 with its translated message."""
+    return call_shared_service(function, bad_input=(calendar.CalendarRangeError,), **kwargs)
 
 
 class CalendarYearListApi(APIView):

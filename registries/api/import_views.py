@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.views import call_service
+from platform_site.api import call_service
 from registries.importing.permissions import (
     CanImportObjects,
     access_import_job_for_user,

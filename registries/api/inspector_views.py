@@ -13,8 +13,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.views import call_service
 from accounts.models import Department, User
+from platform_site.api import call_service
 from registries import inspector_importing as importing
 from registries.api.inspector_serializers import (
     CertificateInputSerializer,

@@ -11,13 +11,14 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Department
+from platform_site.api import call_service
 from registries.api.object_serializers import (
     ClaimInputSerializer,
     ClaimResultSerializer,
@@ -67,18 +68,6 @@ def object_page_or_404(search, number, page_size):
     if page.number != number:
         raise EmptyPage
     return page
-
-
-def call_service(function, **kwargs):
-    """Run a service and turn Django's validation/permission errors into DRF's."""
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as error:
-        raise ValidationError(
-            error.message_dict if hasattr(error, "error_dict") else error.messages
-        ) from None
-    except DjangoPermissionDenied as error:
-        raise PermissionDenied(str(error)) from None
 
 
 class CappedPagination(PageNumberPagination):

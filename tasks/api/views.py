@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.views import call_service
+from platform_site.api import call_service
 from tasks.api import serializers as s
 from tasks.draw.verify import verify_bundle
 from tasks.models import Draw, DrawReview, Task

@@ -312,19 +312,20 @@ def task_push_to_review(*, task: Task, pushed_by: User, redraw_reason: str = "")
 # --- joint review --------------------------------------------------------------------------------
 
 
-def _lock_draw(draw_id: int) -> Draw:
-    return (
-        Draw.objects.select_for_update()
-        .select_related("task", "task__lead_department")
-        .get(pk=draw_id)
-    )
+def _lock_draw(draw_id: int, *, files: bool = True) -> Draw:
+    """The draw, locked; `files=False` leaves out the frozen files (a few MB of gzip for a large
+    draw) for the steps that never read them."""
+    queryset = Draw.objects.select_for_update().select_related("task", "task__lead_department")
+    if not files:
+        queryset = queryset.defer("candidate_file", "inspector_file", "conflict_file")
+    return queryset.get(pk=draw_id)
 
 
 @transaction.atomic
 def review_confirm(*, review: DrawReview, confirmed_by: User, witness: str) -> DrawReview:
     """A participating department confirms the task and adds its witness entry (NFC, trimmed).
     The value stays hidden from everyone until the reveal."""
-    draw = _lock_draw(review.draw_id)
+    draw = _lock_draw(review.draw_id, files=False)
     review = DrawReview.objects.select_for_update().get(pk=review.pk)
     if review.role == ReviewRole.SECOND_PERSON:
         if not can_be_second_witness(confirmed_by, draw.task, draw.announced_by_id):
@@ -380,7 +381,7 @@ def _withdraw(draw: Draw, *, actor_code: str, reason: str) -> None:
 def review_return(*, review: DrawReview, returned_by: User, reason: str) -> DrawReview:
     """A participating department returns the task with a reason; the announcement is withdrawn and
     a new one (new secret) is made when the task goes back to review."""
-    draw = _lock_draw(review.draw_id)
+    draw = _lock_draw(review.draw_id, files=False)
     review = DrawReview.objects.select_for_update().get(pk=review.pk)
     if review.role == ReviewRole.SECOND_PERSON:
         if not can_be_second_witness(returned_by, draw.task, draw.announced_by_id):
@@ -412,7 +413,7 @@ def review_return(*, review: DrawReview, returned_by: User, reason: str) -> Draw
 @transaction.atomic
 def draw_withdraw(*, draw: Draw, withdrawn_by: User, reason: str) -> Draw:
     """The lead department withdraws its own announcement (e.g. to change the task)."""
-    draw = _lock_draw(draw.pk)
+    draw = _lock_draw(draw.pk, files=False)
     if not can_manage_task(withdrawn_by, draw.task):
         raise PermissionDenied(_("只有牵头部门可以撤回公告。"))
     if draw.state != DrawState.ANNOUNCED:
@@ -439,7 +440,7 @@ def draw_reveal(*, draw: Draw, revealed_by: User) -> Draw:
     caller gets the already claimed draw back and queues nothing.
     """
     with transaction.atomic():
-        current = _lock_draw(draw.pk)
+        current = _lock_draw(draw.pk, files=False)
         if not can_manage_task(revealed_by, current.task):
             raise PermissionDenied(_("只有牵头部门可以揭示并抽取。"))
         if current.state in (DrawState.DRAWING, DrawState.DRAWN):
