@@ -17,11 +17,14 @@ The last line printed is one JSON object with the headline figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import datetime as dt
 import json
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -186,6 +189,11 @@ def bench_bulk_create(path: Path, user, limit: int) -> tuple[float, int]:
                 break
             if not is_valid_uscc(row[0]) or not row[1] or len(row[5]) != 6:
                 continue
+            if row[13]:
+                try:
+                    dt.date.fromisoformat(row[13])
+                except ValueError:
+                    continue
             batch.append(
                 InspectionObject(
                     kind="enterprise",
@@ -307,10 +315,14 @@ def main() -> None:
             }
         )
     )
+    # the job's stored copy of the upload and its error report (the file's size again)
+    shutil.rmtree(workdir / "media", ignore_errors=True)
     if not args.keep_file and not args.file:
         path.unlink()
     elif not args.file:
         log(f"[bench] kept {path}")
+    with contextlib.suppress(OSError):
+        workdir.rmdir()  # empty unless the generated file was kept
 
 
 if __name__ == "__main__":

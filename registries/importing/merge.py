@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import IntegrityError, connection
 
 from registries.importing.columns import COLUMN_KEYS
 from registries.importing.validation import STAGING_COLUMNS
@@ -92,7 +92,9 @@ def copy_into_staging(table: str, chunks: Iterator[str]) -> None:
             size=1 << 16,
         )
         if reader.error is None:
-            cursor.execute(f"ANALYZE {_quote(table)}")
+            # Statistics for the joins with the registry (on code) and the sort on row_no; the
+            # other columns are never filtered on.
+            cursor.execute(f"ANALYZE {_quote(table)} (row_no, code, departments)")
     if reader.error is not None:
         raise reader.error
 
@@ -116,17 +118,22 @@ def _update_expression(field: str) -> str:
 
 
 # An import at least this large, and at least as large as the registry, rebuilds the registry's
-# secondary indexes instead of maintaining them row by row (PostgreSQL's "remove indexes" advice
-# for populating a database): building a trigram GIN index over a million names is several times
-# faster than inserting a million names into it. The drop and the rebuild happen inside the merge
-# transaction, so a crash restores the indexes with everything else; the price is that readers of
-# the registry wait for the merge to commit (an initial load, not an everyday import).
+# indexes and constraints instead of maintaining them row by row (PostgreSQL's "populating a
+# database" advice): building a trigram GIN index or a unique btree over a million rows is several
+# times faster than inserting a million entries into it one by one. The drops and the rebuilds
+# happen inside the merge transaction, so a crash restores them with everything else; the price is
+# that readers of the registry wait for the merge to commit (an initial load, not an everyday import).
 BULK_REBUILD_MIN_ROWS = 200_000
+# Session settings of the merge transaction (SET LOCAL: they end with it). Memory for the index
+# builds (a GIN build flushes its entries each time this fills up; with 2 parallel workers each
+# gets a share) and for the hash joins between the staging table and the registry.
+MAINTENANCE_WORK_MEM = "512MB"
+WORK_MEM = "64MB"
 
 
 def _secondary_indexes(table: str) -> list[tuple[str, str]]:
     """(name, definition) of the indexes no constraint depends on (the primary key and the unique
-    code constraint stay: they guard integrity during the merge)."""
+    constraints are handled by :func:`_rebuildable_constraints`)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -134,6 +141,22 @@ def _secondary_indexes(table: str) -> list[tuple[str, str]]:
             WHERE i.schemaname = current_schema() AND i.tablename = %s
               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.indexname))::regclass)
             ORDER BY i.indexname
+            """,
+            [table],
+        )
+        return list(cursor.fetchall())
+
+
+def _rebuildable_constraints(table: str) -> list[tuple[str, str]]:
+    """(name, definition) of the table's UNIQUE constraints that no foreign key points at: dropped
+    before a bulk insert and added back after it, which checks every row again in one pass."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
+            WHERE c.conrelid = %s::regclass AND c.contype = 'u'
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)
+            ORDER BY c.conname
             """,
             [table],
         )
@@ -152,6 +175,15 @@ def _registry_size_estimate() -> int:
 
 def should_rebuild_indexes(staged: int) -> bool:
     return staged >= BULK_REBUILD_MIN_ROWS and staged >= _registry_size_estimate()
+
+
+def _can_skip_row_triggers() -> bool:
+    """May this session switch foreign-key triggers off (``session_replication_role``)? True for a
+    superuser (the compose file's database owner is one) or a role granted
+    ``SET ON PARAMETER session_replication_role`` (PostgreSQL 15+)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+        return bool(cursor.fetchone()[0])
 
 
 @dataclass(frozen=True)
@@ -224,6 +256,56 @@ def delete_conflicts(table: str, *, department_id: int | None) -> None:
         cursor.execute(sql, params)
 
 
+def _lock_referenced_rows(
+    cursor, staging: str, *, explicit: bool, default_department_ids, user_id
+) -> None:
+    """What the supervisions' foreign-key triggers would check row by row, once per key: the
+    departments and the user exist, and stay (FOR KEY SHARE) until the merge commits. The objects
+    need no check: their ids come from the registry inside this transaction, which holds the
+    registry lock (no other session can delete an object before the commit)."""
+    from accounts.models import Department, User
+
+    wanted = set(default_department_ids)
+    if explicit:  # some rows name their departments
+        cursor.execute(
+            f"SELECT DISTINCT department_id FROM {staging} s, unnest(s.departments) AS d(department_id)"
+        )
+        wanted.update(row[0] for row in cursor.fetchall())
+    found: set[int] = set()
+    if wanted:
+        cursor.execute(
+            f"SELECT id FROM {_quote(Department._meta.db_table)} WHERE id = ANY(%s) FOR KEY SHARE",
+            [sorted(wanted)],
+        )
+        found = {row[0] for row in cursor.fetchall()}
+    cursor.execute(
+        f"SELECT id FROM {_quote(User._meta.db_table)} WHERE id = %s FOR KEY SHARE", [user_id]
+    )
+    if wanted - found or cursor.fetchone() is None:
+        raise IntegrityError(
+            f"import merge: departments {sorted(wanted - found)} or user {user_id} no longer exist"
+        )
+
+
+def _supervision_rows(source: str, department_ids: list[int], *, staging: str, explicit: bool):
+    """SELECT list + FROM of the supervisions of the objects in `source` (an alias with id, code)."""
+    columns = "{source}.id, {department}, 'claimed', %(now)s, %(user)s"
+    if explicit:  # some rows name their departments; the others get the default ones
+        return (
+            columns.format(source=source, department="d.department_id")
+            + f" FROM {source} JOIN {staging} s ON s.code = {source}.code"
+            " CROSS JOIN LATERAL unnest(COALESCE(s.departments, %(default)s::bigint[])) AS d(department_id)"
+        )
+    if len(department_ids) == 1:
+        return (
+            columns.format(source=source, department="%(department)s::bigint") + f" FROM {source}"
+        )
+    return (
+        columns.format(source=source, department="d.department_id")
+        + f" FROM {source} CROSS JOIN unnest(%(default)s::bigint[]) AS d(department_id)"
+    )
+
+
 def merge_staging(
     table: str,
     *,
@@ -231,19 +313,26 @@ def merge_staging(
     changed_by_id: int,
     default_department_ids: list[int],
     update_existing: bool,
+    staged: int | None = None,
 ) -> MergeCounts:
     """Merge the staging table into the registry. Must run inside the caller's transaction.
 
     ``present`` holds the columns the file has: an existing object's other fields are left alone.
     Objects that would not change are not touched (no history row, no updated_at bump).
+    ``staged`` is the number of rows in the staging table when the caller knows it.
     """
     staging = _quote(table)
-    staged = staged_count(table)
+    if staged is None:
+        staged = staged_count(table)
     updated = 0
     with connection.cursor() as cursor:
-        cursor.execute("SELECT now()")
-        now = cursor.fetchone()[0]
-        if update_existing:
+        # A commit lost in a crash leaves the job "running": the re-run repeats the whole merge, so
+        # the merge need not wait for its commit record to reach the disk. Memory for the joins.
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(f"SELECT now(), NOT EXISTS (SELECT 1 FROM {OBJECT_TABLE})")
+        now, registry_empty = cursor.fetchone()
+        if update_existing and not registry_empty:
             fields = [field for field in REGISTRY_FIELDS if field in present and field != "code"]
             new_values = [_update_expression(field) for field in fields]
             assignments = ", ".join(
@@ -276,52 +365,110 @@ def merge_staging(
                 {"now": now, "user": changed_by_id},
             )
             updated = cursor.rowcount
-        fields = list(REGISTRY_FIELDS)
-        rebuild = (
-            _secondary_indexes(OBJECT_TABLE) if should_rebuild_indexes(staged - updated) else []
-        )
+
+        explicit = "departments" in present
+        if explicit:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {staging} WHERE departments IS NOT NULL)")
+            explicit = cursor.fetchone()[0]
+        params = {
+            "now": now,
+            "user": changed_by_id,
+            "default": default_department_ids,
+            "department": default_department_ids[0] if default_department_ids else None,
+        }
+        # Each supervision row has three foreign keys, checked by a trigger per row and key: with
+        # a million rows that is most of the merge. When the session may switch row triggers off,
+        # the same check runs once per key instead (and the supervisions table has no other
+        # triggers); otherwise the triggers run.
+        skip_triggers = _can_skip_row_triggers()
+        if skip_triggers:
+            _lock_referenced_rows(
+                cursor,
+                staging,
+                explicit=explicit,
+                default_department_ids=default_department_ids,
+                user_id=changed_by_id,
+            )
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        # Supervisions of the objects already in the registry, before the new ones exist.
+        if not registry_empty:
+            cursor.execute(
+                f"""
+                INSERT INTO {SUPERVISION_TABLE} (inspection_object_id, department_id, status, claimed_at, claimed_by_id)
+                SELECT o.id, d.department_id, 'claimed', %(now)s, %(user)s
+                FROM {staging} s
+                JOIN {OBJECT_TABLE} o ON o.code = s.code
+                CROSS JOIN LATERAL unnest(COALESCE(s.departments, %(default)s::bigint[])) AS d(department_id)
+                ON CONFLICT (inspection_object_id, department_id) DO NOTHING
+                """,
+                params,
+            )
+
+        rebuild = should_rebuild_indexes(staged - updated)
+        dropped: list[tuple[str, str]] = []
         if rebuild:
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            for name, _definition in rebuild:
-                cursor.execute(f"DROP INDEX {_quote(name)}")
+            cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+            if not skip_triggers:
+                # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED; DROP/CREATE INDEX refuse
+                # to run on a table with pending checks, so run the checks now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for relation in (OBJECT_TABLE, SUPERVISION_TABLE):
+                for name, definition in _rebuildable_constraints(relation):
+                    cursor.execute(f"ALTER TABLE {relation} DROP CONSTRAINT {_quote(name)}")
+                    dropped.append(
+                        (
+                            relation,
+                            f"ALTER TABLE {relation} ADD CONSTRAINT {_quote(name)} {definition}",
+                        )
+                    )
+                for name, definition in _secondary_indexes(relation):
+                    cursor.execute(f"DROP INDEX {_quote(name)}")
+                    dropped.append((relation, definition))
+
+        # The new objects, numbered in file order, and their supervisions, in one statement: the
+        # supervisions read the new ids from the INSERT … RETURNING instead of joining the registry.
+        fields = list(REGISTRY_FIELDS)
+        supervisions = ""
+        if explicit or default_department_ids:
+            supervisions = f""", sup AS (
+                INSERT INTO {SUPERVISION_TABLE} (inspection_object_id, department_id, status, claimed_at, claimed_by_id)
+                SELECT {_supervision_rows("ins", default_department_ids, staging=staging, explicit=explicit)}
+            )"""
+        # Into an empty registry every staged row is new. (The sort stays: COPY does not promise
+        # to store rows in the order it received them, and the ids follow the file.)
+        new_rows = (
+            ""
+            if registry_empty
+            else f"WHERE NOT EXISTS (SELECT 1 FROM {OBJECT_TABLE} o WHERE o.code = s.code)"
+        )
         cursor.execute(
             f"""
-            INSERT INTO {OBJECT_TABLE} ({", ".join(_quote(field) for field in fields)}, created_at, updated_at)
-            SELECT {", ".join(_insert_expression(field) for field in fields)}, %(now)s, %(now)s
-            FROM {staging} s
-            WHERE NOT EXISTS (SELECT 1 FROM {OBJECT_TABLE} o WHERE o.code = s.code)
-            ORDER BY s.row_no
+            WITH ins AS (
+                INSERT INTO {OBJECT_TABLE} ({", ".join(_quote(field) for field in fields)}, created_at, updated_at)
+                SELECT {", ".join(_insert_expression(field) for field in fields)}, %(now)s, %(now)s
+                FROM {staging} s
+                {new_rows}
+                ORDER BY s.row_no
+                RETURNING id, code
+            ){supervisions}
+            SELECT count(*) FROM ins
             """,
-            {"now": now},
+            params,
         )
-        inserted = cursor.rowcount
-        for _name, definition in rebuild:
-            cursor.execute(definition)
-        supervision_rebuild = _secondary_indexes(SUPERVISION_TABLE) if rebuild else []
-        for name, _definition in supervision_rebuild:
-            cursor.execute(f"DROP INDEX {_quote(name)}")
-        cursor.execute(
-            f"""
-            INSERT INTO {SUPERVISION_TABLE} (inspection_object_id, department_id, status, claimed_at, claimed_by_id)
-            SELECT o.id, d.department_id, 'claimed', %(now)s, %(user)s
-            FROM {staging} s
-            JOIN {OBJECT_TABLE} o ON o.code = s.code
-            CROSS JOIN LATERAL unnest(COALESCE(s.departments, %(default)s::bigint[])) AS d(department_id)
-            ON CONFLICT (inspection_object_id, department_id) DO NOTHING
-            """,
-            {"now": now, "user": changed_by_id, "default": default_department_ids},
-        )
-        if supervision_rebuild:
-            # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED; CREATE INDEX refuses to run
-            # while their checks are pending, so run the checks now.
+        inserted = cursor.fetchone()[0]
+        if skip_triggers:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+        elif dropped:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for _name, definition in supervision_rebuild:
-                cursor.execute(definition)
+        for _relation, definition in dropped:
+            cursor.execute(definition)
+        if dropped and not skip_triggers:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return MergeCounts(
         inserted=inserted,
         updated=updated,
         unchanged=staged - inserted - updated,
         staged=staged,
-        rebuilt_indexes=len(rebuild) + len(supervision_rebuild),
+        rebuilt_indexes=len(dropped),
     )

@@ -236,6 +236,9 @@ class ProgressReporter:
             if self._connection is None:
                 self._connection = connection.get_new_connection(connection.get_connection_params())
                 self._connection.autocommit = True
+                with self._connection.cursor() as cursor:
+                    # a progress figure lost in a crash costs nothing: no flush to disk per update
+                    cursor.execute("SET synchronous_commit = off")
             with self._connection.cursor() as cursor:
                 cursor.execute(
                     "UPDATE registries_importjob SET processed_rows = %s, "
@@ -381,6 +384,7 @@ def _merge_and_finish(job, table, present, code_label, stats, report, started) -
                 changed_by_id=job.created_by_id,
                 default_department_ids=[] if is_office else [job.department_id],
                 update_existing=job.duplicate_policy == DuplicatePolicy.UPDATE,
+                staged=job.valid_rows,
             )
             job.inserted_count, job.updated_count, job.unchanged_count = (
                 counts.inserted,

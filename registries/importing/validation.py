@@ -3,8 +3,8 @@
 Every row of a 1,000,000-row file passes through :func:`staging_chunks`, so the per-row work is kept
 to a tuple unpack, a few ``str`` methods and dict lookups and :func:`is_valid_uscc`; anything costly
 (building messages, parsing a date the first time it is seen) happens only for rows that need it.
-Valid rows come out as CSV text for ``COPY … FROM STDIN (FORMAT csv)`` in chunks of a few thousand
-rows, so nothing holds the whole file in memory. Errors go straight to the error report writer.
+Valid rows come out as COPY text-format lines in chunks of a few hundred rows (see CHUNK_ROWS), so
+nothing holds the whole file in memory. Errors go straight to the error report writer.
 """
 
 from __future__ import annotations
@@ -23,7 +23,11 @@ from registries.uscc import is_valid_uscc, validate_uscc
 
 # Staging table columns, in COPY order: the row number, then every import column.
 STAGING_COLUMNS = ("row_no", *COLUMN_KEYS)
-CHUNK_ROWS = 4000
+# Rows per chunk handed to COPY: about 32 KB, well under a socket's send buffer, so handing a chunk
+# over never waits for the server and the server parses it while Python validates the next ones
+# (with 4,000-row chunks, ~500 KB, each hand-over waited for the server: 10-14 s instead of 8-10 s
+# for a million rows).
+CHUNK_ROWS = 256
 CACHE_LIMIT = 100_000
 
 # Longest value of each free-text column (the registry's varchar sizes).

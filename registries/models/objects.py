@@ -24,10 +24,9 @@ class InspectionObject(models.Model):
     name = models.CharField(_("名称"), max_length=200)
     legal_representative = models.CharField(_("法定代表人/负责人"), max_length=100, blank=True)
     address = models.CharField(_("住所（经营场所）"), max_length=300, blank=True)
-    region_code = models.CharField(_("行政区划代码"), max_length=12, db_index=True)
-    industry_code = models.CharField(
-        _("行业代码（GB/T 4754）"), max_length=8, blank=True, db_index=True
-    )
+    # Indexed in Meta.indexes (object_region_code_idx, object_industry_code_idx).
+    region_code = models.CharField(_("行政区划代码"), max_length=12)
+    industry_code = models.CharField(_("行业代码（GB/T 4754）"), max_length=8, blank=True)
     licence_types = ArrayField(
         models.CharField(max_length=40), verbose_name=_("许可类别"), default=list, blank=True
     )
@@ -68,6 +67,20 @@ class InspectionObject(models.Model):
             GinIndex(name="object_name_trgm", fields=["name"], opclasses=["gin_trgm_ops"]),
             models.Index(fields=["risk_class", "status"], name="object_risk_status_idx"),
             models.Index(fields=["kind", "status"], name="object_kind_status_idx"),
+            # One index per code column serves both `=` / IN and the prefix filters (LIKE 'x%'):
+            # with a database collation other than C a default btree cannot serve LIKE, which is
+            # why db_index=True would add a second, varchar_pattern_ops copy of each. No query
+            # sorts or ranges on these columns.
+            models.Index(
+                fields=["region_code"],
+                name="object_region_code_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["industry_code"],
+                name="object_industry_code_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -82,11 +95,13 @@ class ObjectSupervision(models.Model):
         CLAIMED = "claimed", _("已认领")
         DISPUTED = "disputed", _("有争议")
 
+    # No single-column indexes on these two: supervision_unique_pair (object, department) and
+    # supervision_dept_idx (department, object) lead with them.
     inspection_object = models.ForeignKey(
-        InspectionObject, on_delete=models.CASCADE, related_name="supervisions"
+        InspectionObject, on_delete=models.CASCADE, related_name="supervisions", db_index=False
     )
     department = models.ForeignKey(
-        "accounts.Department", on_delete=models.PROTECT, related_name="supervisions"
+        "accounts.Department", on_delete=models.PROTECT, related_name="supervisions", db_index=False
     )
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.CLAIMED
