@@ -5,7 +5,8 @@ avoids work that does not change the outcome:
 - every HMAC starts from the key pads hashed once per draw, and from a message prefix hashed once
   (e.g. `GRP|a|o|` once per object, then one copy per group), since HMAC-SHA256 over
   `prefix + rest` is the inner hash state after `prefix`, updated with `rest`;
-- tickets are compared as raw digests instead of hex strings (hex order is byte order, §Notation);
+- tickets are compared as raw digests instead of hex strings (hex order is byte order, §Notation),
+  in stage 1 as one bytes key `ticket + USCC` per candidate rather than a tuple;
 - stage 1 reads the frozen candidate file as bytes, so no per-row str or dataclass is built;
 - stage 2 keeps each object's conflicts as a bitmask of group indexes and the groups by current
   object count as bitmasks, so `ok(o, g)` and "fewest objects so far" are integer operations, and
@@ -47,16 +48,20 @@ def _pads(seed_hex: str) -> tuple[Any, Any]:
     return inner, outer
 
 
-def _take(pools: Mapping[Any, list[tuple[bytes, Any]]], strata: Mapping[str, Any], decode: bool):
-    """Each stratum's k smallest (ticket, USCC) pairs, as (USCC, stratum) pairs."""
-    for stratum, keyed in pools.items():
-        name = stratum.decode("utf-8") if decode else stratum
-        k = stratum_size(len(keyed), strata[name])
+def _take(pools: Mapping[Any, list[bytes]], strata: Mapping[str, Any]):
+    """Each stratum's k smallest keys, as (USCC, stratum) pairs.
+
+    A key is the raw ticket (32 bytes) followed by the USCC's UTF-8 bytes, so that comparing keys
+    compares (ticket, USCC) as the reference does (UTF-8 keeps code point order), without a tuple
+    per candidate for the garbage collector to walk."""
+    for stratum, keys in pools.items():
+        name = stratum.decode("utf-8") if isinstance(stratum, bytes) else stratum
+        k = stratum_size(len(keys), strata[name])
         if k <= 0:
             continue
-        chosen = nsmallest(k, keyed) if k * 8 < len(keyed) else sorted(keyed)[:k]
-        for _, uscc in chosen:
-            yield (uscc.decode("utf-8") if decode else uscc), name
+        chosen = nsmallest(k, keys) if k * 8 < len(keys) else sorted(keys)[:k]
+        for key in chosen:
+            yield key[32:].decode("utf-8"), name
 
 
 def draw_objects_fast(
@@ -67,17 +72,18 @@ def draw_objects_fast(
     inner.update(b"OBJ|")
     inner_copy, outer_copy = inner.copy, outer.copy
     selected: dict[str, str] = {}
-    pools: dict[str, list[tuple[bytes, str]]] = defaultdict(list)
+    pools: dict[str, list[bytes]] = defaultdict(list)
     for uscc, stratum, must in rows:
         if must:
             selected[uscc] = MUST
             continue
+        message = uscc.encode("utf-8")
         i = inner_copy()
-        i.update(uscc.encode("utf-8"))
+        i.update(message)
         o = outer_copy()
         o.update(i.digest())
-        pools[stratum].append((o.digest(), uscc))
-    selected.update(_take(pools, strata, decode=False))
+        pools[stratum].append(o.digest() + message)
+    selected.update(_take(pools, strata))
     return dict(sorted(selected.items()))
 
 
@@ -91,13 +97,16 @@ def draw_objects_from_file(
     inner.update(b"OBJ|")
     inner_copy, outer_copy = inner.copy, outer.copy
     must_rows: list[bytes] = []
-    pools: dict[bytes, list[tuple[bytes, bytes]]] = defaultdict(list)
+    pools: dict[bytes, list[bytes]] = defaultdict(list)
     lines = candidate_file.split(b"\n")
     if lines[-1]:
         raise ProtocolError("the candidate file must end with LF")
     del lines[-1]
     for line in lines:
-        uscc, stratum, must = line.split(b",")
+        try:
+            uscc, stratum, must = line.split(b",")
+        except ValueError:
+            raise ProtocolError(f"candidate row {line!r}: expected USCC,STRATUM,MUST") from None
         if must == b"1":
             must_rows.append(uscc)
             continue
@@ -107,9 +116,9 @@ def draw_objects_from_file(
         i.update(uscc)
         o = outer_copy()
         o.update(i.digest())
-        pools[stratum].append((o.digest(), uscc))
+        pools[stratum].append(o.digest() + uscc)
     selected = {uscc.decode("utf-8"): MUST for uscc in must_rows}
-    selected.update(_take(pools, strata, decode=True))
+    selected.update(_take(pools, strata))
     return dict(sorted(selected.items()))
 
 

@@ -21,6 +21,7 @@ import gzip
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from operator import attrgetter, truth
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -66,11 +67,13 @@ PUSHABLE = (TaskStatus.DRAFT, TaskStatus.APPROVED)
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a draw builds or reads its 100,000-row files.
+    """Pause Python's cyclic garbage collector while a draw builds or reads its 100,000-row files
+    (announcement and draw job).
 
-    The rows are tuples and strings without reference cycles, but every collection the allocations
-    trigger walks all of them again, which cost about a third of the snapshot time; the
-    collector runs as usual again afterwards (reference counting frees memory meanwhile)."""
+    The rows are tuples and strings without reference cycles, freed by reference counting before
+    the service returns, but every collection their allocation triggers walks all of them (and the
+    whole process) again: about a third of the snapshot time, plus a full collection in the middle
+    of the draw. The collector runs as usual again afterwards."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -221,7 +224,7 @@ def _announce(
         inspector_file=Draw.pack(files["inspectors"]),
         conflict_file=Draw.pack(files["conflicts"]),
         candidate_count=len(inputs.candidates),
-        must_count=sum(1 for c in inputs.candidates if c.must),
+        must_count=sum(map(truth, map(attrgetter("must"), inputs.candidates))),
         inspector_count=len(inputs.inspectors),
         conflict_count=len(inputs.conflicts),
         must_reasons=snapshot.must_reasons,
@@ -253,6 +256,7 @@ def _last_main_draw(task: Task) -> Draw | None:
     return task.draws.filter(kind=DrawKind.DRAW).order_by("-number").first()
 
 
+@_gc_paused()
 @transaction.atomic
 def task_push_to_review(*, task: Task, pushed_by: User, redraw_reason: str = "") -> Draw:
     """Freeze the candidate set, strata and parameters, and announce the draw (会审 starts).
@@ -286,13 +290,12 @@ def task_push_to_review(*, task: Task, pushed_by: User, redraw_reason: str = "")
             else _("上次抽取已作废：%(r)s") % {"r": previous.void_reason}
         )
         extra = {"redraw_of": previous, "redraw_reason": reason}
-    with _gc_paused():
-        try:
-            snapshot = snapshot_task(task)
-        except ProtocolError as error:
-            raise ValidationError(protocol_error_message(error)) from None
-        draw = _announce(task=task, announced_by=pushed_by, snapshot=snapshot, **extra)
-        del snapshot
+    try:
+        snapshot = snapshot_task(task)
+    except ProtocolError as error:
+        raise ValidationError(protocol_error_message(error)) from None
+    draw = _announce(task=task, announced_by=pushed_by, snapshot=snapshot, **extra)
+    del snapshot  # its 100,000 rows are freed now, while the collector is paused
     task.status = TaskStatus.IN_REVIEW
     task.save(update_fields=["status", "updated_at"])
     _record(
@@ -462,6 +465,7 @@ def draw_reveal(*, draw: Draw, revealed_by: User) -> Draw:
     return current
 
 
+@_gc_paused()
 def draw_execute(*, draw_id: int) -> Draw:
     """The job body: compute and persist the draw atomically; a protocol failure is recorded in
     its own transaction. Re-running it (a retried job) is harmless."""
@@ -545,8 +549,7 @@ def _execute_atomic(draw_id: int) -> Draw:
     secret_hex = _secret_hex(draw)
     chain = _chain(draw)
     witnesses = [entry["data"]["value"] for entry in chain.entries if entry["type"] == "witness"]
-    with _gc_paused():
-        result = _compute(draw, secret_hex, witnesses)  # ProtocolError → rollback, failure logged
+    result = _compute(draw, secret_hex, witnesses)  # ProtocolError → rollback, failure logged
     lead_code = draw.task.lead_department.code
     _append(
         draw,

@@ -8,11 +8,15 @@ import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
+from registries.choices import RecusalReason, RecusalStatus
+from registries.models import Recusal
+from tasks.choices import DrawState
 from tasks.draw.fast import draw_groups_fast, draw_objects_from_file
 from tasks.draw.protocol import (
     Candidate,
     Conflict,
     DrawFailed,
+    DrawInputs,
     InfeasibleDraw,
     InspectorRow,
     ProtocolError,
@@ -21,6 +25,15 @@ from tasks.draw.protocol import (
     draw_objects,
     serialize_rows,
 )
+from tasks.draw.verify import verify_bundle
+from tasks.services.draws import (
+    _compute,
+    draw_bundle,
+    draw_reveal,
+    review_confirm,
+    task_push_to_review,
+)
+from tasks.services.snapshots import canonical_file
 
 seeds = st.binary(min_size=1, max_size=16).map(lambda data: hashlib.sha256(data).hexdigest())
 
@@ -216,3 +229,82 @@ def test_stage1_from_the_file_refuses_a_malformed_file():
         draw_objects_from_file(b"91310100000000001X,A,0", {"A": {"count": 1}}, "0" * 64)
     with pytest.raises(ProtocolError):
         draw_objects_from_file(b"91310100000000001X,A,2\n", {"A": {"count": 1}}, "0" * 64)
+    with pytest.raises(ProtocolError):
+        draw_objects_from_file(b"91310100000000001X,A\n", {"A": {"count": 1}}, "0" * 64)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=8)))
+def test_the_platform_file_writer_equals_serialize_rows(rows):
+    assert canonical_file(rows) == serialize_rows(rows)
+
+
+@pytest.mark.django_db
+def test_a_platform_draw_equals_the_reference_protocol(
+    joint_task, registry, staff_a, staff_b, run_on_commit
+):
+    # given: recusals between the task's inspectors and candidates, so that stage 2 has conflicts
+    for number, obj in enumerate(registry["objects"][:12]):
+        inspector = (registry["a"] + registry["b"])[number % 10]
+        Recusal.objects.create(
+            inspector=inspector,
+            inspection_object=obj,
+            reason=RecusalReason.INTEREST,
+            status=RecusalStatus.CONFIRMED,
+            declared_by=staff_a,
+        )
+    draw = task_push_to_review(task=joint_task, pushed_by=staff_a)
+    assert draw.conflict_count == 12
+    review_confirm(review=draw.reviews.get(), confirmed_by=staff_b, witness="4711")
+    # when
+    run_on_commit(draw_reveal, draw=draw, revealed_by=staff_a)
+    # then: the fast platform path, the reference path and the verifier all agree
+    draw.refresh_from_db()
+    assert draw.state == DrawState.DRAWN
+    witnesses = list(draw.witnesses)
+    assert _compute(draw, draw.revealed_secret, witnesses, reference=True) == draw.result
+    assert _compute(draw, draw.revealed_secret, witnesses) == draw.result
+    report = verify_bundle(draw_bundle(draw))
+    assert report.valid, report.problems
+    assert report.recomputed_result == draw.result
+    inputs = DrawInputs.from_rows(
+        draw.protocol_task_id,
+        draw.candidate_rows(),
+        draw.inspector_rows(),
+        draw.conflict_rows(),
+        draw.params,
+    )
+    assert inputs.snapshots() == draw.snapshots
+
+
+def test_a_large_draw_gives_the_same_result():
+    """1,000 objects dealt to 40 groups of three departments with 2,000 conflicts and loads."""
+    seed = hashlib.sha256(b"large").hexdigest()
+    digest = hashlib.sha256(b"large-pairs").digest() * 200
+    inspectors = [
+        InspectorRow(f"{dept}-{n:04d}", dept, n % 4, 3, ("LE",) if n % 7 else ())
+        for dept in ("SAMR", "EPB", "HEALTH")
+        for n in range(200)
+    ]
+    objects = [uscc(n * 31) for n in range(1000)]
+    conflicts = sorted(
+        {
+            Conflict(
+                inspectors[(digest[2 * n] * 256 + digest[2 * n + 1]) % 600].inspector_id,
+                uscc((n * 37) % 3000 * 31),
+            )
+            for n in range(2000)
+        },
+        key=lambda c: c.row,
+    )
+    params = {
+        "strata": {"all": {"count": 1000}},
+        "lead_dept": "SAMR",
+        "groups": 40,
+        "group": {"SAMR": 1, "EPB": 1, "HEALTH": 1},
+        "required_tags": {"SAMR": ["LE"]},
+        "max_attempts": 20,
+    }
+    reference, fast = both(objects, inspectors, conflicts, params, seed)
+    assert reference[0] == "result"
+    assert fast == reference
