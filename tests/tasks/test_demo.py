@@ -1,27 +1,146 @@
+"""The demo city's joint tasks: joint, realistic sizes, every stage of the ceremony, idempotent."""
+
 import io
+import time
 
 import pytest
+from django.db.models import Count
+from django.utils import timezone
 
-from tasks.models import Task
+from accounts.models import AuditEvent
+from tasks.choices import DrawState, ReviewStatus, TaskStatus
+from tasks.models import Draw, DrawnObject, GroupMember, Task
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_builds_tasks_in_every_state_and_is_idempotent(
-    registry, staff_a, staff_b, office_admin
-):
-    from tasks import demo
-    from tests.tasks.factories import make_matter
+@pytest.fixture
+def demo_city(db):
+    from accounts import demo as accounts_demo
+    from catalog import demo as catalog_demo
+    from plans import demo as plans_demo
+    from registries import demo as registries_demo
 
-    make_matter()
+    accounts_demo.build()
+    catalog_demo.build()
+    registries_demo.build(objects=20_000)
+    plans_demo.build()
+
+
+@pytest.fixture
+def transport_plan_item(demo_city):
+    """An approved current-year item of TRANS on road transport, which task 0004 should use."""
+    from accounts.models import User
+    from catalog.models import Matter
+    from plans.models import PlanItem, PlanYear
+
+    item = PlanItem.objects.create(
+        plan_year=PlanYear.objects.get(year=timezone.localdate().year),
+        department=User.objects.get(username="trans_liaison").department,
+        title="道路运输企业安全生产检查",
+        scope={"departments": ["TRANS"], "industry_prefixes": ["G54"]},
+        ratios={"A": 100, "B": 300, "C": 500, "D": 500},
+        window_start_month=11,
+        window_end_month=12,
+        status="approved",
+        created_by=User.objects.get(username="trans_liaison"),
+    )
+    item.matters.set([Matter.objects.get(code="HN2020-37-1")])
+    return item
+
+
+def test_demo_builds_joint_tasks_in_every_stage_and_is_idempotent(transport_plan_item):
+    from tasks import demo
 
     out = io.StringIO()
+    started = time.perf_counter()
     demo.build(stdout=out)
-    states = dict(Task.objects.values_list("code", "status"))
-    assert states == {
-        "LJ-DEMO-0001": "in_review",
-        "LJ-DEMO-0002": "drawn",
-        "LJ-DEMO-0003": "in_progress",
-    }, out.getvalue()
-    demo.build(stdout=out)
-    assert Task.objects.count() == 3
+    elapsed = time.perf_counter() - started
+    print(out.getvalue(), f"tasks demo: {elapsed:.2f}s")
+    codes = [demo.task_code(spec.number) for spec in demo.TASKS]
+    tasks = {task.code: task for task in Task.objects.filter(code__in=codes)}
+    assert sorted(tasks) == codes, out.getvalue()
+    assert 5 <= len(tasks) <= 6
+
+    # most tasks are joint, with common matters merged in
+    joint = [t for t in tasks.values() if t.participating_departments.exists()]
+    assert len(joint) >= len(tasks) - 1
+    for task in tasks.values():
+        assert task.matters.filter(is_common=True).exists()
+        assert task.matters.filter(is_common=False).exists()
+        assert task.title.startswith(f"{timezone.localdate().year}年")
+        composition = task.group_composition
+        assert sum(composition.values()) >= 2
+        assert composition[task.lead_department.code] >= 1
+        assert "LE" in task.required_tags[task.lead_department.code]
+
+    # states: joint review with one confirmed and one pending, fully confirmed, drawn, started,
+    # ad hoc waiting for the office
+    statuses = {code: task.status for code, task in tasks.items()}
+    assert statuses[codes[0]] == TaskStatus.IN_REVIEW
+    assert statuses[codes[1]] == TaskStatus.IN_REVIEW
+    assert statuses[codes[2]] == TaskStatus.DRAWN
+    assert statuses[codes[3]] == TaskStatus.IN_PROGRESS
+    assert statuses[codes[4]] == TaskStatus.DRAWN
+    assert statuses[codes[5]] == TaskStatus.PENDING_APPROVAL
+
+    partly = tasks[codes[0]].draws.get(state=DrawState.ANNOUNCED)
+    review_states = set(partly.reviews.values_list("status", flat=True))
+    assert review_states == {ReviewStatus.CONFIRMED, ReviewStatus.PENDING}
+    assert tasks[codes[0]].draws.filter(state=DrawState.WITHDRAWN).exists()
+    waiting = tasks[codes[1]].draws.get(state=DrawState.ANNOUNCED)
+    assert set(waiting.reviews.values_list("status", flat=True)) == {ReviewStatus.CONFIRMED}
+    assert waiting.reviews.count() >= 2
+    redrawn = tasks[codes[4]].draws.get(state=DrawState.DRAWN)
+    assert redrawn.redraw_of is not None and redrawn.redraw_of.state == DrawState.VOIDED
+    assert tasks[codes[5]].is_adhoc and tasks[codes[5]].approved_at is None
+    # from the plan where an item fits, otherwise ad hoc with a reason approved by the office
+    assert tasks[codes[3]].plan_item == transport_plan_item
+    assert tasks[codes[3]].adhoc_reason == ""
+    for code in (codes[0], codes[2]):
+        assert tasks[code].is_adhoc and tasks[code].adhoc_reason
+        assert tasks[code].approved_by.username == "office_admin"
+
+    # realistic sizes: hundreds of candidates, 20–80 drawn, 5–10 objects per group of 2+ people
+    for draw in Draw.objects.filter(task__code__in=codes).exclude(state=DrawState.WITHDRAWN):
+        assert 100 <= draw.candidate_count <= 3000, (draw.task.code, draw.candidate_count)
+        assert draw.must_count >= 1
+    drawn = Draw.objects.filter(task__code__in=codes, state=DrawState.DRAWN)
+    assert drawn.count() == 3
+    for draw in drawn:
+        objects = DrawnObject.objects.filter(draw=draw).count()
+        assert 20 <= objects <= 80, (draw.task.code, objects)
+        assert 4 <= draw.task.groups <= 10
+        per_group = DrawnObject.objects.filter(draw=draw).values("group_id").annotate(n=Count("id"))
+        assert {row["group_id"] for row in per_group} == set(draw.result["groups"])
+        assert all(1 <= row["n"] <= 15 for row in per_group), list(per_group)
+        members = GroupMember.objects.filter(draw=draw).values("group_id").annotate(n=Count("id"))
+        assert all(row["n"] >= 2 for row in members)
+        assert len(members) == draw.task.groups
+        assert draw.witnesses and draw.witnesses[0].isdigit()
+
+    # every step went through the services: the audit trail has them
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "task.create",
+        "task.approve",
+        "draw.announce",
+        "draw.review_confirm",
+        "draw.review_return",
+        "draw.result",
+        "draw.void",
+        "task.start",
+    } <= actions
+    assert elapsed < 20, elapsed
+
+    # a second run creates nothing
+    counts = (Task.objects.count(), Draw.objects.count(), AuditEvent.objects.count())
+    demo.build(stdout=io.StringIO())
+    assert (Task.objects.count(), Draw.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_demo_without_the_demo_city_creates_nothing(office_admin):
+    from tasks import demo
+
+    demo.build(stdout=io.StringIO())
+    assert not Task.objects.exists()
