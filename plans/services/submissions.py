@@ -47,7 +47,8 @@ def plan_department_submit(
 ) -> DepartmentSubmission:
     """Submit the department's report: its items are locked. A report after the deadline is
     accepted and flagged "逾期提交"; a resubmission after a return keeps the flag of the first
-    submission (the office's return is not the department's delay)."""
+    submission (the office's return is not the department's delay). During an adjustment there
+    is no deadline: the report is on time whatever the first round's flag was."""
     if not can_submit_department(submitted_by) or submitted_by.department_id != department.pk:
         raise PermissionDenied(_("只有本部门联络员可以报送本部门的计划。"))
     plan_year = PlanYear.objects.select_for_update().get(pk=plan_year.pk)
@@ -70,7 +71,8 @@ def plan_department_submit(
     submission.status = SubmissionStatus.SUBMITTED
     submission.submitted_at = now
     submission.submitted_by = submitted_by
-    submission.is_late = late if first else submission.is_late
+    adjusting = plan_year.status == PlanYearStatus.ADJUSTING
+    submission.is_late = late if first or adjusting else submission.is_late
     submission.return_reason = ""
     submission.submission_count += 1
     submission.save(
