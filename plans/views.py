@@ -404,7 +404,10 @@ def department_submit(request, year: int):
         _report(request, error)
     else:
         if submission.is_late:
-            messages.warning(request, _("已报送。报送时间晚于截止日期，已标记为“逾期提交”。"))
+            messages.warning(
+                request,
+                _("已报送，本部门计划事项已锁定。报送时间晚于截止日期，已标记为“逾期提交”。"),
+            )
         else:
             messages.success(request, _("已报送，本部门计划事项已锁定。"))
     return redirect("plans:year_detail", year=year)
