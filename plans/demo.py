@@ -10,6 +10,7 @@ objects they made; with no matters it creates nothing.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -173,7 +174,17 @@ def _build_current_year(year: int, office_admin: User, stdout) -> None:
 def _build_next_year(year: int, office_admin: User, stdout) -> None:
     if PlanYear.objects.filter(year=year).exists():
         return
-    plan_year = services.plan_year_open(year=year, opened_by=office_admin)
+    # Loaded in December, after the default reporting deadline: the office has extended it, so
+    # the year is still in the submission stage rather than every report being late.
+    today = timezone.localdate()
+    default_submission, default_approval = services.default_deadlines(year)
+    submission_deadline = max(default_submission, today + timedelta(days=14))
+    plan_year = services.plan_year_open(
+        year=year,
+        opened_by=office_admin,
+        submission_deadline=submission_deadline,
+        approval_deadline=max(default_approval, submission_deadline + timedelta(days=7)),
+    )
     departments = _departments()
     submitted = returned = 0
     for index, department in enumerate(departments):

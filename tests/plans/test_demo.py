@@ -31,6 +31,9 @@ def test_demo_builds_both_years_and_is_idempotent(demo_city):
     next_year = PlanYear.objects.get(year=following)
     statuses = set(next_year.submissions.values_list("status", flat=True))
     assert statuses == {"submitted", "returned", "drafting"}
+    # still open for reports whatever the day the demo is loaded, and nobody is late
+    assert next_year.submission_deadline >= timezone.localdate()
+    assert not next_year.submissions.filter(is_late=True).exists()
     counts = (PlanYear.objects.count(), PlanItem.objects.count())
     demo.build()
     assert (PlanYear.objects.count(), PlanItem.objects.count()) == counts
