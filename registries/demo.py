@@ -269,10 +269,10 @@ ANOMALY = (
 SERIOUS = (5, 1500, ("被列入经营异常名录届满3年仍未履行相关义务", "提交虚假材料取得登记"))
 PENALISED = (20, 3 * 365 - 5, ("行政处罚决定书",))
 COMPLAINT = (3, 3 * 365 - 5, ("12315投诉举报平台（10人以上集体投诉属实）",))
-# the name-search indexes (model Meta and migration 0004), rebuilt after a large COPY
+# the name-search indexes (model Meta and migrations 0004, 0006), rebuilt after a large COPY
 NAME_INDEXES = (
     ("object_name_trgm", "USING gin (name gin_trgm_ops)"),
-    ("object_name_chars", "USING gin (string_to_array(name, NULL))"),
+    ("object_name_chars", 'USING gin ((string_to_array(name, NULL) COLLATE "C"))'),
 )
 DEFER_INDEXES_FROM = 100_000
 UNCLAIMED_PER_MILLE = 15

@@ -15,7 +15,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.fields.array import ArrayContains
 from django.db import connection
 from django.db.models import F, Func, Lookup, Q, QuerySet, TextField, Value
-from django.db.models.functions import StrIndex, Upper
+from django.db.models.functions import Collate, StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,10 +64,14 @@ class ILike(Lookup):
         return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
 
 
-def name_characters() -> Func:
-    """The expression of the object_name_chars GIN index (migration 0004): the name's characters."""
-    return Func(
-        F("name"), Value(None), function="string_to_array", output_field=ArrayField(TextField())
+def name_characters() -> Collate:
+    """The expression of the object_name_chars GIN index (migrations 0004 and 0006): the name's
+    characters, in the "C" collation (the index's, which the planner requires to use it)."""
+    return Collate(
+        Func(
+            F("name"), Value(None), function="string_to_array", output_field=ArrayField(TextField())
+        ),
+        "C",
     )
 
 
