@@ -244,6 +244,9 @@ PLATFORM_NAME = _("双随机、一公开 部门联合抽查平台")
 CITY_NAME = env_str("CITY_NAME", "临江市")
 EMBEDDED_DATA_DIR = BASE_DIR / ".data"
 BEAT_HEARTBEAT_KEY = "ssj:beat:heartbeat"
+# An object import of at least this many rows rebuilds the registry's indexes instead of maintaining
+# them row by row, and into an empty registry it is COPYed straight in (registries.importing.merge).
+IMPORT_BULK_MIN_ROWS = env_int("IMPORT_BULK_MIN_ROWS", 200_000, minimum=1)
 # Seals each draw's secret until the reveal; defaults to SECRET_KEY. Rotating it makes sealed
 # secrets of announced, not yet revealed draws unreadable (they must be withdrawn and re-announced).
 DRAW_SECRET_KEY = env_secret("DRAW_SECRET_KEY", "")

@@ -5,17 +5,27 @@ recompute from the uploaded file). The merge then runs as a handful of statement
 single transaction: update the existing objects that really change (with their history rows),
 insert the new ones, add the supervising departments. Nothing touches the registry before that
 transaction, so a job killed at any point leaves the registry exactly as it was.
+
+A large file into an empty registry skips the staging table (see "Direct bulk load" below).
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, connection
 
 from registries.importing.columns import COLUMN_KEYS
-from registries.importing.validation import STAGING_COLUMNS
+from registries.importing.validation import ENUM_DEFAULTS, REGISTRY_COPY_COLUMNS, STAGING_COLUMNS
+
+logger = logging.getLogger(__name__)
+_STATEMENT_TARGET = re.compile(r"(?:INDEX|CONSTRAINT) (\S+)")
 
 OBJECT_TABLE = "registries_inspectionobject"
 SUPERVISION_TABLE = "registries_objectsupervision"
@@ -32,7 +42,6 @@ _STAGING_TYPES = {
     "penalised_at": "date",
     "group_complaint_at": "date",
 }
-ENUM_DEFAULTS = {"kind": "enterprise", "risk_class": "B", "status": "active"}
 DATE_FIELDS = ("anomaly_since", "serious_violation_since", "penalised_at", "group_complaint_at")
 # Registry columns fed by the import, in the registry's terms (departments is not a column).
 REGISTRY_FIELDS = tuple(key for key in COLUMN_KEYS if key != "departments")
@@ -40,6 +49,25 @@ REGISTRY_FIELDS = tuple(key for key in COLUMN_KEYS if key != "departments")
 
 def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+@contextlib.contextmanager
+def timed(phase: str) -> Iterator[None]:
+    """Log how long a phase of an import took (DEBUG on ``registries.importing.merge``): wall time,
+    and this process's CPU time (the rest of the wall time is the server working or waiting)."""
+    if not logger.isEnabledFor(logging.DEBUG):
+        yield
+        return
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        logger.debug(
+            "import phase %-40s %7.2f s wall %7.2f s python",
+            phase,
+            time.perf_counter() - wall,
+            time.process_time() - cpu,
+        )
 
 
 def create_staging_table(table: str) -> None:
@@ -92,9 +120,10 @@ def copy_into_staging(table: str, chunks: Iterator[str]) -> None:
             size=1 << 16,
         )
         if reader.error is None:
-            # Statistics for the joins with the registry (on code) and the sort on row_no; the
-            # other columns are never filtered on.
-            cursor.execute(f"ANALYZE {_quote(table)} (row_no, code, departments)")
+            with timed("analyze staging"):
+                # Statistics for the joins with the registry (on code) and the sort on row_no; the
+                # other columns are never filtered on.
+                cursor.execute(f"ANALYZE {_quote(table)} (row_no, code, departments)")
     if reader.error is not None:
         raise reader.error
 
@@ -123,7 +152,7 @@ def _update_expression(field: str) -> str:
 # times faster than inserting a million entries into it one by one. The drops and the rebuilds
 # happen inside the merge transaction, so a crash restores them with everything else; the price is
 # that readers of the registry wait for the merge to commit (an initial load, not an everyday import).
-BULK_REBUILD_MIN_ROWS = 200_000
+BULK_REBUILD_MIN_ROWS = settings.IMPORT_BULK_MIN_ROWS  # 200,000 unless the environment says
 # Session settings of the merge transaction (SET LOCAL: they end with it). Memory for the index
 # builds (a GIN build flushes its entries each time this fills up; with 2 parallel workers each
 # gets a share) and for the hash joins between the staging table and the registry.
@@ -148,19 +177,46 @@ def _secondary_indexes(table: str) -> list[tuple[str, str]]:
 
 
 def _rebuildable_constraints(table: str) -> list[tuple[str, str]]:
-    """(name, definition) of the table's UNIQUE constraints that no foreign key points at: dropped
-    before a bulk insert and added back after it, which checks every row again in one pass."""
+    """(name, definition) of the table's PRIMARY KEY and UNIQUE constraints that no foreign key
+    points at (the supervisions' primary key, not the registry's): dropped before a bulk insert and
+    added back after it, which checks every row again in one pass."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
-            WHERE c.conrelid = %s::regclass AND c.contype = 'u'
+            WHERE c.conrelid = %s::regclass AND c.contype IN ('p', 'u')
               AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)
             ORDER BY c.conname
             """,
             [table],
         )
         return list(cursor.fetchall())
+
+
+def drop_indexes_and_constraints(cursor) -> list[str]:
+    """Drop the secondary indexes and the rebuildable unique constraints of the registry and its
+    supervisions (inside the caller's transaction); return the statements that restore them."""
+    restore: list[str] = []
+    for relation in (OBJECT_TABLE, SUPERVISION_TABLE):
+        for name, definition in _rebuildable_constraints(relation):
+            cursor.execute(f"ALTER TABLE {relation} DROP CONSTRAINT {_quote(name)}")
+            restore.append(f"ALTER TABLE {relation} ADD CONSTRAINT {_quote(name)} {definition}")
+        for name, definition in _secondary_indexes(relation):
+            cursor.execute(f"DROP INDEX {_quote(name)}")
+            restore.append(definition)
+    return restore
+
+
+def restore_indexes_and_constraints(cursor, statements: list[str]) -> None:
+    """Run the statements of :func:`drop_indexes_and_constraints`. PostgreSQL builds B-tree and GIN
+    indexes with parallel workers when max_parallel_maintenance_workers allows (the default, 2):
+    the index builds are most of a bulk load's time, and nothing else runs meanwhile."""
+    if not statements:
+        return
+    cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+    for statement in statements:
+        with timed(f"rebuild {_STATEMENT_TARGET.search(statement).group(1)}"):
+            cursor.execute(statement)
 
 
 def _registry_size_estimate() -> int:
@@ -263,7 +319,6 @@ def _lock_referenced_rows(
     departments and the user exist, and stay (FOR KEY SHARE) until the merge commits. The objects
     need no check: their ids come from the registry inside this transaction, which holds the
     registry lock (no other session can delete an object before the commit)."""
-    from accounts.models import Department, User
 
     wanted = set(default_department_ids)
     if explicit:  # some rows name their departments
@@ -271,6 +326,12 @@ def _lock_referenced_rows(
             f"SELECT DISTINCT department_id FROM {staging} s, unnest(s.departments) AS d(department_id)"
         )
         wanted.update(row[0] for row in cursor.fetchall())
+    _lock_departments_and_user(cursor, wanted, user_id)
+
+
+def _lock_departments_and_user(cursor, wanted: set[int], user_id: int) -> None:
+    from accounts.models import Department, User
+
     found: set[int] = set()
     if wanted:
         cursor.execute(
@@ -405,7 +466,7 @@ def merge_staging(
             )
 
         rebuild = should_rebuild_indexes(staged - updated)
-        dropped: list[tuple[str, str]] = []
+        dropped: list[str] = []
         if rebuild:
             cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
             if not skip_triggers:
@@ -413,18 +474,7 @@ def merge_staging(
                 # to run on a table with pending checks, so run the checks now.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            for relation in (OBJECT_TABLE, SUPERVISION_TABLE):
-                for name, definition in _rebuildable_constraints(relation):
-                    cursor.execute(f"ALTER TABLE {relation} DROP CONSTRAINT {_quote(name)}")
-                    dropped.append(
-                        (
-                            relation,
-                            f"ALTER TABLE {relation} ADD CONSTRAINT {_quote(name)} {definition}",
-                        )
-                    )
-                for name, definition in _secondary_indexes(relation):
-                    cursor.execute(f"DROP INDEX {_quote(name)}")
-                    dropped.append((relation, definition))
+            dropped = drop_indexes_and_constraints(cursor)
 
         # The new objects, numbered in file order, and their supervisions, in one statement: the
         # supervisions read the new ids from the INSERT … RETURNING instead of joining the registry.
@@ -442,8 +492,9 @@ def merge_staging(
             if registry_empty
             else f"WHERE NOT EXISTS (SELECT 1 FROM {OBJECT_TABLE} o WHERE o.code = s.code)"
         )
-        cursor.execute(
-            f"""
+        with timed("insert objects + supervisions"):
+            cursor.execute(
+                f"""
             WITH ins AS (
                 INSERT INTO {OBJECT_TABLE} ({", ".join(_quote(field) for field in fields)}, created_at, updated_at)
                 SELECT {", ".join(_insert_expression(field) for field in fields)}, %(now)s, %(now)s
@@ -454,15 +505,14 @@ def merge_staging(
             ){supervisions}
             SELECT count(*) FROM ins
             """,
-            params,
-        )
+                params,
+            )
         inserted = cursor.fetchone()[0]
         if skip_triggers:
             cursor.execute("SET LOCAL session_replication_role = DEFAULT")
         elif dropped:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for _relation, definition in dropped:
-            cursor.execute(definition)
+        restore_indexes_and_constraints(cursor, dropped)
         if dropped and not skip_triggers:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return MergeCounts(
@@ -472,3 +522,127 @@ def merge_staging(
         staged=staged,
         rebuilt_indexes=len(dropped),
     )
+
+
+# Direct bulk load ----------------------------------------------------------------------------------
+# A large file into an empty registry skips the staging table: the validated rows are COPYed
+# straight into the registry (its indexes and unique constraints dropped first, rebuilt at the end),
+# so the server stores each row once, while Python validates the next ones. Everything happens in
+# the caller's one transaction, which holds the registry exclusively from the emptiness check to the
+# commit: a worker killed at any point leaves the registry empty, and a re-run starts afresh.
+
+
+@dataclass
+class BulkLoad:
+    now: object  # the transaction's timestamp: created_at, updated_at, claimed_at
+    first_id: int  # the first object id; the rows take the following ones in file order
+    restore: list[str]  # statements that rebuild the dropped indexes and constraints
+
+
+def bulk_load_begin() -> BulkLoad | None:
+    """Lock the registry; if it is empty, drop its indexes and constraints and reserve the ids.
+    Returns None (nothing changed) when the registry is not empty. Inside the caller's transaction.
+    """
+    with connection.cursor() as cursor:
+        lock_registry()
+        cursor.execute(f"SELECT now(), NOT EXISTS (SELECT 1 FROM {OBJECT_TABLE})")
+        now, empty = cursor.fetchone()
+        if not empty:
+            return None
+        # As in merge_staging: a commit lost in a crash leaves the job "running" for a re-run.
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        # No other session can insert objects while this transaction holds the lock (an INSERT
+        # waits for the lock before it draws an id), so the ids from nextval() onwards are free;
+        # bulk_load_finish moves the sequence past the last one.
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [OBJECT_TABLE])
+        first_id = cursor.fetchone()[0]
+        restore = drop_indexes_and_constraints(cursor)
+    return BulkLoad(now=now, first_id=first_id, restore=restore)
+
+
+def copy_into_registry(chunks: Iterator[str]) -> None:
+    """COPY the lines of ``staging_chunks(..., registry_load=...)`` into the registry."""
+    reader = ChunkReader(chunks)
+    columns = ", ".join(_quote(column) for column in REGISTRY_COPY_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {OBJECT_TABLE} ({columns}) FROM STDIN WITH (FORMAT text)", reader, size=1 << 16
+        )
+    if reader.error is not None:
+        raise reader.error
+
+
+def bulk_load_finish(
+    load: BulkLoad,
+    *,
+    last_id: int,
+    supervisions_file,
+    department_ids: set[int],
+    default_department_ids: list[int],
+    changed_by_id: int,
+) -> None:
+    """After the objects' COPY: the sequence, the supervisions, the indexes and constraints.
+
+    ``supervisions_file`` holds COPY lines of the supervisions when the file named departments;
+    otherwise every object (ids first_id..last_id) gets the default departments.
+    ``department_ids`` are all the departments the supervisions refer to.
+    """
+    with connection.cursor() as cursor:
+        if last_id >= load.first_id:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [OBJECT_TABLE, last_id]
+            )
+        skip_triggers = _can_skip_row_triggers()
+        if skip_triggers:  # the foreign-key checks once per key instead of once per row
+            _lock_departments_and_user(cursor, department_ids, changed_by_id)
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        with timed("supervisions"):
+            if supervisions_file is not None:
+                supervisions_file.flush()
+                supervisions_file.seek(0)
+                cursor.cursor.copy_expert(
+                    f"COPY {SUPERVISION_TABLE} (inspection_object_id, department_id, status, "
+                    "claimed_at, claimed_by_id) FROM STDIN WITH (FORMAT text)",
+                    supervisions_file,
+                    size=1 << 16,
+                )
+            elif default_department_ids and last_id >= load.first_id:
+                # One supervision per object and default department (a department's import has
+                # one). Their ids are reserved as the objects' are: drawing one per row from the
+                # sequence costs more than writing the row (no other session can insert
+                # supervisions while the dropped indexes hold the table).
+                count = (last_id - load.first_id + 1) * len(default_department_ids)
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [SUPERVISION_TABLE]
+                )
+                first_supervision = cursor.fetchone()[0]
+                cursor.execute(
+                    f"""
+                    INSERT INTO {SUPERVISION_TABLE} (id, inspection_object_id, department_id, status, claimed_at, claimed_by_id)
+                    SELECT %(base)s + (o.id - %(first)s) * %(per_object)s + d.position - 1,
+                           o.id, d.department_id, 'claimed', %(now)s, %(user)s
+                    FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS o(id)
+                    CROSS JOIN unnest(%(default)s::bigint[]) WITH ORDINALITY AS d(department_id, position)
+                    """,
+                    {
+                        "base": first_supervision,
+                        "per_object": len(default_department_ids),
+                        "now": load.now,
+                        "user": changed_by_id,
+                        "first": load.first_id,
+                        "last": last_id,
+                        "default": default_department_ids,
+                    },
+                )
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                    [SUPERVISION_TABLE, first_supervision + count - 1],
+                )
+        if skip_triggers:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+        else:
+            # DROP/CREATE INDEX refuse to run on a table with pending (deferred) checks.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        restore_indexes_and_constraints(cursor, load.restore)
+        if not skip_triggers:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

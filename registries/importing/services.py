@@ -11,6 +11,11 @@ The run is built to survive a worker being killed at any moment:
 3. one transaction: lock the registry against other writers, drop conflicting rows, merge with
    set-based SQL, store the counts and the final status, record the audit event. Until this
    commits, the registry is untouched; after it commits, a repeat run finds the job finished.
+
+A large file (merge.BULK_REBUILD_MIN_ROWS) into an empty registry skips the staging table: steps 2
+and 3 become one transaction that locks the registry, finds it empty, drops its indexes, COPYs the
+validated rows straight into it, adds the supervisions, rebuilds the indexes and stores the outcome
+(_bulk_load). A killed worker's transaction rolls back, so the same guarantees hold.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import contextlib
 import csv
 import logging
 import os
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,7 +44,12 @@ from registries.importing import merge
 from registries.importing.columns import HeaderError, map_header
 from registries.importing.permissions import can_import_objects
 from registries.importing.reader import ImportFileError, open_import_file
-from registries.importing.validation import DepartmentDirectory, ValidationStats, staging_chunks
+from registries.importing.validation import (
+    DepartmentDirectory,
+    RegistryLoad,
+    ValidationStats,
+    staging_chunks,
+)
 from registries.models import ImportJob
 from registries.models.imports import DuplicatePolicy, ImportMode, ImportStatus
 
@@ -253,6 +264,12 @@ class ProgressReporter:
             self._connection.close()
             self._connection = None
 
+    def __enter__(self) -> ProgressReporter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
 
 # The run ----------------------------------------------------------------------------------------------
 
@@ -309,6 +326,14 @@ def _run(job: ImportJob) -> ImportJob:
         except HeaderError as error:
             raise ImportFileError(str(error)) from None
         ImportJob.objects.filter(pk=job.pk).update(total_rows=opened.total_rows)
+        departments = DepartmentDirectory.load()
+        if opened.total_rows >= merge.BULK_REBUILD_MIN_ROWS:
+            report = ErrorReport(job)
+            with merge.timed("bulk load (incl. commit)"):
+                loaded = _bulk_load(job, opened, header, departments, report, started)
+            if loaded is not None:
+                return loaded
+            report.discard()  # the registry is not empty: the staging path below
         table = job.staging_table
         with transaction.atomic():
             merge.create_staging_table(table)
@@ -318,38 +343,123 @@ def _run(job: ImportJob) -> ImportJob:
         chunks = staging_chunks(
             opened.rows,
             header,
-            departments=DepartmentDirectory.load(),
+            departments=departments,
             stats=stats,
             report_error=report.write,
             progress=progress.update,
             progress_every=PROGRESS_EVERY,
         )
-        try:
-            with transaction.atomic():
-                merge.copy_into_staging(table, chunks)
-        except UnicodeDecodeError:
-            raise ImportFileError(
-                _("第 %(row)s 行附近的内容无法按文件编码读取：文件编码不一致或已损坏。")
-                % {"row": stats.last_row_no}
-            ) from None
-        except csv.Error as error:
-            raise ImportFileError(
-                _("第 %(row)s 行附近不是有效的 CSV：%(error)s")
-                % {"row": stats.last_row_no, "error": error}
-            ) from None
-        finally:
-            progress.close()
+        with (
+            _file_errors(stats),
+            progress,
+            transaction.atomic(),
+            merge.timed("validate + COPY into staging"),
+        ):
+            merge.copy_into_staging(table, chunks)
         stats.seen_codes.clear()
         if stats.rows == 0:
             raise ImportFileError(_("文件中只有表头，没有数据行。"))
-        return _merge_and_finish(
-            job, table, header.positions.keys(), header.label("code"), stats, report, started
-        )
+        with merge.timed("merge transaction (incl. commit)"):
+            return _merge_and_finish(
+                job, table, header.positions.keys(), header.label("code"), stats, report, started
+            )
     finally:
         if report is not None:
             report.discard()
         if callable(opened.close):
             opened.close()
+
+
+@contextlib.contextmanager
+def _file_errors(stats: ValidationStats) -> Iterator[None]:
+    """A file that turns out unreadable while it is being validated: the job fails with the line."""
+    try:
+        yield
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("第 %(row)s 行附近的内容无法按文件编码读取：文件编码不一致或已损坏。")
+            % {"row": stats.last_row_no}
+        ) from None
+    except csv.Error as error:
+        raise ImportFileError(
+            _("第 %(row)s 行附近不是有效的 CSV：%(error)s")
+            % {"row": stats.last_row_no, "error": error}
+        ) from None
+
+
+class _Rejected(Exception):
+    """Rolls back a bulk load whose file has invalid rows in the all-or-nothing mode."""
+
+
+def _bulk_load(job, opened, header, departments, report, started) -> ImportJob | None:
+    """A large file into an empty registry: validated rows go straight into the registry
+    (merge.bulk_load_begin), in one transaction with the job's outcome. Returns None, having
+    changed nothing, when the registry is not empty."""
+    is_office = job.created_by.is_office_admin
+    default_department_ids = [] if is_office else [job.department_id]
+    stats = ValidationStats()
+    try:
+        with transaction.atomic():
+            load = merge.bulk_load_begin()
+            if load is None:
+                return None
+            with contextlib.ExitStack() as stack:
+                supervisions = None
+                if header.has("departments"):
+                    supervisions = stack.enter_context(
+                        tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+                    )
+                registry_load = RegistryLoad(
+                    first_id=load.first_id,
+                    stamp=str(load.now),
+                    supervisions=supervisions.write if supervisions is not None else None,
+                    default_department_ids=default_department_ids,
+                    supervision_suffix=f"\tclaimed\t{load.now}\t{job.created_by_id}\n",
+                )
+                progress = stack.enter_context(ProgressReporter(job.pk))
+                chunks = staging_chunks(
+                    opened.rows,
+                    header,
+                    departments=departments,
+                    stats=stats,
+                    report_error=report.write,
+                    progress=progress.update,
+                    progress_every=PROGRESS_EVERY,
+                    registry_load=registry_load,
+                )
+                with _file_errors(stats), merge.timed("validate + COPY into the registry"):
+                    merge.copy_into_registry(chunks)
+                progress.close()
+                stats.seen_codes.clear()
+                if stats.rows == 0:
+                    raise ImportFileError(_("文件中只有表头，没有数据行。"))
+                _count(job, stats)
+                if job.mode == ImportMode.ALL_OR_NOTHING and job.invalid_rows:
+                    raise _Rejected
+                merge.bulk_load_finish(
+                    load,
+                    last_id=registry_load.last_id,
+                    supervisions_file=supervisions,
+                    department_ids=registry_load.department_ids,
+                    default_department_ids=default_department_ids,
+                    changed_by_id=job.created_by_id,
+                )
+            job.inserted_count, job.updated_count, job.unchanged_count = stats.valid, 0, 0
+            job.status = ImportStatus.SUCCEEDED
+            return _save_outcome(job, report, started)
+    except _Rejected:
+        pass
+    # all or nothing, and something was wrong: the registry stays empty
+    with transaction.atomic():
+        job.status = ImportStatus.REJECTED
+        return _save_outcome(job, report, started)
+
+
+def _count(job: ImportJob, stats: ValidationStats, conflicts: int = 0) -> None:
+    job.invalid_rows = stats.invalid + conflicts
+    job.valid_rows = stats.valid - conflicts
+    job.error_count = stats.errors + conflicts
+    job.processed_rows = job.total_rows = stats.last_row_no - 1
 
 
 def _merge_and_finish(job, table, present, code_label, stats, report, started) -> ImportJob:
@@ -371,54 +481,58 @@ def _merge_and_finish(job, table, present, code_label, stats, report, started) -
                 conflicts += 1
             if conflicts:
                 merge.delete_conflicts(table, department_id=conflict_department)
-        job.invalid_rows = stats.invalid + conflicts
-        job.valid_rows = stats.valid - conflicts
-        job.error_count = stats.errors + conflicts
-        job.processed_rows = job.total_rows = stats.last_row_no - 1
+        _count(job, stats, conflicts)
         if job.mode == ImportMode.ALL_OR_NOTHING and job.invalid_rows:
             job.status = ImportStatus.REJECTED
         else:
-            counts = merge.merge_staging(
-                table,
-                present=set(present),
-                changed_by_id=job.created_by_id,
-                default_department_ids=[] if is_office else [job.department_id],
-                update_existing=job.duplicate_policy == DuplicatePolicy.UPDATE,
-                staged=job.valid_rows,
-            )
+            with merge.timed("merge_staging"):
+                counts = merge.merge_staging(
+                    table,
+                    present=set(present),
+                    changed_by_id=job.created_by_id,
+                    default_department_ids=[] if is_office else [job.department_id],
+                    update_existing=job.duplicate_policy == DuplicatePolicy.UPDATE,
+                    staged=job.valid_rows,
+                )
             job.inserted_count, job.updated_count, job.unchanged_count = (
                 counts.inserted,
                 counts.updated,
                 counts.unchanged,
             )
             job.status = ImportStatus.SUCCEEDED
-        job.error_report = report.finish()
-        job.finished_at = timezone.now()
-        job.duration_seconds = round(time.monotonic() - started, 3)
-        job.save(
-            update_fields=[
-                "status", "invalid_rows", "valid_rows", "error_count", "processed_rows", "total_rows",
-                "inserted_count", "updated_count", "unchanged_count", "error_report", "finished_at",
-                "duration_seconds",
-            ]
-        )  # fmt: skip
-        record_event(
-            actor=job.created_by,
-            action="registries.import",
-            target=job,
-            details={
-                "status": job.status,
-                "file": job.original_name,
-                "mode": job.mode,
-                "duplicate_policy": job.duplicate_policy,
-                "rows": job.total_rows,
-                "valid": job.valid_rows,
-                "invalid": job.invalid_rows,
-                "inserted": job.inserted_count,
-                "updated": job.updated_count,
-                "unchanged": job.unchanged_count,
-            },
-        )
+        return _save_outcome(job, report, started)
+
+
+def _save_outcome(job: ImportJob, report: ErrorReport, started: float) -> ImportJob:
+    """Store the counts and the final status and record the audit event (in the caller's
+    transaction, the one that changed the registry)."""
+    job.error_report = report.finish()
+    job.finished_at = timezone.now()
+    job.duration_seconds = round(time.monotonic() - started, 3)
+    job.save(
+        update_fields=[
+            "status", "invalid_rows", "valid_rows", "error_count", "processed_rows", "total_rows",
+            "inserted_count", "updated_count", "unchanged_count", "error_report", "finished_at",
+            "duration_seconds",
+        ]
+    )  # fmt: skip
+    record_event(
+        actor=job.created_by,
+        action="registries.import",
+        target=job,
+        details={
+            "status": job.status,
+            "file": job.original_name,
+            "mode": job.mode,
+            "duplicate_policy": job.duplicate_policy,
+            "rows": job.total_rows,
+            "valid": job.valid_rows,
+            "invalid": job.invalid_rows,
+            "inserted": job.inserted_count,
+            "updated": job.updated_count,
+            "unchanged": job.unchanged_count,
+        },
+    )
     return job
 
 

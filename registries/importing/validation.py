@@ -29,6 +29,8 @@ STAGING_COLUMNS = ("row_no", *COLUMN_KEYS)
 # for a million rows).
 CHUNK_ROWS = 256
 CACHE_LIMIT = 100_000
+# What a blank enumeration cell becomes in a new object (the model's defaults).
+ENUM_DEFAULTS = {"kind": "enterprise", "risk_class": "B", "status": "active"}
 
 # Longest value of each free-text column (the registry's varchar sizes).
 MAX_LENGTHS = {
@@ -190,8 +192,52 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _copy_line(values: tuple) -> str:
-    """Slow path: a COPY text-format line whose values contain tabs, newlines or backslashes."""
-    return "\t".join(str(value).translate(_ESCAPES) for value in values)
+    """Slow path: a COPY text-format line whose values contain tabs, newlines or backslashes.
+    None becomes ``\\N`` (the NULL of a COPY without a NULL option)."""
+    return "\t".join("\\N" if value is None else str(value).translate(_ESCAPES) for value in values)
+
+
+def _array_literal(items: str) -> str:
+    """'食品经营;药品经营' (normalised licence types) -> '{"食品经营","药品经营"}'."""
+    if not items:
+        return "{}"
+    quoted = (
+        '"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"' for item in items.split(";")
+    )
+    return "{" + ",".join(quoted) + "}"
+
+
+@dataclass
+class RegistryLoad:
+    """Where :func:`staging_chunks` sends valid rows when it feeds the registry directly (a bulk
+    load into an empty registry) instead of the staging table.
+
+    Each valid row becomes a COPY line of ``REGISTRY_COPY_COLUMNS``: its id (``first_id`` onwards,
+    so the ids follow the file), the final column values (enumeration defaults filled in, licence
+    types as an array literal, missing dates as NULL) and ``stamp`` for created_at and updated_at.
+    When ``supervisions`` is given (the file has a 监管部门 column), each row also writes one COPY
+    line per supervising department to it (the row's own departments, else
+    ``default_department_ids``) ending with ``supervision_suffix`` (status, claimed_at,
+    claimed_by); without it, the caller adds the default departments' supervisions in SQL.
+    """
+
+    first_id: int
+    stamp: str
+    supervisions: Callable[[str], object] | None = None
+    default_department_ids: list[int] = field(default_factory=list)
+    supervision_suffix: str = ""
+    last_id: int = 0  # the id of the last valid row, once the rows are through
+    department_ids: set[int] = field(default_factory=set)  # every department written
+
+
+# Registry columns of a direct load, in COPY order (see RegistryLoad).
+REGISTRY_COPY_COLUMNS = (
+    "id", "code", "name", "kind", "legal_representative", "address", "region_code", "industry_code",
+    "licence_types", "scale", "risk_class", "status", "registering_authority", "grid",
+    "anomaly_since", "anomaly_source", "serious_violation_since", "serious_violation_source",
+    "penalised_at", "penalised_source", "group_complaint_at", "group_complaint_source",
+    "created_at", "updated_at",
+)  # fmt: skip
 
 
 def _cached(cache: dict, key: str, compute: Callable[[str], object]) -> object:
@@ -212,8 +258,10 @@ def staging_chunks(
     report_error: ErrorSink,
     progress: Callable[[int], None] | None = None,
     progress_every: int = 10_000,
+    registry_load: RegistryLoad | None = None,
 ) -> Iterator[str]:
-    """Validate rows and yield chunks of COPY text-format lines (``NULL ''``) for the staging table.
+    """Validate rows and yield chunks of COPY text-format lines (``NULL ''``) for the staging table,
+    or, with ``registry_load``, for the registry itself (default NULL, see :class:`RegistryLoad`).
 
     Row numbers are the spreadsheet's (the header is row 1). A code seen twice in the file is kept
     the first time it appears in a valid row; later rows with the same code are reported.
@@ -293,6 +341,19 @@ def staging_chunks(
     own_code_ok = OWN_CODE_PATTERN.fullmatch
     seen = stats.seen_codes
     max_name = MAX_LENGTHS["name"]
+
+    load = registry_load
+    if load is not None:
+        object_id = load.first_id - 1
+        stamp = load.stamp
+        risk_default = ENUM_DEFAULTS["risk_class"]
+        status_default = ENUM_DEFAULTS["status"]
+        licence_literals: dict[str, str] = {"": "{}"}
+        write_supervisions = load.supervisions
+        default_ids = [str(pk) for pk in load.default_department_ids]
+        load.department_ids.update(load.default_department_ids)
+        supervision_suffix = load.supervision_suffix
+        department_ids: dict[str, list[str]] = {}
 
     lines: list[str] = []
     append = lines.append
@@ -457,6 +518,42 @@ def staging_chunks(
                 report_error(row_no, column_label, value, message)
             continue
         valid += 1
+        if load is not None:
+            object_id += 1
+            licence_literal = licence_literals.get(licences)
+            if licence_literal is None:
+                licence_literal = licence_literals[licences] = _array_literal(licences)
+            nulls = (not ad) + (not sd) + (not pd) + (not gd)
+            line = "\t".join(
+                (str(object_id), code, name, kind or enterprise, legal, address, region, industry,
+                 licence_literal, scale, risk or risk_default, status or status_default, authority,
+                 grid, ad or "\\N", as_, sd or "\\N", ss, pd or "\\N", ps, gd or "\\N", gs, stamp, stamp)
+            )  # fmt: skip
+            if line.count("\t") != 23 or line.count("\\") != nulls or "\n" in line or "\r" in line:
+                # same order as REGISTRY_COPY_COLUMNS
+                line = _copy_line(
+                    (object_id, code, name, kind or enterprise, legal, address, region, industry,
+                     licence_literal, scale, risk or risk_default, status or status_default,
+                     authority, grid, ad or None, as_, sd or None, ss, pd or None, ps, gd or None,
+                     gs, stamp, stamp)
+                )  # fmt: skip
+            if write_supervisions is not None:
+                if depts:
+                    ids = department_ids.get(depts)
+                    if ids is None:
+                        ids = department_ids[depts] = depts[1:-1].split(",")
+                        load.department_ids.update(int(pk) for pk in ids)
+                else:
+                    ids = default_ids
+                for pk in ids:
+                    write_supervisions(f"{object_id}\t{pk}{supervision_suffix}")
+            append(line)
+            if len(lines) >= CHUNK_ROWS:
+                lines.append("")
+                yield "\n".join(lines)
+                lines.clear()
+                append = lines.append
+            continue
         values = (
             row_no,
             code,
@@ -494,6 +591,8 @@ def staging_chunks(
     if lines:
         lines.append("")
         yield "\n".join(lines)
+    if load is not None:
+        load.last_id = object_id
     stats.valid, stats.invalid, stats.errors = valid, invalid, errors_total
     stats.rows = valid + invalid
     stats.last_row_no = row_no

@@ -32,7 +32,7 @@ def _database_url_of_test_db() -> str:
 def start_worker(transactional_db, settings):
     processes: list[subprocess.Popen] = []
 
-    def start() -> tuple[str, subprocess.Popen]:
+    def start(**extra_env: str) -> tuple[str, subprocess.Popen]:
         queue = f"test-import-{uuid.uuid4().hex[:8]}"
         env = {
             **os.environ,
@@ -42,6 +42,7 @@ def start_worker(transactional_db, settings):
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "DEBUG": "false",
+            **extra_env,
         }
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "platform_site", "worker", "--pool=solo",
@@ -69,9 +70,25 @@ def _wait_for(condition, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _indexes() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename IN "
+            "('registries_inspectionobject', 'registries_objectsupervision') ORDER BY 1"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 @pytest.mark.worker
+@pytest.mark.parametrize(
+    "bulk_min_rows",
+    [
+        pytest.param("200000", id="staging table"),
+        pytest.param("1000", id="direct load into the empty registry"),
+    ],
+)
 def test_sigkill_mid_import_leaves_the_registry_untouched_and_a_rerun_imports_everything(
-    start_worker, dept_admin_a
+    start_worker, dept_admin_a, bulk_min_rows
 ):
     # given: a committed job with a file big enough to be caught in the middle
     job = ImportJob(
@@ -79,7 +96,8 @@ def test_sigkill_mid_import_leaves_the_registry_untouched_and_a_rerun_imports_ev
         status="queued",
     )  # fmt: skip
     job.file.save("big.csv", upload(csv_bytes(object_rows(ROWS, seed=11))), save=True)
-    queue, worker = start_worker()
+    indexes = _indexes()
+    queue, worker = start_worker(IMPORT_BULK_MIN_ROWS=bulk_min_rows)
     app.send_task("registries.jobs.object_import_job", args=[job.pk], queue=queue)
 
     # when: the worker has validated some rows (committed progress), it is killed outright
@@ -96,12 +114,13 @@ def test_sigkill_mid_import_leaves_the_registry_untouched_and_a_rerun_imports_ev
     assert job.status == "running"
     assert job.processed_rows < ROWS
     assert not InspectionObject.objects.exists()
+    assert _indexes() == indexes
 
     # when: PostgreSQL has reaped the dead session and the job is delivered again
     _wait_for(
         lambda: not import_job_is_running_somewhere(job.pk), 60, "the dead session to go away"
     )
-    queue, _worker = start_worker()
+    queue, _worker = start_worker(IMPORT_BULK_MIN_ROWS=bulk_min_rows)
     result = app.send_task("registries.jobs.object_import_job", args=[job.pk], queue=queue).get(
         timeout=300
     )
@@ -109,6 +128,7 @@ def test_sigkill_mid_import_leaves_the_registry_untouched_and_a_rerun_imports_ev
     # then: exactly the file's rows are in the registry
     assert result == {"id": job.pk, "status": "succeeded", "inserted": ROWS, "updated": 0}
     assert InspectionObject.objects.count() == ROWS
+    assert _indexes() == indexes
     job.refresh_from_db()
     assert (job.attempts, job.processed_rows, job.invalid_rows) == (2, ROWS, 0)
     with connection.cursor() as cursor:
