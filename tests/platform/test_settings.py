@@ -130,6 +130,22 @@ def test_openapi_schema_is_served(client_for, office_admin):
     assert b"/api/v1/accounts/departments/" in response.content
 
 
+def test_openapi_schema_of_every_endpoint_generates_without_warnings(db, tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--fail-on-warn", "--file", str(target))
+    text = target.read_text(encoding="utf-8")
+    for path in (
+        "/api/v1/catalog/",
+        "/api/v1/registries/objects/",
+        "/api/v1/plans/",
+        "/api/v1/tasks/",
+        "/api/v1/calendar/",
+    ):
+        assert path in text, path
+
+
 def test_templates_use_no_inline_style_attributes():
     """The Content-Security-Policy forbids inline styles; a style="" attribute would be ignored."""
     for path in settings.BASE_DIR.joinpath("templates").rglob("*.html"):
