@@ -33,6 +33,15 @@ PEAK_SEASONS = [
     ("F52", [1, 2], "春节零售旺季"),
 ]
 BASE_RATIOS = {"A": 100, "B": 300, "C": 1000, "D": 3000}
+# The year's priorities of some departments, planned before their other matters: the demo's joint
+# tasks (tasks/demo.py) carry them out, so those tasks are made from these plan items.
+PRIORITY_MATTERS = {
+    "SAMR": ("HNLH-2-6", "HN2020-106-10"),  # school canteens; tableware disinfection
+    "CULT": ("HNLH-24-1", "HNLH-24-2"),  # travel agencies
+    "EMB": ("HNLH-18-1", "HNLH-18-2"),  # industrial work safety
+    "TRANS": ("HN2020-37-1",),  # road transport safety
+    "HOUSE": ("HNLH-29-1", "HNLH-29-2"),  # construction market
+}
 # Windows chosen to keep clear of most peak seasons; several overlap so merges are proposed.
 WINDOWS = [(3, 5), (4, 6), (5, 7), (9, 11), (4, 5), (10, 12), (3, 4), (5, 6), (11, 12)]
 
@@ -73,13 +82,17 @@ def _ratios(matters: list[Matter]) -> dict[str, int]:
 
 
 def _plans_for(department: Department, index: int, per_department: int) -> list[dict]:
-    matters = list(
+    """The department's first matters in code order, its priorities (PRIORITY_MATTERS) first."""
+    priorities = PRIORITY_MATTERS.get(department.code, ())
+    matters = sorted(
         Matter.objects.filter(
             implementing_departments=department, status=MatterStatus.ACTIVE, is_common=False
-        )
-        .prefetch_related("participating_departments")
-        .order_by("code")[:per_department]
-    )
+        ).prefetch_related("participating_departments"),
+        key=lambda matter: (
+            priorities.index(matter.code) if matter.code in priorities else len(priorities),
+            matter.code,
+        ),
+    )[:per_department]
     prefix = _top_industry_prefix(department)
     drafts = []
     for offset, matter in enumerate(matters):
