@@ -7,7 +7,7 @@ from accounts.choices import Role
 from tests.accounts.factories import DepartmentFactory, UserFactory
 from tests.tasks.factories import default_dates, make_inspectors, make_matter, make_objects
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
 
 
 def _login(page, live_server, username, password):

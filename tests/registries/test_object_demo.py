@@ -7,7 +7,7 @@ from registries import demo
 from registries.models import InspectionObject, ObjectSupervision
 from registries.uscc import is_valid_uscc
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.usefixtures("transactional_db")
 
 
 def test_demo_builds_a_plausible_registry_once():

@@ -24,7 +24,7 @@ def test_open_uses_the_rule_deadlines_and_creates_one_submission_per_department(
     assert AuditEvent.objects.filter(action="plan_year.open", target_id=str(plan_year.pk)).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("transactional_db")
 def test_open_notifies_every_liaison_in_the_platform_and_by_mail(
     office_admin, liaison_a, staff_a, department_b
 ):

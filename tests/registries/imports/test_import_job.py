@@ -152,7 +152,7 @@ def test_large_imports_rebuild_the_registry_indexes_inside_the_transaction(
     assert InspectionObject.objects.filter(name__contains="测试企业7").count() >= 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("transactional_db")
 def test_progress_is_visible_to_other_connections_while_the_job_runs(
     dept_admin_a, monkeypatch, settings, tmp_path
 ):

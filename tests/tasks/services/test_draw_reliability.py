@@ -23,7 +23,7 @@ def _ready_draw(staff_a, staff_b, department_b, office_admin):
     return draw
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("transactional_db")
 def test_two_simultaneous_reveals_draw_once(
     registry, staff_a, liaison_a, staff_b, department_b, office_admin
 ):
@@ -58,7 +58,7 @@ def test_two_simultaneous_reveals_draw_once(
     assert GroupMember.objects.filter(draw=draw).count() == 4
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("transactional_db")
 def test_parallel_jobs_for_one_claim_draw_once(
     registry, staff_a, staff_b, department_b, office_admin
 ):
@@ -85,7 +85,7 @@ def test_parallel_jobs_for_one_claim_draw_once(
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("transactional_db")
 def test_worker_dying_mid_draw_leaves_nothing_and_retry_draws_once(
     registry, staff_a, staff_b, department_b, office_admin
 ):
