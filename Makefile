@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EMBEDDED := $(BIN)/python -m platform_site.embedded
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils
-PYTEST_ARGS ?=
+# One test process per CPU; a file's tests stay in one process (their module fixtures are built once).
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: run test install system-deps lint format check worker beat services stop-services messages clean-data
 
