@@ -23,6 +23,7 @@ from registries.uscc import is_valid_uscc, validate_uscc
 
 # Staging table columns, in COPY order: the row number, then every import column.
 STAGING_COLUMNS = ("row_no", *COLUMN_KEYS)
+STAGING_TABS = len(STAGING_COLUMNS) - 1  # a line with more holds a tab inside a value
 # Rows per chunk handed to COPY: about 32 KB, well under a socket's send buffer, so handing a chunk
 # over never waits for the server and the server parses it while Python validates the next ones
 # (with 4,000-row chunks, ~500 KB, each hand-over waited for the server: 10-14 s instead of 8-10 s
@@ -238,6 +239,7 @@ REGISTRY_COPY_COLUMNS = (
     "penalised_at", "penalised_source", "group_complaint_at", "group_complaint_source",
     "created_at", "updated_at",
 )  # fmt: skip
+REGISTRY_TABS = len(REGISTRY_COPY_COLUMNS) - 1
 
 
 def _cached(cache: dict, key: str, compute: Callable[[str], object]) -> object:
@@ -529,7 +531,12 @@ def staging_chunks(
                  licence_literal, scale, risk or risk_default, status or status_default, authority,
                  grid, ad or "\\N", as_, sd or "\\N", ss, pd or "\\N", ps, gd or "\\N", gs, stamp, stamp)
             )  # fmt: skip
-            if line.count("\t") != 23 or line.count("\\") != nulls or "\n" in line or "\r" in line:
+            if (
+                line.count("\t") != REGISTRY_TABS
+                or line.count("\\") != nulls
+                or "\n" in line
+                or "\r" in line
+            ):
                 # same order as REGISTRY_COPY_COLUMNS
                 line = _copy_line(
                     (object_id, code, name, kind or enterprise, legal, address, region, industry,
@@ -580,7 +587,7 @@ def staging_chunks(
             gs,
         )  # same order as STAGING_COLUMNS
         line = "\t".join((str(row_no), *values[1:]))
-        if line.count("\t") != 22 or "\\" in line or "\n" in line or "\r" in line:
+        if line.count("\t") != STAGING_TABS or "\\" in line or "\n" in line or "\r" in line:
             line = _copy_line(values)
         append(line)
         if len(lines) >= CHUNK_ROWS:
