@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -123,6 +124,30 @@ def is_valid_uscc(code: str) -> bool:
     encoded = code.strip().upper().encode()
     value = _expected_value(encoded)
     return value >= 0 and encoded[17] == _ALPHABET_BYTES[value]
+
+
+def all_valid_uscc(codes: Sequence[str]) -> bool:
+    """True if every code is a valid code as written: 18 characters, upper case, no spaces.
+
+    The import's fast path checks a block of codes at once: one encode and one translate for the
+    block, the division digits as six byte slices; only ``int(…, 34)`` runs per code. Any code
+    that :func:`is_valid_uscc` would accept only after strip/upper makes it False.
+    """
+    count = len(codes)
+    joined = "".join(codes).encode()
+    if len(joined) != USCC_LENGTH * count:
+        return False  # a code of another length, or a non-ASCII character
+    for position in range(_DIVISION.start, _DIVISION.stop):
+        if not joined[position::USCC_LENGTH].isdigit():
+            return False
+    # Reversed, each code reads check character first, then its body backwards (as int() wants).
+    backwards = joined[::-1]
+    digits = backwards.translate(_TO_BASE34)
+    try:
+        totals = [int(digits[start : start + 17], 34) for start in range(1, len(digits), 18)]
+    except ValueError:
+        return False
+    return bytes([_ALPHABET_BYTES[-total % 31] for total in totals]) == backwards[::USCC_LENGTH]
 
 
 def validate_uscc(code: str) -> UsccCheck:

@@ -173,11 +173,13 @@ def test_progress_is_visible_to_other_connections_while_the_job_runs(
         seen.append((processed, row[0]))
 
     monkeypatch.setattr(services.ProgressReporter, "update", spy)
-    job = queued_job(dept_admin_a, csv_bytes(object_rows(260)))
+    rows = object_rows(600)
+    rows[100][3] = "3301"  # the row loop reports progress row by row, the fast path per block
+    job = queued_job(dept_admin_a, csv_bytes(rows))
     # when
     object_import_job(job.pk)
-    # then: committed progress every 50 rows, then the final state
-    assert [processed for processed, _stored in seen] == [49, 99, 149, 199, 249, 260]
+    # then: committed progress every 50 rows in the first block, every block after, then the end
+    assert [processed for processed, _stored in seen] == [49, 99, 149, 199, 249, 512, 600, 600]
     assert all(processed == stored for processed, stored in seen)
     job.refresh_from_db()
-    assert (job.processed_rows, job.total_rows, job.progress_percent) == (260, 260, 100)
+    assert (job.processed_rows, job.total_rows, job.progress_percent) == (600, 600, 100)
