@@ -27,6 +27,10 @@ app.conf.beat_schedule = {
         "task": "tasks.jobs.review_reminders_job",
         "schedule": crontab(hour=9, minute=0),
     },
+    "registry-deferred-indexes": {
+        "task": "registries.jobs.build_deferred_indexes_job",
+        "schedule": 300.0,
+    },
     "calendar-coverage-check": {
         "task": "publication.jobs.calendar_coverage_job",
         "schedule": crontab(hour=6, minute=0),

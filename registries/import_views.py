@@ -27,7 +27,7 @@ from registries.importing.services import (
     import_job_is_running_somewhere,
     import_job_retry,
 )
-from registries.models.imports import ImportStatus
+from registries.models.imports import DeferredIndex, ImportStatus
 
 
 def _require_importer(user) -> None:
@@ -152,7 +152,16 @@ def import_job_create_view(request):
 def _job_context(request, job) -> dict:
     # "running" but nobody holds the job's lock: the worker died; offer to run it again.
     stale = job.status == ImportStatus.RUNNING and not import_job_is_running_somewhere(job.pk)
-    return {"job": job, "can_retry": job.status == ImportStatus.FAILED or stale, "stale": stale}
+    # A direct bulk load's search and filter indexes are built after its commit.
+    indexing = (
+        job.status == ImportStatus.SUCCEEDED and DeferredIndex.objects.filter(job=job).exists()
+    )
+    return {
+        "job": job,
+        "can_retry": job.status == ImportStatus.FAILED or stale,
+        "stale": stale,
+        "indexing": indexing,
+    }
 
 
 @login_required

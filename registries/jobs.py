@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from registries.importing.merge import build_deferred_indexes
 from registries.importing.services import import_job_run
 
 
@@ -28,3 +29,10 @@ def object_import_job(self, job_id: int) -> dict | None:
         "inserted": job.inserted_count,
         "updated": job.updated_count,
     }
+
+
+@shared_task(name="registries.jobs.build_deferred_indexes_job", acks_late=True)
+def build_deferred_indexes_job() -> list[str]:
+    """The search and filter indexes a bulk load left to build after its commit. Queued by the load
+    and run by beat every few minutes as well, so an interrupted build is finished later."""
+    return build_deferred_indexes()

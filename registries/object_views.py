@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Department
 from registries.choices import ObjectKind, ObjectStatus, RiskClass, Scale, SpecialList
 from registries.exports import export_response
+from registries.importing.merge import deferred_indexes_pending
 from registries.models import InspectionObject, ObjectSupervision
 from registries.permissions import access_object_for_user, can_edit_registry
 from registries.scopes import special_lists_of
@@ -205,6 +206,7 @@ def object_list(request):
     if request.htmx:
         return render(request, "registries/object_results.html", context)
     search.filterset.use_department_select()
+    context["indexing"] = deferred_indexes_pending()
     return render(request, "registries/object_list.html", context)
 
 

@@ -193,17 +193,43 @@ def _rebuildable_constraints(table: str) -> list[tuple[str, str]]:
         return list(cursor.fetchall())
 
 
-def drop_indexes_and_constraints(cursor) -> list[str]:
+def drop_indexes_and_constraints(cursor, *, defer_indexes_for_job: int | None = None) -> list[str]:
     """Drop the secondary indexes and the rebuildable unique constraints of the registry and its
-    supervisions (inside the caller's transaction); return the statements that restore them."""
+    supervisions (inside the caller's transaction); return the statements that restore them.
+
+    With ``defer_indexes_for_job``, the secondary indexes (search and filters, no constraint) are
+    not among them: they are recorded as DeferredIndex rows, in the same transaction, for
+    :func:`build_deferred_indexes` to build after the commit.
+    """
+    from registries.models import DeferredIndex
+
     restore: list[str] = []
+    deferred: list[DeferredIndex] = []
     for relation in (OBJECT_TABLE, SUPERVISION_TABLE):
         for name, definition in _rebuildable_constraints(relation):
             cursor.execute(f"ALTER TABLE {relation} DROP CONSTRAINT {_quote(name)}")
             restore.append(f"ALTER TABLE {relation} ADD CONSTRAINT {_quote(name)} {definition}")
         for name, definition in _secondary_indexes(relation):
             cursor.execute(f"DROP INDEX {_quote(name)}")
-            restore.append(definition)
+            if defer_indexes_for_job is None:
+                restore.append(definition)
+            else:
+                deferred.append(
+                    DeferredIndex(
+                        name=name,
+                        table=relation,
+                        definition=definition,
+                        job_id=defer_indexes_for_job,
+                    )
+                )
+    if deferred:
+        # A definition left by an earlier load whose index was never built is the same one.
+        DeferredIndex.objects.bulk_create(
+            deferred,
+            update_conflicts=True,
+            unique_fields=["name"],
+            update_fields=["definition", "job"],
+        )
     return restore
 
 
@@ -539,9 +565,15 @@ class BulkLoad:
     restore: list[str]  # statements that rebuild the dropped indexes and constraints
 
 
-def bulk_load_begin() -> BulkLoad | None:
+def bulk_load_begin(job_id: int) -> BulkLoad | None:
     """Lock the registry; if it is empty, drop its indexes and constraints and reserve the ids.
     Returns None (nothing changed) when the registry is not empty. Inside the caller's transaction.
+
+    The constraints come back before the commit (:func:`bulk_load_finish`); the search and filter
+    indexes are deferred to :func:`build_deferred_indexes`, after it. Building them takes longer
+    than loading the rows (~20 s of 2 cores for a million), and inside the transaction it would
+    hold every reader and writer of the registry for that long; after it, they are built without
+    blocking anyone, and queries give the same answers meanwhile, only slower.
     """
     with connection.cursor() as cursor:
         lock_registry()
@@ -556,7 +588,7 @@ def bulk_load_begin() -> BulkLoad | None:
         # bulk_load_finish moves the sequence past the last one.
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [OBJECT_TABLE])
         first_id = cursor.fetchone()[0]
-        restore = drop_indexes_and_constraints(cursor)
+        restore = drop_indexes_and_constraints(cursor, defer_indexes_for_job=job_id)
     return BulkLoad(now=now, first_id=first_id, restore=restore)
 
 
@@ -646,3 +678,65 @@ def bulk_load_finish(
         restore_indexes_and_constraints(cursor, load.restore)
         if not skip_triggers:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+# Deferred indexes ----------------------------------------------------------------------------------
+DEFERRED_INDEX_LOCK = 0x5353_4A49  # pg advisory lock key: one builder at a time
+_CREATE_INDEX = re.compile(r"^CREATE (UNIQUE )?INDEX ")
+
+
+def deferred_indexes_pending() -> bool:
+    from registries.models import DeferredIndex
+
+    return DeferredIndex.objects.exists()
+
+
+def _index_state(name: str) -> bool | None:
+    """True: the index exists and is valid; False: it exists but is invalid (a concurrent build
+    that was interrupted); None: it does not exist."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE c.relname = %s AND c.relnamespace = current_schema()::regnamespace",
+            [name],
+        )
+        row = cursor.fetchone()
+    return None if row is None else bool(row[0])
+
+
+def build_deferred_indexes() -> list[str]:
+    """Build every deferred index (see :func:`bulk_load_begin`); return the names built.
+
+    Idempotent and safe to run at any time, from any number of workers (one builds, the others
+    return at once): an index already valid is only struck off the list, one left invalid by an
+    interrupted build is dropped and built again. Outside a transaction the builds are
+    CONCURRENTLY, so readers and writers of the registry carry on; inside one (tests, shells)
+    they are plain builds within it.
+    """
+    from registries.models import DeferredIndex
+
+    concurrently = not connection.in_atomic_block
+    built: list[str] = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [DEFERRED_INDEX_LOCK])
+        if not cursor.fetchone()[0]:
+            return built
+        try:
+            cursor.execute(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+            for pending in DeferredIndex.objects.order_by("id"):
+                state = _index_state(pending.name)
+                if state is False:
+                    keyword = "CONCURRENTLY " if concurrently else ""
+                    cursor.execute(f"DROP INDEX {keyword}IF EXISTS {_quote(pending.name)}")
+                if state is not True:
+                    statement = pending.definition
+                    if concurrently:
+                        statement = _CREATE_INDEX.sub(r"CREATE \1INDEX CONCURRENTLY ", statement)
+                    with timed(f"deferred index {pending.name}"):
+                        cursor.execute(statement)
+                    built.append(pending.name)
+                DeferredIndex.objects.filter(pk=pending.pk).delete()
+        finally:
+            cursor.execute("RESET maintenance_work_mem")
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [DEFERRED_INDEX_LOCK])
+    return built

@@ -157,6 +157,12 @@ def _enqueue_after_commit(job_id: int) -> None:
     transaction.on_commit(lambda: object_import_job.delay(job_id))
 
 
+def _build_deferred_indexes_after_commit() -> None:
+    from registries.jobs import build_deferred_indexes_job
+
+    build_deferred_indexes_job.delay()
+
+
 # Claiming -------------------------------------------------------------------------------------------
 
 
@@ -400,7 +406,7 @@ def _bulk_load(job, opened, header, departments, report, started) -> ImportJob |
     stats = ValidationStats()
     try:
         with transaction.atomic():
-            load = merge.bulk_load_begin()
+            load = merge.bulk_load_begin(job.pk)
             if load is None:
                 return None
             with contextlib.ExitStack() as stack:
@@ -446,6 +452,7 @@ def _bulk_load(job, opened, header, departments, report, started) -> ImportJob |
                 )
             job.inserted_count, job.updated_count, job.unchanged_count = stats.valid, 0, 0
             job.status = ImportStatus.SUCCEEDED
+            transaction.on_commit(_build_deferred_indexes_after_commit)
             return _save_outcome(job, report, started)
     except _Rejected:
         pass

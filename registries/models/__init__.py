@@ -1,8 +1,9 @@
-from registries.models.imports import ImportJob
+from registries.models.imports import DeferredIndex, ImportJob
 from registries.models.inspectors import Expert, Inspector, Recusal, RecusalRule
 from registries.models.objects import InspectionObject, ObjectChange, ObjectSupervision
 
 __all__ = [
+    "DeferredIndex",
     "Expert",
     "ImportJob",
     "InspectionObject",

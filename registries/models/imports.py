@@ -109,3 +109,26 @@ class ImportJob(models.Model):
     @property
     def staging_table(self) -> str:
         return f"registries_import_staging_{int(self.pk)}"
+
+
+class DeferredIndex(models.Model):
+    """An index of the registry that a bulk load into the empty registry dropped and left to be
+    built after its commit (CREATE INDEX CONCURRENTLY, registries.importing.merge). Written in the
+    load's transaction, so it exists exactly when the load committed; deleted once the index is
+    built and valid. Only search and filter indexes are deferred, never a constraint."""
+
+    name = models.CharField(_("索引名"), max_length=63, unique=True)
+    table = models.CharField(_("表名"), max_length=63)
+    definition = models.TextField(_("定义"))
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待建索引")
+        verbose_name_plural = _("待建索引")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

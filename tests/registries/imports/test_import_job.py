@@ -5,7 +5,13 @@ from django.db import connection
 
 from registries.importing import merge, services
 from registries.jobs import object_import_job
-from registries.models import ImportJob, InspectionObject, ObjectChange, ObjectSupervision
+from registries.models import (
+    DeferredIndex,
+    ImportJob,
+    InspectionObject,
+    ObjectChange,
+    ObjectSupervision,
+)
 from tests.registries.imports.conftest import csv_bytes, object_rows, upload
 
 
@@ -140,16 +146,34 @@ def test_the_staging_table_of_a_dead_run_is_recreated_and_finally_dropped(dept_a
 
 
 @pytest.mark.django_db
-def test_large_imports_rebuild_the_registry_indexes_inside_the_transaction(
-    dept_admin_a, monkeypatch
+def test_a_large_import_into_the_empty_registry_defers_its_search_indexes_past_the_commit(
+    dept_admin_a, monkeypatch, django_capture_on_commit_callbacks
 ):
+    # given
     monkeypatch.setattr(merge, "BULK_REBUILD_MIN_ROWS", 1)
-    before = merge._secondary_indexes(merge.OBJECT_TABLE)
+    tables = (merge.OBJECT_TABLE, merge.SUPERVISION_TABLE)
+    before = {table: merge._secondary_indexes(table) for table in tables}
+    constraints = {table: merge._rebuildable_constraints(table) for table in tables}
     job = queued_job(dept_admin_a, csv_bytes(object_rows(20)))
-    object_import_job(job.pk)
+    # when
+    with django_capture_on_commit_callbacks() as callbacks:
+        object_import_job(job.pk)
+    # then: the rows and the constraints are in; the search and filter indexes are listed to build
     assert InspectionObject.objects.count() == 20
-    assert merge._secondary_indexes(merge.OBJECT_TABLE) == before
+    assert {table: merge._rebuildable_constraints(table) for table in tables} == constraints
+    assert all(merge._secondary_indexes(table) == [] for table in tables)
+    assert sorted(DeferredIndex.objects.values_list("table", "name", "definition")) == sorted(
+        (table, name, definition) for table in tables for name, definition in before[table]
+    )
+    assert merge.deferred_indexes_pending()
     assert InspectionObject.objects.filter(name__contains="测试企业7").count() >= 1
+    # when: the job queued after the commit runs
+    for callback in callbacks:
+        callback()
+    # then
+    assert {table: merge._secondary_indexes(table) for table in tables} == before
+    assert not merge.deferred_indexes_pending()
+    assert merge.build_deferred_indexes() == []  # nothing left: running it again is harmless
 
 
 @pytest.mark.usefixtures("transactional_db")

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from registries.models import ImportJob
+from registries.models import DeferredIndex, ImportJob
 from tests.registries.imports.conftest import csv_bytes, object_rows, upload
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +104,28 @@ def test_a_running_job_page_polls_every_second(client_for, dept_admin_a, job_a):
     )
     assert 'hx-trigger="every 1s"' in page
     assert reverse("registries:import_job_progress", args=[job_a.pk]) in page
+
+
+def test_pages_say_when_a_bulk_load_s_search_indexes_are_still_being_built(
+    client_for, dept_admin_a, job_a
+):
+    client = client_for(dept_admin_a)
+    progress_url = reverse("registries:import_job_progress", args=[job_a.pk])
+    list_url = reverse("registries:object_list")
+    assert 'data-testid="indexing-notice"' not in client.get(list_url).content.decode()
+    # given: the job's load committed, its indexes not built yet
+    DeferredIndex.objects.create(
+        name="object_name_trgm", table="registries_inspectionobject", definition="…", job=job_a
+    )
+    # then: the job page says so and keeps polling until they are, and so does the registry page
+    page = client.get(progress_url).content.decode()
+    assert 'data-testid="indexing-notice"' in page
+    assert 'hx-trigger="every 3s"' in page
+    assert 'data-testid="indexing-notice"' in client.get(list_url).content.decode()
+    DeferredIndex.objects.all().delete()
+    page = client.get(progress_url).content.decode()
+    assert 'data-testid="indexing-notice"' not in page
+    assert "hx-trigger" not in page
 
 
 def test_upload_page_shows_file_errors_on_the_form(client_for, dept_admin_a):

@@ -1,0 +1,90 @@
+"""build_deferred_indexes: the search and filter indexes a direct bulk load left to build after its
+commit are built CONCURRENTLY, by one builder at a time, and an interrupted build is redone."""
+
+import psycopg2
+import pytest
+from django.db import connection
+
+from registries.importing import merge
+from registries.models import DeferredIndex
+
+pytestmark = pytest.mark.usefixtures("transactional_db")
+NAME = "object_region_code_idx"
+
+
+@pytest.fixture
+def definition():
+    definition = dict(merge._secondary_indexes(merge.OBJECT_TABLE))[NAME]
+    yield definition
+    # whatever happened, the schema leaves the test as it came (the flush keeps the schema)
+    with connection.cursor() as cursor:
+        if merge._index_state(NAME) is not True:
+            cursor.execute(f"DROP INDEX IF EXISTS {NAME}")
+            cursor.execute(definition)
+
+
+def index_oid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::regclass::oid", [NAME])
+        return cursor.fetchone()[0]
+
+
+def test_a_missing_index_is_built_concurrently_and_struck_off(definition):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {NAME}")
+    DeferredIndex.objects.create(name=NAME, table=merge.OBJECT_TABLE, definition=definition)
+    assert merge.deferred_indexes_pending()
+
+    assert merge.build_deferred_indexes() == [NAME]
+
+    assert merge._index_state(NAME) is True
+    assert dict(merge._secondary_indexes(merge.OBJECT_TABLE))[NAME] == definition
+    assert not merge.deferred_indexes_pending()
+
+
+def test_a_valid_index_is_only_struck_off(definition):
+    oid = index_oid()
+    DeferredIndex.objects.create(name=NAME, table=merge.OBJECT_TABLE, definition=definition)
+    assert merge.build_deferred_indexes() == []
+    assert index_oid() == oid
+    assert not DeferredIndex.objects.exists()
+
+
+def test_an_index_left_invalid_by_an_interrupted_build_is_built_again(definition):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if not cursor.fetchone()[0]:
+            pytest.skip("marking an index invalid needs a superuser")
+        # what a CREATE INDEX CONCURRENTLY killed half-way leaves behind
+        cursor.execute(
+            "UPDATE pg_index SET indisvalid = false WHERE indexrelid = %s::regclass", [NAME]
+        )
+    oid = index_oid()
+    assert merge._index_state(NAME) is False
+    DeferredIndex.objects.create(name=NAME, table=merge.OBJECT_TABLE, definition=definition)
+
+    assert merge.build_deferred_indexes() == [NAME]
+
+    assert merge._index_state(NAME) is True
+    assert index_oid() != oid
+    assert not DeferredIndex.objects.exists()
+
+
+def test_one_builder_at_a_time(definition):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {NAME}")
+    DeferredIndex.objects.create(name=NAME, table=merge.OBJECT_TABLE, definition=definition)
+    settings = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"]
+    )
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [merge.DEFERRED_INDEX_LOCK])
+        # another builder is at work: this one leaves the list to it
+        assert merge.build_deferred_indexes() == []
+        assert merge._index_state(NAME) is None
+        assert merge.deferred_indexes_pending()
+    finally:
+        other.close()
+    assert merge.build_deferred_indexes() == [NAME]
