@@ -11,6 +11,8 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,8 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 CHUNK = 1 << 20
+# A line as a file opened with newline="" gives it: up to \n, \r\n or a lone \r (or the end).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 SAMPLE = 64 * 1024
 csv.field_size_limit(1 << 20)
 
@@ -129,11 +133,46 @@ def open_csv(path: Path, *, full: bool = True) -> OpenedFile:
         raise ImportFileError(_("文件为空。"))
     return OpenedFile(
         header=header,
-        rows=reader,
+        rows=csv_rows(handle),
         total_rows=max(newlines - 1, 0),
         encoding=encoding,
         close=handle.close,
     )
+
+
+def csv_rows(handle) -> Iterator[list[str]]:
+    """The rows of a text file (opened with ``newline=""``) from where it stands: what
+    ``csv.reader(handle)`` would give.
+
+    Most exported files quote nothing. A piece of the file (about 1 MB of whole lines) without a
+    double quote and without a carriage return outside CRLF is split with ``str.split``, several
+    times faster than the csv module and the same result for such text. From the first piece that
+    has either, the csv module reads the rest of the file, quoted line breaks and all.
+    """
+    pending = ""  # the start of a line: no line break in it
+    while True:
+        chunk = handle.read(CHUNK)
+        while chunk.endswith("\r"):  # never split a CRLF between two pieces
+            following = handle.read(1)
+            chunk += following
+            if not following:
+                break
+        text = pending + chunk
+        end = max(text.rfind("\n"), text.rfind("\r")) + 1 if chunk else len(text)
+        piece, pending = text[:end], text[end:]
+        if '"' in piece or piece.count("\r") != piece.count("\r\n"):
+            rest = pending + handle.readline() if pending else ""
+            lines = itertools.chain(_LINE.findall(piece), [rest] if rest else [], handle)
+            yield from csv.reader(lines)
+            return
+        if piece:
+            lines = piece.replace("\r\n", "\n").split("\n")
+            if lines[-1] == "":
+                lines.pop()
+            # csv.reader gives [] for an empty line
+            yield from (line.split(",") if line else [] for line in lines)
+        if not chunk:
+            return
 
 
 def _cell_text(value) -> str:
