@@ -648,13 +648,15 @@ def bulk_load_finish(
                     "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [SUPERVISION_TABLE]
                 )
                 first_supervision = cursor.fetchone()[0]
+                # The loaded ids run from first_id to last_id with a gap for each row left out.
                 cursor.execute(
                     f"""
                     INSERT INTO {SUPERVISION_TABLE} (id, inspection_object_id, department_id, status, claimed_at, claimed_by_id)
                     SELECT %(base)s + (o.id - %(first)s) * %(per_object)s + d.position - 1,
                            o.id, d.department_id, 'claimed', %(now)s, %(user)s
-                    FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS o(id)
+                    FROM {OBJECT_TABLE} o
                     CROSS JOIN unnest(%(default)s::bigint[]) WITH ORDINALITY AS d(department_id, position)
+                    WHERE o.id BETWEEN %(first)s AND %(last)s
                     """,
                     {
                         "base": first_supervision,

@@ -215,8 +215,10 @@ class RegistryLoad:
     """Where :func:`staging_chunks` sends valid rows when it feeds the registry directly (a bulk
     load into an empty registry) instead of the staging table.
 
-    Each valid row becomes a COPY line of ``REGISTRY_COPY_COLUMNS``: its id (``first_id`` onwards,
-    so the ids follow the file), the final column values (enumeration defaults filled in, licence
+    Each valid row becomes a COPY line of ``REGISTRY_COPY_COLUMNS``: its id (``first_id`` for the
+    first data row of the file, row 2, and one more for each row after it: the ids follow the file,
+    with a gap for each row left out, so that a row's id does not depend on the rows before it and
+    parts of a file can be validated apart), the final column values (enumeration defaults filled in, licence
     types as an array literal, missing dates as NULL) and ``stamp`` for created_at and updated_at.
     When ``supervisions`` is given (the file has a 监管部门 column), each row also writes one COPY
     line per supervising department to it (the row's own departments, else
@@ -229,7 +231,7 @@ class RegistryLoad:
     supervisions: Callable[[str], object] | None = None
     default_department_ids: list[int] = field(default_factory=list)
     supervision_suffix: str = ""
-    last_id: int = 0  # the id of the last valid row, once the rows are through
+    last_id: int = 0  # the id of the last valid row (first_id - 1 if none), once through
     department_ids: set[int] = field(default_factory=set)  # every department written
 
 
@@ -465,11 +467,13 @@ def staging_chunks(
     progress_every: int = 10_000,
     registry_load: RegistryLoad | None = None,
     fast_path: bool = True,
+    first_row_no: int = 2,
 ) -> Iterator[str]:
     """Validate rows and yield chunks of COPY text-format lines (``NULL ''``) for the staging table,
     or, with ``registry_load``, for the registry itself (default NULL, see :class:`RegistryLoad`).
 
-    Row numbers are the spreadsheet's (the header is row 1). A code seen twice in the file is kept
+    Row numbers are the spreadsheet's (the header is row 1; ``first_row_no`` is that of the first
+    of ``rows``, for a part of a file). A code seen twice in the file is kept
     the first time it appears in a valid row; later rows with the same code are reported.
 
     Rows come in blocks of BLOCK_ROWS. A block is first given to :class:`_BlockValidator`, which
@@ -559,7 +563,8 @@ def staging_chunks(
 
     load = registry_load
     if load is not None:
-        object_id = load.first_id - 1
+        id_offset = load.first_id - 2  # a row's id is its row number plus this
+        object_id = load.first_id - 1  # the last valid row's
         stamp = load.stamp
         risk_default = ENUM_DEFAULTS["risk_class"]
         status_default = ENUM_DEFAULTS["status"]
@@ -572,9 +577,9 @@ def staging_chunks(
 
     lines: list[str] = []
     append = lines.append
-    row_no = 1
+    row_no = first_row_no - 1
     valid = invalid = errors_total = 0
-    next_progress = progress_every
+    next_progress = (row_no // progress_every + 1) * progress_every
     fast_block = (
         _BlockValidator(
             header,
@@ -598,7 +603,7 @@ def staging_chunks(
 
     while block := list(islice(source, BLOCK_ROWS)):
         if fast_block is not None:
-            text = fast_block(block, row_no, object_id if load is not None else 0)
+            text = fast_block(block, row_no, row_no + id_offset if load is not None else 0)
             if text is not None:
                 if lines:
                     lines.append("")
@@ -609,7 +614,7 @@ def staging_chunks(
                 row_no += len(block)
                 valid += len(block)
                 if load is not None:
-                    object_id += len(block)
+                    object_id = row_no + id_offset
                 if row_no >= next_progress:
                     while next_progress <= row_no:
                         next_progress += progress_every
@@ -777,7 +782,7 @@ def staging_chunks(
                 continue
             valid += 1
             if load is not None:
-                object_id += 1
+                object_id = row_no + id_offset
                 licence_literal = licence_literals.get(licences)
                 if licence_literal is None:
                     licence_literal = licence_literals[licences] = _array_literal(licences)
