@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -66,6 +67,17 @@ _TO_BASE34 = bytes(
     else ord("#")
     for byte in range(256)
 )
+
+# For all_valid_uscc: each byte's value in the alphabet (0xFF outside it), and per position (the 17
+# weights, then 1 for the check character) the value times the weight, mod 31.
+_VALUE_BYTES = bytes(
+    USCC_ALPHABET.index(chr(byte)) if chr(byte) in USCC_ALPHABET else 0xFF for byte in range(256)
+)
+_WEIGHTED_VALUE_BYTES = tuple(
+    bytes(value * weight % 31 if value != 0xFF else 0 for value in _VALUE_BYTES)
+    for weight in (*USCC_WEIGHTS, 1)
+)
+_MULTIPLES_OF_31 = frozenset(range(0, 31 * USCC_LENGTH + 1, 31))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,25 +141,31 @@ def is_valid_uscc(code: str) -> bool:
 def all_valid_uscc(codes: Sequence[str]) -> bool:
     """True if every code is a valid code as written: 18 characters, upper case, no spaces.
 
-    The import's fast path checks a block of codes at once: one encode and one translate for the
-    block, the division digits as six byte slices; only ``int(…, 34)`` runs per code. Any code
-    that :func:`is_valid_uscc` would accept only after strip/upper makes it False.
+    The import's fast path checks a block of codes at once, with a constant number of C-level
+    operations whatever the block's size: each position of every code is one byte slice, mapped to
+    value × weight (mod 31) by ``bytes.translate``; laid in 16-bit slots of one big integer, the 18
+    positions add up slot by slot without carrying (at most 18 × 30), and a code is valid when its
+    slot, check character included, is a multiple of 31. Any code that :func:`is_valid_uscc` would
+    accept only after strip/upper makes it False.
     """
     count = len(codes)
     joined = "".join(codes).encode()
     if len(joined) != USCC_LENGTH * count:
         return False  # a code of another length, or a non-ASCII character
+    if b"\xff" in joined.translate(_VALUE_BYTES):
+        return False  # a character outside the alphabet
     for position in range(_DIVISION.start, _DIVISION.stop):
         if not joined[position::USCC_LENGTH].isdigit():
             return False
-    # Reversed, each code reads check character first, then its body backwards (as int() wants).
-    backwards = joined[::-1]
-    digits = backwards.translate(_TO_BASE34)
-    try:
-        totals = [int(digits[start : start + 17], 34) for start in range(1, len(digits), 18)]
-    except ValueError:
-        return False
-    return bytes([_ALPHABET_BYTES[-total % 31] for total in totals]) == backwards[::USCC_LENGTH]
+    if sys.byteorder != "little":
+        return all(map(is_valid_uscc, codes))
+    slots = bytearray(2 * count)
+    total = 0
+    for position, table in enumerate(_WEIGHTED_VALUE_BYTES):
+        slots[0::2] = joined[position::USCC_LENGTH].translate(table)
+        total += int.from_bytes(slots, "little")
+    sums = memoryview(total.to_bytes(2 * count, "little")).cast("H")
+    return _MULTIPLES_OF_31.issuperset(sums)
 
 
 def validate_uscc(code: str) -> UsccCheck:

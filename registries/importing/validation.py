@@ -264,6 +264,17 @@ def _region(raw: str) -> str | None:
     return None
 
 
+def _copy_lines(columns: list[Sequence[str]], count: int) -> str:
+    """The COPY lines of a block given column by column (each ``count`` values long). The last
+    columns often hold one value all through a block (blank flags, the time stamps): they are
+    joined once, as the end of every line, instead of once a row."""
+    tail = len(columns)
+    while tail > 1 and columns[tail - 1].count(columns[tail - 1][0]) == count:
+        tail -= 1
+    end = "".join("\t" + column[0] for column in columns[tail:]) + "\n"
+    return end.join(map("\t".join, zip(*columns[:tail], strict=True))) + end
+
+
 class _BlockValidator:
     """The fast path of :func:`staging_chunks`: a block of rows in which no row has anything to
     report becomes its COPY lines column by column, with C-level ``map``/``set``/``str.join`` doing
@@ -379,8 +390,8 @@ class _BlockValidator:
         return text
 
     def staging_lines(self, columns: dict, row_no: int, count: int) -> str | None:
-        row_numbers = map(str, range(row_no + 1, row_no + count + 1))
-        text = "\n".join(map("\t".join, zip(row_numbers, *columns.values(), strict=True))) + "\n"
+        row_numbers = list(map(str, range(row_no + 1, row_no + count + 1)))
+        text = _copy_lines([row_numbers, *columns.values()], count)
         if (
             text.count("\t") != count * STAGING_TABS
             or text.count("\n") != count
@@ -410,27 +421,25 @@ class _BlockValidator:
             nulls += blanks
             dates[key] = list(map(defaults["date"].get, values, values)) if blanks else values
 
-        def with_default(key: str) -> Iterable[str]:
-            return map(defaults[key].get, columns[key], columns[key])
+        def with_default(key: str) -> list[str]:
+            return list(map(defaults[key].get, columns[key], columns[key]))
 
         stamps = (self.load.stamp,) * count
-        text = "\n".join(
-            map(
-                "\t".join,
-                zip(
-                    map(str, range(object_id + 1, object_id + count + 1)), columns["code"],
-                    columns["name"], with_default("kind"), columns["legal_representative"],
-                    columns["address"], columns["region_code"], columns["industry_code"],
-                    map(literals.__getitem__, licences), columns["scale"],
-                    with_default("risk_class"), with_default("status"),
-                    columns["registering_authority"], columns["grid"], dates["anomaly_since"],
-                    columns["anomaly_source"], dates["serious_violation_since"],
-                    columns["serious_violation_source"], dates["penalised_at"],
-                    columns["penalised_source"], dates["group_complaint_at"],
-                    columns["group_complaint_source"], stamps, stamps, strict=True,
-                ),  # same order as REGISTRY_COPY_COLUMNS
-            )
-        ) + "\n"  # fmt: skip
+        text = _copy_lines(
+            [
+                list(map(str, range(object_id + 1, object_id + count + 1))), columns["code"],
+                columns["name"], with_default("kind"), columns["legal_representative"],
+                columns["address"], columns["region_code"], columns["industry_code"],
+                list(map(literals.__getitem__, licences)), columns["scale"],
+                with_default("risk_class"), with_default("status"),
+                columns["registering_authority"], columns["grid"], dates["anomaly_since"],
+                columns["anomaly_source"], dates["serious_violation_since"],
+                columns["serious_violation_source"], dates["penalised_at"],
+                columns["penalised_source"], dates["group_complaint_at"],
+                columns["group_complaint_source"], stamps, stamps,
+            ],  # same order as REGISTRY_COPY_COLUMNS
+            count,
+        )  # fmt: skip
         if (
             text.count("\t") != count * REGISTRY_TABS
             or text.count("\n") != count
