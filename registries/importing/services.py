@@ -445,6 +445,7 @@ def _bulk_load(job, opened, header, departments, report, started) -> ImportJob |
                 merge.bulk_load_finish(
                     load,
                     last_id=registry_load.last_id,
+                    loaded=stats.valid,
                     supervisions_file=supervisions,
                     department_ids=registry_load.department_ids,
                     default_department_ids=default_department_ids,

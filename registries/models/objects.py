@@ -20,7 +20,10 @@ class InspectionObject(models.Model):
     kind = models.CharField(
         _("对象类型"), max_length=12, choices=ObjectKind.choices, default=ObjectKind.ENTERPRISE
     )
-    code = models.CharField(_("统一社会信用代码/对象编码"), max_length=32, unique=True)
+    # "C": codes are ASCII, and byte order builds and searches their index fastest (LIKE 'x%' too).
+    code = models.CharField(
+        _("统一社会信用代码/对象编码"), max_length=32, unique=True, db_collation="C"
+    )
     name = models.CharField(_("名称"), max_length=200)
     legal_representative = models.CharField(_("法定代表人/负责人"), max_length=100, blank=True)
     address = models.CharField(_("住所（经营场所）"), max_length=300, blank=True)
