@@ -31,6 +31,8 @@ STAGING_TABS = len(STAGING_COLUMNS) - 1  # a line with more holds a tab inside a
 # for a million rows).
 CHUNK_ROWS = 256
 BLOCK_ROWS = CHUNK_ROWS
+# A block the fast path refuses is tried again in parts this large before the row loop takes them.
+PART_ROWS = 32
 CACHE_LIMIT = 100_000
 # What a blank enumeration cell becomes in a new object (the model's defaults).
 ENUM_DEFAULTS = {"kind": "enterprise", "risk_class": "B", "status": "active"}
@@ -609,10 +611,12 @@ def staging_chunks(
         else None
     )
     source = iter(rows)
+    parts: list[list[list[str]]] = []  # blocks, or the parts of one, still to validate
 
-    while block := list(islice(source, BLOCK_ROWS)):
+    while parts or (parts := [list(islice(source, BLOCK_ROWS))])[0]:
+        part = parts.pop(0)
         if fast_block is not None:
-            text = fast_block(block, row_no, row_no + id_offset if load is not None else 0)
+            text = fast_block(part, row_no, row_no + id_offset if load is not None else 0)
             if text is not None:
                 if lines:
                     lines.append("")
@@ -620,8 +624,8 @@ def staging_chunks(
                     lines.clear()
                     append = lines.append
                 yield text
-                row_no += len(block)
-                valid += len(block)
+                row_no += len(part)
+                valid += len(part)
                 if load is not None:
                     object_id = row_no + id_offset
                 if row_no >= next_progress:
@@ -633,7 +637,13 @@ def staging_chunks(
                     if progress is not None:
                         progress(row_no - 1)
                 continue
-        for row in block:
+            if len(part) > PART_ROWS:
+                # One row to report sends a block to the row loop: its other parts may still pass.
+                parts[:0] = [
+                    part[start : start + PART_ROWS] for start in range(0, len(part), PART_ROWS)
+                ]
+                continue
+        for row in part:
             row_no += 1
             if row_no >= next_progress:
                 next_progress += progress_every
