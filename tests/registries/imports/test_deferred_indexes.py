@@ -85,6 +85,8 @@ def test_one_builder_at_a_time(definition):
         assert merge.build_deferred_indexes() == []
         assert merge._index_state(NAME) is None
         assert merge.deferred_indexes_pending()
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [merge.DEFERRED_INDEX_LOCK])
     finally:
         other.close()
     assert merge.build_deferred_indexes() == [NAME]
