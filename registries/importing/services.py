@@ -453,7 +453,8 @@ def _bulk_load(job, opened, header, departments, report, started) -> ImportJob |
                 )
             job.inserted_count, job.updated_count, job.unchanged_count = stats.valid, 0, 0
             job.status = ImportStatus.SUCCEEDED
-            transaction.on_commit(_build_deferred_indexes_after_commit)
+            # robust: the rows are in; if the queue is unreachable, beat builds the indexes later
+            transaction.on_commit(_build_deferred_indexes_after_commit, robust=True)
             return _save_outcome(job, report, started)
     except _Rejected:
         pass
