@@ -158,9 +158,10 @@ def csv_rows(handle) -> Iterator[list[str]]:
     ``csv.reader(handle)`` would give.
 
     Most exported files quote nothing. A piece of the file (about 1 MB of whole lines) without a
-    double quote and without a carriage return outside CRLF is split with ``str.split``, several
-    times faster than the csv module and the same result for such text. From the first piece that
-    has either, the csv module reads the rest of the file, quoted line breaks and all.
+    double quote and without a carriage return outside CRLF is split with ``str.split``: the same
+    result for such text, and a little faster (a million rows read in 2.8 s instead of 3.0 s,
+    decoding included). From the first piece that has either, the csv module reads the rest of the
+    file, quoted line breaks and all.
     """
     pending = ""  # the start of a line: no line break in it
     while True:

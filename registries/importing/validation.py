@@ -220,8 +220,9 @@ class RegistryLoad:
     Each valid row becomes a COPY line of ``REGISTRY_COPY_COLUMNS``: its id (``first_id`` for the
     first data row of the file, row 2, and one more for each row after it: the ids follow the file,
     with a gap for each row left out, so that a row's id does not depend on the rows before it and
-    parts of a file can be validated apart), the final column values (enumeration defaults filled in, licence
-    types as an array literal, missing dates as NULL) and ``stamp`` for created_at and updated_at.
+    parts of a file can be validated apart), the final column values (enumeration defaults filled
+    in, licence types as an array literal, missing dates as NULL) and ``stamp`` for created_at and
+    updated_at.
     When ``supervisions`` is given (the file has a 监管部门 column), each row also writes one COPY
     line per supervising department to it (the row's own departments, else
     ``default_department_ids``) ending with ``supervision_suffix`` (status, claimed_at,
@@ -281,9 +282,10 @@ class _BlockValidator:
     """The fast path of :func:`staging_chunks`: a block of rows in which no row has anything to
     report becomes its COPY lines column by column, with C-level ``map``/``set``/``str.join`` doing
     the per-row work (about half the time of the row loop). Enumerations, codes and dates are
-    normalised once per distinct value. Anything the row loop would report, repair or escape
-    (a bad or duplicate code, a blank line, ragged rows, a tab in a value…) makes it return None
-    and leave the block to the row loop; it changes nothing until it has accepted a block.
+    normalised once per distinct value. Anything the row loop would report or escape, or repair
+    otherwise than this path does (a bad or duplicate code, spaces around a code, a blank line,
+    ragged rows, a tab in a value…), makes it return None and leave the block to the row loop; it
+    changes nothing until it has accepted a block.
     """
 
     # Columns validated per distinct value; blank is always fine except for the region.
