@@ -157,10 +157,14 @@ def _pieces(handle) -> Iterator[tuple[str, int]]:
 
 
 def parallel_possible(opened: OpenedFile) -> bool:
+    """A plain CSV, large enough, workers configured, and a process allowed to start them: the
+    children of Celery's prefork pool are daemonic, and multiprocessing refuses children to those
+    (the validation then stays in the task's process, as with ``--pool=solo`` it does not)."""
     return (
         opened.plain_text is not None
         and opened.total_rows >= PARALLEL_MIN_ROWS
         and worker_count() > 1
+        and not multiprocessing.current_process().daemon
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
 import random
 
 import pytest
@@ -147,3 +148,14 @@ def test_a_crlf_split_between_two_chunks_of_the_encoding_check_is_still_plain(
     for size in range(2, 40):
         monkeypatch.setattr(reader, "CHUNK", size)
         assert reader.detect_csv_encoding(path)[2], size
+
+
+@pytest.mark.usefixtures("small_pieces")
+def test_a_daemonic_process_such_as_a_prefork_pool_child_validates_in_itself(tmp_path, monkeypatch):
+    path = tmp_path / "objects.csv"
+    plain_file(path, 300)
+    opened = open_csv(path)
+    assert parallel.parallel_possible(opened)
+    monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)
+    assert not parallel.parallel_possible(opened)
+    opened.close()
