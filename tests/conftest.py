@@ -18,6 +18,22 @@ def _seed_official_calendar(django_db_blocker) -> None:
     calendar_cache_clear()
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test marked ``django_db(transaction=True)`` gets its flush after calendar_restored has put
+    the official schedule back, leaving the tests after it in its process an empty calendar; such
+    tests request the ``transactional_db`` fixture instead (see calendar_restored)."""
+    marked = [
+        item.nodeid
+        for item in items
+        if any(marker.kwargs.get("transaction") for marker in item.iter_markers("django_db"))
+    ]
+    if marked:
+        raise pytest.UsageError(
+            "use @pytest.mark.usefixtures('transactional_db') instead of "
+            "django_db(transaction=True): " + ", ".join(marked[:5])
+        )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def official_calendar_seeded(django_db_setup, django_db_blocker):
     """The official holiday schedules (2004–2026) are seeded by a migration, but a reused test
