@@ -247,9 +247,6 @@ BEAT_HEARTBEAT_KEY = "ssj:beat:heartbeat"
 # An object import of at least this many rows rebuilds the registry's indexes instead of maintaining
 # them row by row, and into an empty registry it is COPYed straight in (registries.importing.merge).
 IMPORT_BULK_MIN_ROWS = env_int("IMPORT_BULK_MIN_ROWS", 200_000, minimum=1)
-# Processes that validate a large plain CSV (registries.importing.parallel); 0: one per CPU but one,
-# at most 4 (none on 2 CPUs, where PostgreSQL needs the second one for the COPY).
-IMPORT_WORKERS = env_int("IMPORT_WORKERS", 0, minimum=0)
 # Seals each draw's secret until the reveal; defaults to SECRET_KEY. Rotating it makes sealed
 # secrets of announced, not yet revealed draws unreadable (they must be withdrawn and re-announced).
 DRAW_SECRET_KEY = env_secret("DRAW_SECRET_KEY", "")

@@ -608,7 +608,6 @@ def bulk_load_finish(
     load: BulkLoad,
     *,
     last_id: int,
-    loaded: int,
     supervisions_file,
     department_ids: set[int],
     default_department_ids: list[int],
@@ -617,7 +616,7 @@ def bulk_load_finish(
     """After the objects' COPY: the sequence, the supervisions, the indexes and constraints.
 
     ``supervisions_file`` holds COPY lines of the supervisions when the file named departments;
-    otherwise every object (``loaded`` of them, ids first_id..last_id) gets the default departments.
+    otherwise every object (ids first_id..last_id) gets the default departments.
     ``department_ids`` are all the departments the supervisions refer to.
     """
     with connection.cursor() as cursor:
@@ -649,20 +648,12 @@ def bulk_load_finish(
                     "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [SUPERVISION_TABLE]
                 )
                 first_supervision = cursor.fetchone()[0]
-                # The loaded ids run from first_id to last_id, with a gap for each row left out:
-                # without gaps they need not be read back.
-                gapless = loaded == last_id - load.first_id + 1
-                objects = (
-                    "generate_series(%(first)s::bigint, %(last)s::bigint) AS o(id)"
-                    if gapless
-                    else f"(SELECT id FROM {OBJECT_TABLE} WHERE id BETWEEN %(first)s AND %(last)s) AS o"
-                )
                 cursor.execute(
                     f"""
                     INSERT INTO {SUPERVISION_TABLE} (id, inspection_object_id, department_id, status, claimed_at, claimed_by_id)
                     SELECT %(base)s + (o.id - %(first)s) * %(per_object)s + d.position - 1,
                            o.id, d.department_id, 'claimed', %(now)s, %(user)s
-                    FROM {objects}
+                    FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS o(id)
                     CROSS JOIN unnest(%(default)s::bigint[]) WITH ORDINALITY AS d(department_id, position)
                     """,
                     {

@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from django.utils.translation import gettext as _
 
@@ -38,9 +37,6 @@ class OpenedFile:
     total_rows: int  # estimate (data rows), 0 when unknown
     encoding: str
     close: object = None
-    # A plain CSV (see detect_csv_encoding): its text after the header, as an alternative to rows
-    # for readers that split it into pieces of whole lines (importing.parallel).
-    plain_text: TextIO | None = None
 
 
 def _utf16_or_32(head: bytes) -> bool:
@@ -68,11 +64,9 @@ def _unknown_encoding_error(line: int | None) -> ImportFileError:
     )
 
 
-def detect_csv_encoding(path: Path, *, full: bool = True) -> tuple[str, int, bool]:
-    """Return (python codec, number of newlines, plain) or raise ImportFileError.
+def detect_csv_encoding(path: Path, *, full: bool = True) -> tuple[str, int]:
+    """Return (python codec, number of newlines) or raise ImportFileError.
 
-    Plain: the file has no double quote and no carriage return outside CRLF, so each line is one
-    row and the rows can be split apart without the csv module (not examined when not full).
     With full=False only the first 64 KB are examined (the upload form's quick check).
     """
     with open(path, "rb") as handle:
@@ -87,8 +81,6 @@ def detect_csv_encoding(path: Path, *, full: bool = True) -> tuple[str, int, boo
             handle.seek(0)
             decoder = codecs.getincrementaldecoder(encoding)()
             newlines = 0
-            special = 0  # quotes, and carriage returns not followed by a line feed
-            previous = b""
             failed_at = None
             while True:
                 chunk = handle.read(SAMPLE if not full else CHUNK)
@@ -102,10 +94,6 @@ def detect_csv_encoding(path: Path, *, full: bool = True) -> tuple[str, int, boo
                     failed_at = newlines + chunk.count(b"\n", 0, error.start) + 1
                     break
                 newlines += chunk.count(b"\n")
-                special += chunk.count(b'"') + chunk.count(b"\r") - chunk.count(b"\r\n")
-                if chunk.startswith(b"\n") and previous.endswith(b"\r"):
-                    special -= 1  # a CRLF across two chunks
-                previous = chunk
                 if not full:
                     break
             if failed_at is None:
@@ -116,7 +104,7 @@ def detect_csv_encoding(path: Path, *, full: bool = True) -> tuple[str, int, boo
                         failed_at = newlines + 1
                 if failed_at is None:
                     codec = "utf-8-sig" if has_bom or encoding == "utf-8" else encoding
-                    return codec, newlines, full and special == 0
+                    return codec, newlines
             furthest = max(furthest, failed_at or 0)
             if has_bom:  # a BOM says UTF-8; do not guess further
                 break
@@ -128,7 +116,7 @@ def _blank_row(row: list[str]) -> bool:
 
 
 def open_csv(path: Path, *, full: bool = True) -> OpenedFile:
-    encoding, newlines, plain = detect_csv_encoding(path, full=full)
+    encoding, newlines = detect_csv_encoding(path, full=full)
     handle = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115
     reader = csv.reader(handle)
     header = None
@@ -149,7 +137,6 @@ def open_csv(path: Path, *, full: bool = True) -> OpenedFile:
         total_rows=max(newlines - 1, 0),
         encoding=encoding,
         close=handle.close,
-        plain_text=handle if plain else None,
     )
 
 

@@ -42,13 +42,13 @@ from accounts.models import User
 from platform_site.exports import safe_cell
 from registries.importing import merge
 from registries.importing.columns import HeaderError, map_header
-from registries.importing.parallel import validated_chunks
 from registries.importing.permissions import can_import_objects
 from registries.importing.reader import ImportFileError, open_import_file
 from registries.importing.validation import (
     DepartmentDirectory,
     RegistryLoad,
     ValidationStats,
+    staging_chunks,
 )
 from registries.models import ImportJob
 from registries.models.imports import DuplicatePolicy, ImportMode, ImportStatus
@@ -346,8 +346,8 @@ def _run(job: ImportJob) -> ImportJob:
         report = ErrorReport(job)
         stats = ValidationStats()
         progress = ProgressReporter(job.pk)
-        chunks = validated_chunks(
-            opened,
+        chunks = staging_chunks(
+            opened.rows,
             header,
             departments=departments,
             stats=stats,
@@ -423,8 +423,8 @@ def _bulk_load(job, opened, header, departments, report, started) -> ImportJob |
                     supervision_suffix=f"\tclaimed\t{load.now}\t{job.created_by_id}\n",
                 )
                 progress = stack.enter_context(ProgressReporter(job.pk))
-                chunks = validated_chunks(
-                    opened,
+                chunks = staging_chunks(
+                    opened.rows,
                     header,
                     departments=departments,
                     stats=stats,
@@ -445,7 +445,6 @@ def _bulk_load(job, opened, header, departments, report, started) -> ImportJob |
                 merge.bulk_load_finish(
                     load,
                     last_id=registry_load.last_id,
-                    loaded=stats.valid,
                     supervisions_file=supervisions,
                     department_ids=registry_load.department_ids,
                     default_department_ids=default_department_ids,

@@ -217,12 +217,9 @@ class RegistryLoad:
     """Where :func:`staging_chunks` sends valid rows when it feeds the registry directly (a bulk
     load into an empty registry) instead of the staging table.
 
-    Each valid row becomes a COPY line of ``REGISTRY_COPY_COLUMNS``: its id (``first_id`` for the
-    first data row of the file, row 2, and one more for each row after it: the ids follow the file,
-    with a gap for each row left out, so that a row's id does not depend on the rows before it and
-    parts of a file can be validated apart), the final column values (enumeration defaults filled
-    in, licence types as an array literal, missing dates as NULL) and ``stamp`` for created_at and
-    updated_at.
+    Each valid row becomes a COPY line of ``REGISTRY_COPY_COLUMNS``: its id (``first_id`` onwards,
+    so the ids follow the file), the final column values (enumeration defaults filled in, licence
+    types as an array literal, missing dates as NULL) and ``stamp`` for created_at and updated_at.
     When ``supervisions`` is given (the file has a 监管部门 column), each row also writes one COPY
     line per supervising department to it (the row's own departments, else
     ``default_department_ids``) ending with ``supervision_suffix`` (status, claimed_at,
@@ -234,7 +231,7 @@ class RegistryLoad:
     supervisions: Callable[[str], object] | None = None
     default_department_ids: list[int] = field(default_factory=list)
     supervision_suffix: str = ""
-    last_id: int = 0  # the id of the last valid row (first_id - 1 if none), once through
+    last_id: int = 0  # the id of the last valid row, once the rows are through
     department_ids: set[int] = field(default_factory=set)  # every department written
 
 
@@ -259,6 +256,7 @@ def _cached(cache: dict, key: str, compute: Callable[[str], object]) -> object:
 
 
 def _region(raw: str) -> str | None:
+    """The region code, stripped, or None when it is not one (the common 6 digits checked first)."""
     region = raw.strip()
     if (len(region) == 6 and region.isdigit() and region.isascii()) or REGION_PATTERN.fullmatch(
         region
@@ -480,13 +478,11 @@ def staging_chunks(
     progress_every: int = 10_000,
     registry_load: RegistryLoad | None = None,
     fast_path: bool = True,
-    first_row_no: int = 2,
 ) -> Iterator[str]:
     """Validate rows and yield chunks of COPY text-format lines (``NULL ''``) for the staging table,
     or, with ``registry_load``, for the registry itself (default NULL, see :class:`RegistryLoad`).
 
-    Row numbers are the spreadsheet's (the header is row 1; ``first_row_no`` is that of the first
-    of ``rows``, for a part of a file). A code seen twice in the file is kept
+    Row numbers are the spreadsheet's (the header is row 1). A code seen twice in the file is kept
     the first time it appears in a valid row; later rows with the same code are reported.
 
     Rows come in blocks of BLOCK_ROWS. A block is first given to :class:`_BlockValidator`, which
@@ -569,15 +565,13 @@ def staging_chunks(
     market = MARKET_ENTITY_KINDS
     enterprise = ObjectKind.ENTERPRISE.value
     valid_uscc = is_valid_uscc
-    region_ok = REGION_PATTERN.fullmatch
     own_code_ok = OWN_CODE_PATTERN.fullmatch
     seen = stats.seen_codes
     max_name = MAX_LENGTHS["name"]
 
     load = registry_load
     if load is not None:
-        id_offset = load.first_id - 2  # a row's id is its row number plus this
-        object_id = load.first_id - 1  # the last valid row's
+        object_id = load.first_id - 1
         stamp = load.stamp
         risk_default = ENUM_DEFAULTS["risk_class"]
         status_default = ENUM_DEFAULTS["status"]
@@ -590,9 +584,9 @@ def staging_chunks(
 
     lines: list[str] = []
     append = lines.append
-    row_no = first_row_no - 1
+    row_no = 1
     valid = invalid = errors_total = 0
-    next_progress = (row_no // progress_every + 1) * progress_every
+    next_progress = progress_every
     fast_block = (
         _BlockValidator(
             header,
@@ -618,7 +612,7 @@ def staging_chunks(
     while parts or (parts := [list(islice(source, BLOCK_ROWS))])[0]:
         part = parts.pop(0)
         if fast_block is not None:
-            text = fast_block(part, row_no, row_no + id_offset if load is not None else 0)
+            text = fast_block(part, row_no, object_id if load is not None else 0)
             if text is not None:
                 if lines:
                     lines.append("")
@@ -629,7 +623,7 @@ def staging_chunks(
                 row_no += len(part)
                 valid += len(part)
                 if load is not None:
-                    object_id = row_no + id_offset
+                    object_id += len(part)
                 if row_no >= next_progress:
                     while next_progress <= row_no:
                         next_progress += progress_every
@@ -702,9 +696,7 @@ def staging_chunks(
                 (errors := errors or []).append((L_NAME, name, msg_required))
             elif len(name) > max_name:
                 (errors := errors or []).append((L_NAME, name, msg_too_long % {"limit": max_name}))
-            if (len(region) != 6 or not region.isdigit() or not region.isascii()) and region_ok(
-                region
-            ) is None:
+            if _region(region) is None:
                 (errors := errors or []).append(
                     (L_REGION, region, msg_region if region else msg_required)
                 )
@@ -803,7 +795,7 @@ def staging_chunks(
                 continue
             valid += 1
             if load is not None:
-                object_id = row_no + id_offset
+                object_id += 1
                 licence_literal = licence_literals.get(licences)
                 if licence_literal is None:
                     licence_literal = licence_literals[licences] = _array_literal(licences)
