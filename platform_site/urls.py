@@ -33,6 +33,7 @@ urlpatterns = [
     path("registries/", include("registries.urls")),
     path("plans/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
+    path("inspections/", include("tasks.inspections.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

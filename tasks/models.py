@@ -471,3 +471,38 @@ class GroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id} {self.code}"
+
+
+# Inspection work after the draw (visits, records, results, follow-up): tasks/inspections/models.py
+from tasks.inspections.models import (  # noqa: E402
+    Attachment,
+    CombinedVisit,
+    CombinedVisitPart,
+    CommissionedCheck,
+    FollowUpMeasure,
+    Inspection,
+    InspectionResult,
+    MatterRecord,
+    RecordAnswer,
+    ResultVersion,
+)
+
+__all__ = [
+    "Attachment",
+    "CombinedVisit",
+    "CombinedVisitPart",
+    "CommissionedCheck",
+    "Draw",
+    "DrawLogEntry",
+    "DrawReview",
+    "DrawnObject",
+    "FollowUpMeasure",
+    "GroupMember",
+    "Inspection",
+    "InspectionResult",
+    "MatterRecord",
+    "RecordAnswer",
+    "ResultVersion",
+    "Task",
+    "TaskPolicy",
+]

@@ -153,6 +153,16 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / ".data" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "/media/"
+# Inspection attachments (photos, scans, test reports): outside the web root and MEDIA_ROOT, served
+# only through the permission-checked download view (tasks/inspections/storage.py).
+ATTACHMENT_ROOT = Path(env_str("ATTACHMENT_ROOT", str(BASE_DIR / ".data" / "attachments")))
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 80_000_000, minimum=1)
+ATTACHMENTS_PER_RECORD = env_int("ATTACHMENTS_PER_RECORD", 60, minimum=1)
+# Follow-up defaults in working days: a rectification's deadline (the department may set another
+# date) and the time a notified department has to acknowledge a notification (抄告).
+RECTIFY_DEFAULT_WORKING_DAYS = env_int("RECTIFY_DEFAULT_WORKING_DAYS", 15, minimum=1)
+NOTIFY_ACK_WORKING_DAYS = env_int("NOTIFY_ACK_WORKING_DAYS", 5, minimum=1)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {

@@ -1,0 +1,219 @@
+"""Opening a task's inspections when the groups set off, and the leader's dates.
+
+Which department records which matter: the task's departments that implement the matter (实施主体)
+and have a member in the group; else its participating departments (配合部门) that do; else the
+lead department, which also takes the common matters no task department implements (003 I).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import record_event
+from accounts.models import Department, User
+from catalog.models import CheckPoint, Matter
+from publication.calendar import add_working_days
+from tasks.choices import DrawKind, DrawState, TaskStatus
+from tasks.inspections.choices import EDITABLE_RESULT_STATUSES
+from tasks.inspections.models import (
+    Inspection,
+    InspectionResult,
+    MatterRecord,
+    RecordAnswer,
+)
+from tasks.inspections.permissions import can_arrange_inspection
+from tasks.models import Draw, GroupMember, Task
+
+# 000 art. 16: results are entered within 20 working days of finishing the inspection.
+RESULT_DUE_WORKING_DAYS = 20
+
+
+def result_due_on(*, completed_on: date | None, task: Task) -> date:
+    """The last day for entering a result: 20 working days after the inspection of the object
+    ended, or after the task's end while that day is not recorded yet."""
+    return add_working_days(completed_on or task.end_date, RESULT_DUE_WORKING_DAYS)
+
+
+def _standing_draw(task: Task) -> Draw | None:
+    return task.draws.filter(kind=DrawKind.DRAW, state=DrawState.DRAWN).first()
+
+
+def matter_assignments(task: Task, group_departments: set[str]) -> list[tuple[Matter, Department]]:
+    """(matter, recording department) pairs for a group whose members come from
+    `group_departments` (department codes)."""
+    departments = [task.lead_department, *task.participating_departments.order_by("code")]
+    present = [d for d in departments if d.code in group_departments] or [task.lead_department]
+    pairs: list[tuple[Matter, Department]] = []
+    matters = task.matters.prefetch_related(
+        "implementing_departments", "participating_departments"
+    ).order_by("code")
+    for matter in matters:
+        implementing = {d.pk for d in matter.implementing_departments.all()}
+        helping = {d.pk for d in matter.participating_departments.all()}
+        chosen = [d for d in present if d.pk in implementing] or [
+            d for d in present if d.pk in helping
+        ]
+        for department in chosen or [task.lead_department]:
+            pairs.append((matter, department))
+    return pairs
+
+
+def _forms(matter_ids: set[int]) -> dict[int, list[CheckPoint]]:
+    forms: dict[int, list[CheckPoint]] = defaultdict(list)
+    for point in CheckPoint.objects.filter(matter_id__in=matter_ids).order_by(
+        "matter_id", "position"
+    ):
+        forms[point.matter_id].append(point)
+    return forms
+
+
+@transaction.atomic
+def inspections_open(*, task: Task, opened_by: User | None) -> int:
+    """Open one inspection (with its empty result and each department's records, their check
+    points copied from the catalog) for every object of the task's standing draw that has none
+    yet. Idempotent; returns how many were opened."""
+    task = Task.objects.select_for_update().select_related("lead_department").get(pk=task.pk)
+    if task.status not in (TaskStatus.IN_PROGRESS, TaskStatus.COMPLETED):
+        raise ValidationError(_("任务开始检查后才能安排检查。"))
+    draw = _standing_draw(task)
+    if draw is None:
+        raise ValidationError(_("任务没有有效的抽取结果。"))
+    drawn = list(draw.drawn_objects.filter(inspection__isnull=True).order_by("group_id", "code"))
+    if not drawn:
+        return 0
+    group_departments: dict[str, set[str]] = defaultdict(set)
+    for group_id, department_code in GroupMember.objects.filter(
+        draw=draw, replaced_by__isnull=True
+    ).values_list("group_id", "department_code"):
+        group_departments[group_id].add(department_code)
+    assignments = {
+        group_id: matter_assignments(task, codes) for group_id, codes in group_departments.items()
+    }
+    fallback = matter_assignments(task, set())
+    forms = _forms({matter.pk for pairs in assignments.values() for matter, _d in pairs})
+    if not assignments:
+        forms = _forms({matter.pk for matter, _d in fallback})
+    due_on = result_due_on(completed_on=None, task=task)
+    inspections = Inspection.objects.bulk_create(
+        Inspection(
+            task=task,
+            drawn_object=row,
+            inspection_object_id=row.inspection_object_id,
+            group_id=row.group_id,
+        )
+        for row in drawn
+    )
+    InspectionResult.objects.bulk_create(
+        InspectionResult(inspection=inspection, due_on=due_on) for inspection in inspections
+    )
+    records = MatterRecord.objects.bulk_create(
+        MatterRecord(
+            inspection=inspection,
+            matter=matter,
+            matter_revision=matter.revision,
+            department=department,
+        )
+        for inspection in inspections
+        for matter, department in assignments.get(inspection.group_id, fallback)
+    )
+    RecordAnswer.objects.bulk_create(
+        RecordAnswer(
+            record=record,
+            position=point.position,
+            text=point.text,
+            basis=point.basis,
+            method=point.method,
+            allowed_answers=list(point.allowed_answers),
+        )
+        for record in records
+        for point in forms.get(record.matter_id, [])
+    )
+    record_event(
+        actor=opened_by,
+        action="inspection.open",
+        target=task,
+        details={"inspections": len(inspections), "records": len(records), "due_on": due_on},
+    )
+    return len(inspections)
+
+
+def _lock(inspection: Inspection) -> Inspection:
+    return (
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("task", "task__lead_department", "drawn_object", "result")
+        .get(pk=inspection.pk)
+    )
+
+
+def _check_date_in_task(task: Task, day: date, field: str) -> None:
+    if not task.start_date <= day <= task.end_date:
+        raise ValidationError(
+            {
+                field: _("检查日期须在任务检查期间（%(start)s 至 %(end)s）内。")
+                % {"start": task.start_date.isoformat(), "end": task.end_date.isoformat()}
+            }
+        )
+
+
+@transaction.atomic
+def inspection_schedule(
+    *, inspection: Inspection, scheduled_on: date | None, scheduled_by: User
+) -> Inspection:
+    """The group leader (or the lead department) sets the day the group visits the object."""
+    inspection = _lock(inspection)
+    if not can_arrange_inspection(scheduled_by, inspection):
+        raise PermissionDenied(_("只有检查组组长或牵头部门可以安排检查日期。"))
+    if inspection.drawn_object.draw.state != DrawState.DRAWN:
+        raise ValidationError(_("该抽取已作废，不能安排检查。"))
+    if inspection.result.status not in EDITABLE_RESULT_STATUSES:
+        raise ValidationError(_("检查结果已提交，不能再调整检查日期。"))
+    if inspection.combined_visit_id is not None:
+        raise ValidationError(_("该对象已与其他任务商定合并检查，调整日期须先撤回合并检查。"))
+    if scheduled_on is not None:
+        _check_date_in_task(inspection.task, scheduled_on, "scheduled_on")
+    if scheduled_on == inspection.scheduled_on:
+        return inspection
+    previous = inspection.scheduled_on
+    inspection.scheduled_on = scheduled_on
+    inspection.scheduled_by = scheduled_by
+    inspection.scheduled_at = timezone.now()
+    inspection.save(update_fields=["scheduled_on", "scheduled_by", "scheduled_at"])
+    record_event(
+        actor=scheduled_by,
+        action="inspection.schedule",
+        target=inspection,
+        details={"from": previous, "to": scheduled_on, "object": inspection.drawn_object.code},
+    )
+    return inspection
+
+
+@transaction.atomic
+def group_schedule(
+    *, task: Task, group_id: str, dates: dict[int, date | None], scheduled_by: User
+) -> int:
+    """Set several of a group's dates at once (the leader's route); all or nothing."""
+    inspections = {
+        inspection.pk: inspection
+        for inspection in Inspection.objects.filter(
+            task=task, group_id=group_id, pk__in=list(dates)
+        )
+    }
+    if len(inspections) != len(dates):
+        raise ValidationError(_("检查不属于该检查组。"))
+    changed = 0
+    for inspection_id in sorted(dates):
+        inspection = inspections[inspection_id]
+        before = inspection.scheduled_on
+        if before == dates[inspection_id]:
+            continue
+        inspection_schedule(
+            inspection=inspection, scheduled_on=dates[inspection_id], scheduled_by=scheduled_by
+        )
+        changed += 1
+    return changed
