@@ -50,7 +50,6 @@ class ScheduleForm(forms.Form):
         return {
             inspection.pk: self.cleaned_data.get(f"date_{inspection.pk}")
             for inspection in self.inspections
-            if inspection.combined_visit_id is None
         }
 
 

@@ -39,6 +39,11 @@ from tasks.inspections.choices import (
 from tasks.inspections.storage import attachment_storage, attachment_upload_to
 
 
+def category_labels(categories: list[str]) -> list[str]:
+    labels = dict(ResultCategory.choices)
+    return [str(labels.get(category, category)) for category in categories]
+
+
 class Inspection(models.Model):
     """The visit of one drawn object by its group within a task (the inspection act that gets a
     result). Opened for every object of the standing draw when the task starts; the group leader
@@ -199,6 +204,10 @@ class InspectionResult(models.Model):
     def is_correction(self) -> bool:
         return self.version > 1
 
+    @property
+    def category_labels(self) -> list[str]:
+        return category_labels(self.categories)
+
 
 class ResultVersion(models.Model):
     """An approved result frozen with everything behind it (categories, remarks, follow-up
@@ -242,6 +251,10 @@ class ResultVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result_id} v{self.number}"
+
+    @property
+    def category_labels(self) -> list[str]:
+        return category_labels(self.categories)
 
 
 class MatterRecord(models.Model):
@@ -311,6 +324,11 @@ class MatterRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection_id}/{self.matter_id}/{self.department_id}"
+
+    @property
+    def method_labels(self) -> list[str]:
+        labels = dict(InspectionMethod.choices)
+        return [str(labels.get(method, method)) for method in self.methods]
 
 
 class RecordAnswer(models.Model):

@@ -115,6 +115,12 @@ def _group(request, task_id: int, group_id: str):
     members = s.group_members(task, group_id)
     if not members:
         raise Http404
+    names = {
+        code: short or name
+        for code, short, name in Department.objects.values_list("code", "short_name", "name")
+    }
+    for member in members:
+        member.department_name = names.get(member.department_code) or member.department_code
     return task, members
 
 
@@ -134,24 +140,37 @@ def group_detail_view(request, task_id: int, group_id: str):
     object_ids = [i.inspection_object_id for i in inspections] or [
         d.inspection_object_id for d in drawn
     ]
+    others = s.other_visits(task, object_ids)
     can_arrange = started and _can_arrange_group(request.user, task, members)
-    schedule_form = forms.ScheduleForm(
-        inspections=[i for i in inspections if i.result.status in EDITABLE_RESULT_STATUSES]
-    )
+    schedulable = [
+        i
+        for i in inspections
+        if i.result.status in EDITABLE_RESULT_STATUSES and i.combined_visit_id is None
+    ]
+    schedule_form = forms.ScheduleForm(inspections=schedulable)
+    rows = [
+        {
+            "inspection": inspection,
+            "field": schedule_form[f"date_{inspection.pk}"]
+            if can_arrange and inspection in schedulable
+            else None,
+            "others": others.get(inspection.inspection_object_id, []),
+        }
+        for inspection in inspections
+    ]
+    drawn_rows = [
+        {"drawn": row, "others": others.get(row.inspection_object_id, [])} for row in drawn
+    ]
     context = {
         "task": task,
         "group_id": group_id,
         "members": members,
-        "inspections": inspections,
-        "drawn": drawn,
+        "rows": rows,
+        "drawn_rows": drawn_rows,
         "started": started,
-        "can_arrange": can_arrange,
-        "schedule_form": schedule_form,
-        "others": s.other_visits(task, object_ids),
-        "open_parts": s.open_combined_parts([i.pk for i in inspections]),
-        "i_am_member": any(
-            member.inspector and member.inspector.user_id == request.user.pk for member in members
-        ),
+        "can_arrange": can_arrange and bool(schedulable),
+        "today": timezone.localdate(),
+        "EDITABLE": EDITABLE_RESULT_STATUSES,
     }
     return render(request, "tasks/inspections/group_detail.html", context)
 
@@ -163,7 +182,7 @@ def group_schedule_view(request, task_id: int, group_id: str):
     inspections = [
         i
         for i in s.group_inspections(task, group_id)
-        if i.result.status in EDITABLE_RESULT_STATUSES
+        if i.result.status in EDITABLE_RESULT_STATUSES and i.combined_visit_id is None
     ]
     form = forms.ScheduleForm(request.POST, inspections=inspections)
     if not form.is_valid():
@@ -263,6 +282,8 @@ def inspection_detail_view(request, inspection_id: int):
         "combine_form": forms.CombineForm(),
         "reason_form": forms.ReasonForm(),
         "ResultStatus": ResultStatus,
+        "today": timezone.localdate(),
+        "EDITABLE": EDITABLE_RESULT_STATUSES,
     }
     return render(request, "tasks/inspections/inspection_detail.html", context)
 
