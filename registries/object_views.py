@@ -215,8 +215,11 @@ def object_list(request):
 
 @login_required
 def object_detail_page(request, object_id: int):
+    from tasks.inspections.selectors import object_history
+
     inspection_object = access_object_for_user(request.user, object_id)
     context = {
+        "history": object_history(request.user, inspection_object),
         "object": inspection_object,
         "special_lists": special_lists_of(inspection_object, timezone.localdate()),
         "flag_rows": _flag_rows(inspection_object),

@@ -228,6 +228,11 @@ SPECTACULAR_SETTINGS = {
         "ProposalKindEnum": "catalog.choices.ProposalKind",
         "CalendarDayKindEnum": "publication.models.CalendarDayKind",
         "RecusalRuleKindEnum": "registries.models.inspectors.RecusalRule.Kind",
+        "InspectionMethodEnum": "catalog.choices.InspectionMethod",
+        "ResultCategoryEnum": "tasks.inspections.choices.ResultCategory",
+        "AttachmentKindEnum": "tasks.inspections.choices.AttachmentKind",
+        "CommissionKindEnum": "tasks.inspections.choices.CommissionKind",
+        "MeasureKindEnum": "tasks.inspections.choices.MeasureKind",
     },
 }
 

@@ -657,17 +657,15 @@ def commission_conclude_view(request, check_id: int):
 # --- attachments ---------------------------------------------------------------------------------
 
 
-@login_required
-def attachment_download_view(request, attachment_id: int):
-    """The only way an attachment leaves the server: after the access check, with headers that
-    keep the browser from running anything in it."""
-    attachment = access_attachment_for_user(request.user, attachment_id)
+def attachment_response(attachment, *, inline: bool = True) -> FileResponse:
+    """The bytes of an attachment that passed its access check, with headers that keep the
+    browser from running anything in it or caching it."""
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, content_type=attachment.content_type)
-    disposition = "attachment" if request.GET.get("download") else "inline"
+    disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = (
         f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"
     )
@@ -675,6 +673,13 @@ def attachment_download_view(request, attachment_id: int):
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def attachment_download_view(request, attachment_id: int):
+    """The only way an attachment leaves the server (there is no /media/ URL for it)."""
+    attachment = access_attachment_for_user(request.user, attachment_id)
+    return attachment_response(attachment, inline=not request.GET.get("download"))
 
 
 @login_required
