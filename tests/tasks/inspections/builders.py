@@ -137,3 +137,143 @@ def pdf_bytes(extra: bytes = b"") -> bytes:
         + extra
         + b"\ntrailer << /Root 1 0 R >>\n%%EOF\n"
     )
+
+
+@dataclass
+class World:
+    """A started joint task shared by a test module (see conftest.world): personas, the first
+    inspection of G001 with both records entered and a photo on each, a notification (抄告) to a
+    third department, and a second inspection whose result is published."""
+
+    users: dict
+    started: Started
+    inspection: Inspection
+    record_a: MatterRecord
+    record_b: MatterRecord
+    attachment_a: object
+    attachment_b: object
+    measure: object
+    published: Inspection
+    published_record_a: MatterRecord
+    published_attachment_a: object
+
+
+def build_world() -> World:
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.choices import DepartmentKind
+    from tasks.inspections.choices import MeasureKind, ResultCategory
+    from tasks.inspections.services.attachments import attachment_add_to_record
+    from tasks.inspections.services.followups import measure_add
+    from tasks.inspections.services.results import (
+        result_approve,
+        result_compile,
+        result_publish,
+        result_submit,
+    )
+    from tests.accounts.factories import DepartmentFactory
+    from tests.tasks.factories import make_inspectors, make_objects
+
+    office = DepartmentFactory(
+        code="LXB", name="联席会议办公室", short_name="联席办", kind=DepartmentKind.OFFICE
+    )
+    department_a = DepartmentFactory(
+        code="DEPA", name="甲部门（市场监管局）", short_name="市场监管局"
+    )
+    department_b = DepartmentFactory(
+        code="DEPB", name="乙部门（生态环境局）", short_name="生态环境局"
+    )
+    department_c = DepartmentFactory(code="DEPC", name="丙部门", short_name="丙部门")
+    users = {
+        "office_admin": UserFactory(
+            username="office_admin", department=office, roles=[Role.OFFICE_ADMIN]
+        ),
+        "staff_a": UserFactory(username="staff_a", department=department_a, roles=[Role.STAFF]),
+        "staff_b": UserFactory(username="staff_b", department=department_b, roles=[Role.STAFF]),
+        "witness_a": UserFactory(
+            username="witness_a", department=department_a, roles=[Role.WITNESS]
+        ),
+        "staff_c": UserFactory(username="staff_c", department=department_c, roles=[Role.STAFF]),
+    }
+    objects = make_objects(40)
+    for obj in objects[:2]:
+        obj.anomaly_since = date(2024, 5, 1)
+        obj.save(update_fields=["anomaly_since"])
+    make_inspectors(department_a, 6)
+    make_inspectors(department_b, 4)
+    started = start_joint_task(
+        staff_a=users["staff_a"],
+        staff_b=users["staff_b"],
+        office_admin=users["office_admin"],
+        department_a=department_a,
+        department_b=department_b,
+    )
+    users.update(
+        leader=started.leader,
+        member_b=started.member_b,
+        leader2=started.leader2,
+        member_b2=started.member_b2,
+    )
+
+    def photo(name):
+        return SimpleUploadedFile(name, jpeg_bytes(), content_type="image/jpeg")
+
+    inspection, published = started.inspections["G001"][:2]
+    record_a, record_b = record_of(inspection, department_a), record_of(inspection, department_b)
+    attachment_a = attachment_add_to_record(
+        record=record_a,
+        uploaded_by=started.leader,
+        upload=photo("a.jpg"),
+        name="a.jpg",
+        kind="photo",
+    )
+    attachment_b = attachment_add_to_record(
+        record=record_b,
+        uploaded_by=started.member_b,
+        upload=photo("b.jpg"),
+        name="b.jpg",
+        kind="photo",
+    )
+    measure = measure_add(
+        result=inspection.result,
+        added_by=started.leader,
+        kind=MeasureKind.NOTIFY,
+        department=department_a,
+        notified_department=department_c,
+        description="发现涉及丙部门职责的问题",
+    )
+    published_record_a = record_of(published, department_a)
+    published_attachment_a = attachment_add_to_record(
+        record=published_record_a,
+        uploaded_by=started.leader,
+        upload=photo("p.jpg"),
+        name="p.jpg",
+        kind="photo",
+    )
+    fill_record(published_record_a, started.leader)
+    fill_record(record_of(published, department_b), started.member_b)
+    result = result_compile(
+        result=published.result,
+        compiled_by=started.leader,
+        categories=[ResultCategory.NO_PROBLEM],
+        completed_on=timezone.localdate(),
+    )
+    result = result_submit(result=result, submitted_by=started.leader)
+    result = result_approve(result=result, approved_by=users["staff_a"])
+    result_publish(result=result, published_by=users["staff_a"])
+    published.refresh_from_db()
+    return World(
+        users=users,
+        started=started,
+        inspection=inspection,
+        record_a=record_a,
+        record_b=record_b,
+        attachment_a=attachment_a,
+        attachment_b=attachment_b,
+        measure=measure,
+        published=published,
+        published_record_a=published_record_a,
+        published_attachment_a=published_attachment_a,
+    )
