@@ -23,12 +23,14 @@ from typing import Any, NamedTuple
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    Case,
     CharField,
     Count,
     ExpressionWrapper,
     Q,
     QuerySet,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
 from django.utils import timezone
@@ -104,9 +106,13 @@ def low_risk_over_limit_ids(*, limit: int, year: int) -> QuerySet:
 
     completed = ExtractYear("inspection__result__approved_version__completed_on")
     drawn = ExtractYear("draw__drawn_at")
-    visit = Coalesce(
-        Concat(Value("v"), Cast("inspection__combined_visit_id", CharField())),
-        Concat(Value("d"), Cast("id", CharField())),
+    # Concat turns NULL into "" on PostgreSQL, so the visit key is chosen with a CASE.
+    visit = Case(
+        When(
+            inspection__combined_visit__isnull=False,
+            then=Concat(Value("v"), Cast("inspection__combined_visit_id", CharField())),
+        ),
+        default=Concat(Value("d"), Cast("id", CharField())),
     )
     return (
         DrawnObject.objects.filter(
