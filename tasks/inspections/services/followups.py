@@ -88,11 +88,16 @@ def measure_add(
     else:
         notified_department = None
     if kind == MeasureKind.RECTIFY:
-        deadline_on = deadline_on or add_working_days(today, settings.RECTIFY_DEFAULT_WORKING_DAYS)
+        deadline_on = deadline_on or add_working_days(
+            result.completed_on or today, settings.RECTIFY_DEFAULT_WORKING_DAYS
+        )
     if kind in (MeasureKind.CASE_CLUE, MeasureKind.JUDICIAL) and not receiving_body:
         raise ValidationError({"receiving_body": _("请填写接收的执法机构或司法机关。")})
-    if deadline_on is not None and deadline_on < today:
-        raise ValidationError({"deadline_on": _("期限不能早于今天。")})
+    # A rectification is ordered on site (责令整改通知书), so its deadline may already lie behind
+    # a result entered later; it never lies before the inspection itself.
+    earliest = result.completed_on or today
+    if deadline_on is not None and deadline_on < earliest:
+        raise ValidationError({"deadline_on": _("期限不能早于检查完成日期。")})
     measure = FollowUpMeasure.objects.create(
         result=result,
         kind=kind,
@@ -143,6 +148,11 @@ def _lock(measure: FollowUpMeasure) -> FollowUpMeasure:
     )
 
 
+def _earliest(measure: FollowUpMeasure) -> date:
+    """Re-inspections and outcomes happen after the inspection (perhaps before the late entry)."""
+    return measure.result.completed_on or timezone.localdate(measure.created_at)
+
+
 @transaction.atomic
 def measure_acknowledge(
     *, measure: FollowUpMeasure, acknowledged_by: User, note: str = ""
@@ -185,8 +195,8 @@ def measure_recheck(
         raise ValidationError({"note": _("请填写复查情况。")})
     if recheck_on > timezone.localdate():
         raise ValidationError({"recheck_on": _("复查日期不能晚于今天。")})
-    if recheck_on < timezone.localdate(measure.created_at):
-        raise ValidationError({"recheck_on": _("复查日期不能早于措施登记日期。")})
+    if recheck_on < _earliest(measure):
+        raise ValidationError({"recheck_on": _("复查日期不能早于检查完成日期。")})
     measure.recheck_on = recheck_on
     measure.recheck_note = note[:5000]
     measure.save(update_fields=["recheck_on", "recheck_note"])
@@ -215,8 +225,8 @@ def measure_close(
         raise ValidationError({"outcome": _("办结须记录处置结果。")})
     if outcome_on > timezone.localdate():
         raise ValidationError({"outcome_on": _("办结日期不能晚于今天。")})
-    if outcome_on < timezone.localdate(measure.created_at):
-        raise ValidationError({"outcome_on": _("办结日期不能早于措施登记日期。")})
+    if outcome_on < _earliest(measure):
+        raise ValidationError({"outcome_on": _("办结日期不能早于检查完成日期。")})
     if measure.kind == MeasureKind.RECTIFY and measure.recheck_on is None:
         raise ValidationError(_("责令整改须先记录复查情况再办结。"))
     if measure.kind == MeasureKind.NOTIFY and measure.acknowledged_at is None:

@@ -1,0 +1,18 @@
+"""Open the inspections of tasks already in progress that have none (tasks started before the
+inspection work was installed). Idempotent; `manage.py inspections_open`."""
+
+from django.core.management.base import BaseCommand
+
+from tasks.choices import TaskStatus
+from tasks.inspections.services.inspections import inspections_open
+from tasks.models import Task
+
+
+class Command(BaseCommand):
+    help = "Open the inspections of in-progress tasks that have none."
+
+    def handle(self, *args, **options):
+        tasks = Task.objects.filter(status=TaskStatus.IN_PROGRESS, inspections__isnull=True)
+        for task in tasks.distinct().order_by("pk"):
+            opened = inspections_open(task=task, opened_by=None)
+            self.stdout.write(f"{task.code}: {opened}")

@@ -1,0 +1,58 @@
+"""Checks of the inspection demo, run by tests/tasks/test_demo.py on its demo city (one build)."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+
+from accounts.models import AuditEvent, User
+from tasks.inspections.choices import CombinedVisitStatus, MeasureKind, MeasureStatus, ResultStatus
+from tasks.inspections.models import (
+    Attachment,
+    CombinedVisit,
+    FollowUpMeasure,
+    InspectionResult,
+    ResultVersion,
+)
+from tasks.inspections.selectors import MeasureFilters, groups_for_user, measure_list
+
+
+def check_inspection_demo() -> None:
+    from tasks.inspections import demo
+
+    out = io.StringIO()
+    demo.build(stdout=out)
+    today = timezone.localdate()
+    # results in every state, some overdue, corrections as new versions
+    states = set(InspectionResult.objects.values_list("status", flat=True))
+    assert set(ResultStatus.values) <= states, (states, out.getvalue())
+    assert InspectionResult.objects.filter(
+        status__in=[ResultStatus.OPEN, ResultStatus.RETURNED], due_on__lt=today
+    ).exists()
+    assert InspectionResult.objects.filter(version=2, status=ResultStatus.OPEN).exists()
+    assert ResultVersion.objects.count() >= 5
+    # follow-up open and closed, overdue, notifications acknowledged and waiting
+    kinds = set(FollowUpMeasure.objects.values_list("kind", flat=True))
+    assert {MeasureKind.RECTIFY, MeasureKind.NOTIFY, MeasureKind.JUDICIAL} <= kinds
+    statuses = set(FollowUpMeasure.objects.values_list("status", flat=True))
+    assert statuses == {MeasureStatus.OPEN, MeasureStatus.CLOSED}
+    samr_staff = User.objects.get(username="samr_staff")
+    assert measure_list(samr_staff, MeasureFilters(overdue=True)).exists()
+    assert FollowUpMeasure.objects.filter(kind="notify", acknowledged_at__isnull=True).exists()
+    assert Attachment.objects.filter(content_type="image/jpeg").exists()
+    # combined visits agreed, waiting and declined
+    visits = set(CombinedVisit.objects.values_list("status", flat=True))
+    assert {
+        CombinedVisitStatus.AGREED,
+        CombinedVisitStatus.PROPOSED,
+        CombinedVisitStatus.DECLINED,
+    } <= visits, out.getvalue()
+    # the demo inspector accounts lead groups
+    for username in ("samr_inspector", "trans_inspector"):
+        groups = groups_for_user(User.objects.get(username=username))
+        assert any(group.is_leader for group in groups), username
+    # idempotent
+    before = (InspectionResult.objects.count(), AuditEvent.objects.count())
+    demo.build(stdout=io.StringIO())
+    assert (InspectionResult.objects.count(), AuditEvent.objects.count()) == before
