@@ -164,7 +164,9 @@ class PhotoForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类型"), choices=AttachmentKind.choices)
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=AttachmentKind.choices, initial=AttachmentKind.SCAN
+    )
     file = forms.FileField(
         label=_("文件（JPEG、PNG、WebP 或 PDF）"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
