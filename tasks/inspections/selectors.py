@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from accounts.choices import Role
 from registries.models import InspectionObject
 from tasks.choices import DrawKind, DrawState, TaskStatus
 from tasks.inspections.choices import (
@@ -234,6 +235,19 @@ def inspection_records(inspection: Inspection):
     )
 
 
+def _in_my_groups(user: Any, inspections: QuerySet[Inspection]) -> QuerySet[Inspection]:
+    """An inspector's lists show their own groups' inspections (they may still open any
+    inspection of a task their department takes part in)."""
+    if not user.is_authenticated:
+        return inspections.none()
+    if user.is_office_admin or is_working_member(user) or Role.INSPECTOR not in user.roles:
+        return inspections
+    condition = Q(pk__in=[])
+    for draw_id, group_id in my_group_memberships(user).values_list("draw_id", "group_id"):
+        condition |= Q(drawn_object__draw_id=draw_id, group_id=group_id)
+    return inspections.filter(condition)
+
+
 def inspection_list(
     user: Any,
     *,
@@ -245,6 +259,7 @@ def inspection_list(
     inspections = standing(inspections_visible_to(user)).select_related(
         "task", "task__lead_department", "inspection_object", "result"
     )
+    inspections = _in_my_groups(user, inspections)
     if task:
         inspections = inspections.filter(task_id=task)
     if status:
@@ -286,7 +301,7 @@ def results_awaiting_review(user: Any) -> QuerySet[InspectionResult]:
 
 def overdue_results(user: Any) -> QuerySet[InspectionResult]:
     """Results not yet submitted whose 20-working-day entry deadline has passed."""
-    ids = standing(inspections_visible_to(user)).values("pk")
+    ids = _in_my_groups(user, standing(inspections_visible_to(user))).values("pk")
     return InspectionResult.objects.filter(
         inspection_id__in=ids,
         status__in=EDITABLE_RESULT_STATUSES,
