@@ -25,7 +25,6 @@ def world(django_db_setup, django_db_blocker):
 
     from tests.tasks.inspections.builders import build_world
 
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            yield build_world()
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
