@@ -23,7 +23,7 @@ api_v1 = [
     path("registries/", include(("registries.api.urls", "registries_api"))),
     path("plans/", include(("plans.api.urls", "plans_api"))),
     path("tasks/", include(("tasks.api.urls", "tasks_api"))),
-    path("calendar/", include(("publication.api.urls", "publication_api"))),
+    path("calendar/", include(("publication.calendar.api.urls", "publication_api"))),
 ]
 
 urlpatterns = [
