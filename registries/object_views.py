@@ -22,6 +22,7 @@ from registries.choices import ObjectKind, ObjectStatus, RiskClass, Scale, Speci
 from registries.exports import export_response
 from registries.importing.merge import deferred_indexes_pending
 from registries.models import InspectionObject, ObjectSupervision
+from registries.object_panels import object_panels
 from registries.permissions import access_object_for_user, can_edit_registry
 from registries.scopes import special_lists_of
 from registries.selectors.objects import (
@@ -215,11 +216,9 @@ def object_list(request):
 
 @login_required
 def object_detail_page(request, object_id: int):
-    from tasks.inspections.selectors import object_history
-
     inspection_object = access_object_for_user(request.user, object_id)
     context = {
-        "history": object_history(request.user, inspection_object),
+        "panels": object_panels(request.user, inspection_object),
         "object": inspection_object,
         "special_lists": special_lists_of(inspection_object, timezone.localdate()),
         "flag_rows": _flag_rows(inspection_object),

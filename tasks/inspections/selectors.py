@@ -399,6 +399,18 @@ def object_history(user: Any, inspection_object: InspectionObject) -> ObjectHist
     return history
 
 
+def object_history_panel(user: Any, inspection_object: InspectionObject):
+    """The object record page's panel (registered with registries.object_panels)."""
+    from registries.object_panels import ObjectPanel
+
+    if user is None or not user.is_authenticated:
+        return None
+    return ObjectPanel(
+        template="tasks/inspections/_object_history.html",
+        context={"history": object_history(user, inspection_object)},
+    )
+
+
 def pending_combined_visits(user: Any) -> QuerySet[CombinedVisit]:
     """Proposals waiting for the user's side (as leader or lead department)."""
     from tasks.inspections.permissions import tasks_led_by

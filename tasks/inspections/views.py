@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Department
+from registries.permissions import objects_visible_to
 from tasks.choices import DrawState, TaskStatus
 from tasks.inspections import forms
 from tasks.inspections import selectors as s
@@ -284,6 +285,9 @@ def inspection_detail_view(request, inspection_id: int):
         "ResultStatus": ResultStatus,
         "today": timezone.localdate(),
         "EDITABLE": EDITABLE_RESULT_STATUSES,
+        "object_visible": objects_visible_to(user)
+        .filter(pk=inspection.inspection_object_id)
+        .exists(),
     }
     return render(request, "tasks/inspections/inspection_detail.html", context)
 

@@ -113,3 +113,23 @@ def test_leader_home_lists_their_groups(client_for, started):
     page = client_for(started.leader).get("/inspections/").content.decode()
     assert started.task.code in page and "G001" in page
     assert 'data-testid="group-card"' in page
+
+
+def test_object_record_shows_its_inspections_and_open_measures(world, client_for):
+    from registries.models import ObjectSupervision
+    from tasks.inspections.models import FollowUpMeasure
+
+    inspection = world.inspection
+    ObjectSupervision.objects.create(
+        inspection_object_id=inspection.inspection_object_id,
+        department=world.started.task.lead_department,
+    )
+    url = f"/registries/objects/{inspection.inspection_object_id}/"
+    page = client_for(world.users["staff_a"]).get(url).content.decode()
+    assert 'data-testid="object-inspections"' in page
+    assert world.started.task.code in page
+    measure = FollowUpMeasure.objects.get(pk=world.measure.pk)
+    assert f"/inspections/measures/{measure.pk}/" in page
+    # the office sees the inspection but not an unpublished result's content
+    page = client_for(world.users["office_admin"]).get(url).content.decode()
+    assert world.started.task.code in page and "公示前不可见" in page
