@@ -39,7 +39,7 @@ class TaskPolicy(models.Model):
         _("检查未发现问题后不再抽取的月数"),
         null=True,
         blank=True,
-        help_text=_("留空表示不启用。检查结果模块上线前，此规则不排除任何对象。"),
+        help_text=_("留空表示不启用；按对象最近一次审核通过的检查结果判断。"),
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -18,6 +18,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='taskpolicy',
+            name='clean_result_months',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='留空表示不启用；按对象最近一次审核通过的检查结果判断。', null=True, verbose_name='检查未发现问题后不再抽取的月数'),
+        ),
         migrations.CreateModel(
             name='CombinedVisit',
             fields=[
