@@ -669,7 +669,9 @@ def attachment_response(attachment, *, inline: bool = True) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, content_type=attachment.content_type)
-    disposition = "inline" if inline else "attachment"
+    # Images show in the page; a PDF is always downloaded (a browser's PDF viewer would run
+    # outside the sandboxing policy below, or refuse to run under it).
+    disposition = "inline" if inline and attachment.is_image else "attachment"
     response["Content-Disposition"] = (
         f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"
     )
