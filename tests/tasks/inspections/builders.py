@@ -27,9 +27,16 @@ class Started:
     matter_a: object
     matter_b: object
     inspections: dict[str, list[Inspection]] = field(default_factory=dict)
+    group: str = "G001"  # the group `leader` leads and `member_b` belongs to
 
-    def first(self, group: str = "G001") -> Inspection:
-        return self.inspections[group][0]
+    def first(self, group: str = "") -> Inspection:
+        return self.inspections[group or self.group][0]
+
+    def leader_of(self, inspection: Inspection):
+        return self.leader if inspection.group_id == self.group else self.leader2
+
+    def member_b_of(self, inspection: Inspection):
+        return self.member_b if inspection.group_id == self.group else self.member_b2
 
 
 def make_form_matter(department, name: str, points: int = 2):

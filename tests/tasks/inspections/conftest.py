@@ -2,17 +2,25 @@
 
 import pytest
 
-from tests.tasks.inspections.builders import start_joint_task
+from tests.tasks.inspections.builders import Started
 
 
 @pytest.fixture
-def started(registry, staff_a, staff_b, office_admin, department_a, department_b):
-    return start_joint_task(
-        staff_a=staff_a,
-        staff_b=staff_b,
-        office_admin=office_admin,
-        department_a=department_a,
-        department_b=department_b,
+def started(world, db):
+    """The module world's task seen from its untouched group G002: `leader` leads G002 and
+    `member_b` is its DEPB member (G001 holds the world's records, attachments and the published
+    result). Each test's writes roll back, so tests stay independent."""
+    task = world.started
+    return Started(
+        task=task.task,
+        leader=task.leader2,
+        member_b=task.member_b2,
+        leader2=task.leader,
+        member_b2=task.member_b,
+        matter_a=task.matter_a,
+        matter_b=task.matter_b,
+        inspections=task.inspections,
+        group="G002",
     )
 
 

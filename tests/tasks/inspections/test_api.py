@@ -126,9 +126,9 @@ def test_bad_input_is_a_clear_400(api_client_for, started, department_a):
 def test_group_list_shows_the_inspectors_groups(api_client_for, started):
     body = api_client_for(started.leader).get(f"{BASE}/groups/").json()
     assert [(g["task"], g["group_id"], g["is_leader"]) for g in body] == [
-        (started.task.code, "G001", True)
+        (started.task.code, started.group, True)
     ]
-    assert body[0]["objects"] == len(started.inspections["G001"])
+    assert body[0]["objects"] == len(started.inspections[started.group])
 
 
 def test_inspection_list_query_count_does_not_grow_with_rows(

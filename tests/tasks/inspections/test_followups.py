@@ -111,7 +111,7 @@ def test_notification_is_seen_and_acknowledged_by_the_notified_department(
         notified_department=department_c,
         description="发现无证经营，属丙部门职责",
     )
-    assert list(notifications_to_acknowledge(staff_c)) == [measure]
+    assert measure in notifications_to_acknowledge(staff_c)
     with pytest.raises(PermissionDenied):
         measure_acknowledge(measure=measure, acknowledged_by=staff_b)
     with pytest.raises(ValidationError):
@@ -122,7 +122,7 @@ def test_notification_is_seen_and_acknowledged_by_the_notified_department(
             outcome_on=timezone.localdate(),
         )
     measure_acknowledge(measure=measure, acknowledged_by=staff_c, note="已收到，将立案调查")
-    assert list(notifications_to_acknowledge(staff_c)) == []
+    assert measure not in notifications_to_acknowledge(staff_c)
     measure = measure_close(
         measure=measure,
         closed_by=started.leader,

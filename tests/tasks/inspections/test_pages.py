@@ -33,7 +33,7 @@ def test_result_from_group_page_to_publication(
     inspection = started.first()
     leader = client_for(started.leader)
     # the leader sees the group and sets a date
-    group_url = f"/inspections/tasks/{started.task.pk}/groups/G001/"
+    group_url = f"/inspections/tasks/{started.task.pk}/groups/{started.group}/"
     page = leader.get(group_url)
     assert page.status_code == 200
     assert inspection.inspection_object.name in page.content.decode()
@@ -103,7 +103,7 @@ def test_every_page_renders_for_each_persona(request, client_for, started, perso
     inspection = started.first()
     for url in (
         "/inspections/",
-        f"/inspections/tasks/{started.task.pk}/groups/G001/",
+        f"/inspections/tasks/{started.task.pk}/groups/{started.group}/",
         f"/inspections/{inspection.pk}/",
     ):
         assert client.get(url).status_code == 200, url
@@ -111,7 +111,7 @@ def test_every_page_renders_for_each_persona(request, client_for, started, perso
 
 def test_leader_home_lists_their_groups(client_for, started):
     page = client_for(started.leader).get("/inspections/").content.decode()
-    assert started.task.code in page and "G001" in page
+    assert started.task.code in page and started.group in page
     assert 'data-testid="group-card"' in page
 
 
