@@ -256,9 +256,20 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
 
+    profile = None
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
     started = time.perf_counter()
     opened = inspections_open(task=first, opened_by=staff)
     open_s = time.perf_counter() - started
+    if profile is not None:
+        import pstats
+
+        profile.disable()
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
     records = MatterRecord.objects.filter(inspection__task=first).count()
     answers = RecordAnswer.objects.filter(record__inspection__task=first).count()
 
