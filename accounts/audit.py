@@ -181,8 +181,8 @@ def verify_events(events: Iterable[AuditEvent], checkpoints: Iterable[Any] = ())
             last_match = event.seq
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
     if expected:
-        seq = min(expected)
-        checkpoint = expected[seq][0]
+        seq = max(expected)
+        checkpoint = expected[seq][-1]
         return broken(
             expected_seq,
             f"the chain ends at seq {expected_seq - 1} but the checkpoint signed at "

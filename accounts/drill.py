@@ -98,12 +98,13 @@ class _RollBack(Exception):
 def run_drill(*, checkpoint_log: Path | None = None) -> list[DrillResult]:
     """Every scenario against the current trail, as the owner; nothing it tampers with stays."""
     results = []
+    head = chain_head()
+    if head is None or head.seq < MINIMUM_ENTRIES:
+        raise DrillError(
+            f"the drill needs at least {MINIMUM_ENTRIES} audit entries (load the demo city)"
+        )
     with dbroles.as_owner():
         head = chain_head()
-        if head is None or head.seq < MINIMUM_ENTRIES:
-            raise DrillError(
-                f"the drill needs at least {MINIMUM_ENTRIES} audit entries (load the demo city)"
-            )
         checkpoint_write(path=checkpoint_log)
         checkpoints = sorted({c.seq for c in read_log(checkpoint_log).checkpoints})
         for name, tamper in SCENARIOS:

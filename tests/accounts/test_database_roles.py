@@ -149,9 +149,12 @@ class TestAsTheOwner:
                 "TRUNCATE accounts_auditevent",
                 "TRUNCATE tasks_drawlogentry",
             ):
-                with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-                    with connection.cursor() as cursor:
-                        cursor.execute(statement)
+                with (
+                    pytest.raises(DatabaseError, match="append-only"),
+                    transaction.atomic(),
+                    connection.cursor() as cursor,
+                ):
+                    cursor.execute(statement)
         assert AuditEvent.objects.get(seq=event.seq).action == "test.owner"
 
     def test_migrate_refuses_while_the_runtime_role_has_planted_code(self):
