@@ -37,6 +37,10 @@ from django.utils import timezone
 from accounts.audit import GENESIS_HASH, _timestamp, canonical_json, chain_head
 
 SIGNATURE_CONTEXT = b"ssj-audit-checkpoint/1\n"
+SIGNED_BYTES_DESCRIPTION = (
+    'Ed25519 over "ssj-audit-checkpoint/1\\n" followed by the JSON of at, head, key and seq with '
+    "sorted keys, no spaces, UTF-8; sig and public_key are base64"
+)
 VERSION = 1
 # Audit actions after which a checkpoint is written at once (accounts.audit.record_event): a draw's
 # result, or its failure, is what must never be quietly rewritten.
@@ -116,7 +120,9 @@ def log_path() -> Path:
 
 
 def sign(*, seq: int, head: str, at: datetime, key: Ed25519PrivateKey) -> Checkpoint:
-    unsigned = Checkpoint(seq=seq, head=head, at=_timestamp(at), key=key_id(key.public_key()), signature="")
+    unsigned = Checkpoint(
+        seq=seq, head=head, at=_timestamp(at), key=key_id(key.public_key()), signature=""
+    )
     signature = base64.b64encode(key.sign(unsigned.signed_bytes())).decode("ascii")
     return Checkpoint(seq=seq, head=head, at=unsigned.at, key=unsigned.key, signature=signature)
 

@@ -211,3 +211,26 @@ def test_audit_signing_key_command_generates_a_usable_key(capsys, signing_key):
     assert parse_ed25519_private_key(name, value)
     call_command("audit_signing_key", "public")
     assert public_key_text(signing_key.public_key()) in capsys.readouterr().out
+
+
+def test_the_latest_checkpoint_is_published_with_its_public_key(
+    client, api_client_for, signing_key, events
+):
+    checkpoint_write()
+    record_event(actor=None, action="test.later")
+    latest = checkpoint_write()
+    public_key = public_key_text(signing_key.public_key())
+    body = api_client_for(None).get("/api/v1/accounts/audit/checkpoint/").json()
+    assert body["checkpoint"] == latest.as_dict()
+    assert body["public_key"] == public_key
+    page = client.get("/verify-audit/").content.decode()
+    assert latest.head in page and latest.signature in page and public_key in page
+    home = client.get("/").content.decode()
+    assert f"第 {latest.seq} 条" in home
+
+
+def test_without_checkpoints_the_public_page_says_so(client, api_client_for, signing_key, db):
+    assert (
+        api_client_for(None).get("/api/v1/accounts/audit/checkpoint/").json()["checkpoint"] is None
+    )
+    assert "尚无签名检查点" in client.get("/verify-audit/").content.decode()
