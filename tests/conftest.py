@@ -67,12 +67,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test then runs as the application's runtime role (ssj_app), so that a permission the
     application lacks in production fails here too. The flush between transactional tests goes
-    through the owner (accounts' flush command); the databases are dropped as the owner."""
+    through the owner (accounts' flush command); the databases are dropped as the owner.
+
+    The official holiday schedules (2004–2026) are seeded by a migration, but a reused test
+    database may have been flushed by a transactional test of an earlier run. Seeded where the
+    test database is set up, so a run whose tests need no database never touches one."""
     from platform_site import dbroles
 
     owner = dbroles.owner_settings()
     with django_db_blocker.unblock():
         _connect_default_with(_RUNTIME_CREDENTIALS)
+    _seed_official_calendar(django_db_blocker)
     yield
     with django_db_blocker.unblock():
         _connect_default_with({key: owner.get(key) for key in dbroles.CREDENTIAL_KEYS})
@@ -89,13 +94,6 @@ def audit_checkpoint_log(tmp_path_factory):
     path = tmp_path_factory.getbasetemp() / "audit-checkpoints" / f"{uuid.uuid4().hex}.jsonl"
     with override_settings(AUDIT_CHECKPOINT_LOG=path):
         yield path
-
-
-@pytest.fixture(scope="session", autouse=True)
-def official_calendar_seeded(django_db_setup, django_db_blocker):
-    """The official holiday schedules (2004–2026) are seeded by a migration, but a reused test
-    database may have been flushed by a transactional test of an earlier run."""
-    _seed_official_calendar(django_db_blocker)
 
 
 @pytest.fixture(autouse=True)
