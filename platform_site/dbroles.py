@@ -165,9 +165,7 @@ def protection_problems(cursor, role: str) -> list[str]:
         problems.append(f"the runtime role {role} is a superuser")
     if row[2]:
         problems.append(f"the runtime role {role} may create roles")
-    cursor.execute(
-        "SELECT has_parameter_privilege(%s, 'session_replication_role', 'SET')", [role]
-    )
+    cursor.execute("SELECT has_parameter_privilege(%s, 'session_replication_role', 'SET')", [role])
     if cursor.fetchone()[0] and not row[0]:
         problems.append(f"the runtime role {role} may set session_replication_role")
     cursor.execute(
@@ -211,7 +209,9 @@ def protection_problems(cursor, role: str) -> list[str]:
         )
         update_delete, truncate = cursor.fetchone()
         if not update_delete or not truncate:
-            problems.append(f"{table} lacks an always-enabled trigger against UPDATE/DELETE/TRUNCATE")
+            problems.append(
+                f"{table} lacks an always-enabled trigger against UPDATE/DELETE/TRUNCATE"
+            )
     return problems
 
 
