@@ -172,10 +172,15 @@ def verify_events(events: Iterable[AuditEvent], checkpoints: Iterable[Any] = ())
             return broken(event.seq, "content does not match its hash")
         for checkpoint in expected.pop(event.seq, ()):
             if checkpoint.head != event.hash:
+                since = (
+                    f"after seq {last_match} (the last checkpoint that matches)"
+                    if last_match
+                    else "(no earlier checkpoint)"
+                )
                 return broken(
                     event.seq,
-                    f"differs from the checkpoint signed at {checkpoint.at}: an entry after "
-                    f"seq {last_match} (the last checkpoint that matches) was rewritten",
+                    f"differs from the checkpoint signed at {checkpoint.at}: an entry up to "
+                    f"seq {event.seq} {since} was rewritten",
                 )
             matched += 1
             last_match = event.seq
