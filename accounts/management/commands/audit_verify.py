@@ -26,7 +26,8 @@ class Command(BaseCommand):
         path = options["checkpoint_log"] or log_path()
         report = verify_chain(checkpoint_log=path)
         with connection.cursor() as cursor:
-            for problem in dbroles.protection_problems(cursor, dbroles.current_user(cursor)):
+            role = dbroles.runtime_role() or dbroles.current_user(cursor)
+            for problem in dbroles.protection_problems(cursor, role):
                 self.stderr.write(f"WARNING: {problem}")
         for problem in report.checkpoint_problems:
             self.stderr.write(f"CHECKPOINT LOG: {problem}")
