@@ -31,10 +31,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from accounts.audit import GENESIS_HASH, _timestamp, canonical_json, chain_head
+from platform_site.env import parse_ed25519_public_key
 
 SIGNATURE_CONTEXT = b"ssj-audit-checkpoint/1\n"
 SIGNED_BYTES_DESCRIPTION = (
@@ -96,19 +96,12 @@ def signing_key() -> Ed25519PrivateKey | None:
     return settings.AUDIT_SIGNING_KEY
 
 
-def parse_public_key(text: str) -> Ed25519PublicKey:
-    try:
-        raw = base64.b64decode(text.strip(), validate=True)
-        return Ed25519PublicKey.from_public_bytes(raw)
-    except (ValueError, binascii.Error) as error:
-        raise ImproperlyConfigured(
-            f"AUDIT_RETIRED_PUBLIC_KEYS: {text!r} is not a base64 Ed25519 public key ({error})"
-        ) from None
-
-
 def trusted_public_keys() -> dict[str, Ed25519PublicKey]:
     """The current key's public half and those of retired keys, by key id."""
-    keys = [parse_public_key(text) for text in settings.AUDIT_RETIRED_PUBLIC_KEYS]
+    keys = [
+        parse_ed25519_public_key("AUDIT_RETIRED_PUBLIC_KEYS", text)
+        for text in settings.AUDIT_RETIRED_PUBLIC_KEYS
+    ]
     current = signing_key()
     if current is not None:
         keys.append(current.public_key())

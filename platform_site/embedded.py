@@ -260,10 +260,18 @@ def ensure_signing_key() -> Path:
         import base64
         import secrets
 
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as key_file:
-            key_file.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
-        _log(f"generated a development audit signing key in {path}")
+        # Written aside and linked into place: a process starting at the same moment sees either
+        # no key or a whole one, and the first link wins.
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".audit-signing-key-")
+        try:
+            with os.fdopen(descriptor, "w") as key_file:
+                key_file.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+            os.link(temporary, path)
+            _log(f"generated a development audit signing key in {path}")
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
     return path
 
 

@@ -97,6 +97,21 @@ def parse_ed25519_private_key(name: str, text: str):
     return key
 
 
+def parse_ed25519_public_key(name: str, text: str):
+    """An Ed25519 public key from base64 of its 32 raw bytes."""
+    import base64
+    import binascii
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        return Ed25519PublicKey.from_public_bytes(base64.b64decode(text.strip(), validate=True))
+    except (ValueError, binascii.Error) as error:
+        raise ImproperlyConfigured(
+            f"{name}: {text!r} is not an Ed25519 public key (base64 of 32 bytes): {error}"
+        ) from None
+
+
 def env_ed25519_key(name: str):
     """NAME (or NAME_FILE) as an Ed25519 private key; None when unset."""
     text = env_secret(name, "")

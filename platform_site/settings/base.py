@@ -18,6 +18,7 @@ from platform_site.env import (
     env_secret,
     env_str,
     parse_ed25519_private_key,
+    parse_ed25519_public_key,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -281,6 +282,10 @@ if AUDIT_SIGNING_KEY is None and not env_str("DATABASE_URL", ""):
         "AUDIT_SIGNING_KEY", embedded.ensure_signing_key().read_text(encoding="utf-8")
     )
 AUDIT_RETIRED_PUBLIC_KEYS = env_list("AUDIT_RETIRED_PUBLIC_KEYS", [])
+for _public_key in AUDIT_RETIRED_PUBLIC_KEYS:
+    parse_ed25519_public_key(
+        "AUDIT_RETIRED_PUBLIC_KEYS", _public_key
+    )  # fails loudly when malformed
 AUDIT_CHECKPOINT_LOG = Path(
     env_str("AUDIT_CHECKPOINT_LOG", str(BASE_DIR / ".data" / "audit-checkpoints.jsonl"))
 )

@@ -12,7 +12,7 @@ if not (os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE")):
 if not (os.environ.get("AUDIT_SIGNING_KEY") or os.environ.get("AUDIT_SIGNING_KEY_FILE")):
     raise ImproperlyConfigured(
         "Set AUDIT_SIGNING_KEY (or AUDIT_SIGNING_KEY_FILE) in production: it signs the audit "
-        "checkpoints; create one with `python manage.py audit_signing_key generate`."
+        "checkpoints (docs/operations.md says how to create one)."
     )
 os.environ.setdefault("DEBUG", "false")
 

@@ -19,7 +19,7 @@ from accounts.checkpoints import (
 from accounts.jobs import audit_checkpoint_job
 from accounts.models import AuditEvent
 from platform_site.celery import app
-from platform_site.env import parse_ed25519_private_key
+from platform_site.env import parse_ed25519_private_key, parse_ed25519_public_key
 
 
 @pytest.fixture
@@ -201,6 +201,8 @@ def test_signing_key_setting_accepts_base64_and_pem_and_refuses_anything_else():
     for bad in ("not a key", base64.b64encode(b"short").decode()):
         with pytest.raises(ImproperlyConfigured, match="AUDIT_SIGNING_KEY"):
             parse_ed25519_private_key("AUDIT_SIGNING_KEY", bad)
+        with pytest.raises(ImproperlyConfigured, match="AUDIT_RETIRED_PUBLIC_KEYS"):
+            parse_ed25519_public_key("AUDIT_RETIRED_PUBLIC_KEYS", bad)
 
 
 def test_audit_signing_key_command_generates_a_usable_key(capsys, signing_key):
