@@ -41,6 +41,7 @@ def item_create(request, year: int):
     form = PlanItemForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         department = form.cleaned_data.get("department") or request.user.department
+        assert department is not None  # drafters belong to a department; the office picks one
         try:
             item = services.plan_item_create(
                 plan_year=plan_year,

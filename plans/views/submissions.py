@@ -34,9 +34,11 @@ def department_submit(request, year: int):
     plan_year = access_plan_year_for_user(request.user, year)
     if not can_submit_department(request.user):
         raise Http404
+    department = request.user.department
+    assert department is not None  # can_submit_department: a member department's liaison
     try:
         submission = services.plan_department_submit(
-            plan_year=plan_year, department=request.user.department, submitted_by=request.user
+            plan_year=plan_year, department=department, submitted_by=request.user
         )
     except (ValidationError, PermissionDenied) as error:
         report_error(request, error)

@@ -76,7 +76,7 @@ def year_open(request):
     return render(request, "plans/year_open.html", {"form": form})
 
 
-def _item_export(items, year: int, fmt: str) -> HttpResponse:
+def _item_export(items, year: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
     header = [
         "id",
         "牵头部门",
@@ -137,9 +137,9 @@ def _item_export(items, year: int, fmt: str) -> HttpResponse:
         for item in items:
             yield writer.writerow(row(item))
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="plan-items-{year}.csv"'
-    return response
+    stream = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stream["Content-Disposition"] = f'attachment; filename="plan-items-{year}.csv"'
+    return stream
 
 
 @login_required

@@ -5,4 +5,4 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://typecheck@localhost:5432/typecheck")
 os.environ.setdefault("REDIS_URL", "redis://localhost:6379/0")
 
-from platform_site.settings.base import *  # noqa: E402, F403
+from platform_site.settings.base import *  # noqa: F403

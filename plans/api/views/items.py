@@ -38,7 +38,7 @@ class PlanItemInputSerializer(serializers.Serializer):
     matters = serializers.SlugRelatedField(
         slug_field="code", queryset=Matter.objects.all(), many=True
     )
-    participating_departments = serializers.SlugRelatedField(
+    participating_departments = serializers.SlugRelatedField[Department](
         slug_field="code",
         queryset=Department.objects.filter(kind=DepartmentKind.DEPARTMENT),
         many=True,
@@ -68,7 +68,7 @@ class PlanItemCreateApi(APIView):
     permission_classes = [IsPlanEditor]
 
     class PlanItemCreateInputSerializer(PlanItemInputSerializer):
-        department = serializers.SlugRelatedField(
+        department = serializers.SlugRelatedField[Department](
             slug_field="code",
             queryset=Department.objects.all(),
             required=False,

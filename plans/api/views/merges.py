@@ -58,7 +58,7 @@ class MergeProposalUpdateApi(APIView):
     permission_classes = [IsPlanManager]
 
     class MergeProposalUpdateInputSerializer(serializers.Serializer):
-        lead_department = serializers.SlugRelatedField(
+        lead_department = serializers.SlugRelatedField[Department](
             slug_field="code", queryset=Department.objects.all()
         )
         window_start_month = serializers.IntegerField(min_value=1, max_value=12)
