@@ -34,17 +34,12 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
-@pytest.fixture(scope="session", autouse=True)
-def official_calendar_seeded(request, django_db_setup, django_db_blocker):
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
     """The official holiday schedules (2004–2026) are seeded by a migration, but a reused test
-    database may have been flushed by a transactional test of an earlier run. A run without any
-    database test has no test database (pytest-django sets up only the ones its tests use)."""
-    database_fixtures = {"db", "transactional_db", "live_server"}
-    if any(
-        item.get_closest_marker("django_db") or database_fixtures & set(item.fixturenames)
-        for item in request.session.items
-    ):
-        _seed_official_calendar(django_db_blocker)
+    database may have been flushed by a transactional test of an earlier run. Seeded where the
+    test database is set up, so a run whose tests need no database never touches one."""
+    _seed_official_calendar(django_db_blocker)
 
 
 @pytest.fixture(autouse=True)
