@@ -55,7 +55,7 @@ def _formset_changes(formsets: Iterable) -> list[dict[str, Any]]:
     return changes
 
 
-class AuditedAdminMixin:
+class AuditedAdminMixin(admin.ModelAdmin):
     """Put before the ModelAdmin class: audits add, change, delete and actions."""
 
     def save_related(self, request, form, formsets, change):
@@ -92,10 +92,11 @@ class AuditedAdminMixin:
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        return {
-            name: (action if name == "delete_selected" else self._audited(action, name), name, text)
-            for name, (action, name, text) in actions.items()
-        }
+        for name, entry in actions.items():
+            if entry is not None and name != "delete_selected":
+                action, action_name, text = entry
+                actions[name] = (self._audited(action, action_name), action_name, text)
+        return actions
 
     def _audited(self, action, name):
         """Bulk actions (enable or run beat tasks…) change rows without save_model: each runs in a

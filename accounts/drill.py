@@ -67,7 +67,7 @@ def _rewrite(head: int, checkpoints: list[int]) -> tuple[str, int]:
 def _rewrite_and_rehash(head: int, checkpoints: list[int]) -> tuple[str, int]:
     """Rewrite one entry and recompute every hash after it: a chain that verifies on its own."""
     position = _rewrite_position(head)
-    prev_hash = None
+    prev_hash = ""
     for event in AuditEvent.objects.filter(seq__gte=position).order_by("seq"):
         if event.seq == position:
             event.details = {**event.details, "drill": "rewritten"}
@@ -105,6 +105,7 @@ def run_drill(*, checkpoint_log: Path | None = None) -> list[DrillResult]:
         )
     with dbroles.as_owner():
         head = chain_head()
+        assert head is not None  # the same database, seen as the owner
         checkpoint_write(path=checkpoint_log)
         checkpoints = sorted({c.seq for c in read_log(checkpoint_log).checkpoints})
         for name, tamper in SCENARIOS:
