@@ -47,7 +47,7 @@ class TaskPolicyAdmin(admin.ModelAdmin):
 
 
 # Inspection archive: read-only in the admin like everything above; nothing can be deleted (the
-# database refuses it too, migration 0004).
+# database refuses it too, migration 0005).
 from tasks.inspections.models import (  # noqa: E402
     Attachment,
     CombinedVisit,

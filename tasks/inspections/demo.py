@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from accounts.choices import DepartmentKind, Role
 from accounts.models import Department, User
-from tasks.demo import IN_PROGRESS, DemoTask, _advance, _create, _ready, _say, task_code
+from tasks.demo import IN_PROGRESS, DemoTask, demo_task_build, task_code
 from tasks.inspections.choices import (
     CombinedVisitStatus,
     MeasureKind,
@@ -87,6 +87,11 @@ FINDINGS = {
     "ok": "现场核查经营场所、台账和相关证照，未发现违反本事项规定的情形。",
     "problem": "现场发现部分预包装食品未按规定标示价格及生产日期，进货查验记录不完整。",
 }
+
+
+def _say(stdout, message: str) -> None:
+    if stdout is not None:
+        stdout.write(message + "\n")
 
 
 def _admin(department: Department) -> User | None:
@@ -569,14 +574,12 @@ def build(stdout=None, **options) -> None:
         code = task_code(spec.number)
         if Task.objects.filter(code=code).exists():
             continue
-        if not _ready(departments, spec):
-            _say(stdout, f"检查结果：{code} 跳过（缺少部门、账户或执法检查人员）")
-            continue
         try:
             with transaction.atomic():
-                task = _create(spec, departments, office_admin)
-                _advance(spec, task, office_admin)
-                task.refresh_from_db()
+                task = demo_task_build(spec, departments, office_admin)
+                if task is None:
+                    _say(stdout, f"检查结果：{code} 跳过（缺少部门、账户或执法检查人员）")
+                    continue
                 simulate(task, stdout)
                 if spec is CURRENT:
                     other = Task.objects.filter(code=task_code(4), status="in_progress").first()

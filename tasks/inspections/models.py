@@ -12,7 +12,7 @@ tasks.inspections.printables and the selectors):
           │         └─ FollowUpMeasure (tracked to closure; may carry Attachments)
           └─ CombinedVisit (an object drawn by two tasks in overlapping periods, visited once)
 
-Nothing here is ever deleted (database triggers refuse it, migration 0004): the records are an
+Nothing here is ever deleted (database triggers refuse it, migration 0005): the records are an
 archive kept at least two years (000 art. 19); corrections are new versions with a reason.
 """
 

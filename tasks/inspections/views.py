@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Department
+from platform_site.web import errors_to_form, errors_to_messages, form_errors_to_messages
 from registries.permissions import objects_visible_to
 from tasks.choices import DrawState, TaskStatus
 from tasks.inspections import forms
@@ -56,14 +57,13 @@ from tasks.inspections.services import inspections as inspection_services
 from tasks.inspections.services import records as record_services
 from tasks.inspections.services import results as result_services
 from tasks.permissions import access_task_for_user, can_manage_task
-from tasks.views import _errors, _form_service_error
 
 
 def _act(request, function, success: str, **kwargs) -> bool:
     try:
         function(**kwargs)
     except (ValidationError, PermissionDenied) as error:
-        _errors(request, error)
+        errors_to_messages(request, error)
         return False
     messages.success(request, success)
     return True
@@ -194,7 +194,7 @@ def group_schedule_view(request, task_id: int, group_id: str):
                 task=task, group_id=group_id, dates=form.dates(), scheduled_by=request.user
             )
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(request, _("已保存 %(n)d 个检查日期。") % {"n": changed})
     return redirect("inspections:group_detail", task_id=task.pk, group_id=group_id)
@@ -315,13 +315,11 @@ def result_compile_view(request, inspection_id: int):
                 result=inspection.result, compiled_by=request.user, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(request, _("检查结果已保存。"))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
     return redirect("inspections:inspection_detail", inspection_id=inspection.pk)
 
 
@@ -402,9 +400,7 @@ def measure_add_view(request, inspection_id: int):
             **form.cleaned_data,
         )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
     return redirect("inspections:inspection_detail", inspection_id=inspection.pk)
 
 
@@ -562,7 +558,7 @@ def record_view(request, record_id: int):
                 if "complete" in request.POST:
                     record_services.record_complete(record=record, completed_by=request.user)
             except ValidationError as error:
-                _form_service_error(form, error)
+                errors_to_form(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
@@ -604,14 +600,12 @@ def record_attachment_view(request, record_id: int):
     else:
         form = forms.PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
     else:
         try:
             _upload(request, record, form)
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(request, _("附件已上传。"))
     return redirect(reverse("inspections:record", args=[record.pk]) + "#attachments")
@@ -768,9 +762,7 @@ def _measure_action(request, measure_id, function, success, form_class, **kwargs
     if form.is_valid():
         _act(request, function, success, measure=measure, **kwargs, **form.cleaned_data)
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
     return redirect("inspections:measure_detail", measure_id=measure.pk)
 
 
@@ -832,7 +824,5 @@ def measure_attachment_view(request, measure_id: int):
             caption=form.cleaned_data["caption"],
         )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
     return redirect("inspections:measure_detail", measure_id=measure.pk)

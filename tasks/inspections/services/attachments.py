@@ -21,6 +21,7 @@ from accounts.models import User
 from tasks.inspections.choices import EDITABLE_RESULT_STATUSES, MeasureStatus
 from tasks.inspections.models import Attachment, CommissionedCheck, FollowUpMeasure, MatterRecord
 from tasks.inspections.permissions import can_enter_record, can_handle_measure
+from tasks.inspections.services._common import lock_record, require_entry
 from tasks.inspections.storage import check_upload
 
 
@@ -70,10 +71,8 @@ def attachment_add_to_record(
     commissioned_check: CommissionedCheck | None = None,
 ) -> Attachment:
     """A photo, scan or report for a record, while the record may be entered."""
-    from tasks.inspections.services.records import _lock, _require_entry
-
-    record = _lock(record)
-    _require_entry(record, uploaded_by)
+    record = lock_record(record)
+    require_entry(record, uploaded_by)
     if commissioned_check is not None and commissioned_check.record_id != record.pk:
         raise ValidationError({"commissioned_check": _("委托检查不属于该记录。")})
     count = record.attachments.filter(withdrawn_at__isnull=True).count()

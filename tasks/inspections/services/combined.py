@@ -24,6 +24,7 @@ from tasks.inspections.choices import (
 )
 from tasks.inspections.models import CombinedVisit, CombinedVisitPart, Inspection
 from tasks.inspections.permissions import can_arrange_inspection
+from tasks.inspections.services._common import department_contacts, notify
 
 
 def _lock_inspections(*inspections: Inspection) -> list[Inspection]:
@@ -108,10 +109,8 @@ def combined_visit_propose(
             "visit_on": visit_on,
         },
     )
-    from tasks.inspections.services.results import _contacts, _notify
-
-    _notify(
-        _contacts(other.task.lead_department_id),
+    notify(
+        department_contacts(other.task.lead_department_id),
         title=_("合并检查提议：%(code)s") % {"code": other.task.code},
         body=_("%(dept)s 提议于 %(day)s 与贵部门牵头的任务合并检查同一对象（进一次门、查多项事）。")
         % {"dept": inspection.task.lead_department.display_name, "day": visit_on.isoformat()},

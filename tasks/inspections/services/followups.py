@@ -38,6 +38,12 @@ from tasks.inspections.permissions import (
     can_add_measure,
     can_handle_measure,
 )
+from tasks.inspections.services._common import (
+    department_contacts,
+    lock_result,
+    notify,
+    result_label,
+)
 
 
 def _result_departments(result: InspectionResult) -> set[int]:
@@ -63,9 +69,7 @@ def measure_add(
     """Register a follow-up measure carried out by `department` (one of the inspection's
     departments). A rectification's deadline defaults to RECTIFY_DEFAULT_WORKING_DAYS working
     days from today, a notification's acknowledgement to NOTIFY_ACK_WORKING_DAYS."""
-    from tasks.inspections.services.results import _lock
-
-    result = _lock(result)
+    result = lock_result(result)
     if not can_add_measure(added_by, result, department.pk):
         raise PermissionDenied(_("只有检查组组长或承办部门可以登记处置措施。"))
     if result.status not in (*EDITABLE_RESULT_STATUSES, *FINAL_RESULT_STATUSES):
@@ -121,11 +125,9 @@ def measure_add(
         },
     )
     if notified_department is not None:
-        from tasks.inspections.services.results import _contacts, _label, _notify
-
-        _notify(
-            _contacts(notified_department.pk),
-            title=_("抄告：%(label)s") % {"label": _label(result)},
+        notify(
+            department_contacts(notified_department.pk),
+            title=_("抄告：%(label)s") % {"label": result_label(result)},
             body=_("%(dept)s 在联合抽查中发现属于贵部门职责的问题，请签收并依法处理：%(text)s")
             % {"dept": department.display_name, "text": description[:200]},
             url=reverse("inspections:measure_detail", args=[measure.pk]),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 from accounts.audit import record_event
 from accounts.models import User
 from catalog.choices import InspectionMethod
-from tasks.choices import DrawState
-from tasks.inspections.choices import EDITABLE_RESULT_STATUSES, RecordStatus
+from tasks.inspections.choices import RecordStatus
 from tasks.inspections.models import CommissionedCheck, MatterRecord
-from tasks.inspections.permissions import can_enter_record
+from tasks.inspections.services._common import lock_record, require_entry
 
 # Answers that say a check point is not met; a record with one of them has found a problem.
 NEGATIVE_ANSWERS = frozenset({"不符合", "不合格", "否", "不规范", "存在问题", "未落实"})
@@ -31,33 +30,6 @@ TEXT_FIELDS = {
     "object_opinion": 2000,
     "object_representative": 50,
 }
-
-
-def _lock(record: MatterRecord) -> MatterRecord:
-    return (
-        MatterRecord.objects.select_for_update(of=("self",))
-        .select_related(
-            "department",
-            "matter",
-            "inspection",
-            "inspection__task",
-            "inspection__drawn_object__draw",
-            "inspection__result",
-        )
-        .get(pk=record.pk)
-    )
-
-
-def _require_entry(record: MatterRecord, user: User) -> None:
-    if not can_enter_record(user, record):
-        raise PermissionDenied(_("只有本部门参加该检查组的检查人员可以录入本部门的检查记录。"))
-    inspection = record.inspection
-    if inspection.drawn_object.draw.state != DrawState.DRAWN:
-        raise ValidationError(_("该抽取已作废，不能录入。"))
-    if inspection.result.status not in EDITABLE_RESULT_STATUSES:
-        raise ValidationError(
-            _("检查结果已提交或已审核，不能修改记录；如需更正，请由组长或牵头部门发起更正。")
-        )
 
 
 def _check_day(value: date | None, record: MatterRecord, field: str) -> None:
@@ -108,8 +80,8 @@ def record_update(
     """Save what the department found: answers by check-point position ({position, answer,
     note}), `methods`, `inspected_on`, `findings`, `opinion`, `object_opinion`,
     `object_representative`, `problem_found`. Fields left out keep their values."""
-    record = _lock(record)
-    _require_entry(record, entered_by)
+    record = lock_record(record)
+    require_entry(record, entered_by)
     unknown = set(fields) - {*TEXT_FIELDS, "methods", "inspected_on", "problem_found"}
     if unknown:
         raise ValidationError(_("不能修改：%(f)s") % {"f": "、".join(sorted(unknown))})
@@ -162,8 +134,8 @@ def _problem_in_answers(record: MatterRecord) -> bool:
 def record_complete(*, record: MatterRecord, completed_by: User) -> MatterRecord:
     """The department declares its record complete: every check point answered, a method and a
     date recorded, and whether a problem was found (taken from the answers when not given)."""
-    record = _lock(record)
-    _require_entry(record, completed_by)
+    record = lock_record(record)
+    require_entry(record, completed_by)
     if record.status == RecordStatus.DONE:
         return record
     missing = [answer.position for answer in record.answers.all() if not answer.answer]
@@ -230,8 +202,8 @@ def commissioned_check_add(
     commissioned_on: date,
 ) -> CommissionedCheck:
     """Record that a qualified body was commissioned (检验检测、审计、鉴定…) for this matter."""
-    record = _lock(record)
-    _require_entry(record, added_by)
+    record = lock_record(record)
+    require_entry(record, added_by)
     cleaned = _clean_commission(
         kind=kind, body=body, subject=subject, commissioned_on=commissioned_on
     )
@@ -252,8 +224,8 @@ def commissioned_check_conclude(
     *, check: CommissionedCheck, concluded_by: User, conclusion: str, concluded_on: date
 ) -> CommissionedCheck:
     """Record the body's conclusion (the report itself is attached to the check)."""
-    record = _lock(check.record)
-    _require_entry(record, concluded_by)
+    record = lock_record(check.record)
+    require_entry(record, concluded_by)
     check = CommissionedCheck.objects.select_for_update().get(pk=check.pk, record=record)
     conclusion = conclusion.strip()
     if not conclusion:

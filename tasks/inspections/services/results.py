@@ -14,13 +14,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import canonical_json, record_event
-from accounts.choices import Role
 from accounts.models import Department, User
 from tasks.choices import DrawState, TaskStatus
 from tasks.inspections.choices import (
@@ -38,27 +36,16 @@ from tasks.inspections.permissions import (
     can_review_result,
     is_group_leader,
 )
+from tasks.inspections.services._common import (
+    department_contacts,
+    lock_result,
+    notify,
+    result_label,
+)
 from tasks.inspections.services.inspections import result_due_on
 from tasks.models import Task
 
 RETENTION_YEARS = 2  # 000 art. 19: kept at least two years
-
-
-def _lock(result: InspectionResult) -> InspectionResult:
-    result = (
-        InspectionResult.objects.select_for_update(of=("self",))
-        .select_related(
-            "inspection",
-            "inspection__task",
-            "inspection__task__lead_department",
-            "inspection__drawn_object",
-            "inspection__drawn_object__draw",
-            "inspection__inspection_object",
-        )
-        .get(pk=result.pk)
-    )
-    result.inspection.result = result
-    return result
 
 
 def _require_standing(result: InspectionResult) -> None:
@@ -97,7 +84,7 @@ def result_compile(
     """The leader enters the group's result: the categories, the day the inspection ended, the
     departments whose rules were broken (for "发现问题待后续处理") and remarks. The entry
     deadline is recomputed from the completion day (20 working days)."""
-    result = _lock(result)
+    result = lock_result(result)
     _require_leader(result, compiled_by)
     _require_standing(result)
     if result.status not in EDITABLE_RESULT_STATUSES:
@@ -162,27 +149,10 @@ def submission_problems(result: InspectionResult) -> list[str]:
     return problems
 
 
-def _contacts(department_id: int) -> Iterable[User]:
-    return User.objects.filter(department_id=department_id, is_active=True).filter(
-        Q(roles__contains=[Role.STAFF]) | Q(roles__contains=[Role.LIAISON])
-    )
-
-
-def _notify(users: Iterable[User], *, title: str, body: str, url: str) -> None:
-    from plans.services.notifications import notify
-
-    notify(recipients=list(users), title=title, body=body, url=url)
-
-
-def _label(result: InspectionResult) -> str:
-    inspection = result.inspection
-    return f"{inspection.task.code} {inspection.group_id} {inspection.inspection_object.name}"
-
-
 @transaction.atomic
 def result_submit(*, result: InspectionResult, submitted_by: User) -> InspectionResult:
     """The leader submits the compiled result for review by the lead department."""
-    result = _lock(result)
+    result = lock_result(result)
     _require_leader(result, submitted_by)
     _require_standing(result)
     if result.status not in EDITABLE_RESULT_STATUSES:
@@ -201,9 +171,13 @@ def result_submit(*, result: InspectionResult, submitted_by: User) -> Inspection
         details={"version": result.version, "categories": result.categories},
     )
     inspection = result.inspection
-    _notify(
-        (user for user in _contacts(inspection.task.lead_department_id) if user != submitted_by),
-        title=_("检查结果待审核：%(label)s") % {"label": _label(result)},
+    notify(
+        (
+            user
+            for user in department_contacts(inspection.task.lead_department_id)
+            if user != submitted_by
+        ),
+        title=_("检查结果待审核：%(label)s") % {"label": result_label(result)},
         body=_("检查组组长已提交检查结果，请审核。"),
         url=reverse("inspections:inspection_detail", args=[inspection.pk]),
     )
@@ -213,7 +187,7 @@ def result_submit(*, result: InspectionResult, submitted_by: User) -> Inspection
 @transaction.atomic
 def result_return(*, result: InspectionResult, returned_by: User, reason: str) -> InspectionResult:
     """The reviewer sends the result back to the group with a reason; entry opens again."""
-    result = _lock(result)
+    result = lock_result(result)
     if not can_review_result(returned_by, result):
         raise PermissionDenied(_("检查结果由牵头部门非本组人员审核。"))
     if result.status != ResultStatus.SUBMITTED:
@@ -235,9 +209,9 @@ def result_return(*, result: InspectionResult, returned_by: User, reason: str) -
         details={"version": result.version, "reason": reason},
     )
     if result.submitted_by_id:
-        _notify(
+        notify(
             [result.submitted_by],
-            title=_("检查结果被退回：%(label)s") % {"label": _label(result)},
+            title=_("检查结果被退回：%(label)s") % {"label": result_label(result)},
             body=reason,
             url=reverse("inspections:inspection_detail", args=[result.inspection_id]),
         )
@@ -359,7 +333,7 @@ def _complete_task_if_done(task: Task, actor: User) -> bool:
 def result_approve(*, result: InspectionResult, approved_by: User) -> InspectionResult:
     """The reviewer approves: the result is frozen as the next ResultVersion and is ready to
     publish; the task completes when it was the last result outstanding."""
-    result = _lock(result)
+    result = lock_result(result)
     if not can_review_result(approved_by, result):
         raise PermissionDenied(_("检查结果由牵头部门非本组人员审核。"))
     if result.status != ResultStatus.SUBMITTED:
@@ -415,7 +389,7 @@ def result_approve(*, result: InspectionResult, approved_by: User) -> Inspection
 def result_publish(*, result: InspectionResult, published_by: User) -> InspectionResult:
     """Publish the approved version. A corrected result replaces the published version; the
     earlier versions stay, so the public page can say it was corrected and when."""
-    result = _lock(result)
+    result = lock_result(result)
     if not can_publish_result(published_by, result):
         raise PermissionDenied(_("检查结果由牵头部门或检查组组长公示。"))
     if result.status != ResultStatus.APPROVED or result.approved_version_id is None:
@@ -453,7 +427,7 @@ def result_correct(
 ) -> InspectionResult:
     """Open an approved or published result for correction as its next version. What was
     published stays published until the corrected version is approved and published."""
-    result = _lock(result)
+    result = lock_result(result)
     if not can_publish_result(corrected_by, result):
         raise PermissionDenied(_("更正由牵头部门或检查组组长发起。"))
     if result.status not in FINAL_RESULT_STATUSES:

@@ -60,3 +60,30 @@ def test_admin_has_no_delete_and_no_change(world, model):
         return  # not in the admin at all
     assert not model_admin.has_delete_permission(request)
     assert not model_admin.has_change_permission(request)
+
+
+KEEP_TABLES = [model._meta.db_table for model in ARCHIVE if model is not ResultVersion]
+# What the runtime role (the suite's connection, as in production) might try on the archive.
+ATTACKS = {
+    "delete": "DELETE FROM {table}",
+    "truncate": "TRUNCATE {table}",
+    "drop": "DROP TABLE {table} CASCADE",
+    "disable its trigger": "ALTER TABLE {table} DISABLE TRIGGER {table}_no_delete",
+    "take ownership": "ALTER TABLE {table} OWNER TO CURRENT_USER",
+    "replica mode (skips ordinary triggers)": "SET session_replication_role = replica",
+}
+
+
+def test_the_runtime_role_cannot_get_rid_of_the_archive(db):
+    from django.db import connection
+
+    from platform_site import dbroles
+
+    with connection.cursor() as cursor:
+        assert dbroles.protection_problems(cursor, dbroles.current_user(cursor)) == []
+        for table in KEEP_TABLES:
+            for attack, statement in ATTACKS.items():
+                with pytest.raises(DatabaseError), transaction.atomic():
+                    cursor.execute(statement.format(table=table))
+                    cursor.execute(f"DELETE FROM {table}")  # after a SET that did pass
+                assert attack

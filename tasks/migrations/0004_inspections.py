@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         ('accounts', '0002_audit_append_only'),
         ('catalog', '0002_matterchangeproposal_matterimport_matterrevision_and_more'),
         ('registries', '0008_object_code_collate_c'),
-        ('tasks', '0002_drawlog_append_only'),
+        ('tasks', '0003_drawlog_no_truncate'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
