@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from platform_site.health import check_database, check_redis
 
@@ -15,6 +16,27 @@ def healthz(request):
         {"ok": healthy, "checks": {check.name: check.ok for check in checks}},
         status=200 if healthy else 503,
     )
+
+
+class _SchemaAccess:
+    """The schema and its docs are public in development and need a login in production
+    (API_SCHEMA_REQUIRES_LOGIN)."""
+
+    def get_permissions(self):
+        required = IsAuthenticated if settings.API_SCHEMA_REQUIRES_LOGIN else AllowAny
+        return [required()]
+
+
+class SchemaView(_SchemaAccess, SpectacularAPIView):
+    pass
+
+
+class SwaggerView(_SchemaAccess, SpectacularSwaggerView):
+    pass
+
+
+class RedocView(_SchemaAccess, SpectacularRedocView):
+    pass
 
 
 api_v1 = [
@@ -34,9 +56,9 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
+    path("api/schema/", SchemaView.as_view(), name="api_schema"),
+    path("api/docs/", SwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/redoc/", RedocView.as_view(url_name="api_schema"), name="api_redoc"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),

@@ -54,3 +54,8 @@ class DepartmentCreateInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=16)
     name = serializers.CharField(max_length=100)
     short_name = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+
+
+class PasswordChangeInputSerializer(serializers.Serializer):
+    old_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)

@@ -195,6 +195,8 @@ class InspectorEligibilityApi(APIView):
 class RegistryImportApi(APIView):
     """Validate an import file, and with apply=true import it when it has no error (all or nothing)."""
 
+    throttle_scope = "upload"
+
     permission_classes = [IsRegistryUser]
     parser_classes = [MultiPartParser, FormParser]
 

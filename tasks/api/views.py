@@ -318,6 +318,8 @@ class PublicBundleApi(APIView):
 class VerifyApi(APIView):
     """Verify a bundle: VALID, or the list of problems in Chinese. No login."""
 
+    throttle_scope = "verify"
+
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
