@@ -5,7 +5,9 @@ password change page to it (accounts.middleware)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 
@@ -34,3 +36,19 @@ class SessionAuthentication(_RefuseTemporaryPassword, authentication.SessionAuth
 
 class BasicAuthentication(_RefuseTemporaryPassword, authentication.BasicAuthentication):
     pass
+
+
+class SessionScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.authentication.SessionAuthentication"
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}
+
+
+class BasicScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.authentication.BasicAuthentication"
+    name = "basicAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "basic"}

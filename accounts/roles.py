@@ -56,9 +56,13 @@ def is_department_admin(user: Any) -> bool:
     return is_member(user) and Role.DEPARTMENT_ADMIN in user.roles
 
 
-def is_account_manager(user: Any) -> bool:
-    """Office admins and department admins (which accounts each may touch: ``can_act_on``)."""
+def is_admin(user: Any) -> bool:
+    """Office admins and department admins: they manage accounts (which ones: ``can_act_on``) and
+    decide their department's recusals."""
     return is_office_admin(user) or is_department_admin(user)
+
+
+is_account_manager = is_admin
 
 
 def is_department_user(user: Any) -> bool:

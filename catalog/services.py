@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.models import Department, User
+from accounts.roles import require
 from catalog.choices import (
     ImportStatus,
     InspectionMethod,
@@ -53,8 +54,7 @@ PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]*$")
 
 
 def _require_office_admin(user: User) -> None:
-    if not can_edit_matters(user):
-        raise PermissionDenied(_("只有联席办管理员可以维护抽查事项清单。"))
+    require(can_edit_matters, user, _("只有联席办管理员可以维护抽查事项清单。"))
 
 
 # --- matter fields ------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Department
+from accounts.roles import page_requires
 from plans import services
 from plans.choices import PlanYearStatus, SubmissionStatus
 from plans.documents import render_version_pdf, render_version_xlsx, version_filename
@@ -67,13 +67,7 @@ from registries.scopes import ScopeError, clean_scope, describe_scope
 
 
 def office_only(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_manage_plans(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+    return login_required(page_requires(can_manage_plans)(view))
 
 
 def _report(request, error: ValidationError | PermissionDenied) -> None:

@@ -40,7 +40,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
@@ -50,6 +50,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.audit import record_event
 from accounts.models import User
+from accounts.roles import is_office_admin, require
 from publication.models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -805,8 +806,7 @@ def calendar_year_import_preview(*, year: int, text_or_rows: str | Iterable[Any]
 
 
 def _require_office_admin(user: User | None) -> None:
-    if user is None or not user.is_authenticated or not user.is_office_admin:
-        raise PermissionDenied(_("只有联席办管理员可以维护工作日历。"))
+    require(is_office_admin, user, _("只有联席办管理员可以维护工作日历。"))
 
 
 def _lock_year(year: int) -> CalendarYear:

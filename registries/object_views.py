@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Department
+from accounts.roles import is_office_admin, refuse_page_unless
 from registries.choices import ObjectKind, ObjectStatus, RiskClass, Scale, SpecialList
 from registries.exports import export_response
 from registries.importing.merge import deferred_indexes_pending
@@ -53,11 +54,6 @@ def _require_member(user) -> None:
 
 def _require_editor(user) -> None:
     if not can_edit_registry(user):
-        raise Http404
-
-
-def _require_office(user) -> None:
-    if not user.is_office_admin:
         raise Http404
 
 
@@ -409,14 +405,14 @@ def object_release_page(request, object_id: int):
 
 @login_required
 def claim_dispute_list(request):
-    _require_office(request.user)
+    refuse_page_unless(is_office_admin, request.user)
     return render(request, "registries/object_disputes.html", {"disputes": disputed_claims()[:500]})
 
 
 @login_required
 @require_POST
 def claim_resolve_page(request, supervision_id: int):
-    _require_office(request.user)
+    refuse_page_unless(is_office_admin, request.user)
     supervision = get_object_or_404(ObjectSupervision, pk=supervision_id)
     decision = request.POST.get("decision", "")
     try:

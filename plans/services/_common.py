@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from plans.permissions import can_manage_plans
+from accounts.roles import require_office_admin
 
-
-def require_office_admin(user) -> None:
-    if not can_manage_plans(user):
-        raise PermissionDenied(_("只有联席办管理员可以执行此操作。"))
+__all__ = ["require_office_admin", "require_status", "require_text"]
 
 
 def require_status(plan_year, *statuses: str, message: str | None = None) -> None:
