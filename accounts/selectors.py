@@ -1,13 +1,14 @@
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import AuditEvent, Department, User
+from accounts.roles import is_office_admin
 
 
 def department_list_visible_to(user: User) -> QuerySet[Department]:
     departments = Department.objects.annotate(
         account_count=Count("users", filter=Q(users__is_active=True))
-    )
-    if user.is_office_admin:
+    ).order_by("kind", "code")
+    if is_office_admin(user):
         return departments
     return departments.filter(pk=user.department_id)
 

@@ -2,9 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
+from django.utils.translation import get_language
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
 
 from platform_site.health import check_database, check_redis
 
@@ -28,7 +30,24 @@ class _SchemaAccess:
 
 
 class SchemaView(_SchemaAccess, SpectacularAPIView):
-    pass
+    """The schema is generated once per process and language (it takes seconds and is the same
+    for every caller), so that asking for it again and again costs the server nothing."""
+
+    _generated: dict[tuple[str, str | None], dict] = {}
+
+    def _get_schema_response(self, request):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        key = (get_language(), version)
+        if key not in self._generated:
+            generator = self.generator_class(
+                urlconf=self.urlconf, api_version=version, patterns=self.patterns
+            )
+            self._generated[key] = generator.get_schema(request=request, public=self.serve_public)
+        filename = self._get_filename(request, version)
+        return Response(
+            data=self._generated[key],
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
 
 
 class SwaggerView(_SchemaAccess, SpectacularSwaggerView):

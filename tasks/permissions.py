@@ -19,6 +19,7 @@ from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.roles import (
+    RolePermission,
     has_working_role,
     is_auditor,
     is_department_admin,
@@ -34,6 +35,9 @@ VIEW_TASK = "tasks.view_task"
 
 def can_create_task(user: Any) -> bool:
     return is_department_worker(user)
+
+
+CanCreateTask = RolePermission.of(can_create_task)
 
 
 def can_manage_task(user: Any, task: Task) -> bool:

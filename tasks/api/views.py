@@ -17,7 +17,12 @@ from platform_site.api import call_service
 from tasks.api import serializers as s
 from tasks.draw.verify import verify_bundle
 from tasks.models import Draw, DrawReview, Task
-from tasks.permissions import access_draw_for_user, access_review_for_user, access_task_for_user
+from tasks.permissions import (
+    CanCreateTask,
+    access_draw_for_user,
+    access_review_for_user,
+    access_task_for_user,
+)
 from tasks.selectors import task_list
 from tasks.services import draws as draw_services
 from tasks.services import tasks as task_services
@@ -45,7 +50,7 @@ class TaskListApi(ListAPIView):
 
 
 class TaskCreateApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [CanCreateTask]
 
     @extend_schema(request=s.TaskCreateInputSerializer, responses={201: s.TaskOutputSerializer})
     def post(self, request):

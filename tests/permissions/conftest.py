@@ -14,6 +14,10 @@ def matrix(django_db_setup, django_db_blocker, tmp_path_factory):
 
     media_root = settings.MEDIA_ROOT
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("matrix-media")
+    # Who may download a PDF is the question here, not the printing (tested on its own): WeasyPrint
+    # takes seconds a page, so the matrix gets a one-line PDF.
+    patch = pytest.MonkeyPatch()
+    patch.setattr("weasyprint.HTML.write_pdf", lambda self, *args, **kwargs: b"%PDF-1.7 matrix")
     with django_db_blocker.unblock(), transaction.atomic():
         world = build_world()
         clients = {False: {}, True: {}}
@@ -25,4 +29,5 @@ def matrix(django_db_setup, django_db_blocker, tmp_path_factory):
                 clients[is_api][actor] = client
         yield world, clients
         transaction.set_rollback(True)
+    patch.undo()
     settings.MEDIA_ROOT = media_root

@@ -106,11 +106,10 @@ def url_routes() -> list[Route]:
     return routes
 
 
-# django-admin: whole families of model-admin routes share one rule.
-ADMIN_MODEL_ROUTE = re.compile(r"^admin:\w+_(changelist|add|history|delete|change|permissions\w*)$")
 ADMIN_KWARGS = {
     "app_label": "accounts",
     "object_id": "1",
+    "object_pk": "1",
     "content_type_id": 1,
     "url": "x",
     "user_id": 1,
@@ -121,6 +120,10 @@ ADMIN_KWARGS = {
 def route_url(route: Route, world: World, variant: str, case: Case) -> str:
     if case.path:
         return case.path
+    if "<" in route.name:  # a route without a name: fill its pattern
+        return "/" + re.sub(
+            r"<(?:\w+:)?(\w+)>", lambda match: str(ADMIN_KWARGS[match.group(1)]), route.pattern
+        )
     if route.name.startswith("admin:"):
         values = {key: ADMIN_KWARGS[key] for key in route.kwargs}
     else:
@@ -187,6 +190,9 @@ PAYLOADS = {
         "kind": "enterprise", "code": _new_code(), "name": "临江市新建有限公司",
         "region_code": "330106",
     },
+    "inspector_create_api": lambda world, variant: {
+        "department": _department(world, variant).code, "name": "新人"
+    },
     "release_page": lambda world, variant: {
         "department": _department(world, variant).pk, "reason": "测试"
     },
@@ -202,7 +208,13 @@ PAYLOADS = {
         "reason": "relative",
     },
 }  # fmt: skip
-SCOPED_PAYLOADS = {"release_page", "release_api", "recusal_declare_page", "recusal_declare_api"}
+SCOPED_PAYLOADS = {
+    "inspector_create_api",
+    "release_page",
+    "release_api",
+    "recusal_declare_page",
+    "recusal_declare_api",
+}
 
 
 def _fill(value: Any, world: World, variant: str) -> Any:
@@ -277,5 +289,35 @@ def run_case(route: Route, case: Case, world: World, clients: dict) -> list[str]
                 f"{label} [{variant}]: "
                 + "; ".join(diffs)
                 + f'\n    actual row: "{" ".join(actual)}"'
+            )
+    return problems
+
+
+MISSING_ID = 987654321
+
+
+def run_missing(route: Route, case: Case, world: World, clients: dict) -> list[str]:
+    """An object that does not exist gets the same answer as another department's object that the
+    actor may not see (404), so that nobody learns what exists elsewhere."""
+    if case.method != "get" or case.every or not any(key.endswith("_id") for key in route.kwargs):
+        return []
+    problems = []
+    expected = case.other.split()
+    for actor, answer in zip(ACTORS, expected, strict=True):
+        if answer != "404":
+            continue
+        missing = Case(
+            method="get",
+            query=case.query,
+            kwargs={
+                **case.kwargs,
+                **{key: MISSING_ID for key in route.kwargs if key.endswith("_id")},
+            },
+        )
+        response = call(clients[route.is_api][actor], route, missing, world, OTHER)
+        if response.status_code != 404:
+            problems.append(
+                f"{route.name}: {actor} gets 404 for another department's object but "
+                f"{response.status_code} for a missing one"
             )
     return problems

@@ -261,6 +261,7 @@ def _tasks(world, dept_a, dept_b, dept_c, staff_b, staff_c):
     draw_partner = task_push_to_review(task=partner, pushed_by=staff_b)
     review_a = draw_partner.reviews.get(department=dept_a)
     review_c = draw_other.reviews.get(department=dept_c)
+    review_lead = draw_own.reviews.get(department=dept_b)
     # The auditor of department A is granted the year of the other department's task.
     task_grant_auditor_year(
         auditor=users["auditor"], year=other.start_date.year, granted_by=office_admin
@@ -270,7 +271,10 @@ def _tasks(world, dept_a, dept_b, dept_c, staff_b, staff_c):
     world.put("tasks", "review_id", review_a.pk, review_c.pk)
     world.put("tasks", "code", own.code, other.code)
     world.put("tasks", "number", draw_own.number, draw_other.number)
-    world.extra.update(task_own=own, task_other=other, draw_own=draw_own)
+    world.extra.update(
+        task_own=own, task_other=other, task_partner=partner, draw_own=draw_own,
+        draw_partner=draw_partner, review_lead=review_lead,
+    )  # fmt: skip
 
 
 def plan_dates() -> tuple[datetime.date, datetime.date]:
