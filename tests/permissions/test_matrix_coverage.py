@@ -11,7 +11,7 @@ from tests.permissions.table import TABLE, cases_for
 ADMIN_ROUTES = {route.name: route for route in url_routes() if route.name.startswith("admin:")}
 
 
-def test_every_route_has_an_entry():  # noqa: D103
+def test_every_route_has_an_entry():
     missing = sorted(route.name for route in url_routes() if cases_for(route.name) is None)
     assert not missing, (
         "These routes have no entry in the permission table. Add one per route to TABLE in "
