@@ -2,10 +2,10 @@
 
 import pytest
 
-pytestmark = pytest.mark.django_db
-
 from tests.permissions.matrix import run_case, run_missing, url_routes
 from tests.permissions.table import cases_for
+
+pytestmark = pytest.mark.django_db
 
 ROUTES = {route.name: route for route in url_routes() if route.is_api and cases_for(route.name)}
 

@@ -3,10 +3,10 @@ an entry whose route is gone. Also the django-admin routes (every actor to the a
 
 import pytest
 
-pytestmark = pytest.mark.django_db
-
 from tests.permissions.matrix import run_case, url_routes
 from tests.permissions.table import TABLE, cases_for
+
+pytestmark = pytest.mark.django_db
 
 ADMIN_ROUTES = {route.name: route for route in url_routes() if route.name.startswith("admin:")}
 
