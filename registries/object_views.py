@@ -23,7 +23,11 @@ from registries.choices import ObjectKind, ObjectStatus, RiskClass, Scale, Speci
 from registries.exports import export_response
 from registries.importing.merge import deferred_indexes_pending
 from registries.models import InspectionObject, ObjectSupervision
-from registries.permissions import access_object_for_user, can_edit_registry
+from registries.permissions import (
+    access_dispute_for_user,
+    access_object_for_user,
+    can_edit_registry,
+)
 from registries.scopes import special_lists_of
 from registries.selectors.objects import (
     claim_lookup,
@@ -412,8 +416,7 @@ def claim_dispute_list(request):
 @login_required
 @require_POST
 def claim_resolve_page(request, supervision_id: int):
-    refuse_page_unless(is_office_admin, request.user)
-    supervision = get_object_or_404(ObjectSupervision, pk=supervision_id)
+    supervision = access_dispute_for_user(request.user, supervision_id)
     decision = request.POST.get("decision", "")
     try:
         object_resolve_claim(

@@ -90,3 +90,15 @@ def access_inspector_for_user(
     except (Inspector.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
     return inspector
+
+
+def access_dispute_for_user(user: Any, supervision_id: Any) -> ObjectSupervision:
+    """A supervision claim in dispute: the office resolves it; nobody else learns it exists."""
+    if not is_office_admin(user):
+        raise Http404
+    try:
+        return ObjectSupervision.objects.select_related("inspection_object", "department").get(
+            pk=int(supervision_id)
+        )
+    except (ObjectSupervision.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None

@@ -98,7 +98,12 @@ class InspectorExportApi(APIView):
 
     @extend_schema(
         parameters=[InspectorExportQuerySerializer],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): (
+                OpenApiTypes.BINARY
+            ),
+        },
     )
     def get(self, request):
         data = dict(_query(InspectorExportQuerySerializer, request))
@@ -250,7 +255,12 @@ class ExpertExportApi(APIView):
 
     @extend_schema(
         parameters=[ExpertExportQuerySerializer],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): (
+                OpenApiTypes.BINARY
+            ),
+        },
     )
     def get(self, request):
         data = dict(_query(ExpertExportQuerySerializer, request))

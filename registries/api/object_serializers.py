@@ -54,7 +54,9 @@ class ObjectListOutputSerializer(serializers.ModelSerializer):
 
 
 class ObjectChangeOutputSerializer(serializers.ModelSerializer):
-    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ObjectChange
@@ -188,7 +190,9 @@ class DisputeOutputSerializer(serializers.ModelSerializer):
     object_code = serializers.CharField(source="inspection_object.code", read_only=True)
     object_name = serializers.CharField(source="inspection_object.name", read_only=True)
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    claimed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    claimed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     settled_departments = serializers.SerializerMethodField()
 
     class Meta:

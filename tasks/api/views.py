@@ -325,7 +325,8 @@ class VerifyApi(APIView):
 
     @extend_schema(request=s.DrawVerifyInputSerializer, responses=s.DrawVerifyOutputSerializer)
     def post(self, request):
-        bundle = request.data.get("bundle", request.data)
+        data = request.data
+        bundle = data.get("bundle", data) if isinstance(data, dict) else data
         if isinstance(bundle, str):
             try:
                 bundle = json.loads(bundle)
