@@ -16,7 +16,7 @@ class PasswordChangeRequired(exceptions.PermissionDenied):
     default_code = "password_change_required"
 
 
-class _RefuseTemporaryPassword:
+class _RefuseTemporaryPassword(authentication.BaseAuthentication):
     def authenticate(self, request):
         result = super().authenticate(request)
         if result is None:

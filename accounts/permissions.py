@@ -7,8 +7,6 @@ whether another department's object exists. Which account an admin may act on is
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -21,6 +19,7 @@ from accounts.roles import (
     is_office_admin,
     is_signed_in,
 )
+from accounts.types import RequestUser
 
 __all__ = [
     "MANAGE_ACCOUNTS",
@@ -28,13 +27,14 @@ __all__ = [
     "IsOfficeAdmin",
     "access_account_for_user",
     "access_department_for_user",
+    "can_manage_account",
     "can_manage_department_accounts",
 ]
 
 MANAGE_ACCOUNTS = "accounts.manage_accounts"
 
 
-def can_manage_department_accounts(user: Any, department: Department) -> bool:
+def can_manage_department_accounts(user: RequestUser, department: Department | None) -> bool:
     """Office admins manage every department's accounts; a department admin only their own,
     through the guardian object permission granted when they were appointed."""
     if not is_signed_in(user):
@@ -43,12 +43,12 @@ def can_manage_department_accounts(user: Any, department: Department) -> bool:
         return True
     if not is_department_admin(user):
         return False
-    if user.department_id != department.pk:
+    if department is None or user.department_id != department.pk:
         return False
     return user.has_perm(MANAGE_ACCOUNTS, department)
 
 
-def can_manage_account(user: Any, account: User) -> bool:
+def can_manage_account(user: RequestUser, account: User) -> bool:
     """The department's account managers, and then only for an account below them."""
     if account.department is None:  # only a superuser has none
         return False
@@ -56,32 +56,32 @@ def can_manage_account(user: Any, account: User) -> bool:
 
 
 def access_department_for_user(
-    user: Any, department_id: int, *, manage: bool = False
+    user: RequestUser, department_id: int, *, manage: bool = False
 ) -> Department:
+    if not is_signed_in(user):
+        raise Http404
     department = get_object_or_404(Department, pk=department_id)
     if is_office_admin(user):
         return department
     if manage and not can_manage_department_accounts(user, department):
         raise Http404
-    if not manage and not (is_signed_in(user) and user.department_id == department.pk):
+    if not manage and user.department_id != department.pk:
         raise Http404
     return department
 
 
-def access_account_for_user(user: Any, account_id: int, *, manage: bool = False) -> User:
+def access_account_for_user(user: RequestUser, account_id: int, *, manage: bool = False) -> User:
     """Read: the account itself and its department's account managers. Manage (freeze, reset,
     reissue, roles): only a manager ranking above the account (``accounts.roles.can_act_on``)."""
-    account = get_object_or_404(User.objects.select_related("department"), pk=account_id)
     if not is_signed_in(user):
         raise Http404
+    account = get_object_or_404(User.objects.select_related("department"), pk=account_id)
     if manage:
         if not can_manage_account(user, account):
             raise Http404
         return account
     if account.pk == user.pk:
         return account
-    if account.department is None:
-        raise Http404
     if not can_manage_department_accounts(user, account.department):
         raise Http404
     return account

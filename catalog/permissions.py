@@ -11,23 +11,23 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
 from accounts.roles import IsOfficeAdmin, RolePermission, is_department_worker, is_office_admin
+from accounts.types import RequestUser
 from catalog.models import Matter, MatterChangeProposal, MatterImport
 
 __all__ = ["CanPropose", "IsOfficeAdmin"]
 
 
-def can_edit_matters(user: User) -> bool:
+def can_edit_matters(user: RequestUser) -> bool:
     return is_office_admin(user)
 
 
-def can_propose(user: User) -> bool:
+def can_propose(user: RequestUser) -> bool:
     """A working role (staff, liaison, department admin) in a member department."""
     return is_department_worker(user)
 
 
-def access_matter_for_user(user: User, matter_id: int, *, edit: bool = False) -> Matter:
+def access_matter_for_user(user: RequestUser, matter_id: int, *, edit: bool = False) -> Matter:
     matter = get_object_or_404(Matter, pk=matter_id)
     if not user.is_authenticated:
         raise Http404
@@ -37,7 +37,7 @@ def access_matter_for_user(user: User, matter_id: int, *, edit: bool = False) ->
 
 
 def access_proposal_for_user(
-    user: User, proposal_id: int, *, decide: bool = False
+    user: RequestUser, proposal_id: int, *, decide: bool = False
 ) -> MatterChangeProposal:
     """The office sees and decides every proposal; a department sees only its own."""
     proposal = get_object_or_404(
@@ -57,7 +57,7 @@ def access_proposal_for_user(
     return proposal
 
 
-def access_import_for_user(user: User, import_id: int) -> MatterImport:
+def access_import_for_user(user: RequestUser, import_id: int) -> MatterImport:
     matter_import = get_object_or_404(MatterImport.objects.defer("content"), pk=import_id)
     if not can_edit_matters(user):
         raise Http404

@@ -13,8 +13,10 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, User
 
 
 class _RatesFromSettings:
-    def get_rate(self):
-        return settings.API_THROTTLE_RATES.get(self.scope)
+    scope: str | None
+
+    def get_rate(self) -> str | None:
+        return settings.API_THROTTLE_RATES.get(self.scope) if self.scope else None
 
 
 class AnonThrottle(_RatesFromSettings, AnonRateThrottle):

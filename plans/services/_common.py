@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.roles import require_office_admin
+from plans.models import PlanYear
 
 __all__ = ["require_office_admin", "require_status", "require_text"]
 
 
-def require_status(plan_year, *statuses: str, message: str | None = None) -> None:
+def require_status(plan_year: PlanYear, *statuses: str, message: str | None = None) -> None:
     if plan_year.status not in statuses:
         raise ValidationError(
             message

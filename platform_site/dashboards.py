@@ -1,4 +1,7 @@
-"""What each role sees first after signing in. Later capabilities add cards here."""
+"""What each role sees first after signing in: cards gathered from every app.
+
+It lives in platform_site, above the apps, because it reads from all of them; `accounts/` stays the
+ground floor. Later capabilities add their cards here."""
 
 from __future__ import annotations
 
@@ -11,6 +14,15 @@ from accounts.audit import chain_head
 from accounts.choices import Role
 from accounts.models import Department, User
 from accounts.roles import WORKING_ROLES
+from catalog.selectors import pending_proposal_count, public_matter_list
+from plans.choices import PlanYearStatus
+from plans.models import DepartmentSubmission, PlanYear
+from plans.selectors import notifications_for
+from publication.calendar import calendar_coverage
+from registries.selectors.inspectors import recusal_queue_for
+from registries.selectors.objects import disputed_claims
+from tasks.choices import ReviewStatus
+from tasks.models import DrawReview
 
 
 @dataclass
@@ -38,7 +50,6 @@ def _url(name: str, *args) -> str:
 
 
 def _catalog_cards(user: User) -> list[Card]:
-    from catalog.selectors import pending_proposal_count, public_matter_list
 
     pending = pending_proposal_count(user)
     cards = [
@@ -61,7 +72,6 @@ def _catalog_cards(user: User) -> list[Card]:
 
 
 def _recusal_cards(user: User) -> list[Card]:
-    from registries.selectors.inspectors import recusal_queue_for
 
     waiting = recusal_queue_for(user).count()
     return [
@@ -75,9 +85,6 @@ def _recusal_cards(user: User) -> list[Card]:
 
 
 def _plan_cards(user: User) -> list[Card]:
-    from plans.choices import PlanYearStatus
-    from plans.models import DepartmentSubmission, PlanYear
-    from plans.selectors import notifications_for
 
     cards = []
     unread = notifications_for(user).count()
@@ -113,8 +120,6 @@ def _plan_cards(user: User) -> list[Card]:
 
 
 def _review_cards(user: User) -> list[Card]:
-    from tasks.choices import ReviewStatus
-    from tasks.models import DrawReview
 
     if user.department_id is None:
         return []
@@ -133,7 +138,6 @@ def _review_cards(user: User) -> list[Card]:
 
 
 def _dispute_cards() -> list[Card]:
-    from registries.selectors.objects import disputed_claims
 
     disputes = disputed_claims().count()
     return [
@@ -147,7 +151,6 @@ def _dispute_cards() -> list[Card]:
 
 
 def _office_dashboard(user: User) -> Dashboard:
-    from publication.calendar import calendar_coverage
 
     board = Dashboard(headline=str(_("联席会议办公室工作台")))
     head = chain_head()
@@ -190,6 +193,7 @@ def _office_dashboard(user: User) -> Dashboard:
 
 def _department_dashboard(user: User) -> Dashboard:
     department = user.department
+    assert department is not None  # everyone but the office admins belongs to a department
     board = Dashboard(
         headline=str(_("%(department)s 工作台")) % {"department": department.display_name}
     )

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.roles import has_working_role, is_admin, is_office_admin, is_signed_in
 
 
@@ -16,11 +18,11 @@ def _office_or_working(user: Any) -> bool:
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise
     url_name: str
     visible: Callable[[Any], bool] = is_signed_in  # a predicate of accounts.roles
 
-    def visible_to(self, user) -> bool:
+    def visible_to(self, user: User) -> bool:
         return self.visible(user)
 
 
@@ -42,7 +44,7 @@ NAV_ITEMS = [
 ]
 
 
-def navigation_for(user) -> list[dict]:
+def navigation_for(user: User) -> list[dict[str, str | Promise]]:
     items = []
     for item in NAV_ITEMS:
         if not item.visible_to(user):
