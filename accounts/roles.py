@@ -39,9 +39,6 @@ if TYPE_CHECKING:
 WORKING_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.LIAISON, Role.STAFF})
 """Roles that change their own department's data. The department admin is one of them everywhere."""
 
-READER_ROLES = frozenset({Role.INSPECTOR, Role.WITNESS, Role.AUDITOR})
-"""Roles that read their department's data and change none of it."""
-
 
 def is_signed_in(user: RequestUser | None) -> TypeGuard[User]:
     return bool(user is not None and user.is_authenticated and user.is_active)
@@ -97,10 +94,6 @@ def is_witness(user: RequestUser | None) -> TypeGuard[User]:
 
 def is_auditor(user: RequestUser | None) -> TypeGuard[User]:
     return is_member(user) and Role.AUDITOR in user.roles
-
-
-def in_department(user: RequestUser | None, department_id: int | None) -> bool:
-    return is_member(user) and department_id is not None and user.department_id == department_id
 
 
 # Account hierarchy -----------------------------------------------------------------------------------
@@ -224,8 +217,6 @@ class RolePermission(BasePermission):
         )
 
 
-IsSignedIn = RolePermission.of(is_signed_in)
 IsMember = RolePermission.of(is_member)
 IsOfficeAdmin = RolePermission.of(is_office_admin)
 IsAccountManager = RolePermission.of(is_account_manager)
-IsWorkingMember = RolePermission.of(has_working_role)
