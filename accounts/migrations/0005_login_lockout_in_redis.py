@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_role_auditor'),
+        ('accounts', '0004_role_auditor'),
     ]
 
     operations = [
