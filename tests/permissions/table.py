@@ -141,6 +141,9 @@ TABLE = {
     "accounts_api:audit_events": [
         get(every="200 403 403 403 403 403 403 403 403"),
     ],
+    "accounts_api:audit_checkpoint": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
     "accounts_api:audit_head": [
         get(every="200 200 200 200 200 200 200 200 200"),
     ],
