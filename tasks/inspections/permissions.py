@@ -30,6 +30,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.choices import Role
+from accounts.roles import has_working_role as is_working_member
 from tasks.choices import DrawState
 from tasks.inspections.choices import ResultStatus
 from tasks.inspections.models import (
@@ -41,7 +42,7 @@ from tasks.inspections.models import (
     MatterRecord,
 )
 from tasks.models import GroupMember, Task
-from tasks.permissions import can_manage_task, can_view_task, is_working_member, tasks_visible_to
+from tasks.permissions import can_manage_task, can_view_task, tasks_visible_to
 
 CONTENT_ROLES = frozenset({Role.INSPECTOR, Role.STAFF, Role.LIAISON, Role.DEPARTMENT_ADMIN})
 

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.roles import has_working_role as is_working_member
 from registries.models import InspectionObject
 from tasks.choices import DrawKind, DrawState, TaskStatus
 from tasks.inspections.choices import (
@@ -35,7 +36,6 @@ from tasks.inspections.permissions import (
     standing,
 )
 from tasks.models import DrawnObject, GroupMember, Task
-from tasks.permissions import is_working_member
 
 WORKING_TASK_STATUSES = (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS, TaskStatus.COMPLETED)
 
