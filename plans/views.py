@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Department
 from plans import services
 from plans.choices import PlanYearStatus, SubmissionStatus
-from plans.documents import render_version_pdf, render_version_xlsx, version_filename
+from plans.documents import render_version_xlsx, version_filename
 from plans.filters import PlanItemFilter
 from plans.forms import (
     CommentForm,
@@ -63,6 +63,7 @@ from plans.selectors import (
 )
 from plans.services.years import draft_version
 from platform_site.exports import Echo, safe_cell
+from printing.views import document_response
 from registries.scopes import ScopeError, clean_scope, describe_scope
 
 
@@ -658,13 +659,13 @@ def merge_reject(request, proposal_id: int):
 # --- versions and documents ------------------------------------------------------------------
 
 
-def _pdf_response(version, *, inline: bool = False) -> HttpResponse:
-    response = HttpResponse(render_version_pdf(version), content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = (
-        f'{disposition}; filename="{version_filename(version, "pdf")}"'
+def _pdf_response(request, version) -> HttpResponse:
+    """The cached PDF of the version, or the "正在生成…" page while the job renders it."""
+    return document_response(
+        request,
+        "plans.plan_version",
+        {"year": version.plan_year.year, "number": version.number},
     )
-    return response
 
 
 def _xlsx_response(version) -> HttpResponse:
@@ -693,7 +694,7 @@ def version_pdf(request, year: int, number: int):
     version = access_version_for_user(request.user, plan_year, number)
     if not version.approved_at:
         raise Http404
-    return _pdf_response(version)
+    return _pdf_response(request, version)
 
 
 @login_required
@@ -729,7 +730,7 @@ def public_detail(request, year: int, number: int | None = None):
 
 
 def public_pdf(request, year: int, number: int | None = None):
-    return _pdf_response(access_public_version(year, number))
+    return _pdf_response(request, access_public_version(year, number))
 
 
 def public_xlsx(request, year: int, number: int | None = None):

@@ -24,6 +24,7 @@ api_v1 = [
     path("plans/", include(("plans.api.urls", "plans_api"))),
     path("tasks/", include(("tasks.api.urls", "tasks_api"))),
     path("calendar/", include(("publication.api.urls", "publication_api"))),
+    path("documents/", include(("printing.api.urls", "printing_api"))),
 ]
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("registries/", include("registries.urls")),
     path("plans/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
+    path("documents/", include("printing.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

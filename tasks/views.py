@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import chain_head
 from platform_site.exports import Echo, safe_cell
+from printing.views import document_response
 from registries.choices import SpecialList
 from registries.models import InspectionObject
 from tasks import forms
@@ -539,14 +540,33 @@ def draw_bundle_view(request, draw_id: int):
 
 @login_required
 def draw_pdf_view(request, draw_id: int):
-    draw = access_draw_for_user(request.user, draw_id)
-    from tasks.documents import draw_record_pdf
+    return document_response(request, "tasks.draw_record", {"draw": draw_id})
 
-    response = HttpResponse(draw_record_pdf(draw), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="{draw.protocol_task_id}-{draw.number}.pdf"'
+
+@login_required
+def notice_pdf_view(request, drawn_object_id: int):
+    return document_response(request, "tasks.inspection_notice", {"drawn_object": drawn_object_id})
+
+
+@login_required
+def notices_pdf_view(request, task_id: int):
+    return document_response(request, "tasks.inspection_notices", {"task": task_id})
+
+
+@login_required
+def onsite_record_pdf_view(request, drawn_object_id: int):
+    return document_response(
+        request,
+        "tasks.onsite_record",
+        {"drawn_object": drawn_object_id, "matter": request.GET.get("matter")},
     )
-    return response
+
+
+@login_required
+def rectification_pdf_view(request, drawn_object_id: int):
+    return document_response(
+        request, "tasks.rectification_notice", {"drawn_object": drawn_object_id}
+    )
 
 
 # --- public pages --------------------------------------------------------------------------------

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_celery_beat",
     "accounts",
+    "printing",
     "catalog",
     "registries",
     "plans",
@@ -153,6 +154,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / ".data" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "/media/"
+# Rendered PDFs (printing app): outside MEDIA_ROOT and STATIC_ROOT, served only through the
+# permission check of the page they belong to. Web and worker must share it (docker-compose).
+DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(BASE_DIR / ".data" / "documents")))
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
