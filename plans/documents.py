@@ -84,6 +84,13 @@ class PlanVersionKind(DocumentKind):
         return reverse(name, args=[params["year"], params["number"]])
 
 
+def render_version_pdf(version: PlanVersion) -> bytes:
+    """The plan PDF rendered now, uncached (tests); pages go through the printing job."""
+    from printing.rendering import render_bytes
+
+    return render_bytes(PlanVersionKind(), version)
+
+
 def version_filename(version: PlanVersion, extension: str) -> str:
     return f"plan-{version.plan_year.year}-v{version.number}.{extension}"
 

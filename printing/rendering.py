@@ -154,3 +154,11 @@ def _concatenate(paths: list[Path], target: Path) -> None:
     with open(target, "wb") as handle:
         writer.write(handle)
     writer.close()
+
+
+def render_bytes(kind: DocumentKind, subject: Any) -> bytes:
+    """The PDF in memory, uncached: for tests and benchmarks, never for a request."""
+    with tempfile.TemporaryDirectory(prefix="ssj-render-") as workdir:
+        target = Path(workdir) / "document.pdf"
+        render_to_file(kind, subject, target)
+        return target.read_bytes()

@@ -30,6 +30,9 @@ def document_response(
     document = document_request(
         kind=kind, params=cleaned, subject=subject, requested_by=request.user
     )
+    if not document.is_ready:
+        # A worker (or eager Celery) may have finished it as the request's transaction committed.
+        document.refresh_from_db()
     if document.is_ready:
         return file_response(document, kind.filename(subject))
     return render(

@@ -126,11 +126,17 @@ def test_plan_pages_permission_matrix(
         assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_pdf_download_is_open_to_signed_in_users_and_the_public(client_for, world, staff_b):
+def test_pdf_download_is_open_to_signed_in_users_and_the_public(
+    client_for, world, staff_b, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = client_for(staff_b).get("/plans/2027/versions/1/plan.pdf")
+    assert waiting.status_code == 202
     assert (
         client_for(staff_b).get("/plans/2027/versions/1/plan.pdf")["Content-Type"]
         == "application/pdf"
     )
+    # the public address serves the same cached file
     assert client_for(None).get("/plans/public/2027/plan.pdf")["Content-Type"] == "application/pdf"
     assert client_for(None).get("/plans/2027/versions/1/plan.pdf").status_code == 302
 
