@@ -89,7 +89,9 @@ def _render_css(*, page_offset: int, rendered_at: str) -> str:
         " font-size: 6.5pt; color: #888; } }"
     )
     if page_offset:
-        css += f"@page :first {{ counter-reset: page {page_offset}; }}"
+        # A chunk of a batch goes on numbering where the previous one stopped (the reset value is
+        # the number its first page shows).
+        css += f"@page :first {{ counter-reset: page {page_offset + 1}; }}"
     return css
 
 

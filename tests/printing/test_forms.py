@@ -1,0 +1,135 @@
+"""What the forms print: Chinese text in Noto CJK, the task, object, group, inspectors and check
+points filled in, document numbers, QR codes, and all notices of a task in one PDF by chunks."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from printing.kinds import get_kind
+from printing.rendering import render_bytes
+from printing.services import document_path, document_render, document_request
+from tests.catalog.factories import CheckPointFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(pdf: bytes, tmp_path: Path, name: str = "doc.pdf") -> str:
+    path = tmp_path / name
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_inspection_notice_names_the_object_the_group_and_its_certificates(drawn, tmp_path):
+    drawn_object = drawn.drawn_objects.select_related("inspection_object").first()
+    kind = get_kind("tasks.inspection_notice")
+    text = _compact(
+        _text(render_bytes(kind, kind.load({"drawn_object": drawn_object.pk})), tmp_path)
+    )
+    assert "检查通知书" in text and "送达回执" in text
+    assert drawn_object.inspection_object.name in text
+    assert drawn.task.code in text and "检通〔" in text
+    members = drawn.members.filter(group_id=drawn_object.group_id, replaced_by__isnull=True)
+    for member in members.select_related("inspector"):
+        assert member.inspector.name in text and member.inspector.certificate_number in text
+    assert "（组长）" in text
+    assert "第1页共1页" in text
+
+
+def test_onsite_record_lists_every_check_point_with_its_basis_and_answer_boxes(drawn, tmp_path):
+    matter = drawn.task.matters.get()
+    CheckPointFactory(
+        matter=matter, position=99, text="食品贮存条件符合要求", basis="《食品安全法》第三十三条"
+    )
+    drawn_object = drawn.drawn_objects.select_related("inspection_object").first()
+    kind = get_kind("tasks.onsite_record")
+    subject = kind.load({"drawn_object": drawn_object.pk, "matter": matter.pk})
+    text = _compact(_text(render_bytes(kind, subject), tmp_path))
+    assert "现场检查记录" in text and "被检查对象意见" in text
+    assert "食品贮存条件符合要求" in text and "《食品安全法》第三十三条" in text
+    assert "☐符合" in text and "☐不符合" in text
+    assert drawn_object.inspection_object.code in text and drawn_object.group_id in text
+
+
+def test_a_filled_record_ticks_the_recorded_answer(drawn, tmp_path):
+    from catalog.documents import onsite_record
+    from printing.rendering import write_pdf
+
+    matter = drawn.task.matters.get()
+    point = matter.check_points.get()
+    record = onsite_record(
+        matter,
+        findings={
+            "answers": {point.pk: {"answer": "不符合", "note": "冷库温度 9℃"}},
+            "opinion": "责令改正",
+            "object_opinion": "无异议",
+        },
+    )
+    from django.template.loader import render_to_string
+
+    html = render_to_string("catalog/pdf/onsite_record.html", {"parts": [record]})
+    write_pdf(html, tmp_path / "filled.pdf")
+    text = _compact(_text((tmp_path / "filled.pdf").read_bytes(), tmp_path, "x.pdf"))
+    assert "☑不符合" in text and "☐符合" in text
+    assert "冷库温度9℃" in text and "责令改正" in text and "无异议" in text
+
+
+def test_forms_use_the_noto_cjk_fonts(drawn, tmp_path):
+    drawn_object = drawn.drawn_objects.first()
+    kind = get_kind("tasks.rectification_notice")
+    path = tmp_path / "rect.pdf"
+    path.write_bytes(render_bytes(kind, kind.load({"drawn_object": drawn_object.pk})))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True)
+    assert "Noto-Serif-CJK-SC" in fonts.stdout and "Noto-Sans-CJK-SC" in fonts.stdout
+    assert "责令整改通知书" in _compact(_text(path.read_bytes(), tmp_path, "r.pdf"))
+
+
+def test_all_notices_of_a_task_print_as_one_pdf_in_chunks_with_progress(
+    drawn, staff_a, monkeypatch, tmp_path
+):
+    # given chunks of 4 notices (the real size is 50)
+    kind = get_kind("tasks.inspection_notices")
+    monkeypatch.setattr(type(kind), "chunk_size", 4)
+    count = drawn.drawn_objects.count()
+    assert count > 8
+    params = {"task": drawn.task.pk}
+    document = document_request(
+        kind=kind, params=params, subject=kind.authorize(staff_a, params), requested_by=staff_a
+    )
+    assert document.progress_total == count
+    import printing.rendering as rendering
+
+    chunks = []
+    concatenate = rendering._concatenate
+    monkeypatch.setattr(
+        rendering,
+        "_concatenate",
+        lambda paths, target: (chunks.append(len(paths)), concatenate(paths, target)),
+    )
+    # when the job renders it
+    document = document_render(document_id=document.pk)
+    # then one PDF with one notice per drawn object, numbered across the chunks
+    assert document.is_ready and document.progress_done == count
+    assert document.page_count == count
+    text = _text(document_path(document).read_bytes(), tmp_path)
+    compact = _compact(text)
+    assert compact.count("检查通知书") >= count
+    for drawn_object in drawn.drawn_objects.select_related("inspection_object"):
+        assert drawn_object.inspection_object.name in compact
+    assert f"第{count}页" in compact and "第5页" in compact
+    assert chunks == [-(-count // 4)]
+
+
+def test_blank_matter_form_prints_the_matters_check_points(tmp_path):
+    from tests.tasks.factories import make_matter
+
+    matter = make_matter(name="特种设备使用单位检查")
+    kind = get_kind("catalog.matter_form")
+    text = _compact(_text(render_bytes(kind, kind.load({"matter": matter.pk})), tmp_path))
+    assert "现场检查记录" in text and "特种设备使用单位检查：检查要点" in text
