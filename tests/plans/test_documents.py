@@ -51,3 +51,39 @@ def test_xlsx_lists_items_and_the_approval_record(published_plan):
     record = list(workbook["审批记录"].iter_rows(values_only=True))
     assert record[1][0] == 2027 and record[1][1] == 1
     assert record[1][6] == version.audit_hash
+
+
+def test_public_plan_pdf_is_rendered_once_and_rebuilt_only_when_the_plan_changes(
+    published_plan, client_for, api_client_for, django_capture_on_commit_callbacks, staff_a
+):
+    from accounts.audit import record_event
+    from printing.models import PrintedDocument
+
+    version = published_plan.current_version
+    public = client_for(None)
+    # the first citizen's request queues one render; the job runs after the commit
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert public.get("/plans/public/2027/plan.pdf").status_code == 202
+    assert len(callbacks) == 1
+    first = PrintedDocument.objects.get(kind="plans.plan_version")
+    # later requests, anonymous or signed in, page or API, get the same cached file
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert public.get("/plans/public/2027/plan.pdf")["Content-Type"] == "application/pdf"
+        assert public.get("/plans/public/2027/v1/plan.pdf")["Content-Type"] == "application/pdf"
+        assert client_for(staff_a).get("/plans/2027/versions/1/plan.pdf").status_code == 200
+        api = api_client_for(None).post(
+            "/api/v1/documents/",
+            {"kind": "plans.plan_version", "year": 2027, "number": 1},
+            format="json",
+        )
+        assert api.status_code == 200 and api.data["id"] == first.pk
+        # unrelated activity elsewhere on the platform changes nothing
+        record_event(actor=staff_a, action="test.unrelated")
+        assert public.get("/plans/public/2027/plan.pdf").status_code == 200
+    assert callbacks == [] and PrintedDocument.objects.count() == 1
+    # when the plan itself changes, the next request rebuilds it
+    version.comment = "经联席会议审议，同意（修订意见）。"
+    version.save(update_fields=["comment"])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert public.get("/plans/public/2027/plan.pdf").status_code == 202
+    assert len(callbacks) == 1 and PrintedDocument.objects.count() == 2
