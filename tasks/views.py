@@ -29,7 +29,9 @@ from tasks.permissions import (
     can_be_second_witness,
     can_create_task,
     can_manage_task,
+    can_print_task_forms,
     can_review_as_department,
+    member_groups,
 )
 from tasks.selectors import combine_proposals, current_draw, task_list, workload_flags
 from tasks.services import draws as draw_services
@@ -230,8 +232,21 @@ def task_detail_view(request, task_id: int):
         "replacement_form": forms.ReplacementForm(),
         "TaskStatus": TaskStatus,
         "DrawState": DrawState,
+        **_printable_forms(user, task, draw),
     }
     return render(request, "tasks/task_detail.html", context)
+
+
+def _printable_forms(user, task: Task, draw: Draw | None) -> dict:
+    """The drawn objects whose forms this user may print: all of them for the task's departments
+    and the office, their own group's for a drawn inspector."""
+    if draw is None or draw.state != DrawState.DRAWN:
+        return {"can_print_all": False, "printable_objects": []}
+    can_print_all = can_print_task_forms(user, task)
+    objects = draw.drawn_objects.select_related("inspection_object").order_by("group_id", "code")
+    if not can_print_all:
+        objects = objects.filter(group_id__in=member_groups(user, draw))
+    return {"can_print_all": can_print_all, "printable_objects": objects}
 
 
 def _task_action(request, task_id, function, success, *, manage=True, **kwargs):
