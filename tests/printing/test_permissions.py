@@ -137,7 +137,9 @@ def test_rendered_files_are_never_under_media(client_for, drawn, staff_a, settin
     assert client_for(staff_a).get(f"/media/{document.file_name}").status_code == 404
 
 
-def test_task_page_offers_the_forms_each_user_may_print(client_for, drawn, staff_b, own_group_inspector):
+def test_task_page_offers_the_forms_each_user_may_print(
+    client_for, drawn, staff_b, own_group_inspector
+):
     page = client_for(staff_b).get(f"/tasks/{drawn.task.pk}/").content.decode()
     assert f"/tasks/{drawn.task.pk}/notices.pdf" in page
     for drawn_object in drawn.drawn_objects.all():
