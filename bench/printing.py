@@ -156,8 +156,8 @@ def setup(notices: int):
 
 
 def time_record(draw, matter) -> tuple[float, float, int]:
-    from printing import rendering
-    from printing.kinds import get_kind
+    from platform_site import documents as rendering
+    from platform_site.documents import get_kind
 
     kind = get_kind("tasks.onsite_record")
     drawn_object = draw.drawn_objects.order_by("code").first()
@@ -208,9 +208,12 @@ def run_in_child(function, *args):
 def batch(task_id: int, user_id: int) -> dict:
     """The real path: the request queues the document, the job renders it."""
     from accounts.models import User
-    from printing.kinds import get_kind
-    from printing.models import PrintedDocument
-    from printing.services import document_path, document_render, document_request
+    from platform_site.documents import (
+        document_get,
+        document_render,
+        document_request,
+        get_kind,
+    )
 
     kind = get_kind("tasks.inspection_notices")
     user = User.objects.get(pk=user_id)
@@ -219,23 +222,22 @@ def batch(task_id: int, user_id: int) -> dict:
         kind=kind, params=params, subject=kind.authorize(user, params), requested_by=user
     )
     # Eager Celery (this script) runs the job as the request commits; a worker would run the same
-    # document_render call. Either way the row is rendered once.
-    document = document_render(document_id=document.pk) or PrintedDocument.objects.get(
-        pk=document.pk
-    )
-    assert document.is_ready, document.failure_reason
-    assert PrintedDocument.objects.get(pk=document.pk).progress_done == document.progress_total
+    # document_render call. Either way the document is rendered once.
+    document_render(kind_name=kind.name, params=params, fingerprint=document.fingerprint)
+    document = document_get(document.id)
+    assert document is not None and document.is_ready, document
+    assert document.progress_done == document.progress_total
     return {
         "pages": document.page_count,
-        "bytes": document_path(document).stat().st_size,
+        "bytes": document.path.stat().st_size,
         "progress_done": document.progress_done,
     }
 
 
 def separate(draw_id: int) -> dict:
     """Baseline: one WeasyPrint document per notice."""
-    from printing import rendering
-    from printing.kinds import get_kind
+    from platform_site import documents as rendering
+    from platform_site.documents import get_kind
     from tasks.models import DrawnObject
 
     kind = get_kind("tasks.inspection_notice")

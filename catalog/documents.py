@@ -14,7 +14,7 @@ from django.urls import reverse
 from catalog.choices import InspectionMethod
 from catalog.models import Matter
 from catalog.permissions import access_matter_for_user
-from printing.kinds import DocumentKind, register
+from platform_site.documents import DocumentKind, register
 
 DEFAULT_ANSWERS = ("符合", "不符合", "不适用")
 

@@ -46,7 +46,7 @@ from catalog.selectors import (
     public_matter_list as public_matter_query,
 )
 from catalog.snapshots import FIELD_LABELS, display_value
-from printing.views import document_response
+from platform_site.documents import document_response
 
 
 def _office_only(user) -> None:

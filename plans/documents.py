@@ -22,8 +22,8 @@ from plans.permissions import (
     access_public_version,
     access_version_for_user,
 )
+from platform_site.documents import DocumentKind, register
 from platform_site.exports import safe_cell
-from printing.kinds import DocumentKind, register
 
 
 def version_context(version: PlanVersion) -> dict:
@@ -86,7 +86,7 @@ class PlanVersionKind(DocumentKind):
 
 def render_version_pdf(version: PlanVersion) -> bytes:
     """The plan PDF rendered now, uncached (tests); pages go through the printing job."""
-    from printing.rendering import render_bytes
+    from platform_site.documents import render_bytes
 
     return render_bytes(PlanVersionKind(), version)
 

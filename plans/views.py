@@ -62,8 +62,8 @@ from plans.selectors import (
     version_list_visible_to,
 )
 from plans.services.years import draft_version
+from platform_site.documents import document_response
 from platform_site.exports import Echo, safe_cell
-from printing.views import document_response
 from registries.scopes import ScopeError, clean_scope, describe_scope
 
 

@@ -23,10 +23,11 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 
+from accounts.audit import record_event
 from accounts.models import AuditEvent, Department
 from catalog.documents import onsite_record
 from catalog.models import Matter
-from printing.kinds import DocumentKind, register
+from platform_site.documents import DocumentKind, register
 from tasks.models import Draw, DrawnObject, GroupMember, Task
 from tasks.permissions import (
     access_draw_for_user,
@@ -241,9 +242,20 @@ def rectification_part(
     }
 
 
+def _record_printing(task: Task, kind: DocumentKind, user: Any, params: Mapping[str, int]) -> None:
+    """Printing an official form (it carries a document number) is a step of the inspection
+    worth its line in the audit trail (全程留痕): who printed which form of which task, when."""
+    if user is not None:
+        record_event(
+            actor=user,
+            action="document.requested",
+            target=task,
+            details={"kind": kind.name, "params": dict(params)},
+        )
+
+
 class _DrawnObjectKind(DocumentKind):
     params = {"drawn_object": "抽中对象 ID"}
-    audited = True
 
     def load(self, params: Mapping[str, int]) -> DrawnObject:
         drawn = (
@@ -260,8 +272,9 @@ class _DrawnObjectKind(DocumentKind):
     def authorize(self, user: Any, params: Mapping[str, int]) -> DrawnObject:
         return access_drawn_object_for_user(user, params["drawn_object"])
 
-    def audit_target(self, subject: DrawnObject) -> Task:
-        return subject.draw.task
+    def requested(self, subject: Any, *, user: Any, params: Mapping[str, int]) -> None:
+        drawn = subject[0] if isinstance(subject, tuple) else subject
+        _record_printing(drawn.draw.task, self, user, params)
 
     def filename(self, subject: DrawnObject) -> str:
         return f"{subject.draw.task.code}-{self.slug}-{subject.code}.pdf"
@@ -329,9 +342,6 @@ class OnSiteRecordKind(_DrawnObjectKind):
     def authorize(self, user: Any, params: Mapping[str, int]) -> tuple[DrawnObject, list]:
         return self._subject(super().authorize(user, params), params)
 
-    def audit_target(self, subject: tuple[DrawnObject, list]) -> Task:
-        return subject[0].draw.task
-
     def filename(self, subject: tuple[DrawnObject, list]) -> str:
         return super().filename(subject[0])
 
@@ -372,7 +382,6 @@ class TaskNoticesKind(DocumentKind):
     template = "tasks/pdf/inspection_notice.html"
     params = {"task": "任务 ID"}
     chunk_size = 50
-    audited = True
 
     def load(self, params: Mapping[str, int]) -> tuple[Task, Draw]:
         task = Task.objects.select_related("lead_department").get(pk=params["task"])
@@ -394,8 +403,10 @@ class TaskNoticesKind(DocumentKind):
         ]
         return {"task": facts, "batch": True}, parts
 
-    def audit_target(self, subject: tuple[Task, Draw]) -> Task:
-        return subject[0]
+    def requested(
+        self, subject: tuple[Task, Draw], *, user: Any, params: Mapping[str, int]
+    ) -> None:
+        _record_printing(subject[0], self, user, params)
 
     def filename(self, subject: tuple[Task, Draw]) -> str:
         return f"{subject[0].code}-notices.pdf"

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import chain_head
+from platform_site.documents import document_response
 from platform_site.exports import Echo, safe_cell
-from printing.views import document_response
 from registries.choices import SpecialList
 from registries.models import InspectionObject
 from tasks import forms

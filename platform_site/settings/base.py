@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "guardian",
     "django_celery_beat",
     "accounts",
-    "printing",
     "catalog",
     "registries",
     "plans",

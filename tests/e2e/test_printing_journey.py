@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from printing import services
+from platform_site import documents
 from tasks.services.draws import draw_reveal, review_confirm, task_push_to_review
 from tests.tasks.conftest import joint_task, registry  # noqa: F401
 
@@ -31,6 +31,7 @@ def test_print_all_notices_of_a_task(
     password,
     artifacts,
     monkeypatch,
+    clean_documents,
 ):
     draw = task_push_to_review(task=joint_task, pushed_by=staff_a)
     review_confirm(review=draw.reviews.get(), confirmed_by=staff_b, witness="7")
@@ -38,7 +39,7 @@ def test_print_all_notices_of_a_task(
     count = draw.drawn_objects.count()
     # the job waits for the test (a worker would take it a moment later)
     queued = []
-    monkeypatch.setattr(services, "_queue", lambda document: queued.append(document.pk))
+    monkeypatch.setattr(documents, "_queue_render", lambda *args: queued.append(args))
 
     _login(page, live_server, "staff_a", password)
     for width in (1366, 390):
@@ -60,7 +61,9 @@ def test_print_all_notices_of_a_task(
     assert len(queued) == 1
     # when the job has rendered it, the poll brings the PDF
     with page.expect_download() as download_info:
-        services.document_render(document_id=queued[0])
+        documents.document_render(
+            kind_name=queued[0][0], params=queued[0][1], fingerprint=queued[0][2]
+        )
     pdf_path = artifacts / "print-notices.pdf"
     download_info.value.save_as(pdf_path)
     assert pdf_path.read_bytes()[:4] == b"%PDF"

@@ -54,10 +54,14 @@ def test_xlsx_lists_items_and_the_approval_record(published_plan):
 
 
 def test_public_plan_pdf_is_rendered_once_and_rebuilt_only_when_the_plan_changes(
-    published_plan, client_for, api_client_for, django_capture_on_commit_callbacks, staff_a
+    published_plan,
+    client_for,
+    api_client_for,
+    django_capture_on_commit_callbacks,
+    staff_a,
+    clean_documents,
 ):
     from accounts.audit import record_event
-    from printing.models import PrintedDocument
 
     version = published_plan.current_version
     public = client_for(None)
@@ -65,7 +69,8 @@ def test_public_plan_pdf_is_rendered_once_and_rebuilt_only_when_the_plan_changes
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert public.get("/plans/public/2027/plan.pdf").status_code == 202
     assert len(callbacks) == 1
-    first = PrintedDocument.objects.get(kind="plans.plan_version")
+    files = list(clean_documents.rglob("*.pdf"))
+    assert len(files) == 1
     # later requests, anonymous or signed in, page or API, get the same cached file
     with django_capture_on_commit_callbacks() as callbacks:
         assert public.get("/plans/public/2027/plan.pdf")["Content-Type"] == "application/pdf"
@@ -76,14 +81,17 @@ def test_public_plan_pdf_is_rendered_once_and_rebuilt_only_when_the_plan_changes
             {"kind": "plans.plan_version", "year": 2027, "number": 1},
             format="json",
         )
-        assert api.status_code == 200 and api.data["id"] == first.pk
+        assert api.status_code == 200 and api.data["file_url"]
         # unrelated activity elsewhere on the platform changes nothing
         record_event(actor=staff_a, action="test.unrelated")
         assert public.get("/plans/public/2027/plan.pdf").status_code == 200
-    assert callbacks == [] and PrintedDocument.objects.count() == 1
+    assert callbacks == [] and list(clean_documents.rglob("*.pdf")) == files
     # when the plan itself changes, the next request rebuilds it
     version.comment = "经联席会议审议，同意（修订意见）。"
     version.save(update_fields=["comment"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert public.get("/plans/public/2027/plan.pdf").status_code == 202
-    assert len(callbacks) == 1 and PrintedDocument.objects.count() == 2
+    assert len(callbacks) == 1
+    # and once rebuilt, the old file is gone
+    assert list(clean_documents.rglob("*.pdf")) != files
+    assert not files[0].exists()

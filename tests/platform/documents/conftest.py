@@ -1,9 +1,15 @@
-"""A drawn joint task (two departments, two groups) for the printing tests."""
+"""A drawn joint task (two departments, two groups) for the printing tests, and a clean slate of
+documents for each test."""
 
 import pytest
 
 from tasks.services.draws import draw_reveal, review_confirm, task_push_to_review
 from tests.tasks.conftest import joint_task, registry, run_on_commit  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _documents_start_clean(clean_documents):
+    return clean_documents
 
 
 @pytest.fixture

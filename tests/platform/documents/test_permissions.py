@@ -2,15 +2,27 @@
 working departments and the office print its forms, a drawn inspector only their own group's,
 everyone else gets the same 404; the published plan PDF is anyone's."""
 
+import re
+
 import pytest
 
 from accounts.choices import Role
-from printing.models import PrintedDocument
-from printing.services import document_render
+from platform_site.documents import document_get, document_render
 from tests.accounts.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 ALLOWED, HIDDEN, LOGIN = "allowed", "hidden", "login"
+
+
+def _document_id(waiting_page) -> str:
+    assert waiting_page.status_code == 202
+    return re.search(r"/documents/([0-9a-f]{32})/status/", waiting_page.content.decode()).group(1)
+
+
+def _render(document):
+    return document_render(
+        kind_name=document.kind, params=document.params, fingerprint=document.fingerprint
+    )
 
 
 @pytest.fixture
@@ -111,15 +123,14 @@ def test_status_and_file_by_id_follow_the_documents_page(
     client_for, drawn, staff_a, staff_b, outsider, django_capture_on_commit_callbacks
 ):
     url = _url("notice", drawn)
-    client_for(staff_a).get(url)
-    document = PrintedDocument.objects.get(kind="tasks.inspection_notice")
-    status_url = f"/documents/{document.pk}/status/"
-    file_url = f"/documents/{document.pk}/file/"
+    document = document_get(_document_id(client_for(staff_a).get(url)))
+    status_url = f"/documents/{document.id}/status/"
+    file_url = f"/documents/{document.id}/file/"
     assert client_for(staff_b).get(status_url).status_code == 200
     assert client_for(outsider).get(status_url).status_code == 404
     assert client_for(None).get(status_url).status_code == 404
     assert client_for(staff_b).get(file_url).status_code == 404  # not rendered yet
-    document_render(document_id=document.pk)
+    _render(document)
     # the poll sends the browser back to the page's address, which serves the file
     poll = client_for(staff_b).get(status_url, headers={"HX-Request": "true"})
     assert poll["HX-Redirect"] == url
@@ -131,10 +142,12 @@ def test_status_and_file_by_id_follow_the_documents_page(
 
 
 def test_rendered_files_are_never_under_media(client_for, drawn, staff_a, settings):
-    client_for(staff_a).get(_url("draw_record", drawn))
-    document = PrintedDocument.objects.get(kind="tasks.draw_record")
-    document = document_render(document_id=document.pk)
-    assert client_for(staff_a).get(f"/media/{document.file_name}").status_code == 404
+    document = _render(
+        document_get(_document_id(client_for(staff_a).get(_url("draw_record", drawn))))
+    )
+    relative = document.path.relative_to(settings.DOCUMENTS_ROOT)
+    assert client_for(staff_a).get(f"/media/{relative}").status_code == 404
+    assert client_for(staff_a).get(f"/media/../documents/{relative}").status_code == 404
 
 
 def test_task_page_offers_the_forms_each_user_may_print(

@@ -6,9 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from printing.kinds import get_kind
-from printing.rendering import render_bytes
-from printing.services import document_path, document_render, document_request
+from platform_site import documents
+from platform_site.documents import (
+    document_get,
+    document_render,
+    document_request,
+    get_kind,
+    render_bytes,
+)
 from tests.catalog.factories import CheckPointFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +64,7 @@ def test_onsite_record_lists_every_check_point_with_its_basis_and_answer_boxes(d
 
 def test_a_filled_record_ticks_the_recorded_answer(drawn, tmp_path):
     from catalog.documents import onsite_record
-    from printing.rendering import write_pdf
+    from platform_site.documents import write_pdf
 
     matter = drawn.task.matters.get()
     point = matter.check_points.get()
@@ -103,21 +108,29 @@ def test_all_notices_of_a_task_print_as_one_pdf_in_chunks_with_progress(
         kind=kind, params=params, subject=kind.authorize(staff_a, params), requested_by=staff_a
     )
     assert document.progress_total == count
-    import printing.rendering as rendering
-
     chunks = []
-    concatenate = rendering._concatenate
+    concatenate = documents._concatenate
     monkeypatch.setattr(
-        rendering,
+        documents,
         "_concatenate",
         lambda paths, target: (chunks.append(len(paths)), concatenate(paths, target)),
     )
+    progress = []
+    store = documents._store
+    monkeypatch.setattr(
+        documents,
+        "_store",
+        lambda document: (progress.append(document.progress_done), store(document)),
+    )
     # when the job renders it
-    document = document_render(document_id=document.pk)
-    # then one PDF with one notice per drawn object, numbered across the chunks
+    document_render(kind_name=kind.name, params=params, fingerprint=document.fingerprint)
+    document = document_get(document.id)
+    # then one PDF with one notice per drawn object, numbered across the chunks, and the progress
+    # went up chunk by chunk
     assert document.is_ready and document.progress_done == count
     assert document.page_count == count
-    text = _text(document_path(document).read_bytes(), tmp_path)
+    assert [done for done in progress if done in (4, 8)] == [4, 8]
+    text = _text(document.path.read_bytes(), tmp_path)
     compact = _compact(text)
     assert compact.count("检查通知书") >= count
     for drawn_object in drawn.drawn_objects.select_related("inspection_object"):
