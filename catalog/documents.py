@@ -121,3 +121,70 @@ class MatterFormKind(DocumentKind):
 
     def url(self, params: Mapping[str, int]) -> str:
         return reverse("catalog:matter_form_pdf", args=[params["matter"]])
+
+
+def _date_text(value: Any) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def onsite_record_entered(
+    entry: Mapping[str, Any], *, docno: str = "", record_url: str = ""
+) -> dict[str, Any]:
+    """The filled record: one matter as its department entered it, from the plain data of an
+    inspection record (the shape of `tasks.inspections.printables.onsite_record`: the check points
+    as answered, with the text they had then; the opinions; the commissioned checks)."""
+    matter = entry["matter"]
+    task = entry.get("task") or {}
+    inspected = _date_text(entry.get("inspected_on"))
+    return {
+        "authority": entry.get("department", ""),
+        "docno": docno,
+        "record_url": record_url,
+        "matter": {
+            "code": matter["code"],
+            "name": matter["name"],
+            "legal_basis": matter.get("legal_basis", ""),
+            "content": "",
+            "methods": "、".join(str(method) for method in entry.get("methods", [])),
+        },
+        "task": {"code": task.get("code", ""), "title": task.get("title", "")} if task else None,
+        "object": entry.get("object") or {},
+        "group_id": entry.get("group_id", ""),
+        "members": [
+            {
+                "name": member["name"],
+                "certificate": member.get("certificate_number", ""),
+                "is_leader": member.get("is_leader", False),
+            }
+            for member in entry.get("members", [])
+        ],
+        "points": [
+            {
+                "position": point["position"],
+                "text": point["text"],
+                "basis": point.get("basis", ""),
+                "method": point.get("method", ""),
+                "answers": list(point.get("allowed_answers") or DEFAULT_ANSWERS),
+                "answer": point.get("answer", ""),
+                "note": point.get("note", ""),
+                "method_used": "",
+            }
+            for point in entry.get("check_points", [])
+        ],
+        "findings": entry.get("findings", ""),
+        "commissioned_checks": [
+            {
+                **check,
+                "commissioned_text": _date_text(check.get("commissioned_on")),
+                "concluded_text": _date_text(check.get("concluded_on")),
+            }
+            for check in entry.get("commissioned_checks", [])
+        ],
+        "opinion": entry.get("opinion", ""),
+        "object_opinion": entry.get("object_opinion", ""),
+        "inspected_text": inspected,
+        "place": entry.get("place", ""),
+        "contact_phone": "",
+        "inspectors_signed": "",
+        "signed_text": inspected,
+    }

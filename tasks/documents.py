@@ -254,6 +254,25 @@ def _record_printing(task: Task, kind: DocumentKind, user: Any, params: Mapping[
         )
 
 
+def rectification_entered(
+    facts: Mapping[str, Any], drawn: DrawnObject, sequence: int, measure: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The filled notice of a rectification measure, from its plain data (the shape of
+    `tasks.inspections.printables.rectification_notice`)."""
+    return rectification_part(
+        facts,
+        drawn,
+        sequence,
+        findings={
+            "authority": measure.get("department"),
+            "problems": [line for line in str(measure.get("description", "")).splitlines() if line],
+            "deadline": measure.get("deadline_on"),
+            "inspected_on": measure.get("inspected_on"),
+            "issued_on": measure.get("issued_on"),
+        },
+    )
+
+
 class _DrawnObjectKind(DocumentKind):
     params = {"drawn_object": "抽中对象 ID"}
 

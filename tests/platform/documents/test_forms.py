@@ -146,3 +146,67 @@ def test_blank_matter_form_prints_the_matters_check_points(tmp_path):
     kind = get_kind("catalog.matter_form")
     text = _compact(_text(render_bytes(kind, kind.load({"matter": matter.pk})), tmp_path))
     assert "现场检查记录" in text and "特种设备使用单位检查：检查要点" in text
+
+
+def test_the_filled_record_prints_an_entered_inspection(tmp_path):
+    """The entry's plain data (as `tasks.inspections.printables.onsite_record` gives it) fills the
+    same form: answers ticked, notes, opinions, commissioned checks, date."""
+    from datetime import date
+
+    from django.template.loader import render_to_string
+
+    from catalog.documents import onsite_record_entered
+    from platform_site.documents import write_pdf
+
+    entry = {
+        "task": {"code": "LJ-2026-0001", "title": "食品生产企业联合抽查"},
+        "object": {"name": "临江市第一食品有限公司", "code": "913301000000000019", "address": "江南大道1号", "legal_representative": "张一"},
+        "department": "临江市市场监督管理局",
+        "matter": {"code": "SC-01", "name": "食品生产过程监督检查", "legal_basis": "《食品安全法》第一百一十条", "revision": 3},
+        "methods": ["实地核查", "书面检查"],
+        "inspected_on": date(2026, 12, 18),
+        "check_points": [
+            {"position": 1, "text": "冷库温度符合要求", "basis": "《食品安全法》第三十三条", "method": "实地核查", "allowed_answers": ["符合", "不符合", "不涉及"], "answer": "不符合", "note": "冷库温度 9℃"},
+            {"position": 2, "text": "进货查验记录完整", "basis": "", "method": "书面检查", "allowed_answers": [], "answer": "符合", "note": ""},
+        ],
+        "findings": "现场检查冷库一处温度超标。",
+        "opinion": "责令改正",
+        "object_opinion": "无异议",
+        "commissioned_checks": [
+            {"kind": "抽样检验", "body": "临江市食品检验所", "subject": "速冻水饺", "commissioned_on": date(2026, 12, 18), "conclusion": "", "concluded_on": None}
+        ],
+        "members": [{"name": "王检", "certificate_number": "CERT-1", "is_leader": True, "department": "临江市市场监督管理局"}],
+    }  # fmt: skip
+    record = onsite_record_entered(entry, docno="临江市场监管检记〔2026〕LJ-2026-0001-001-SC-01号")
+    html = render_to_string("catalog/pdf/onsite_record.html", {"parts": [record]})
+    write_pdf(html, tmp_path / "filled.pdf")
+    text = _compact(_text((tmp_path / "filled.pdf").read_bytes(), tmp_path, "f.pdf"))
+    assert "☑不符合" in text and "☑符合" in text and "冷库温度9℃" in text
+    assert "2026年12月18日" in text and "现场检查冷库一处温度超标" in text
+    assert "临江市食品检验所" in text and "（待出具）" in text
+    assert "王检" in text and "CERT-1" in text and "无异议" in text
+
+
+def test_the_filled_rectification_notice_prints_the_measure(drawn, tmp_path):
+    from datetime import date
+
+    from django.template.loader import render_to_string
+
+    from platform_site.documents import write_pdf
+    from tasks.documents import rectification_entered, task_facts
+
+    drawn_object = drawn.drawn_objects.select_related("inspection_object").first()
+    facts = task_facts(drawn.task)
+    measure = {
+        "department": "甲部门（市场监管局）",
+        "description": "冷库温度超过规定\n未按规定查验进货",
+        "deadline_on": date(2027, 1, 15),
+        "issued_on": date(2026, 12, 20),
+        "inspected_on": date(2026, 12, 18),
+    }
+    part = rectification_entered(facts, drawn_object, 1, measure)
+    html = render_to_string("tasks/pdf/rectification_notice.html", {"task": facts, "parts": [part]})
+    write_pdf(html, tmp_path / "rect.pdf")
+    text = _compact(_text((tmp_path / "rect.pdf").read_bytes(), tmp_path, "r.pdf"))
+    assert "1.冷库温度超过规定" in text and "2.未按规定查验进货" in text
+    assert "2027年1月15日" in text and "2026年12月18日" in text and "2026年12月20日" in text
