@@ -59,14 +59,14 @@ def test_print_all_notices_of_a_task(
     page.reload()
     page.get_by_text("正在生成…").wait_for()
     assert len(queued) == 1
-    # when the job has rendered it, the poll brings the PDF
-    with page.expect_download() as download_info:
-        documents.document_render(
-            kind_name=queued[0][0], params=queued[0][1], fingerprint=queued[0][2]
-        )
+    # when the job has rendered it, the poll takes the browser back to the PDF's address
+    documents.document_render(kind_name=queued[0][0], params=queued[0][1], fingerprint=queued[0][2])
+    pdf_url = f"{live_server.url}/tasks/{joint_task.pk}/notices.pdf"
+    page.wait_for_url(pdf_url, timeout=30_000, wait_until="commit")
+    response = page.request.get(pdf_url)
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     pdf_path = artifacts / "print-notices.pdf"
-    download_info.value.save_as(pdf_path)
-    assert pdf_path.read_bytes()[:4] == b"%PDF"
+    pdf_path.write_bytes(response.body())
     info = subprocess.run(["pdfinfo", str(pdf_path)], capture_output=True, text=True, check=True)
     assert f"Pages:           {count}" in info.stdout
     subprocess.run(
