@@ -27,6 +27,7 @@ import gc
 import hashlib
 import io
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -44,6 +45,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 QR_SCHEME = "qr:"
+DOCUMENT_ID = re.compile(r"[0-9a-f]{32}")
 # A render not finished after this long is taken to have died with its worker.
 RENDER_LEASE_SECONDS = 15 * 60
 # How long the status of a document (progress, page count, failure) is kept in Redis.
@@ -369,7 +371,7 @@ def _store(document: Document) -> None:
 def document_get(doc_id: str) -> Document | None:
     """The document by id as far as Redis remembers it (None once its state expired); a ready
     document whose file is gone reads as stale, so the page asks for it again."""
-    state = cache.get(_state_key(doc_id)) if len(doc_id) == 32 else None
+    state = cache.get(_state_key(doc_id)) if DOCUMENT_ID.fullmatch(doc_id) else None
     if not isinstance(state, dict):
         return None
     document = Document(id=doc_id, **state)

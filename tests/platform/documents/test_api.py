@@ -98,3 +98,11 @@ def test_missing_unknown_or_extra_parameters_are_a_clear_400(api_client_for, sta
     assert extra.status_code == 400 and "task" in extra.data
     unknown = client.post("/api/v1/documents/", {"kind": "nope", "draw": 1}, format="json")
     assert unknown.status_code == 400 and "kind" in unknown.data
+
+
+@pytest.mark.parametrize("document_id", ["0" * 32, "x" * 32, "%20" * 11, "../" * 11, "a"])
+def test_unknown_or_malformed_document_ids_are_404(
+    api_client_for, client_for, staff_a, document_id
+):
+    assert api_client_for(staff_a).get(f"/api/v1/documents/{document_id}/").status_code == 404
+    assert client_for(staff_a).get(f"/documents/{document_id}/status/").status_code == 404
