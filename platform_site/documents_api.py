@@ -58,46 +58,47 @@ class DocumentOutputSerializer(serializers.Serializer):
         return get_kind(document.kind).url(document.params)
 
 
+class DocumentRequestInputSerializer(serializers.Serializer):
+    """The kind and the parameters that identify its subject; each kind names the ones it
+    needs (draw record: draw; inspection notice, on-site record, rectification notice:
+    drawn_object, and for the record an optional matter; all notices of a task: task; blank
+    matter form: matter; plan: year and number)."""
+
+    kind = serializers.ChoiceField(choices=[])
+    draw = serializers.IntegerField(required=False, min_value=1, help_text="抽取 ID")
+    task = serializers.IntegerField(required=False, min_value=1, help_text="任务 ID")
+    drawn_object = serializers.IntegerField(required=False, min_value=1, help_text="抽中对象 ID")
+    matter = serializers.IntegerField(required=False, min_value=1, help_text="抽查事项 ID")
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    number = serializers.IntegerField(required=False, min_value=1, help_text="计划版本号")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind.name, kind.label) for kind in all_kinds()]
+
+    def validate(self, attrs):
+        kind = get_kind(attrs["kind"])
+        missing = {
+            name: _("该类文书需要此参数。")
+            for name in kind.params
+            if name not in kind.optional_params and attrs.get(name) is None
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        extra = {
+            name: _("该类文书不接受此参数。")
+            for name in PARAM_FIELDS
+            if name not in kind.params and attrs.get(name) is not None
+        }
+        if extra:
+            raise serializers.ValidationError(extra)
+        return attrs
+
+
 class DocumentRequestApi(APIView):
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
-        """The kind and the parameters that identify its subject; each kind names the ones it
-        needs (draw record: draw; inspection notice, on-site record, rectification notice:
-        drawn_object, and for the record an optional matter; all notices of a task: task; blank
-        matter form: matter; plan: year and number)."""
-
-        kind = serializers.ChoiceField(choices=[])
-        draw = serializers.IntegerField(required=False, min_value=1, help_text="抽取 ID")
-        task = serializers.IntegerField(required=False, min_value=1, help_text="任务 ID")
-        drawn_object = serializers.IntegerField(
-            required=False, min_value=1, help_text="抽中对象 ID"
-        )
-        matter = serializers.IntegerField(required=False, min_value=1, help_text="抽查事项 ID")
-        year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-        number = serializers.IntegerField(required=False, min_value=1, help_text="计划版本号")
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.fields["kind"].choices = [(kind.name, kind.label) for kind in all_kinds()]
-
-        def validate(self, attrs):
-            kind = get_kind(attrs["kind"])
-            missing = {
-                name: _("该类文书需要此参数。")
-                for name in kind.params
-                if name not in kind.optional_params and attrs.get(name) is None
-            }
-            if missing:
-                raise serializers.ValidationError(missing)
-            extra = {
-                name: _("该类文书不接受此参数。")
-                for name in PARAM_FIELDS
-                if name not in kind.params and attrs.get(name) is not None
-            }
-            if extra:
-                raise serializers.ValidationError(extra)
-            return attrs
+    InputSerializer = DocumentRequestInputSerializer
 
     @extend_schema(
         operation_id="documents_request",
