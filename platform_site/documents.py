@@ -39,6 +39,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -503,7 +504,7 @@ def document_render(*, kind_name: str, params: dict[str, int], fingerprint: str)
 
 def document_response(
     request: HttpRequest, kind_name: str, params: Mapping[str, Any]
-) -> HttpResponse:
+) -> HttpResponseBase:
     """A page's PDF address: access through the kind, then the cached file or "正在生成…"."""
     kind = get_kind(kind_name)
     cleaned = kind.clean_params(params)
@@ -525,7 +526,7 @@ def document_response(
     )
 
 
-def file_response(document: Document, filename: str) -> HttpResponse:
+def file_response(document: Document, filename: str) -> FileResponse:
     path = document.path
     if not path.exists():
         raise Http404
@@ -566,7 +567,7 @@ def document_status_view(request: HttpRequest, document_id: str) -> HttpResponse
     return response
 
 
-def document_file_view(request: HttpRequest, document_id: str) -> HttpResponse:
+def document_file_view(request: HttpRequest, document_id: str) -> HttpResponseBase:
     document, subject = access_document_for_user(request.user, document_id)
     if not document.is_ready:
         raise Http404

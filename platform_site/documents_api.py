@@ -5,7 +5,8 @@ and inspectors."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -74,7 +75,9 @@ class DocumentRequestInputSerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind.name, kind.label) for kind in all_kinds()]
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, serializers.ChoiceField)
+        kind_field.choices = [(kind.name, kind.label) for kind in all_kinds()]
 
     def validate(self, attrs):
         kind = get_kind(attrs["kind"])
@@ -149,7 +152,7 @@ class DocumentFileApi(APIView):
             404: OpenApiResponse(description="不存在、无权查看或尚未生成"),
         },
     )
-    def get(self, request, document_id: str) -> HttpResponse:
+    def get(self, request, document_id: str) -> HttpResponseBase:
         document, subject = access_document_for_user(request.user, document_id)
         if not document.is_ready:
             raise Http404

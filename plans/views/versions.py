@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from plans.documents import render_version_xlsx, version_filename
@@ -19,7 +20,7 @@ from plans.selectors import (
 from platform_site.documents import document_response
 
 
-def _pdf_response(request, version) -> HttpResponse:
+def _pdf_response(request, version) -> HttpResponseBase:
     """The cached PDF of the version, or the "正在生成…" page while the job renders it."""
     return document_response(
         request,
