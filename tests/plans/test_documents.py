@@ -95,3 +95,11 @@ def test_public_plan_pdf_is_rendered_once_and_rebuilt_only_when_the_plan_changes
     # and once rebuilt, the old file is gone
     assert list(clean_documents.rglob("*.pdf")) != files
     assert not files[0].exists()
+
+
+def test_pdf_download_is_open_to_signed_in_users_and_the_public(
+    client_for, published_plan, staff_b, clean_documents
+):
+    assert client_for(staff_b).get("/plans/2027/versions/1/plan.pdf").status_code == 202
+    assert client_for(None).get("/plans/2027/versions/1/plan.pdf").status_code == 302
+    assert client_for(None).get("/plans/public/2027/plan.pdf").status_code == 202
