@@ -19,6 +19,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="ssj-static-"))
 ATTACHMENT_ROOT = Path(tempfile.mkdtemp(prefix="ssj-attachments-"))
 WHITENOISE_USE_FINDERS = True
+DOCUMENTS_ROOT = Path(tempfile.mkdtemp(prefix="ssj-documents-"))
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
