@@ -29,6 +29,7 @@ urlpatterns = [
     path("combined/<int:visit_id>/decline/", views.combined_decline_view, name="combined_decline"),
     path("combined/<int:visit_id>/cancel/", views.combined_cancel_view, name="combined_cancel"),
     path("records/<int:record_id>/", views.record_view, name="record"),
+    path("records/<int:record_id>/record.pdf", views.record_pdf_view, name="record_pdf"),
     path(
         "records/<int:record_id>/attachments/",
         views.record_attachment_view,
@@ -52,6 +53,11 @@ urlpatterns = [
     ),
     path("measures/", views.measure_list_view, name="measure_list"),
     path("measures/<int:measure_id>/", views.measure_detail_view, name="measure_detail"),
+    path(
+        "measures/<int:measure_id>/rectification.pdf",
+        views.rectification_pdf_view,
+        name="rectification_pdf",
+    ),
     path(
         "measures/<int:measure_id>/acknowledge/",
         views.measure_acknowledge_view,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Department
+from platform_site.documents import document_response
 from platform_site.web import errors_to_form, errors_to_messages, form_errors_to_messages
 from registries.permissions import objects_visible_to
 from tasks.choices import DrawState, TaskStatus
@@ -680,6 +681,17 @@ def attachment_download_view(request, attachment_id: int):
     """The only way an attachment leaves the server (there is no /media/ URL for it)."""
     attachment = access_attachment_for_user(request.user, attachment_id)
     return attachment_response(attachment, inline=not request.GET.get("download"))
+
+
+@login_required
+def record_pdf_view(request, record_id: int):
+    """The record as its department entered it, printed (rendered in a job, cached)."""
+    return document_response(request, "inspections.onsite_record", {"record": record_id})
+
+
+@login_required
+def rectification_pdf_view(request, measure_id: int):
+    return document_response(request, "inspections.rectification_notice", {"measure": measure_id})
 
 
 @login_required

@@ -947,6 +947,13 @@ TABLE = {
         get(own="404 200 200 200 200 404 404 login login", other="404 404 404 404 404 404 404 login login"),
         post({}, own="404 404 404 404 302 404 404 login login", other="404 404 404 404 404 404 404 login login"),
     ],
+    "inspections:record_pdf": [
+        get(own="404 202 202 202 202 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:rectification_pdf": [
+        get(own="404 404 404 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+        get(label="rectification", kwargs={"measure_id": "{rectify_own.pk}"}, every="404 202 202 202 202 404 404 login login"),
+    ],
     "inspections:record_attachment": [
         post("@photo_page", own="404 404 404 404 302 404 404 login login", other="404 404 404 404 404 404 404 login login"),
     ],

@@ -416,6 +416,14 @@ def _inspections(world, dept_a, dept_b, dept_c, staff_b, staff_c):
                 created_by=author,
             )
         )
+    rectify_own = FollowUpMeasure.objects.create(
+        result=own.result,
+        kind=MeasureKind.RECTIFY,
+        department=dept_a,
+        description="责令整改",
+        deadline_on=today,
+        created_by=users["inspector"],
+    )
     world.put("inspections", "task_id", own.task_id, other.task_id)
     world.put("inspections", "group_id", "G001")
     world.put("inspections", "inspection_id", own.pk, other.pk)
@@ -427,6 +435,7 @@ def _inspections(world, dept_a, dept_b, dept_c, staff_b, staff_c):
     world.put("inspections", "result_id", own.result.pk, other.result.pk)
     world.extra.update(
         inspection_own=own, inspection_other=other, peer_own=partner, peer_other=third,
+        rectify_own=rectify_own,
     )  # fmt: skip
 
 

@@ -46,3 +46,32 @@ def test_rectification_notice_of_a_rectification_only(world):
     assert notice["issued_on"] == timezone.localdate()
     with pytest.raises(ValueError):
         rectification_notice(world.measure)
+
+
+def test_the_filled_record_and_rectification_notice_print(world, tmp_path):
+    import subprocess
+
+    from platform_site.documents import get_kind, render_bytes
+
+    record = world.published_record_a
+    kind = get_kind("inspections.onsite_record")
+    pdf = render_bytes(kind, kind.load({"record": record.pk}))
+    path = tmp_path / "record.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "甲部门事项：要点1" in text and "现场核查" in text
+    assert world.inspection.task.code in text or world.started.task.code in text
+
+    measure = measure_add(
+        result=world.inspection.result,
+        added_by=world.started.leader,
+        kind=MeasureKind.RECTIFY,
+        department=world.started.task.lead_department,
+        description="价格标签不规范\n进货查验记录不全",
+    )
+    kind = get_kind("inspections.rectification_notice")
+    pdf = render_bytes(kind, kind.load({"measure": measure.pk}))
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "价格标签不规范" in text and "进货查验记录不全" in text
