@@ -180,7 +180,7 @@ def build_year(*, office_admin, department_a, department_b) -> Year2025:
     # T4: B's task drawn late (announced 1 September, due 8 September, drawn 15 September): o1's
     # third inspection of the year.
     t4 = make_task("T4", department_b, user, start=date(2025, 9, 16))
-    _, (i6,) = make_draw(
+    _, (_i6,) = make_draw(
         t4, user, announced=date(2025, 9, 1), drawn=date(2025, 9, 15), objects=[o1]
     )
     # T5: announced at the end of December and never drawn: overdue.
