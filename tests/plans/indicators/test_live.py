@@ -45,7 +45,9 @@ def year(db, office_admin, department_a, department_b):
 @pytest.mark.parametrize("key", list(EXPECTED))
 def test_known_answers(year, department_a, department_b, key):
     definition = live.BY_KEY[key]
-    for department, expected in zip((None, department_a, department_b), EXPECTED[key], strict=False):
+    for department, expected in zip(
+        (None, department_a, department_b), EXPECTED[key], strict=False
+    ):
         scope = live.Scope(2025, department.pk if department else None, today=TODAY)
         indicator = live.compute(definition, scope)
         assert (indicator.numerator, indicator.denominator) == expected, (key, department)
