@@ -185,7 +185,7 @@ def indicator_targets(request, year: int):
     if request.method == "POST" and form.is_valid():
         try:
             for definition in live.DEFINITIONS:
-                target_bp = int(round(form.cleaned_data[definition.key] * 100))
+                target_bp = round(form.cleaned_data[definition.key] * 100)
                 if target_bp != targets[definition.key]:
                     indicator_target_set(
                         year=year, key=definition.key, target_bp=target_bp, set_by=request.user
