@@ -618,6 +618,34 @@ TABLE = {
         get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 login login"),
         get(label="draft", every="200 404 404 404 404 404 404 login login"),
     ],
+    # Indicators: the city and the targets for the office admin; a department's view for its
+    # working roles (admin, liaison, staff) and the office, never another department's.
+    "plans:indicators": [
+        get(every="302 302 302 302 404 404 404 login login"),
+    ],
+    "plans:indicators_year": [
+        get(kwargs={"year": 2025}, every="200 404 404 404 404 404 404 login login"),
+    ],
+    "plans:indicators_department": [
+        get(kwargs={"year": 2025}, own="200 200 200 200 404 404 404 login login", other="200 404 404 404 404 404 404 login login"),
+    ],
+    "plans:indicator_detail": [
+        get(kwargs={"year": 2025, "key": "joint_share"}, every="200 404 404 404 404 404 404 login login"),
+    ],
+    "plans:indicators_export": [
+        get(kwargs={"year": 2025}, every="200 404 404 404 404 404 404 login login"),
+    ],
+    "plans:indicators_report": [
+        get(kwargs={"year": 2025}, every="202 404 404 404 404 404 404 login login"),
+    ],
+    "plans:indicator_targets": [
+        get(kwargs={"year": 2025}, every="200 404 404 404 404 404 404 login login"),
+        post({"joint_share": "x"}, kwargs={"year": 2025}, every="200 404 404 404 404 404 404 login login"),
+    ],
+    "plans:other_inspections": [
+        get(kwargs={"year": 2025}, every="200 200 200 200 404 404 404 login login"),
+        post({"action": "record", "kind": "special", "inspected_on": "2025-03-01", "object_name": "x"}, kwargs={"year": 2025}, every="200 302 302 302 404 404 404 login login"),
+    ],
     "plans:version_pdf": [
         get(kwargs={"year": 2027}, every="202 202 202 202 202 202 202 login login"),
     ],
