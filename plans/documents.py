@@ -161,7 +161,3 @@ def render_version_xlsx(version: PlanVersion) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-# The year-end summary registers its own printing kind.
-from plans.indicators import report as _year_report  # noqa: E402,F401

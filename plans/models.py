@@ -424,7 +424,7 @@ class Notification(models.Model):
 
 class IndicatorTarget(models.Model):
     """The office's target for one indicator in one year (basis points, 100 = 1 %). A year
-    without a row uses the default of plans.indicators.live (003)."""
+    without a row uses the default of tasks.indicators.live (003)."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
     key = models.CharField(_("指标"), max_length=32)

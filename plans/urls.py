@@ -1,7 +1,6 @@
 from django.urls import path
 
 from plans import views
-from plans.views import indicators as indicator_views
 
 app_name = "plans"
 
@@ -35,38 +34,6 @@ urlpatterns = [
     path("merges/<int:proposal_id>/edit/", views.merge_edit, name="merge_edit"),
     path("merges/<int:proposal_id>/accept/", views.merge_accept, name="merge_accept"),
     path("merges/<int:proposal_id>/reject/", views.merge_reject, name="merge_reject"),
-    path("indicators/", indicator_views.indicators_home, name="indicators"),
-    path("indicators/<int:year>/", indicator_views.indicators_year, name="indicators_year"),
-    path(
-        "indicators/<int:year>/departments/<int:department_id>/",
-        indicator_views.indicators_department,
-        name="indicators_department",
-    ),
-    path(
-        "indicators/<int:year>/measures/<slug:key>/",
-        indicator_views.indicator_detail,
-        name="indicator_detail",
-    ),
-    path(
-        "indicators/<int:year>/indicators.xlsx",
-        indicator_views.indicators_export,
-        name="indicators_export",
-    ),
-    path(
-        "indicators/<int:year>/year-report.pdf",
-        indicator_views.indicators_report,
-        name="indicators_report",
-    ),
-    path(
-        "indicators/<int:year>/targets/",
-        indicator_views.indicator_targets,
-        name="indicator_targets",
-    ),
-    path(
-        "indicators/<int:year>/other-inspections/",
-        indicator_views.other_inspections,
-        name="other_inspections",
-    ),
     path("<int:year>/", views.year_detail, name="year_detail"),
     path("<int:year>/items/new/", views.item_create, name="item_create"),
     path("<int:year>/items/estimate/", views.item_estimate, name="item_estimate"),

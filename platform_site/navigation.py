@@ -36,7 +36,7 @@ NAV_ITEMS = [
     NavItem(_("账户管理"), "accounts:department_list", is_admin),
     NavItem(_("年度抽查计划"), "plans:year_list"),
     NavItem(_("联合抽查任务"), "tasks:task_list"),
-    NavItem(_("工作指标"), "plans:indicators", _office_or_working),
+    NavItem(_("工作指标"), "indicators:home", _office_or_working),
     NavItem(_("检查与结果"), "inspections:home"),
     NavItem(_("通知"), "plans:notification_list"),
     NavItem(_("生产经营旺季"), "plans:peak_season_list", is_office_admin),

@@ -620,29 +620,29 @@ TABLE = {
     ],
     # Indicators: the city and the targets for the office admin; a department's view for its
     # working roles (admin, liaison, staff) and the office, never another department's.
-    "plans:indicators": [
+    "indicators:home": [
         get(every="302 302 302 302 404 404 404 login login"),
     ],
-    "plans:indicators_year": [
+    "indicators:year": [
         get(kwargs={"year": 2025}, every="200 404 404 404 404 404 404 login login"),
     ],
-    "plans:indicators_department": [
+    "indicators:department": [
         get(kwargs={"year": 2025}, own="200 200 200 200 404 404 404 login login", other="200 404 404 404 404 404 404 login login"),
     ],
-    "plans:indicator_detail": [
+    "indicators:detail": [
         get(kwargs={"year": 2025, "key": "joint_share"}, every="200 404 404 404 404 404 404 login login"),
     ],
-    "plans:indicators_export": [
+    "indicators:export": [
         get(kwargs={"year": 2025}, every="200 404 404 404 404 404 404 login login"),
     ],
-    "plans:indicators_report": [
+    "indicators:report": [
         get(kwargs={"year": 2025}, every="202 404 404 404 404 404 404 login login"),
     ],
-    "plans:indicator_targets": [
+    "indicators:targets": [
         get(kwargs={"year": 2025}, every="200 404 404 404 404 404 404 login login"),
         post({"joint_share": "x"}, kwargs={"year": 2025}, every="200 404 404 404 404 404 404 login login"),
     ],
-    "plans:other_inspections": [
+    "indicators:other_inspections": [
         get(kwargs={"year": 2025}, every="200 200 200 200 404 404 404 login login"),
         post({"action": "record", "kind": "special", "inspected_on": "2025-03-01", "object_name": "x"}, kwargs={"year": 2025}, every="200 302 302 302 404 404 404 login login"),
     ],

@@ -17,7 +17,7 @@ Scope: the whole city (``department=None``) or one department. A random inspecti
 every department of its task (lead and participating); results, draws and publication to the lead
 department; a follow-up measure to the department carrying it out.
 
-Counting rules (tested in tests/plans/indicators/):
+Counting rules (tested in tests/tasks/indicators/):
 - a *visit* is one inspection of a standing draw (voided draws do not count), and the inspections
   of two tasks visiting an object together (an agreed combined visit) are one visit: an object
   inspected by several departments in one joint visit counts once;

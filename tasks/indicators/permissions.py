@@ -9,7 +9,7 @@ from django.http import Http404
 from accounts.choices import DepartmentKind
 from accounts.models import Department
 from accounts.roles import has_working_role, is_office_admin
-from plans.indicators.live import Scope
+from tasks.indicators.live import Scope
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 

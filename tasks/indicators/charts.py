@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from plans.indicators.live import Indicator
+from tasks.indicators.live import Indicator
 
 INK = "#1f2933"
 MUTED = "#5f6b7a"

@@ -13,10 +13,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 
-from plans.indicators import charts
-from plans.indicators.league import league_table
-from plans.indicators.live import Scope, compute_all
-from plans.indicators.permissions import FIRST_YEAR, LAST_YEAR, access_indicator_scope_for_user
+from tasks.indicators import charts
+from tasks.indicators.league import league_table
+from tasks.indicators.live import Scope, compute_all
+from tasks.indicators.permissions import FIRST_YEAR, LAST_YEAR, access_indicator_scope_for_user
 from platform_site.documents import DocumentKind, register
 from tasks.choices import DrawKind
 from tasks.models import Draw
@@ -54,9 +54,9 @@ def report_context(year: int) -> dict[str, Any]:
 class YearReportKind(DocumentKind):
     """The office's year-end summary: office admins only."""
 
-    name = "plans.year_report"
+    name = "tasks.year_report"
     label = "年度工作总结"
-    template = "plans/pdf/year_report.html"
+    template = "tasks/pdf/year_report.html"
     params = {"year": "年度"}
 
     def load(self, params: Mapping[str, int]) -> int:
@@ -75,4 +75,4 @@ class YearReportKind(DocumentKind):
         return f"year-report-{subject}.pdf"
 
     def url(self, params: Mapping[str, int]) -> str:
-        return reverse("plans:indicators_report", args=[params["year"]])
+        return reverse("indicators:report", args=[params["year"]])

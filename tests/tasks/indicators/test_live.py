@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from plans.indicators import live
+from tasks.indicators import live
 from plans.models import IndicatorTarget
-from tests.plans.indicators.builders import build_year
+from tests.tasks.indicators.builders import build_year
 
 TODAY = date(2026, 6, 1)
 

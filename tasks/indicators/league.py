@@ -13,7 +13,7 @@ from django.db import connection
 
 from accounts.choices import DepartmentKind
 from accounts.models import Department
-from plans.indicators.live import Indicator, Scope, compute_all
+from tasks.indicators.live import Indicator, Scope, compute_all
 
 DRAW_STATISTICS_SQL = """
     SELECT t.lead_department_id,

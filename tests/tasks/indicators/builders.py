@@ -2,7 +2,7 @@
 
 Rows are written directly (not through the services) so that every date is the one the scenario
 needs; the states are the ones the services would leave. The answers are derived by hand in
-tests/plans/indicators/test_live.py."""
+tests/tasks/indicators/test_live.py."""
 
 from __future__ import annotations
 

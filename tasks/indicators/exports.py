@@ -10,8 +10,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from plans.indicators.league import LeagueRow
-from plans.indicators.live import Indicator, Unit
+from tasks.indicators.league import LeagueRow
+from tasks.indicators.live import Indicator, Unit
 from platform_site.exports import safe_cell
 
 

@@ -13,18 +13,18 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Department
 from accounts.roles import is_office_admin, page_requires
-from plans.indicators import charts, live
-from plans.indicators.exports import units_bytes, workbook_bytes
-from plans.indicators.forms import OtherInspectionForm, OtherInspectionImportForm, TargetsForm
-from plans.indicators.league import league_table
-from plans.indicators.permissions import access_indicator_scope_for_user, can_view_indicators
-from plans.indicators.services import (
+from tasks.indicators import charts, live
+from tasks.indicators.exports import units_bytes, workbook_bytes
+from tasks.indicators.forms import OtherInspectionForm, OtherInspectionImportForm, TargetsForm
+from tasks.indicators.league import league_table
+from tasks.indicators.permissions import access_indicator_scope_for_user, can_view_indicators
+from tasks.indicators.services import (
     indicator_target_set,
     other_inspection_import,
     other_inspection_record,
 )
 from plans.models import OtherInspection
-from plans.views._common import report_error
+from platform_site.web import errors_to_messages as report_error
 from platform_site.documents import document_response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,8 +59,8 @@ def indicators_home(request):
     """This year's view: the city for the office, the own department for everyone else."""
     year = live.shanghai_today().year
     if is_office_admin(request.user):
-        return redirect("plans:indicators_year", year)
-    return redirect("plans:indicators_department", year, request.user.department_id)
+        return redirect("indicators:year", year)
+    return redirect("indicators:department", year, request.user.department_id)
 
 
 @login_required
@@ -79,7 +79,7 @@ def indicators_year(request, year: int):
     )
     return render(
         request,
-        "plans/indicators/dashboard.html",
+        "tasks/indicators/dashboard.html",
         {
             "year": year,
             "scope_name": _("全市"),
@@ -99,7 +99,7 @@ def indicators_department(request, year: int, department_id: int):
     league = league_table(scope, [department])
     return render(
         request,
-        "plans/indicators/dashboard.html",
+        "tasks/indicators/dashboard.html",
         {
             "year": year,
             "scope_name": department.name,
@@ -138,7 +138,7 @@ def indicator_detail(request, year: int, key: str):
         by_department_chart = None
     return render(
         request,
-        "plans/indicators/detail.html",
+        "tasks/indicators/detail.html",
         {
             "year": year,
             "indicator": indicator,
@@ -173,7 +173,7 @@ def indicators_export(request, year: int):
 
 @login_required
 def indicators_report(request, year: int):
-    return document_response(request, "plans.year_report", {"year": year})
+    return document_response(request, "tasks.year_report", {"year": year})
 
 
 @login_required
@@ -194,8 +194,8 @@ def indicator_targets(request, year: int):
             report_error(request, error)
         else:
             messages.success(request, _("指标目标值已保存。"))
-            return redirect("plans:indicators_year", year)
-    return render(request, "plans/indicators/targets.html", {"year": year, "form": form})
+            return redirect("indicators:year", year)
+    return render(request, "tasks/indicators/targets.html", {"year": year, "form": form})
 
 
 @login_required
@@ -251,7 +251,7 @@ def other_inspections(request, year: int):
         rows = rows.filter(department=department)
     return render(
         request,
-        "plans/indicators/other_inspections.html",
+        "tasks/indicators/other_inspections.html",
         {
             "year": year,
             "department": department,

@@ -7,14 +7,16 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from plans.indicators.report import YearReportKind
+from tasks.indicators.report import YearReportKind
 from platform_site.documents import render_bytes
-from tests.plans.indicators.builders import build_year
+from tests.tasks.indicators.builders import build_year
 
 
 @pytest.fixture
 def year(db, office_admin, department_a, department_b):
-    return build_year(office_admin=office_admin, department_a=department_a, department_b=department_b)
+    return build_year(
+        office_admin=office_admin, department_a=department_a, department_b=department_b
+    )
 
 
 def test_year_report_prints_indicators_departments_and_draw_hashes(year):
@@ -28,8 +30,10 @@ def test_year_report_prints_indicators_departments_and_draw_hashes(year):
     assert "T5" in text and "甲部门" in text
 
 
-def test_year_report_is_for_the_office_only(year, client_for, office_admin, dept_admin_a, clean_documents):
-    url = reverse("plans:indicators_report", args=[2025])
+def test_year_report_is_for_the_office_only(
+    year, client_for, office_admin, dept_admin_a, clean_documents
+):
+    url = reverse("indicators:report", args=[2025])
     assert client_for(dept_admin_a).get(url).status_code == 404
     response = client_for(office_admin).get(url)
     assert response.status_code in (200, 202)

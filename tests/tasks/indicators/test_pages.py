@@ -8,9 +8,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.audit import AuditEvent
-from plans.indicators import live
+from tasks.indicators import live
 from plans.models import IndicatorTarget, OtherInspection
-from tests.plans.indicators.builders import build_year
+from tests.tasks.indicators.builders import build_year
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def year(db, office_admin, department_a, department_b):
 
 
 def test_office_dashboard_shows_every_indicator_and_the_league(year, client_for, office_admin):
-    response = client_for(office_admin).get(reverse("plans:indicators_year", args=[2025]))
+    response = client_for(office_admin).get(reverse("indicators:year", args=[2025]))
     assert response.status_code == 200
     html = response.content.decode()
     for definition in live.DEFINITIONS:
@@ -39,25 +39,25 @@ def test_department_sees_only_its_own_view(
     year, client_for, dept_admin_a, department_a, department_b
 ):
     client = client_for(dept_admin_a)
-    own = client.get(reverse("plans:indicators_department", args=[2025, department_a.pk]))
+    own = client.get(reverse("indicators:department", args=[2025, department_a.pk]))
     assert own.status_code == 200
     assert (
-        client.get(reverse("plans:indicators_department", args=[2025, department_b.pk])).status_code
+        client.get(reverse("indicators:department", args=[2025, department_b.pk])).status_code
         == 404
     )
-    assert client.get(reverse("plans:indicators_year", args=[2025])).status_code == 404
-    detail = reverse("plans:indicator_detail", args=[2025, "joint_share"])
+    assert client.get(reverse("indicators:year", args=[2025])).status_code == 404
+    detail = reverse("indicators:detail", args=[2025, "joint_share"])
     assert client.get(detail).status_code == 404  # the city
     assert client.get(f"{detail}?department={department_b.pk}").status_code == 404
     response = client.get(f"{detail}?department={department_a.pk}")
     assert response.status_code == 200 and response.context["indicator"].numerator == 3
-    home = client.get(reverse("plans:indicators"))
+    home = client.get(reverse("indicators:home"))
     assert home.status_code == 302 and f"/departments/{department_a.pk}/" in home["Location"]
 
 
 def test_drill_down_lists_the_records_and_exports_them(year, client_for, office_admin):
     client = client_for(office_admin)
-    url = reverse("plans:indicator_detail", args=[2025, "results_on_time"])
+    url = reverse("indicators:detail", args=[2025, "results_on_time"])
     response = client.get(url + "?failing=1")
     assert response.status_code == 200
     assert {unit.ref_id for unit, _url in response.context["units"]} == {
@@ -70,7 +70,7 @@ def test_drill_down_lists_the_records_and_exports_them(year, client_for, office_
 
 
 def test_export_of_every_table(year, client_for, office_admin):
-    response = client_for(office_admin).get(reverse("plans:indicators_export", args=[2025]))
+    response = client_for(office_admin).get(reverse("indicators:export", args=[2025]))
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["指标", "月度趋势", "部门排名", "部门指标"]
     rows = list(workbook["指标"].iter_rows(values_only=True))
@@ -81,7 +81,7 @@ def test_export_of_every_table(year, client_for, office_admin):
 def test_targets_are_set_by_the_office_with_an_audit_event(
     year, client_for, office_admin, dept_admin_a
 ):
-    url = reverse("plans:indicator_targets", args=[2025])
+    url = reverse("indicators:targets", args=[2025])
     assert client_for(dept_admin_a).get(url).status_code == 404
     data = {definition.key: definition.target_bp / 100 for definition in live.DEFINITIONS}
     data["joint_share"] = "45"
@@ -96,7 +96,7 @@ def test_other_inspections_recorded_and_imported_into_the_denominator(
     year, client_for, staff_a, department_a
 ):
     client = client_for(staff_a)
-    url = reverse("plans:other_inspections", args=[2025])
+    url = reverse("indicators:other_inspections", args=[2025])
     response = client.post(url, {
         "action": "record", "kind": "special", "inspected_on": "2025-03-01",
         "object_name": "专项检查对象", "object_code": "", "reference": "ZX-1",
