@@ -10,9 +10,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from platform_site.exports import safe_cell
 from tasks.indicators.league import LeagueRow
 from tasks.indicators.live import Indicator, Unit
-from platform_site.exports import safe_cell
 
 
 def _sheet(workbook: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]):

@@ -13,12 +13,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 
+from platform_site.documents import DocumentKind, register
+from tasks.choices import DrawKind
 from tasks.indicators import charts
 from tasks.indicators.league import league_table
 from tasks.indicators.live import Scope, compute_all
 from tasks.indicators.permissions import FIRST_YEAR, LAST_YEAR, access_indicator_scope_for_user
-from platform_site.documents import DocumentKind, register
-from tasks.choices import DrawKind
 from tasks.models import Draw
 
 

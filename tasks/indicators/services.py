@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from accounts.audit import record_event
 from accounts.models import Department, User
 from accounts.roles import has_working_role, is_office_admin, require_office_admin
-from tasks.indicators.live import BY_KEY
 from plans.models import IndicatorTarget, OtherInspection
 from registries.inspector_importing import ImportFileError, read_table
+from tasks.indicators.live import BY_KEY
 
 IMPORT_COLUMNS = {
     "检查日期": "inspected_on",

@@ -13,6 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Department
 from accounts.roles import is_office_admin, page_requires
+from plans.models import OtherInspection
+from platform_site.documents import document_response
+from platform_site.web import errors_to_messages as report_error
 from tasks.indicators import charts, live
 from tasks.indicators.exports import units_bytes, workbook_bytes
 from tasks.indicators.forms import OtherInspectionForm, OtherInspectionImportForm, TargetsForm
@@ -23,9 +26,6 @@ from tasks.indicators.services import (
     other_inspection_import,
     other_inspection_record,
 )
-from plans.models import OtherInspection
-from platform_site.web import errors_to_messages as report_error
-from platform_site.documents import document_response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from tasks.indicators import live
 from plans.models import IndicatorTarget
+from tasks.indicators import live
 from tests.tasks.indicators.builders import build_year
 
 TODAY = date(2026, 6, 1)

@@ -8,8 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.audit import AuditEvent
-from tasks.indicators import live
 from plans.models import IndicatorTarget, OtherInspection
+from tasks.indicators import live
 from tests.tasks.indicators.builders import build_year
 
 

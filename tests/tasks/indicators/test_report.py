@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from tasks.indicators.report import YearReportKind
 from platform_site.documents import render_bytes
+from tasks.indicators.report import YearReportKind
 from tests.tasks.indicators.builders import build_year
 
 
