@@ -91,21 +91,29 @@ def make_draw(task, user, *, announced, drawn=None, state="drawn", objects=(), s
 
 
 def make_result(
-    inspection, user, *, completed, due, submitted=None, approved=None, published=False
+    inspection,
+    user,
+    *,
+    completed,
+    due,
+    submitted=None,
+    approved=None,
+    published=False,
+    categories=("no_problem",),
 ):
     result = InspectionResult.objects.create(
         inspection=inspection,
         status="open",
         completed_on=completed,
         due_on=due,
-        categories=["no_problem"],
+        categories=list(categories),
         submitted_at=at(submitted) if submitted else None,
     )
     if approved:
         version = ResultVersion.objects.create(
             result=result,
             number=1,
-            categories=["no_problem"],
+            categories=list(categories),
             completed_on=completed,
             content={},
             content_hash="0" * 64,
