@@ -9,7 +9,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import has_working_role, is_admin, is_office_admin, is_signed_in
+from accounts.roles import (
+    has_working_role,
+    is_admin,
+    is_department_admin,
+    is_office_admin,
+    is_signed_in,
+)
 
 
 def _office_or_working(user: Any) -> bool:
@@ -33,6 +39,8 @@ NAV_ITEMS = [
     NavItem(_("检查对象库"), "registries:object_list"),
     NavItem(_("批量导入"), "registries:import_job_list", _office_or_working),
     NavItem(_("执法检查人员库"), "registries:inspector_list"),
+    NavItem(_("通用信用分类"), "registries:risk_class_import", is_office_admin),
+    NavItem(_("专业分类规则"), "registries:risk_rules", is_department_admin),
     NavItem(_("账户管理"), "accounts:department_list", is_admin),
     NavItem(_("年度抽查计划"), "plans:year_list"),
     NavItem(_("联合抽查任务"), "tasks:task_list"),

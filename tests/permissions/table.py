@@ -618,6 +618,16 @@ TABLE = {
         get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 login login"),
         get(label="draft", every="200 404 404 404 404 404 404 login login"),
     ],
+    # Credit-risk classes: the office imports the general classes; a department admin versions
+    # the department's rules.
+    "registries:risk_class_import": [
+        get(every="200 404 404 404 404 404 404 login login"),
+        post({"source": "x"}, every="200 404 404 404 404 404 404 login login"),
+    ],
+    "registries:risk_rules": [
+        get(every="404 200 404 404 404 404 404 login login"),
+        post({"anomaly__class": "C"}, every="404 302 404 404 404 404 404 login login"),
+    ],
     # Indicators: the city and the targets for the office admin; a department's view for its
     # working roles (admin, liaison, staff) and the office, never another department's.
     "indicators:home": [

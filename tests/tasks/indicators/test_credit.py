@@ -161,3 +161,32 @@ def test_fused_class_explains_itself_and_keeps_its_history(
     assert strata[target.pk] == "B"  # before any fused class existed: the general class
     strata = dict(candidate_queryset(task3, on=NOW.date(), at=NOW).values_list("pk", "stratum"))
     assert strata[target.pk] == "C"
+
+
+def test_pages_import_rules_and_object_panel(
+    objects, client_for, office_admin, dept_admin_a, department_a
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    target = objects[0]
+    office = client_for(office_admin)
+    response = office.post(
+        reverse("registries:risk_class_import"),
+        {
+            "file": SimpleUploadedFile("c.csv", csv((target.code, "C"))),
+            "issued_on": "2025-06-01",
+            "source": "省市场监管局",
+        },
+    )
+    assert response.status_code == 302
+    admin = client_for(dept_admin_a)
+    response = admin.post(reverse("registries:risk_rules"), {"anomaly__class": "D", "note": "首版"})
+    assert response.status_code == 302
+    assert department_a.classification_rules.get().rules == {"anomaly": {"class": "D"}}
+    InspectionObject.objects.filter(pk=target.pk).update(anomaly_since=date(2025, 3, 1))
+    risk_classes_recompute(department=department_a)
+    page = office.get(reverse("registries:object_detail", args=[target.pk]))
+    html = page.content.decode()
+    assert 'data-testid="risk-classes"' in html
+    assert "列入经营异常名录（自 2025-03）" in html and "省市场监管局" in html
