@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from tasks.indicators.live import Indicator
 
@@ -55,7 +56,7 @@ def trend_chart(indicator: Indicator, *, table_id: str, width: int = 560, height
         )
         parts.append(_text(left - 6, y(value) + 4, f"{value / 100:g}%", anchor="end"))
     for month in range(1, 13):
-        parts.append(_text(x(month), height - 8, f"{month}月"))
+        parts.append(_text(x(month), height - 8, _("%(month)d月") % {"month": month}))
     target_y = y(indicator.target_bp)
     parts.append(
         f'<line x1="{left}" x2="{width - right}" y1="{target_y:.1f}" y2="{target_y:.1f}" '
@@ -63,7 +64,11 @@ def trend_chart(indicator: Indicator, *, table_id: str, width: int = 560, height
     )
     parts.append(
         _text(
-            width - right, target_y - 4, f"目标 {indicator.target_label}", anchor="end", fill=WARN
+            width - right,
+            target_y - 4,
+            _("目标 %(value)s") % {"value": indicator.target_label},
+            anchor="end",
+            fill=WARN,
         )
     )
     points = [
@@ -79,7 +84,7 @@ def trend_chart(indicator: Indicator, *, table_id: str, width: int = 560, height
     for px, py in points:
         parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{ACCENT}"/>')
     if not points:
-        parts.append(_text(width / 2, height / 2, "暂无数据", size=14))
+        parts.append(_text(width / 2, height / 2, _("暂无数据"), size=14))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text is escaped above
 
@@ -124,6 +129,10 @@ def bar_chart(
         f'<line x1="{target_x:.1f}" x2="{target_x:.1f}" y1="{top - 4}" y2="{height - 20}" '
         f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="4 3"/>'
     )
-    parts.append(_text(target_x, height - 6, f"目标 {target_bp / 100:g}%", fill=INK))
+    parts.append(
+        _text(
+            target_x, height - 6, _("目标 %(value)s") % {"value": f"{target_bp / 100:g}%"}, fill=INK
+        )
+    )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text is escaped above
