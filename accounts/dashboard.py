@@ -74,16 +74,14 @@ def _recusal_cards(user: User) -> list[Card]:
 
 
 def _plan_cards(user: User) -> list[Card]:
+    from accounts.inbox.selectors import notification_unread_count
     from plans.choices import PlanYearStatus
     from plans.models import DepartmentSubmission, PlanYear
-    from plans.selectors import notifications_for
 
     cards = []
-    unread = notifications_for(user).count()
+    unread = notification_unread_count(user)
     if unread:
-        cards.append(
-            Card(str(_("未读通知")), unread, url=_url("plans:notification_list"), tone="warn")
-        )
+        cards.append(Card(str(_("未读通知")), unread, url=_url("accounts:inbox"), tone="warn"))
     if user.is_office_admin:
         for plan_year in PlanYear.objects.filter(
             status__in=[PlanYearStatus.COLLECTING, PlanYearStatus.COMPILING, PlanYearStatus.PENDING]

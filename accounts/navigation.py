@@ -45,7 +45,7 @@ NAV_ITEMS = [
     ),
     NavItem(_("年度抽查计划"), "plans:year_list"),
     NavItem(_("联合抽查任务"), "tasks:task_list"),
-    NavItem(_("通知"), "plans:notification_list"),
+    NavItem(_("通知"), "accounts:inbox"),
     NavItem(_("生产经营旺季"), "plans:peak_season_list", office_only=True),
     NavItem(_("工作日历"), "publication:calendar", office_only=True),
     NavItem(_("审计日志"), "accounts:audit_list", office_only=True),

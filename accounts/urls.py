@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from accounts import views
+from accounts import liaison_views, views
 
 app_name = "accounts"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     path("departments/", views.department_list, name="department_list"),
     path("departments/new/", views.department_create, name="department_create"),
     path("departments/<int:department_id>/", views.department_detail, name="department_detail"),
+    path(
+        "departments/<int:department_id>/liaison/",
+        liaison_views.department_liaison,
+        name="department_liaison",
+    ),
+    path("contacts/", liaison_views.contact_directory_view, name="contact_directory"),
     path(
         "departments/<int:department_id>/accounts/new/", views.account_create, name="account_create"
     ),
@@ -27,4 +33,5 @@ urlpatterns = [
     ),
     path("audit/", views.audit_list, name="audit_list"),
     path("status/", views.status, name="status"),
+    path("", include("accounts.inbox.urls")),
 ]

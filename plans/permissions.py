@@ -17,12 +17,10 @@ from django.shortcuts import get_object_or_404
 from rest_framework.permissions import BasePermission
 
 from accounts.choices import Role
-from accounts.models import User
 from plans.choices import PlanItemStatus, VersionStatus
 from plans.models import (
     DepartmentSubmission,
     MergeProposal,
-    Notification,
     PeakSeason,
     PlanItem,
     PlanVersion,
@@ -135,12 +133,6 @@ def access_peak_season_for_user(user, season_id: int) -> PeakSeason:
     if not can_manage_plans(user):
         raise Http404
     return get_object_or_404(PeakSeason, pk=season_id)
-
-
-def access_notification_for_user(user: User, notification_id: int) -> Notification:
-    if not _signed_in(user):
-        raise Http404
-    return get_object_or_404(Notification, pk=notification_id, recipient=user)
 
 
 class IsPlanManager(BasePermission):

@@ -32,7 +32,6 @@ from plans.indicators import compute_indicators, included_items
 from plans.models import PlanItem
 from plans.permissions import (
     access_merge_proposal_for_user,
-    access_notification_for_user,
     access_peak_season_for_user,
     access_plan_item_for_user,
     access_plan_year_for_user,
@@ -52,7 +51,6 @@ from plans.scoping import (
 )
 from plans.selectors import (
     merge_proposal_list,
-    notifications_for,
     peak_season_list,
     plan_item_list_visible_to,
     plan_year_list,
@@ -816,25 +814,3 @@ def peak_season_delete(request, season_id: int):
     services.peak_season_delete(season=season, deleted_by=request.user)
     messages.success(request, _("已删除。"))
     return redirect("plans:peak_season_list")
-
-
-# --- notifications ---------------------------------------------------------------------------
-
-
-@login_required
-def notification_list(request):
-    return render(
-        request,
-        "plans/notification_list.html",
-        {"notifications": notifications_for(request.user, unread_only=False)[:100]},
-    )
-
-
-@login_required
-@require_POST
-def notification_read(request, notification_id: int):
-    notification = access_notification_for_user(request.user, notification_id)
-    services.notification_mark_read(notification=notification, user=request.user)
-    if notification.url and request.POST.get("follow"):
-        return redirect(notification.url)
-    return redirect("plans:notification_list")

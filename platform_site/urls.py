@@ -19,6 +19,7 @@ def healthz(request):
 
 api_v1 = [
     path("accounts/", include(("accounts.api.urls", "accounts_api"))),
+    path("inbox/", include(("accounts.inbox.api_urls", "inbox_api"))),
     path("catalog/", include(("catalog.api.urls", "catalog_api"))),
     path("registries/", include(("registries.api.urls", "registries_api"))),
     path("plans/", include(("plans.api.urls", "plans_api"))),

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,7 +19,6 @@ from plans import services
 from plans.api.serializers import (
     DepartmentSubmissionOutputSerializer,
     MergeProposalOutputSerializer,
-    NotificationOutputSerializer,
     PeakSeasonOutputSerializer,
     PlanItemOutputSerializer,
     PlanVersionDetailOutputSerializer,
@@ -31,7 +30,6 @@ from plans.indicators import compute_indicators
 from plans.models import (
     DepartmentSubmission,
     MergeProposal,
-    Notification,
     PeakSeason,
     PlanItem,
     PlanVersion,
@@ -41,7 +39,6 @@ from plans.permissions import (
     IsPlanEditor,
     IsPlanManager,
     access_merge_proposal_for_user,
-    access_notification_for_user,
     access_peak_season_for_user,
     access_plan_item_for_user,
     access_plan_year_for_user,
@@ -53,7 +50,6 @@ from plans.permissions import (
 from plans.scoping import estimate_scope, format_bp, item_cap_bp, peak_season_warnings
 from plans.selectors import (
     merge_proposal_list,
-    notifications_for,
     peak_season_list,
     plan_item_list_visible_to,
     plan_year_list,
@@ -569,7 +565,7 @@ class PublicPlanDetailApi(APIView):
         )
 
 
-# --- peak seasons, notifications ---------------------------------------------------------------
+# --- peak seasons ---------------------------------------------------------------
 
 
 class PeakSeasonInputSerializer(serializers.Serializer):
@@ -629,25 +625,3 @@ class PeakSeasonDeleteApi(APIView):
         season = access_peak_season_for_user(request.user, season_id)
         call_service(services.peak_season_delete, season=season, deleted_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class NotificationListApi(ListAPIView):
-    serializer_class = NotificationOutputSerializer
-    permission_classes = [IsAuthenticated]
-    queryset = Notification.objects.none()
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        unread = self.request.query_params.get("unread") in ("1", "true")
-        return notifications_for(self.request.user, unread_only=unread)
-
-
-class NotificationReadApi(APIView):
-    @extend_schema(request=None, responses=NotificationOutputSerializer)
-    def post(self, request, notification_id: int):
-        notification = access_notification_for_user(request.user, notification_id)
-        notification = call_service(
-            services.notification_mark_read, notification=notification, user=request.user
-        )
-        return Response(NotificationOutputSerializer(notification).data)

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.navigation",
+                "accounts.inbox.context_processors.inbox",
             ],
         },
     },
@@ -238,6 +239,8 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ssj-platform@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Every inbox notice is also e-mailed (after the commit, by a Celery job) unless this is off.
+NOTIFICATION_EMAIL = env_bool("NOTIFICATION_EMAIL", True)
 
 # Domain settings ------------------------------------------------------------------------------------
 PLATFORM_NAME = _("双随机、一公开 部门联合抽查平台")

@@ -1,44 +1,24 @@
 """Reminding departments that have not answered a joint review, and escalating to the office
-after TaskPolicy.escalate_after_working_days working days (official calendar, 调休 included)."""
+after TaskPolicy.escalate_after_working_days working days (official calendar, 调休 included).
+
+Both go through the one inbox (in-app and e-mail): the reminder to the department's liaison as a
+yellow card, the escalation to the office and the department's admins as a red one."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
-from accounts.choices import Role
-from accounts.models import User
+from accounts.choices import NotificationSeverity
+from accounts.inbox.services import notification_send
 from publication.calendar import working_days_between
 from tasks.choices import DrawState, ReviewStatus
 from tasks.models import DrawReview, TaskPolicy
-
-
-def _notify(users, *, title: str, body: str, url: str) -> int:
-    from plans.models import Notification
-
-    rows = [Notification(recipient=user, title=title, body=body, url=url) for user in users]
-    Notification.objects.bulk_create(rows)
-    return len(rows)
-
-
-def _department_contacts(department_id: int):
-    return User.objects.filter(department_id=department_id, is_active=True).filter(
-        Q(roles__contains=[Role.LIAISON])
-        | Q(roles__contains=[Role.DEPARTMENT_ADMIN])
-        | Q(roles__contains=[Role.STAFF])
-    )
-
-
-def _office_admins():
-    return User.objects.filter(
-        is_active=True, roles__contains=[Role.OFFICE_ADMIN], department__kind="office"
-    )
 
 
 def review_reminders_run(*, today: date | None = None) -> dict[str, int]:
@@ -63,8 +43,13 @@ def review_reminders_run(*, today: date | None = None) -> dict[str, int]:
             waited = working_days_between(timezone.localdate(review.draw.announced_at), today)
             url = reverse("tasks:task_detail", args=[task.pk])
             if waited >= policy.escalate_after_working_days and review.escalated_at is None:
-                _notify(
-                    _office_admins(),
+                notification_send(
+                    kind="tasks.review_escalate",
+                    severity=NotificationSeverity.RED,
+                    office=True,
+                    admins_of=[review.department],
+                    department=review.department,
+                    dedupe_key=f"tasks.review_escalate:{review.pk}",
                     title=_("会审逾期：%(code)s") % {"code": task.code},
                     body=_("%(dept)s 已 %(n)s 个工作日未答复任务“%(title)s”的会审。")
                     % {"dept": review.department.display_name, "n": waited, "title": task.title},
@@ -84,8 +69,12 @@ def review_reminders_run(*, today: date | None = None) -> dict[str, int]:
                 or working_days_between(timezone.localdate(review.last_reminded_at), today)
                 >= policy.remind_every_working_days
             ):
-                _notify(
-                    _department_contacts(review.department_id),
+                notification_send(
+                    kind="tasks.review_remind",
+                    severity=NotificationSeverity.YELLOW,
+                    liaison_of=[review.department],
+                    department=review.department,
+                    dedupe_key=f"tasks.review_remind:{review.pk}:{today.isoformat()}",
                     title=_("请会审抽查任务：%(code)s") % {"code": task.code},
                     body=_("任务“%(title)s”等待贵部门确认或退回（已 %(n)s 个工作日）。")
                     % {"title": task.title, "n": waited},

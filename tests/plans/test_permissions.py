@@ -63,7 +63,6 @@ PAGES = {
     "peak_season_create": ("get", "/plans/peak-seasons/new/", OFFICE),
     "peak_season_edit": ("get", "/plans/peak-seasons/{season}/edit/", OFFICE),
     "peak_season_delete": ("post", "/plans/peak-seasons/{season}/delete/", OFFICE),
-    "notification_list": ("get", "/plans/notifications/", SIGNED_IN),
     "public_list": ("get", "/plans/public/", PUBLIC),
     "public_detail": ("get", "/plans/public/2027/", PUBLIC),
     "public_version": ("get", "/plans/public/2027/v1/", PUBLIC),
@@ -169,7 +168,6 @@ API = {
     "peak_season_create": ("post", "/api/v1/plans/peak-seasons/create/", {"industry_prefix": "E", "months": [3, 4]}, row(201, 403, 403, 403, 403, 403)),
     "peak_season_update": ("post", "/api/v1/plans/peak-seasons/{season}/update/", {"industry_prefix": "E", "months": [3]}, row(200, 403, 403, 403, 403, 403)),
     "peak_season_delete": ("post", "/api/v1/plans/peak-seasons/{season}/delete/", None, row(204, 403, 403, 403, 403, 403)),
-    "notification_list": ("get", "/api/v1/plans/notifications/", None, row(200, 200, 200, 200, 200, 403)),
 }  # fmt: skip
 
 ITEM = {
@@ -193,22 +191,3 @@ def test_plan_api_permission_matrix(
     )
     response = getattr(client, method)(url.format(**world), payload, format="json")
     assert response.status_code == expected[actor], response.content[:300]
-
-
-def test_notifications_are_only_their_recipients(
-    api_client_for, client_for, world, liaison_a, staff_a
-):
-    notification = liaison_a.plan_notifications.first()
-    assert (
-        api_client_for(staff_a)
-        .post(f"/api/v1/plans/notifications/{notification.pk}/read/")
-        .status_code
-        == 404
-    )
-    assert (
-        client_for(staff_a).post(f"/plans/notifications/{notification.pk}/read/").status_code == 404
-    )
-    response = api_client_for(liaison_a).post(
-        f"/api/v1/plans/notifications/{notification.pk}/read/"
-    )
-    assert response.status_code == 200 and response.json()["read_at"]
