@@ -1,0 +1,717 @@
+"""Writes of working-day deadlines: open, close, cancel, reschedule, the rules, the recompute
+after a calendar change and the beat sweep. See the package docstring for the interface.
+
+Due dates come from one SQL computation over the working-day index (`_COMPUTED`), used for a
+single new deadline and for every open one after a calendar or rule change alike, so the two
+can never disagree. The sweep is a few set-based statements whatever the number of deadlines:
+one UPDATE of the states, one claiming UPDATE of the rows to notify (RETURNING them), one query
+of their responsible users and one INSERT of the notices.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import record_event
+from accounts.choices import NotificationSeverity
+from accounts.inbox.services import NotificationDraft, notification_send_many
+from accounts.models import Department, User
+from publication.calendar import shanghai_today
+from publication.deadlines.workdays import OutsideIndexError, workday_index_refresh
+from publication.models import (
+    DEADLINE_RULE_DEFAULTS,
+    OPEN_DEADLINE_STATES,
+    Deadline,
+    DeadlineKind,
+    DeadlineRule,
+    DeadlineState,
+)
+
+TITLE_MAX = Deadline._meta.get_field("title").max_length
+NOTE_MAX = Deadline._meta.get_field("close_note").max_length
+MAX_WORKING_DAYS = 250
+_OPEN_SQL_LIST = ", ".join(f"'{state.value}'" for state in OPEN_DEADLINE_STATES)
+DEFAULT_DUE_SOON = 3
+
+# input(key, start_date, working_days, fixed_due_date, due_soon_window) → computed(key, due_date,
+# due_soon_from, uses_fallback). N working days after start: the working day whose ordinal is
+# start's + N. Due soon from the working day whose ordinal is the due date's minus the window
+# (remaining working days <= window). Fallback: a day of a year without official data in
+# (start, due].
+_COMPUTED = """
+computed AS (
+    SELECT i.key,
+           COALESCE(e.day, f.day) AS due_date,
+           GREATEST(i.start_date, COALESCE(soon.day, i.start_date)) AS due_soon_from,
+           COALESCE(e.fallback_days, f.fallback_days) - s.fallback_days > 0 AS uses_fallback
+    FROM input i
+    JOIN publication_calendarworkday s ON s.day = i.start_date
+    LEFT JOIN publication_calendarworkday e
+      ON i.working_days IS NOT NULL AND e.is_working
+     AND e.working_ordinal = s.working_ordinal + i.working_days
+    LEFT JOIN publication_calendarworkday f
+      ON i.working_days IS NULL AND f.day = i.fixed_due_date
+    LEFT JOIN publication_calendarworkday soon
+      ON soon.is_working
+     AND soon.working_ordinal = COALESCE(e.working_ordinal, f.working_ordinal) - i.due_soon_window
+)
+"""
+
+
+@dataclass(frozen=True)
+class DueDates:
+    due_date: date
+    due_soon_from: date
+    uses_fallback: bool
+
+
+def _rule(kind: str) -> DeadlineRule:
+    rule = DeadlineRule.objects.filter(kind=kind).first()
+    if rule is None:
+        rule, _created = DeadlineRule.objects.get_or_create(
+            kind=kind, defaults=DEADLINE_RULE_DEFAULTS[DeadlineKind(kind)]
+        )
+    return rule
+
+
+def _compute_one(
+    *, start_date: date, working_days: int | None, fixed_due_date: date | None, window: int
+) -> DueDates:
+    workday_index_refresh()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH input(key, start_date, working_days, fixed_due_date, due_soon_window) AS ("
+            "SELECT 0, %s::date, %s::int, %s::date, %s::int), "
+            + _COMPUTED
+            + "SELECT due_date, due_soon_from, uses_fallback FROM computed",
+            [start_date, working_days, fixed_due_date, window],
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] is None:
+        raise ValidationError(str(OutsideIndexError()))
+    return DueDates(*row)
+
+
+def _state_on(today: date, due: DueDates) -> str:
+    if today > due.due_date:
+        return DeadlineState.OVERDUE
+    if today >= due.due_soon_from:
+        return DeadlineState.DUE_SOON
+    return DeadlineState.OPEN
+
+
+def _validate_terms(*, start_date: date, working_days: int | None, due_date: date | None) -> None:
+    if (working_days is None) == (due_date is None):
+        raise ValidationError(_("请给出工作日数或指定截止日（二者选一）。"))
+    if working_days is not None and not 1 <= working_days <= MAX_WORKING_DAYS:
+        raise ValidationError(_("工作日数须在 1 至 %(max)d 之间。") % {"max": MAX_WORKING_DAYS})
+    if due_date is not None and due_date < start_date:
+        raise ValidationError(_("截止日不能早于起算日。"))
+
+
+def _subject_fields(subject: models.Model) -> tuple[ContentType, int]:
+    if subject.pk is None:
+        raise ValidationError(_("期限对象尚未保存。"))
+    return ContentType.objects.get_for_model(subject, for_concrete_model=False), int(subject.pk)
+
+
+def _open_deadline(kind: str, subject: models.Model, *, lock: bool = False) -> Deadline | None:
+    subject_type, subject_id = _subject_fields(subject)
+    deadlines = Deadline.objects.filter(
+        kind=kind, subject_type=subject_type, subject_id=subject_id, state__in=OPEN_DEADLINE_STATES
+    )
+    if lock:
+        deadlines = deadlines.select_for_update()
+    return deadlines.first()
+
+
+@transaction.atomic
+def deadline_open(
+    *,
+    kind: str,
+    subject: models.Model,
+    department: Department,
+    start_date: date,
+    title: str,
+    url: str = "",
+    working_days: int | None = None,
+    due_date: date | None = None,
+    responsible: Iterable[User] = (),
+    opened_by: User | None = None,
+) -> Deadline:
+    """Open the deadline of `kind` on `subject`, owned by `department`, due `working_days`
+    working days after `start_date` (default: the kind's rule) or on a fixed `due_date`.
+
+    Idempotent: while one is open for this kind and subject, it is returned unchanged (use
+    deadline_reschedule to change it). The state reflects today at once (a deadline opened
+    late may be due soon or overdue already); the sweep sends the notices.
+    """
+    if kind not in DeadlineKind.values:
+        raise ValidationError(_("未知的期限类型：%(kind)s") % {"kind": kind})
+    existing = _open_deadline(kind, subject)
+    if existing is not None:
+        return existing
+    rule = _rule(kind)
+    if working_days is None and due_date is None:
+        working_days = rule.working_days
+    _validate_terms(start_date=start_date, working_days=working_days, due_date=due_date)
+    title = str(title).strip()[:TITLE_MAX]
+    if not title:
+        raise ValidationError(_("期限事项不能为空。"))
+    due = _compute_one(
+        start_date=start_date,
+        working_days=working_days,
+        fixed_due_date=due_date,
+        window=rule.due_soon_working_days,
+    )
+    subject_type, subject_id = _subject_fields(subject)
+    deadline = Deadline(
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        department=department,
+        title=title,
+        url=url,
+        start_date=start_date,
+        working_days=working_days,
+        fixed_due_date=due_date,
+        due_date=due.due_date,
+        due_soon_from=due.due_soon_from,
+        uses_fallback=due.uses_fallback,
+        state=_state_on(shanghai_today(), due),
+        opened_by=opened_by,
+    )
+    try:
+        with transaction.atomic():
+            deadline.save(force_insert=True)
+    except IntegrityError:
+        # Opened concurrently by another transaction: the unique open-per-subject constraint
+        # kept one; return it.
+        existing = _open_deadline(kind, subject)
+        if existing is None:
+            raise
+        return existing
+    people = list(responsible)
+    if people:
+        deadline.responsible.set(people)
+    record_event(
+        actor=opened_by,
+        action="deadline.open",
+        target=deadline,
+        details={
+            "kind": kind,
+            "subject": f"{subject_type.app_label}.{subject_type.model}:{subject_id}",
+            "department": department.code,
+            "start_date": start_date,
+            "working_days": working_days,
+            "fixed_due_date": due_date,
+            "due_date": deadline.due_date,
+            "uses_fallback": deadline.uses_fallback,
+            "responsible": [user.username for user in people],
+        },
+    )
+    return deadline
+
+
+@transaction.atomic
+def deadline_close(
+    *,
+    kind: str,
+    subject: models.Model,
+    closed_by: User | None = None,
+    closed_on: date | None = None,
+    note: str = "",
+) -> Deadline | None:
+    """Close the open deadline of `kind` on `subject`: met when done on or before the due date,
+    late after it. Returns None when none is open (closing twice is harmless)."""
+    deadline = _open_deadline(kind, subject, lock=True)
+    if deadline is None:
+        return None
+    closed_on = closed_on or shanghai_today()
+    if closed_on < deadline.start_date:
+        raise ValidationError(_("完成日期不能早于起算日。"))
+    deadline.state = DeadlineState.MET if closed_on <= deadline.due_date else DeadlineState.LATE
+    deadline.closed_on = closed_on
+    deadline.closed_at = timezone.now()
+    deadline.closed_by = closed_by
+    deadline.close_note = note.strip()[:NOTE_MAX]
+    deadline.save(update_fields=["state", "closed_on", "closed_at", "closed_by", "close_note"])
+    record_event(
+        actor=closed_by,
+        action="deadline.close",
+        target=deadline,
+        details={"state": deadline.state, "closed_on": closed_on, "due_date": deadline.due_date},
+    )
+    return deadline
+
+
+@transaction.atomic
+def deadline_cancel(
+    *, kind: str, subject: models.Model, reason: str, cancelled_by: User | None = None
+) -> Deadline | None:
+    """Withdraw the open deadline (its subject no longer needs it: a voided draw, a withdrawn
+    task). A reason is required. Returns None when none is open."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("请说明撤销期限的原因。"))
+    deadline = _open_deadline(kind, subject, lock=True)
+    if deadline is None:
+        return None
+    deadline.state = DeadlineState.CANCELLED
+    deadline.closed_at = timezone.now()
+    deadline.closed_by = cancelled_by
+    deadline.close_note = reason[:NOTE_MAX]
+    deadline.save(update_fields=["state", "closed_at", "closed_by", "close_note"])
+    record_event(
+        actor=cancelled_by, action="deadline.cancel", target=deadline, details={"reason": reason}
+    )
+    return deadline
+
+
+@transaction.atomic
+def deadline_reschedule(
+    *,
+    deadline: Deadline,
+    rescheduled_by: User | None,
+    reason: str,
+    start_date: date | None = None,
+    working_days: int | None = None,
+    due_date: date | None = None,
+) -> Deadline:
+    """Change an open deadline's terms (an extension granted, a corrected start), with a reason.
+    Giving `due_date` fixes the date; giving `working_days` counts from the (new) start."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("请说明调整期限的原因。"))
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if not deadline.is_open:
+        raise ValidationError(_("期限已关闭，不能调整。"))
+    before = {
+        "start_date": deadline.start_date,
+        "working_days": deadline.working_days,
+        "fixed_due_date": deadline.fixed_due_date,
+        "due_date": deadline.due_date,
+    }
+    start_date = start_date or deadline.start_date
+    if working_days is None and due_date is None:
+        working_days, due_date = deadline.working_days, deadline.fixed_due_date
+    _validate_terms(start_date=start_date, working_days=working_days, due_date=due_date)
+    due = _compute_one(
+        start_date=start_date,
+        working_days=working_days,
+        fixed_due_date=due_date,
+        window=_rule(deadline.kind).due_soon_working_days,
+    )
+    deadline.start_date, deadline.working_days, deadline.fixed_due_date = (
+        start_date,
+        working_days,
+        due_date,
+    )
+    deadline.due_date, deadline.due_soon_from = due.due_date, due.due_soon_from
+    deadline.uses_fallback = due.uses_fallback
+    deadline.state = _state_on(shanghai_today(), due)
+    if deadline.state == DeadlineState.OPEN:
+        deadline.notified_level, deadline.escalated_at = "", None
+    deadline.save(
+        update_fields=[
+            "start_date",
+            "working_days",
+            "fixed_due_date",
+            "due_date",
+            "due_soon_from",
+            "uses_fallback",
+            "state",
+            "notified_level",
+            "escalated_at",
+        ]
+    )
+    record_event(
+        actor=rescheduled_by,
+        action="deadline.reschedule",
+        target=deadline,
+        details={
+            "reason": reason,
+            "before": before,
+            "after": {
+                "start_date": start_date,
+                "working_days": working_days,
+                "fixed_due_date": due_date,
+                "due_date": deadline.due_date,
+            },
+        },
+    )
+    return deadline
+
+
+@transaction.atomic
+def deadline_set_responsible(
+    *, deadline: Deadline, responsible: Iterable[User], set_by: User | None
+) -> Deadline:
+    people = list(responsible)
+    if any(user.department_id is None for user in people):
+        raise ValidationError(_("责任人必须是部门账户。"))
+    deadline.responsible.set(people)
+    record_event(
+        actor=set_by,
+        action="deadline.set_responsible",
+        target=deadline,
+        details={"responsible": sorted(user.username for user in people)},
+    )
+    return deadline
+
+
+@transaction.atomic
+def deadline_rule_update(
+    *,
+    kind: str,
+    updated_by: User,
+    working_days: int,
+    due_soon_working_days: int,
+    remind_every_working_days: int = 0,
+    escalate_overdue: bool = True,
+) -> DeadlineRule:
+    """The office changes a kind's rule. New deadlines use the new number of working days;
+    open ones keep theirs, but their yellow window follows the rule at once."""
+    if not updated_by.is_office_admin:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("只有联席办管理员可以修改期限规则。"))
+    rule = DeadlineRule.objects.select_for_update().filter(kind=kind).first() or _rule(kind)
+    before = {
+        "working_days": rule.working_days,
+        "due_soon_working_days": rule.due_soon_working_days,
+        "remind_every_working_days": rule.remind_every_working_days,
+        "escalate_overdue": rule.escalate_overdue,
+    }
+    rule.working_days = working_days
+    rule.due_soon_working_days = due_soon_working_days
+    rule.remind_every_working_days = remind_every_working_days
+    rule.escalate_overdue = escalate_overdue
+    rule.updated_by, rule.updated_at = updated_by, timezone.now()
+    if not 1 <= working_days <= MAX_WORKING_DAYS:
+        raise ValidationError(
+            {"working_days": _("工作日数须在 1 至 %(max)d 之间。") % {"max": MAX_WORKING_DAYS}}
+        )
+    if due_soon_working_days > MAX_WORKING_DAYS or remind_every_working_days > MAX_WORKING_DAYS:
+        raise ValidationError(_("提醒天数过大。"))
+    rule.full_clean()
+    rule.save()
+    recomputed = deadlines_recompute(kinds=[kind])
+    record_event(
+        actor=updated_by,
+        action="deadline_rule.update",
+        target=rule,
+        details={
+            "kind": kind,
+            "before": before,
+            "after": {
+                **before,
+                **{
+                    "working_days": working_days,
+                    "due_soon_working_days": due_soon_working_days,
+                    "remind_every_working_days": remind_every_working_days,
+                    "escalate_overdue": escalate_overdue,
+                },
+            },
+            "recomputed": recomputed,
+        },
+    )
+    return rule
+
+
+_RECOMPUTE_SQL = (
+    f"""
+WITH input AS (
+    SELECT d.id AS key, d.start_date, d.working_days::int AS working_days, d.fixed_due_date,
+           COALESCE(r.due_soon_working_days, {DEFAULT_DUE_SOON})::int AS due_soon_window
+    FROM publication_deadline d
+    LEFT JOIN publication_deadlinerule r ON r.kind = d.kind
+    WHERE d.state IN ({_OPEN_SQL_LIST}) AND (%(kinds)s::text[] IS NULL OR d.kind = ANY(%(kinds)s))
+      AND (%(ids)s::bigint[] IS NULL OR d.id = ANY(%(ids)s))
+),
+"""
+    + _COMPUTED
+    + """
+UPDATE publication_deadline d
+SET due_date = c.due_date, due_soon_from = c.due_soon_from, uses_fallback = c.uses_fallback
+FROM computed c
+WHERE d.id = c.key AND c.due_date IS NOT NULL
+  AND (d.due_date, d.due_soon_from, d.uses_fallback)
+      IS DISTINCT FROM (c.due_date, c.due_soon_from, c.uses_fallback)
+"""
+)
+
+
+@transaction.atomic
+def deadlines_recompute(
+    *, kinds: Iterable[str] | None = None, deadline_ids: Iterable[int] | None = None
+) -> int:
+    """Recompute the due dates of open deadlines (all, or some kinds or ids) from the calendar
+    and the rules, in one statement. Returns how many changed; the next sweep moves their states
+    (an overdue item whose due date moved later returns to open)."""
+    workday_index_refresh()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RECOMPUTE_SQL,
+            {
+                "kinds": list(kinds) if kinds is not None else None,
+                "ids": list(deadline_ids) if deadline_ids is not None else None,
+            },
+        )
+        return cursor.rowcount
+
+
+def deadlines_calendar_changed() -> int:
+    """After a calendar write (in its transaction): refresh the index, and if it changed,
+    recompute every open deadline and audit it."""
+    first_year = workday_index_refresh()
+    if first_year is None:
+        return 0
+    changed = deadlines_recompute()
+    if changed:
+        record_event(
+            actor=None,
+            action="deadline.recompute",
+            details={"reason": "calendar", "from_year": first_year, "changed": changed},
+        )
+    return changed
+
+
+# The sweep ----------------------------------------------------------------------------------------
+
+_STATE_CASE = f"""CASE
+    WHEN %(today)s::date > d.due_date THEN '{DeadlineState.OVERDUE.value}'
+    WHEN %(today)s::date >= d.due_soon_from THEN '{DeadlineState.DUE_SOON.value}'
+    ELSE '{DeadlineState.OPEN.value}' END"""
+
+# Statement 1: every open deadline takes the state of today's date. Leaving a level (a due
+# date moved later) forgets the notices of that level, so they are sent again when it returns.
+_STATES_SQL = f"""
+WITH target AS (
+    SELECT d.id, {_STATE_CASE} AS state
+    FROM publication_deadline d
+    WHERE d.state IN ({_OPEN_SQL_LIST}) AND (%(kinds)s::text[] IS NULL OR d.kind = ANY(%(kinds)s))
+)
+UPDATE publication_deadline d SET
+    state = t.state,
+    notified_level = CASE
+        WHEN t.state = '{DeadlineState.OPEN.value}' THEN ''
+        WHEN t.state = '{DeadlineState.DUE_SOON.value}' AND d.notified_level = 'red' THEN 'yellow'
+        ELSE d.notified_level END,
+    escalated_at = CASE WHEN t.state = '{DeadlineState.OVERDUE.value}' THEN d.escalated_at END
+FROM target t
+WHERE d.id = t.id AND d.state <> t.state
+"""
+
+# Statement 2: claim the deadlines to notify now: a level not yet notified, or a repeat that is
+# due (every N working days). Claimed and marked in one statement, so a second sweep (or one
+# running beside it) finds nothing: twice = notified once.
+_CLAIM_SQL = f"""
+WITH due AS (
+    SELECT d.id,
+           d.state = '{DeadlineState.OVERDUE.value}' AND d.escalated_at IS NULL
+               AND COALESCE(r.escalate_overdue, true) AS escalate,
+           due_day.working_ordinal AS due_ordinal
+    FROM publication_deadline d
+    LEFT JOIN publication_deadlinerule r ON r.kind = d.kind
+    LEFT JOIN publication_calendarworkday last_day ON last_day.day = d.last_notified_on
+    LEFT JOIN publication_calendarworkday due_day ON due_day.day = d.due_date
+    WHERE d.state IN ('{DeadlineState.DUE_SOON.value}', '{DeadlineState.OVERDUE.value}')
+      AND (%(kinds)s::text[] IS NULL OR d.kind = ANY(%(kinds)s))
+      AND (
+          d.notified_level = ''
+          OR (d.state = '{DeadlineState.OVERDUE.value}' AND d.notified_level = 'yellow')
+          OR (COALESCE(r.remind_every_working_days, 0) > 0
+              AND %(today_ordinal)s - last_day.working_ordinal
+                  >= r.remind_every_working_days)
+      )
+    FOR UPDATE OF d SKIP LOCKED
+)
+UPDATE publication_deadline d SET
+    notified_level = CASE WHEN d.state = '{DeadlineState.OVERDUE.value}' THEN 'red'
+                          ELSE 'yellow' END,
+    last_notified_on = %(today)s,
+    reminder_count = d.reminder_count + 1,
+    escalated_at = CASE WHEN due.escalate THEN %(now)s ELSE d.escalated_at END
+FROM due
+WHERE d.id = due.id
+RETURNING d.id, d.kind, d.state, d.department_id, d.title, d.url, d.due_date,
+          d.uses_fallback, d.reminder_count, due.escalate, due.due_ordinal
+"""
+
+
+@dataclass
+class SweepReport:
+    today: date
+    states_changed: int = 0
+    notified_deadlines: int = 0
+    notifications: int = 0
+    escalated: int = 0
+    index_rebuilt_from: int | None = None
+    escalated_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "today": self.today.isoformat(),
+            "states_changed": self.states_changed,
+            "notified_deadlines": self.notified_deadlines,
+            "notifications": self.notifications,
+            "escalated": self.escalated,
+            "index_rebuilt_from": self.index_rebuilt_from,
+        }
+
+
+def _today_ordinal(cursor, today: date) -> int:
+    cursor.execute(
+        "SELECT working_ordinal FROM publication_calendarworkday WHERE day = %s", [today]
+    )
+    row = cursor.fetchone()
+    if row is None:
+        raise OutsideIndexError
+    return row[0]
+
+
+@transaction.atomic
+def deadline_sweep(*, today: date | None = None, kinds: Iterable[str] | None = None) -> SweepReport:
+    """Move every open deadline to today's state and notify through the inbox, set-based.
+
+    Idempotent (a second run the same day changes and notifies nothing) and catching up: the
+    state is computed from today's date, so after downtime every deadline lands in its current
+    state and gets the notice of that state once (an item that became overdue meanwhile gets
+    the red card, not a stale yellow one).
+    """
+    today = today or shanghai_today()
+    kind_list = list(kinds) if kinds is not None else None
+    report = SweepReport(today=today)
+    report.index_rebuilt_from = workday_index_refresh()
+    if report.index_rebuilt_from is not None:
+        deadlines_recompute()
+    with connection.cursor() as cursor:
+        params = {"today": today, "kinds": kind_list, "now": timezone.now()}
+        cursor.execute(_STATES_SQL, params)
+        report.states_changed = cursor.rowcount
+        params["today_ordinal"] = _today_ordinal(cursor, today)
+        cursor.execute(_CLAIM_SQL, params)
+        claimed = cursor.fetchall()
+        report.notified_deadlines = len(claimed)
+        responsible: dict[int, list[int]] = defaultdict(list)
+        if claimed:
+            cursor.execute(
+                """
+                SELECT r.deadline_id, r.user_id
+                FROM publication_deadline_responsible r
+                JOIN accounts_user u ON u.id = r.user_id AND u.is_active
+                WHERE r.deadline_id = ANY(%s)
+                ORDER BY r.deadline_id, r.user_id
+                """,
+                [[row[0] for row in claimed]],
+            )
+            for deadline_id, user_id in cursor.fetchall():
+                responsible[deadline_id].append(user_id)
+    drafts = _drafts(claimed, responsible, today, params["today_ordinal"])
+    report.escalated_ids = [row[0] for row in claimed if row[9]]
+    report.escalated = len(report.escalated_ids)
+    report.notifications = len(notification_send_many(drafts=drafts))
+    if report.states_changed or report.notified_deadlines:
+        record_event(actor=None, action="deadline.sweep", details=report.as_dict())
+    return report
+
+
+def _list_url(**query: str) -> str:
+    from urllib.parse import urlencode
+
+    return f"{reverse('publication:deadline_list')}?{urlencode(query)}"
+
+
+def _drafts(claimed, responsible, today: date, today_ordinal: int) -> list[NotificationDraft]:
+    kind_labels = dict(DeadlineKind.choices)
+    fallback_note = _("（期间含无官方节假日安排的年份，按仅周末休息计算。）")
+    drafts = []
+    escalations: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    for (
+        deadline_id,
+        kind,
+        state,
+        department_id,
+        title,
+        url,
+        due_date,
+        uses_fallback,
+        reminder_count,
+        escalate,
+        due_ordinal,
+    ) in claimed:
+        kind_label = str(kind_labels.get(kind, kind))
+        due_text = due_date.strftime("%Y-%m-%d")
+        if state == DeadlineState.OVERDUE:
+            severity = NotificationSeverity.RED
+            heading = _("已逾期：%(title)s") % {"title": title}
+            body = _("%(kind)s期限截止日为 %(due)s，已逾期，请尽快办理。") % {
+                "kind": kind_label,
+                "due": due_text,
+            }
+        else:
+            severity = NotificationSeverity.YELLOW
+            left = max((due_ordinal or today_ordinal) - today_ordinal, 0)
+            heading = _("临近期限：%(title)s") % {"title": title}
+            body = _("%(kind)s期限截止日为 %(due)s，还剩 %(left)d 个工作日。") % {
+                "kind": kind_label,
+                "due": due_text,
+                "left": left,
+            }
+        if uses_fallback:
+            body += fallback_note
+        people = tuple(responsible.get(deadline_id, ()))
+        drafts.append(
+            NotificationDraft(
+                kind=f"deadline.{kind}",
+                title=heading,
+                body=body,
+                url=url or _list_url(state=state),
+                severity=severity,
+                department_id=department_id,
+                user_ids=people,
+                liaison_of=() if people else (department_id,),
+                dedupe_key=f"deadline:{deadline_id}:{reminder_count}",
+            )
+        )
+        if escalate:
+            escalations[department_id].append((title, due_date))
+    if escalations:
+        departments = Department.objects.in_bulk(list(escalations))
+        for department_id, items in sorted(escalations.items()):
+            department = departments[department_id]
+            items.sort(key=lambda item: item[1])
+            lines = [f"· {title}（{due:%Y-%m-%d}）" for title, due in items[:10]]
+            if len(items) > 10:
+                lines.append(_("……等共 %(count)d 项") % {"count": len(items)})
+            drafts.append(
+                NotificationDraft(
+                    kind="deadline.escalation",
+                    title=_("%(department)s：%(count)d 项期限已逾期")
+                    % {"department": department.display_name, "count": len(items)},
+                    body="\n".join(lines),
+                    url=_list_url(department=department.code, state=DeadlineState.OVERDUE),
+                    severity=NotificationSeverity.RED,
+                    department_id=department_id,
+                    admins_of=(department_id,),
+                    office=True,
+                    dedupe_key=f"deadline-escalation:{department_id}:{today.isoformat()}:"
+                    f"{min(_escalated_ids_of(claimed, department_id))}:{len(items)}",
+                )
+            )
+    return drafts
+
+
+def _escalated_ids_of(claimed, department_id: int) -> list[int]:
+    return [row[0] for row in claimed if row[9] and row[3] == department_id]
