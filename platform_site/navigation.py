@@ -46,6 +46,12 @@ NAV_ITEMS = [
     NavItem(_("年度抽查计划"), "plans:year_list"),
     NavItem(_("联合抽查任务"), "tasks:task_list"),
     NavItem(_("通知"), "accounts:inbox"),
+    NavItem(
+        _("期限"),
+        "publication:deadline_list",
+        roles=frozenset({Role.DEPARTMENT_ADMIN, Role.LIAISON, Role.STAFF, Role.INSPECTOR}),
+    ),
+    NavItem(_("联络员通讯录"), "accounts:contact_directory", office_only=True),
     NavItem(_("生产经营旺季"), "plans:peak_season_list", office_only=True),
     NavItem(_("工作日历"), "publication:calendar", office_only=True),
     NavItem(_("审计日志"), "accounts:audit_list", office_only=True),

@@ -35,6 +35,7 @@ api_v1 = [
     path("plans/", include(("plans.api.urls", "plans_api"))),
     path("tasks/", include(("tasks.api.urls", "tasks_api"))),
     path("calendar/", include(("publication.calendar.api.urls", "publication_api"))),
+    path("deadlines/", include(("publication.deadlines.api.urls", "deadlines_api"))),
 ]
 
 urlpatterns = [

@@ -34,6 +34,22 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
+def _build_workday_index(django_db_blocker) -> None:
+    """Deadlines join the working-day index; built (committed) once, not in each test's
+    rolled-back transaction."""
+    from publication.deadlines.services import deadlines_calendar_sync
+
+    with django_db_blocker.unblock():
+        deadlines_calendar_sync()
+
+
+@pytest.fixture(scope="module")
+def workday_index(django_db_setup, django_db_blocker):
+    """For modules that compute deadlines: the index is current before their first test (a
+    transactional test elsewhere in the process may have flushed it)."""
+    _build_workday_index(django_db_blocker)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The official holiday schedules (2004–2026) are seeded by a migration, but a reused test

@@ -220,6 +220,9 @@ SPECTACULAR_SETTINGS = {
         "MatterStatusEnum": "catalog.choices.MatterStatus",
         "ProposalKindEnum": "catalog.choices.ProposalKind",
         "CalendarDayKindEnum": "publication.models.CalendarDayKind",
+        "DeadlineKindEnum": "publication.models.DeadlineKind",
+        "DeadlineStateEnum": "publication.models.DeadlineState",
+        "NotificationSeverityEnum": "accounts.choices.NotificationSeverity",
         "RecusalRuleKindEnum": "registries.models.inspectors.RecusalRule.Kind",
     },
 }

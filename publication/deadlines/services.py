@@ -31,6 +31,7 @@ from publication.deadlines.workdays import OutsideIndexError, workday_index_refr
 from publication.models import (
     DEADLINE_RULE_DEFAULTS,
     OPEN_DEADLINE_STATES,
+    CalendarIndexYear,
     Deadline,
     DeadlineKind,
     DeadlineRule,
@@ -84,10 +85,19 @@ def _rule(kind: str) -> DeadlineRule:
     return rule
 
 
+def deadline_rules_ensure() -> None:
+    """Every kind has its rule row (migration 0003 creates them; this restores a missing one
+    with the defaults, e.g. after a kind is added)."""
+    present = set(DeadlineRule.objects.values_list("kind", flat=True))
+    for kind in DeadlineKind.values:
+        if kind not in present:
+            _rule(kind)
+
+
 def _compute_one(
     *, start_date: date, working_days: int | None, fixed_due_date: date | None, window: int
 ) -> DueDates:
-    workday_index_refresh()
+    deadlines_calendar_sync()
     with connection.cursor() as cursor:
         cursor.execute(
             "WITH input(key, start_date, working_days, fixed_due_date, due_soon_window) AS ("
@@ -456,10 +466,9 @@ WHERE d.id = c.key AND c.due_date IS NOT NULL
 def deadlines_recompute(
     *, kinds: Iterable[str] | None = None, deadline_ids: Iterable[int] | None = None
 ) -> int:
-    """Recompute the due dates of open deadlines (all, or some kinds or ids) from the calendar
-    and the rules, in one statement. Returns how many changed; the next sweep moves their states
-    (an overdue item whose due date moved later returns to open)."""
-    workday_index_refresh()
+    """Recompute the due dates of open deadlines (all, or some kinds or ids) from the working-day
+    index and the rules, in one statement. Returns how many changed; the next sweep moves their
+    states (an overdue item whose due date moved later returns to open)."""
     with connection.cursor() as cursor:
         cursor.execute(
             _RECOMPUTE_SQL,
@@ -471,12 +480,21 @@ def deadlines_recompute(
         return cursor.rowcount
 
 
-def deadlines_calendar_changed() -> int:
-    """After a calendar write (in its transaction): refresh the index, and if it changed,
-    recompute every open deadline and audit it."""
+@transaction.atomic
+def deadlines_calendar_sync(*, only_if_built: bool = False) -> int | None:
+    """Follow the calendar: if it changed since the working-day index was built, rebuild the
+    index from the first changed year and recompute every open deadline (audited). Returns the
+    first rebuilt year, or None when nothing changed.
+
+    Run by the job queued after each calendar write commits, at the start of every sweep and
+    before any due date is computed, so a missed job (worker down, restored backup) is caught up.
+    `only_if_built` (the job): an index never built yet is left for its first use to build.
+    """
+    if only_if_built and not CalendarIndexYear.objects.exists():
+        return None
     first_year = workday_index_refresh()
     if first_year is None:
-        return 0
+        return None
     changed = deadlines_recompute()
     if changed:
         record_event(
@@ -484,7 +502,7 @@ def deadlines_calendar_changed() -> int:
             action="deadline.recompute",
             details={"reason": "calendar", "from_year": first_year, "changed": changed},
         )
-    return changed
+    return first_year
 
 
 # The sweep ----------------------------------------------------------------------------------------
@@ -593,9 +611,8 @@ def deadline_sweep(*, today: date | None = None, kinds: Iterable[str] | None = N
     today = today or shanghai_today()
     kind_list = list(kinds) if kinds is not None else None
     report = SweepReport(today=today)
-    report.index_rebuilt_from = workday_index_refresh()
-    if report.index_rebuilt_from is not None:
-        deadlines_recompute()
+    deadline_rules_ensure()
+    report.index_rebuilt_from = deadlines_calendar_sync()
     with connection.cursor() as cursor:
         params = {"today": today, "kinds": kind_list, "now": timezone.now()}
         cursor.execute(_STATES_SQL, params)

@@ -8,9 +8,10 @@ property test checks date by date.
 
 The index is derived, never edited. `workday_index_refresh` compares a digest per year of the
 calendar's rows (days and year statuses) with the digests the index was built from, and rebuilds
-from the first changed year on in one statement (ordinals after a change all shift). It runs in
-the calendar write's own transaction (the calendar's change signal) and at the start of every
-sweep, so a missed signal (a restored backup, a flushed test database) is caught up.
+from the first changed year on in one statement (ordinals after a change all shift). It runs in a
+job queued when a calendar write commits, before any due date is computed and at the start of
+every sweep (`deadlines_calendar_sync`), so a missed job (a restored backup, a flushed test
+database) is caught up.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ SELECT year, md5(string_agg(item, ',' ORDER BY item)) FROM (
 
 # Rebuilds the rows from %(start)s to the end of the index, carrying the running counts of the
 # day before. Only rows that change are written.
-_REBUILD_SQL = f"""
+_NUMBERED = f"""
 WITH flags AS (
     SELECT d::date AS day,
            CASE cd.kind
@@ -71,15 +72,28 @@ WITH flags AS (
            %(fallback_base)s + sum((NOT official)::int) OVER (ORDER BY day) AS fallback_days
     FROM flags
 )
-INSERT INTO publication_calendarworkday AS w (day, is_working, working_ordinal, fallback_days)
-SELECT day, is_working, working_ordinal, fallback_days FROM numbered
-ON CONFLICT (day) DO UPDATE SET
-    is_working = EXCLUDED.is_working,
-    working_ordinal = EXCLUDED.working_ordinal,
-    fallback_days = EXCLUDED.fallback_days
-WHERE (w.is_working, w.working_ordinal, w.fallback_days)
-      IS DISTINCT FROM (EXCLUDED.is_working, EXCLUDED.working_ordinal, EXCLUDED.fallback_days)
 """
+# Rebuilds the rows from %(start)s to the end of the index, carrying the running counts of the
+# day before: an UPDATE of the rows that change (a hash join, not a conflict check per row) and an
+# INSERT of any that are missing.
+_REBUILD_SQL = (
+    _NUMBERED
+    + """, updated AS (
+    UPDATE publication_calendarworkday w SET
+        is_working = n.is_working,
+        working_ordinal = n.working_ordinal,
+        fallback_days = n.fallback_days
+    FROM numbered n
+    WHERE w.day = n.day
+      AND (w.is_working, w.working_ordinal, w.fallback_days)
+          IS DISTINCT FROM (n.is_working, n.working_ordinal, n.fallback_days)
+    RETURNING w.day
+)
+INSERT INTO publication_calendarworkday (day, is_working, working_ordinal, fallback_days)
+SELECT n.day, n.is_working, n.working_ordinal, n.fallback_days FROM numbered n
+WHERE NOT EXISTS (SELECT 1 FROM publication_calendarworkday w WHERE w.day = n.day)
+"""
+)
 
 
 def _calendar_digests(cursor) -> dict[int, str]:
