@@ -30,6 +30,7 @@ accounts_pages = [
 api_v1 = [
     path("accounts/", include(("accounts.api.urls", "accounts_api"))),
     path("inbox/", include(("accounts.inbox.api_urls", "inbox_api"))),
+    path("liaisons/", include(("accounts.liaison_api_urls", "liaisons_api"))),
     path("catalog/", include(("catalog.api.urls", "catalog_api"))),
     path("registries/", include(("registries.api.urls", "registries_api"))),
     path("plans/", include(("plans.api.urls", "plans_api"))),

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from accounts.audit import chain_head
+from accounts.liaisons import departments_without_liaison
 from platform_site.dashboards import dashboard_for
 from platform_site.health import platform_checks
 from publication.calendar import calendar_coverage
@@ -26,5 +27,10 @@ def status(request):
     return render(
         request,
         "platform_site/status.html",
-        {"checks": platform_checks(), "head": chain_head(), "coverage": calendar_coverage()},
+        {
+            "checks": platform_checks(),
+            "head": chain_head(),
+            "coverage": calendar_coverage(),
+            "without_liaison": departments_without_liaison(),
+        },
     )
