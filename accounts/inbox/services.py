@@ -15,6 +15,7 @@ queue the e-mail copies for after the commit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -60,17 +61,17 @@ class NotificationDraft:
     dedupe_key: str = ""
 
 
+SEVERITIES = frozenset(NotificationSeverity.values)
+# A path on this site: one leading slash (not "//host" nor "/\\host"), no control characters.
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\x00-\x1f\x7f]*")
+
+
 def _is_local_path(url: str) -> bool:
-    return (
-        len(url) <= URL_MAX
-        and url.startswith("/")
-        and not url.startswith(("//", "/\\"))
-        and not any(ord(char) < 32 for char in url)
-    )
+    return len(url) <= URL_MAX and _LOCAL_PATH.fullmatch(url) is not None
 
 
 def _validate(draft: NotificationDraft) -> None:
-    if draft.severity not in NotificationSeverity.values:
+    if draft.severity not in SEVERITIES:
         raise ValidationError(_("未知的通知紧急程度：%(value)s") % {"value": draft.severity})
     if not draft.kind or len(draft.kind) > KIND_MAX:
         raise ValidationError(_("通知类别不能为空，且不超过 %(max)d 个字符。") % {"max": KIND_MAX})

@@ -4,7 +4,6 @@ Data: a department with liaison-role accounts gets its oldest active one as its 
 (until now any liaison-role account received department-level notices); the department can change
 it. plans.0002 moves the existing plan notifications here.
 """
-
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
@@ -57,8 +56,8 @@ class Migration(migrations.Migration):
                 ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='已读时间')),
                 ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='邮件处理时间')),
                 ('email_to', models.CharField(blank=True, help_text='空：接收人没有邮箱，未发送', max_length=254, verbose_name='邮件地址')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department', verbose_name='相关部门')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='接收人')),
+                ('department', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department', verbose_name='相关部门')),
+                ('recipient', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='接收人')),
             ],
             options={
                 'verbose_name': '通知',

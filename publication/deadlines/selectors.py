@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Department, User
-from publication.models import OPEN_DEADLINE_STATES, Deadline, DeadlineState
+from publication.models import Deadline, DeadlineState
 
 
 def _visible(user: User) -> QuerySet[Deadline]:
@@ -39,7 +39,7 @@ def deadline_list_visible_to(
     if overdue:
         deadlines = deadlines.filter(state=DeadlineState.OVERDUE)
     if open_only:
-        deadlines = deadlines.filter(state__in=OPEN_DEADLINE_STATES)
+        deadlines = deadlines.filter(is_open=True)
     return deadlines.order_by("due_date", "pk")
 
 
@@ -49,7 +49,7 @@ def deadline_counts_visible_to(user: User, *, department: Department | None = No
     if department is not None:
         deadlines = deadlines.filter(department=department)
     return deadlines.aggregate(
-        open=Count("pk", filter=Q(state__in=OPEN_DEADLINE_STATES)),
+        open=Count("pk", filter=Q(is_open=True)),
         due_soon=Count("pk", filter=Q(state=DeadlineState.DUE_SOON)),
         overdue=Count("pk", filter=Q(state=DeadlineState.OVERDUE)),
     )

@@ -10,27 +10,22 @@ of their responsible users and one INSERT of the notices.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
-from accounts.choices import NotificationSeverity
-from accounts.inbox.services import NotificationDraft, notification_send_many
 from accounts.models import Department, User
 from publication.calendar import shanghai_today
 from publication.deadlines.workdays import OutsideIndexError, workday_index_refresh
 from publication.models import (
     DEADLINE_RULE_DEFAULTS,
-    OPEN_DEADLINE_STATES,
     CalendarIndexYear,
     Deadline,
     DeadlineKind,
@@ -41,7 +36,6 @@ from publication.models import (
 TITLE_MAX = Deadline._meta.get_field("title").max_length
 NOTE_MAX = Deadline._meta.get_field("close_note").max_length
 MAX_WORKING_DAYS = 250
-_OPEN_SQL_LIST = ", ".join(f"'{state.value}'" for state in OPEN_DEADLINE_STATES)
 DEFAULT_DUE_SOON = 3
 
 # input(key, start_date, working_days, fixed_due_date, due_soon_window) → computed(key, due_date,
@@ -138,7 +132,7 @@ def _subject_fields(subject: models.Model) -> tuple[ContentType, int]:
 def _open_deadline(kind: str, subject: models.Model, *, lock: bool = False) -> Deadline | None:
     subject_type, subject_id = _subject_fields(subject)
     deadlines = Deadline.objects.filter(
-        kind=kind, subject_type=subject_type, subject_id=subject_id, state__in=OPEN_DEADLINE_STATES
+        kind=kind, subject_type=subject_type, subject_id=subject_id, is_open=True
     )
     if lock:
         deadlines = deadlines.select_for_update()
@@ -251,11 +245,14 @@ def deadline_close(
     if closed_on < deadline.start_date:
         raise ValidationError(_("完成日期不能早于起算日。"))
     deadline.state = DeadlineState.MET if closed_on <= deadline.due_date else DeadlineState.LATE
+    deadline.is_open = False
     deadline.closed_on = closed_on
     deadline.closed_at = timezone.now()
     deadline.closed_by = closed_by
     deadline.close_note = note.strip()[:NOTE_MAX]
-    deadline.save(update_fields=["state", "closed_on", "closed_at", "closed_by", "close_note"])
+    deadline.save(
+        update_fields=["state", "is_open", "closed_on", "closed_at", "closed_by", "close_note"]
+    )
     record_event(
         actor=closed_by,
         action="deadline.close",
@@ -278,10 +275,11 @@ def deadline_cancel(
     if deadline is None:
         return None
     deadline.state = DeadlineState.CANCELLED
+    deadline.is_open = False
     deadline.closed_at = timezone.now()
     deadline.closed_by = cancelled_by
     deadline.close_note = reason[:NOTE_MAX]
-    deadline.save(update_fields=["state", "closed_at", "closed_by", "close_note"])
+    deadline.save(update_fields=["state", "is_open", "closed_at", "closed_by", "close_note"])
     record_event(
         actor=cancelled_by, action="deadline.cancel", target=deadline, details={"reason": reason}
     )
@@ -446,7 +444,7 @@ WITH input AS (
            COALESCE(r.due_soon_working_days, {DEFAULT_DUE_SOON})::int AS due_soon_window
     FROM publication_deadline d
     LEFT JOIN publication_deadlinerule r ON r.kind = d.kind
-    WHERE d.state IN ({_OPEN_SQL_LIST}) AND (%(kinds)s::text[] IS NULL OR d.kind = ANY(%(kinds)s))
+    WHERE d.is_open AND (%(kinds)s::text[] IS NULL OR d.kind = ANY(%(kinds)s))
       AND (%(ids)s::bigint[] IS NULL OR d.id = ANY(%(ids)s))
 ),
 """
@@ -505,230 +503,20 @@ def deadlines_calendar_sync(*, only_if_built: bool = False) -> int | None:
     return first_year
 
 
-# The sweep ----------------------------------------------------------------------------------------
+# The sweep lives in publication.deadlines.sweep; importable from here with the other services.
+from publication.deadlines.sweep import SweepReport, deadline_sweep  # noqa: E402
 
-_STATE_CASE = f"""CASE
-    WHEN %(today)s::date > d.due_date THEN '{DeadlineState.OVERDUE.value}'
-    WHEN %(today)s::date >= d.due_soon_from THEN '{DeadlineState.DUE_SOON.value}'
-    ELSE '{DeadlineState.OPEN.value}' END"""
-
-# Statement 1: every open deadline takes the state of today's date. Leaving a level (a due
-# date moved later) forgets the notices of that level, so they are sent again when it returns.
-_STATES_SQL = f"""
-WITH target AS (
-    SELECT d.id, {_STATE_CASE} AS state
-    FROM publication_deadline d
-    WHERE d.state IN ({_OPEN_SQL_LIST}) AND (%(kinds)s::text[] IS NULL OR d.kind = ANY(%(kinds)s))
-)
-UPDATE publication_deadline d SET
-    state = t.state,
-    notified_level = CASE
-        WHEN t.state = '{DeadlineState.OPEN.value}' THEN ''
-        WHEN t.state = '{DeadlineState.DUE_SOON.value}' AND d.notified_level = 'red' THEN 'yellow'
-        ELSE d.notified_level END,
-    escalated_at = CASE WHEN t.state = '{DeadlineState.OVERDUE.value}' THEN d.escalated_at END
-FROM target t
-WHERE d.id = t.id AND d.state <> t.state
-"""
-
-# Statement 2: claim the deadlines to notify now: a level not yet notified, or a repeat that is
-# due (every N working days). Claimed and marked in one statement, so a second sweep (or one
-# running beside it) finds nothing: twice = notified once.
-_CLAIM_SQL = f"""
-WITH due AS (
-    SELECT d.id,
-           d.state = '{DeadlineState.OVERDUE.value}' AND d.escalated_at IS NULL
-               AND COALESCE(r.escalate_overdue, true) AS escalate,
-           due_day.working_ordinal AS due_ordinal
-    FROM publication_deadline d
-    LEFT JOIN publication_deadlinerule r ON r.kind = d.kind
-    LEFT JOIN publication_calendarworkday last_day ON last_day.day = d.last_notified_on
-    LEFT JOIN publication_calendarworkday due_day ON due_day.day = d.due_date
-    WHERE d.state IN ('{DeadlineState.DUE_SOON.value}', '{DeadlineState.OVERDUE.value}')
-      AND (%(kinds)s::text[] IS NULL OR d.kind = ANY(%(kinds)s))
-      AND (
-          d.notified_level = ''
-          OR (d.state = '{DeadlineState.OVERDUE.value}' AND d.notified_level = 'yellow')
-          OR (COALESCE(r.remind_every_working_days, 0) > 0
-              AND %(today_ordinal)s - last_day.working_ordinal
-                  >= r.remind_every_working_days)
-      )
-    FOR UPDATE OF d SKIP LOCKED
-)
-UPDATE publication_deadline d SET
-    notified_level = CASE WHEN d.state = '{DeadlineState.OVERDUE.value}' THEN 'red'
-                          ELSE 'yellow' END,
-    last_notified_on = %(today)s,
-    reminder_count = d.reminder_count + 1,
-    escalated_at = CASE WHEN due.escalate THEN %(now)s ELSE d.escalated_at END
-FROM due
-WHERE d.id = due.id
-RETURNING d.id, d.kind, d.state, d.department_id, d.title, d.url, d.due_date,
-          d.uses_fallback, d.reminder_count, due.escalate, due.due_ordinal
-"""
-
-
-@dataclass
-class SweepReport:
-    today: date
-    states_changed: int = 0
-    notified_deadlines: int = 0
-    notifications: int = 0
-    escalated: int = 0
-    index_rebuilt_from: int | None = None
-    escalated_ids: list[int] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "today": self.today.isoformat(),
-            "states_changed": self.states_changed,
-            "notified_deadlines": self.notified_deadlines,
-            "notifications": self.notifications,
-            "escalated": self.escalated,
-            "index_rebuilt_from": self.index_rebuilt_from,
-        }
-
-
-def _today_ordinal(cursor, today: date) -> int:
-    cursor.execute(
-        "SELECT working_ordinal FROM publication_calendarworkday WHERE day = %s", [today]
-    )
-    row = cursor.fetchone()
-    if row is None:
-        raise OutsideIndexError
-    return row[0]
-
-
-@transaction.atomic
-def deadline_sweep(*, today: date | None = None, kinds: Iterable[str] | None = None) -> SweepReport:
-    """Move every open deadline to today's state and notify through the inbox, set-based.
-
-    Idempotent (a second run the same day changes and notifies nothing) and catching up: the
-    state is computed from today's date, so after downtime every deadline lands in its current
-    state and gets the notice of that state once (an item that became overdue meanwhile gets
-    the red card, not a stale yellow one).
-    """
-    today = today or shanghai_today()
-    kind_list = list(kinds) if kinds is not None else None
-    report = SweepReport(today=today)
-    deadline_rules_ensure()
-    report.index_rebuilt_from = deadlines_calendar_sync()
-    with connection.cursor() as cursor:
-        params = {"today": today, "kinds": kind_list, "now": timezone.now()}
-        cursor.execute(_STATES_SQL, params)
-        report.states_changed = cursor.rowcount
-        params["today_ordinal"] = _today_ordinal(cursor, today)
-        cursor.execute(_CLAIM_SQL, params)
-        claimed = cursor.fetchall()
-        report.notified_deadlines = len(claimed)
-        responsible: dict[int, list[int]] = defaultdict(list)
-        if claimed:
-            cursor.execute(
-                """
-                SELECT r.deadline_id, r.user_id
-                FROM publication_deadline_responsible r
-                JOIN accounts_user u ON u.id = r.user_id AND u.is_active
-                WHERE r.deadline_id = ANY(%s)
-                ORDER BY r.deadline_id, r.user_id
-                """,
-                [[row[0] for row in claimed]],
-            )
-            for deadline_id, user_id in cursor.fetchall():
-                responsible[deadline_id].append(user_id)
-    drafts = _drafts(claimed, responsible, today, params["today_ordinal"])
-    report.escalated_ids = [row[0] for row in claimed if row[9]]
-    report.escalated = len(report.escalated_ids)
-    report.notifications = len(notification_send_many(drafts=drafts))
-    if report.states_changed or report.notified_deadlines:
-        record_event(actor=None, action="deadline.sweep", details=report.as_dict())
-    return report
-
-
-def _list_url(**query: str) -> str:
-    from urllib.parse import urlencode
-
-    return f"{reverse('publication:deadline_list')}?{urlencode(query)}"
-
-
-def _drafts(claimed, responsible, today: date, today_ordinal: int) -> list[NotificationDraft]:
-    kind_labels = dict(DeadlineKind.choices)
-    fallback_note = _("（期间含无官方节假日安排的年份，按仅周末休息计算。）")
-    drafts = []
-    escalations: dict[int, list[tuple[str, date]]] = defaultdict(list)
-    for (
-        deadline_id,
-        kind,
-        state,
-        department_id,
-        title,
-        url,
-        due_date,
-        uses_fallback,
-        reminder_count,
-        escalate,
-        due_ordinal,
-    ) in claimed:
-        kind_label = str(kind_labels.get(kind, kind))
-        due_text = due_date.strftime("%Y-%m-%d")
-        if state == DeadlineState.OVERDUE:
-            severity = NotificationSeverity.RED
-            heading = _("已逾期：%(title)s") % {"title": title}
-            body = _("%(kind)s期限截止日为 %(due)s，已逾期，请尽快办理。") % {
-                "kind": kind_label,
-                "due": due_text,
-            }
-        else:
-            severity = NotificationSeverity.YELLOW
-            left = max((due_ordinal or today_ordinal) - today_ordinal, 0)
-            heading = _("临近期限：%(title)s") % {"title": title}
-            body = _("%(kind)s期限截止日为 %(due)s，还剩 %(left)d 个工作日。") % {
-                "kind": kind_label,
-                "due": due_text,
-                "left": left,
-            }
-        if uses_fallback:
-            body += fallback_note
-        people = tuple(responsible.get(deadline_id, ()))
-        drafts.append(
-            NotificationDraft(
-                kind=f"deadline.{kind}",
-                title=heading,
-                body=body,
-                url=url or _list_url(state=state),
-                severity=severity,
-                department_id=department_id,
-                user_ids=people,
-                liaison_of=() if people else (department_id,),
-                dedupe_key=f"deadline:{deadline_id}:{reminder_count}",
-            )
-        )
-        if escalate:
-            escalations[department_id].append((title, due_date))
-    if escalations:
-        departments = Department.objects.in_bulk(list(escalations))
-        for department_id, items in sorted(escalations.items()):
-            department = departments[department_id]
-            items.sort(key=lambda item: item[1])
-            lines = [f"· {title}（{due:%Y-%m-%d}）" for title, due in items[:10]]
-            if len(items) > 10:
-                lines.append(_("……等共 %(count)d 项") % {"count": len(items)})
-            drafts.append(
-                NotificationDraft(
-                    kind="deadline.escalation",
-                    title=_("%(department)s：%(count)d 项期限已逾期")
-                    % {"department": department.display_name, "count": len(items)},
-                    body="\n".join(lines),
-                    url=_list_url(department=department.code, state=DeadlineState.OVERDUE),
-                    severity=NotificationSeverity.RED,
-                    department_id=department_id,
-                    admins_of=(department_id,),
-                    office=True,
-                    dedupe_key=f"deadline-escalation:{department_id}:{today.isoformat()}:"
-                    f"{min(_escalated_ids_of(claimed, department_id))}:{len(items)}",
-                )
-            )
-    return drafts
-
-
-def _escalated_ids_of(claimed, department_id: int) -> list[int]:
-    return [row[0] for row in claimed if row[9] and row[3] == department_id]
+__all__ = [
+    "DueDates",
+    "SweepReport",
+    "deadline_cancel",
+    "deadline_close",
+    "deadline_open",
+    "deadline_reschedule",
+    "deadline_rule_update",
+    "deadline_rules_ensure",
+    "deadline_set_responsible",
+    "deadline_sweep",
+    "deadlines_calendar_sync",
+    "deadlines_recompute",
+]

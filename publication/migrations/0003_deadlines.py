@@ -1,7 +1,6 @@
 """Working-day deadlines: the rules per kind (with their defaults), the deadlines, and the working-
 day index the set-based computation joins (built on first use by publication.deadlines.workdays,
 and rebuilt whenever the calendar changes)."""
-
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
@@ -69,6 +68,7 @@ class Migration(migrations.Migration):
                 ('due_soon_from', models.DateField(verbose_name='临近提醒起始日')),
                 ('uses_fallback', models.BooleanField(default=False, verbose_name='含无官方数据年份')),
                 ('state', models.CharField(choices=[('open', '进行中'), ('due_soon', '临近期限'), ('overdue', '已逾期'), ('met', '按期完成'), ('late', '逾期完成'), ('cancelled', '已撤销')], default='open', max_length=12, verbose_name='状态')),
+                ('is_open', models.BooleanField(default=True, editable=False, verbose_name='进行中')),
                 ('opened_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='开始时间')),
                 ('closed_on', models.DateField(blank=True, null=True, verbose_name='完成日期')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='关闭时间')),
@@ -77,18 +77,18 @@ class Migration(migrations.Migration):
                 ('last_notified_on', models.DateField(blank=True, null=True, verbose_name='最近提醒日')),
                 ('reminder_count', models.PositiveIntegerField(default=0, verbose_name='提醒次数')),
                 ('escalated_at', models.DateTimeField(blank=True, null=True, verbose_name='上报时间')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='关闭人')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deadlines', to='accounts.department', verbose_name='责任部门')),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='开始人')),
+                ('closed_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='关闭人')),
+                ('department', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='deadlines', to='accounts.department', verbose_name='责任部门')),
+                ('opened_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='开始人')),
                 ('responsible', models.ManyToManyField(blank=True, related_name='responsible_deadlines', to=settings.AUTH_USER_MODEL, verbose_name='责任人')),
-                ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype', verbose_name='对象类型')),
+                ('subject_type', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype', verbose_name='对象类型')),
             ],
             options={
                 'verbose_name': '期限',
                 'verbose_name_plural': '期限',
                 'ordering': ['due_date', 'pk'],
-                'indexes': [models.Index(condition=models.Q(('state__in', ('open', 'due_soon', 'overdue'))), fields=['due_date'], name='deadline_open_due_idx'), models.Index(fields=['department', 'state', 'due_date'], name='deadline_dept_idx'), models.Index(fields=['subject_type', 'subject_id'], name='deadline_subject_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state__in', ('open', 'due_soon', 'overdue'))), fields=('kind', 'subject_type', 'subject_id'), name='deadline_one_open_per_subject'), models.CheckConstraint(condition=models.Q(('kind__in', ['result_entry', 'drawn_list_publication', 'joint_review', 'rectification'])), name='deadline_kind_valid'), models.CheckConstraint(condition=models.Q(('state__in', ['open', 'due_soon', 'overdue', 'met', 'late', 'cancelled'])), name='deadline_state_valid'), models.CheckConstraint(condition=models.Q(models.Q(('fixed_due_date__isnull', False), ('working_days__isnull', True)), models.Q(('fixed_due_date__isnull', True), ('working_days__isnull', False)), _connector='OR'), name='deadline_working_days_or_fixed_date'), models.CheckConstraint(condition=models.Q(('due_date__gte', models.F('start_date'))), name='deadline_due_after_start'), models.CheckConstraint(condition=models.Q(('state__in', ('open', 'due_soon', 'overdue')), ('closed_at__isnull', False), _connector='OR'), name='deadline_closed_has_time')],
+                'indexes': [models.Index(condition=models.Q(('is_open', True)), fields=['due_date'], name='deadline_open_due_idx'), models.Index(fields=['department', 'due_date'], name='deadline_dept_idx'), models.Index(fields=['subject_type', 'subject_id'], name='deadline_subject_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('is_open', True)), fields=('kind', 'subject_type', 'subject_id'), name='deadline_one_open_per_subject'), models.CheckConstraint(condition=models.Q(('kind__in', ['result_entry', 'drawn_list_publication', 'joint_review', 'rectification'])), name='deadline_kind_valid'), models.CheckConstraint(condition=models.Q(('state__in', ['open', 'due_soon', 'overdue', 'met', 'late', 'cancelled'])), name='deadline_state_valid'), models.CheckConstraint(condition=models.Q(models.Q(('fixed_due_date__isnull', False), ('working_days__isnull', True)), models.Q(('fixed_due_date__isnull', True), ('working_days__isnull', False)), _connector='OR'), name='deadline_working_days_or_fixed_date'), models.CheckConstraint(condition=models.Q(('due_date__gte', models.F('start_date'))), name='deadline_due_after_start'), models.CheckConstraint(condition=models.Q(('state__in', ('open', 'due_soon', 'overdue')), ('closed_at__isnull', False), _connector='OR'), name='deadline_closed_has_time'), models.CheckConstraint(condition=models.Q(models.Q(('is_open', True), ('state__in', ('open', 'due_soon', 'overdue'))), models.Q(('is_open', False), models.Q(('state__in', ('open', 'due_soon', 'overdue')), _negated=True)), _connector='OR'), name='deadline_is_open_matches_state')],
             },
         ),
         migrations.CreateModel(
@@ -109,6 +109,11 @@ class Migration(migrations.Migration):
                 'ordering': ['kind'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['result_entry', 'drawn_list_publication', 'joint_review', 'rectification'])), name='deadline_rule_kind_valid'), models.CheckConstraint(condition=models.Q(('working_days__gte', 1), ('working_days__lte', 250)), name='deadline_rule_working_days_range')],
             },
+        ),
+        # Room on every page for the sweep's in-place (HOT) updates of the states.
+        migrations.RunSQL(
+            "ALTER TABLE publication_deadline SET (fillfactor = 70)",
+            "ALTER TABLE publication_deadline RESET (fillfactor)",
         ),
         migrations.RunPython(create_rules, migrations.RunPython.noop),
     ]

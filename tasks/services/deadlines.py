@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from publication.deadlines.services import deadline_cancel, deadline_close, deadline_open
-from publication.models import OPEN_DEADLINE_STATES, Deadline, DeadlineKind
+from publication.models import Deadline, DeadlineKind
 from tasks.choices import DrawKind, DrawState, ReviewStatus
 from tasks.models import Draw, DrawReview
 
@@ -44,7 +44,7 @@ def _deadline_subject_ids(kind: str, model, *, open_only: bool) -> set[int]:
         kind=kind, subject_type=ContentType.objects.get_for_model(model)
     )
     if open_only:
-        deadlines = deadlines.filter(state__in=OPEN_DEADLINE_STATES)
+        deadlines = deadlines.filter(is_open=True)
     return set(deadlines.values_list("subject_id", flat=True))
 
 

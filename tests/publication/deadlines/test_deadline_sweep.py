@@ -74,10 +74,25 @@ def test_without_responsible_users_the_departments_liaison_is_told(open_deadline
     open_deadline(start=date(2025, 9, 26))
     open_deadline(start=date(2025, 9, 26), responsible=[frozen], title="另一家公司")
     deadline_sweep(today=date(2025, 10, 23))
-    assert _notices() == [
-        ("liaison_a", "yellow", "deadline.result_entry"),
-        ("liaison_a", "yellow", "deadline.result_entry"),
-    ]
+    assert _notices() == [("liaison_a", "yellow", "deadline.result_entry")]
+    digest = Notification.objects.get()
+    assert digest.title == "2 项期限临近" and "另一家公司" in digest.body
+
+
+def test_a_recipients_items_come_as_one_yellow_and_one_red_card_per_sweep(open_deadline, people):
+    staff = people["staff"]
+    for n in range(3):
+        open_deadline(start=date(2025, 9, 26), title=f"临近{n}", responsible=[staff])
+    open_deadline(start=date(2025, 9, 1), title="逾期", kind="rectification", responsible=[staff])
+    report = deadline_sweep(today=date(2025, 10, 23))
+    assert (report.notified_deadlines, report.escalated) == (4, 1)
+    cards = {n.severity: n for n in Notification.objects.filter(recipient=staff)}
+    assert set(cards) == {"yellow", "red"}
+    assert cards["yellow"].title == "3 项期限临近" and cards["yellow"].url == (
+        "/deadlines/?state=due_soon"
+    )
+    assert cards["yellow"].body.count("\n") == 2 and "还剩 5 个工作日" in cards["yellow"].body
+    assert cards["red"].title == "已逾期：逾期" and cards["red"].kind == "deadline.rectification"
 
 
 def test_one_escalation_digest_per_department_lists_its_overdue_items(
