@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,11 +15,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.liaisons import contact_directory, department_set_liaison, liaison_candidates
+from accounts.models import Department, User
 from accounts.permissions import access_department_for_user
 
 
+class LiaisonChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name}（{obj.username}）"
+
+
 class LiaisonForm(forms.Form):
-    liaison = forms.ModelChoiceField(
+    liaison = LiaisonChoiceField(
         label=gettext_lazy("联络员"),
         queryset=None,
         required=False,
@@ -27,12 +35,11 @@ class LiaisonForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, department, **kwargs):
+    def __init__(self, *args: Any, department: Department, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["liaison"].queryset = liaison_candidates(department)
-        self.fields["liaison"].label_from_instance = lambda user: (
-            f"{user.full_name}（{user.username}）"
-        )
+        field = self.fields["liaison"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = liaison_candidates(department)
 
 
 @login_required

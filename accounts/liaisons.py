@@ -110,7 +110,8 @@ def contact_directory() -> list[DepartmentContacts]:
         .filter(roles__overlap=[Role.LIAISON, Role.DEPARTMENT_ADMIN])
         .order_by("full_name", "username")
     ):
-        people[user.department_id].append(user)
+        if user.department_id is not None:
+            people[user.department_id].append(user)
     directory = []
     for department in departments:
         liaison = department.liaison

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from accounts import liaison_views, views
 
@@ -8,7 +8,7 @@ app_name = "accounts"
 # The role home page ("home", workspace/) and the status page ("status", status/) are in this
 # namespace too, but live in platform_site/views.py: they gather panels from every app.
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),

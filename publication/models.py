@@ -175,6 +175,10 @@ class DeadlineState(models.TextChoices):
 
 
 OPEN_DEADLINE_STATES = (DeadlineState.OPEN, DeadlineState.DUE_SOON, DeadlineState.OVERDUE)
+DEADLINE_CARDS: dict[str, str] = {
+    DeadlineState.OVERDUE.value: "red",
+    DeadlineState.DUE_SOON.value: "yellow",
+}
 
 # Defaults per kind (the office changes them on the deadline rules page): working days, the
 # yellow window, how often a due-soon or overdue item is reminded again (0: once per level).
@@ -406,4 +410,4 @@ class Deadline(models.Model):
     @property
     def card(self) -> str:
         """The card colour a page shows: red (overdue), yellow (due soon) or none."""
-        return {DeadlineState.OVERDUE: "red", DeadlineState.DUE_SOON: "yellow"}.get(self.state, "")
+        return DEADLINE_CARDS.get(self.state, "")

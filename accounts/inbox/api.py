@@ -13,12 +13,12 @@ from accounts.choices import NotificationSeverity
 from accounts.inbox import services
 from accounts.inbox.permissions import access_notification_for_user
 from accounts.inbox.selectors import notification_list_for, notification_unread_count
-from accounts.models import Notification
+from accounts.models import Department, Notification
 from platform_site.api import call_service
 
 
 class NotificationOutputSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
     is_read = serializers.SerializerMethodField()
 
     class Meta:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.models import Notification, User
+from accounts.models import Notification
+from accounts.types import RequestUser
 
 
 def notification_list_for(
-    user: User, *, unread_only: bool = False, severity: str = ""
+    user: RequestUser, *, unread_only: bool = False, severity: str = ""
 ) -> QuerySet[Notification]:
     """The user's own notices, newest first."""
     if not user.is_authenticated:
@@ -21,7 +22,7 @@ def notification_list_for(
     return notifications.order_by("-created_at", "-pk")
 
 
-def notification_unread_count(user: User) -> int:
+def notification_unread_count(user: RequestUser) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,10 +38,18 @@ from accounts.models import Department, Notification, User
 
 # How many notification ids one e-mail job carries (a beat sweep may create thousands).
 EMAIL_JOB_CHUNK = 200
-TITLE_MAX = Notification._meta.get_field("title").max_length
-URL_MAX = Notification._meta.get_field("url").max_length
-KEY_MAX = Notification._meta.get_field("dedupe_key").max_length
-KIND_MAX = Notification._meta.get_field("kind").max_length
+
+
+def _max_length(name: str) -> int:
+    field = Notification._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None
+    return int(field.max_length)
+
+
+TITLE_MAX = _max_length("title")
+URL_MAX = _max_length("url")
+KEY_MAX = _max_length("dedupe_key")
+KIND_MAX = _max_length("kind")
 
 
 @dataclass(frozen=True)
@@ -151,7 +160,7 @@ def notification_send_many(*, drafts: Sequence[NotificationDraft]) -> list[int]:
     office = office_admin_ids() if any(draft.office for draft in drafts) else []
     active = active_user_ids(u for draft in drafts for u in draft.user_ids)
 
-    columns: tuple[list, ...] = ([], [], [], [], [], [], [], [])
+    columns: tuple[list[Any], ...] = ([], [], [], [], [], [], [], [])
     for draft in drafts:
         recipients: dict[int, None] = {}  # ordered and distinct
         for user_id in draft.user_ids:

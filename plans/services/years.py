@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ def default_deadlines(year: int) -> tuple[date, date]:
     return date(year - 1, 11, 30), date(year - 1, 12, 31)
 
 
-def member_departments():
+def member_departments() -> QuerySet[Department]:
     return Department.objects.filter(kind=DepartmentKind.DEPARTMENT, is_active=True).order_by(
         "code"
     )

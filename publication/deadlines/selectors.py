@@ -3,13 +3,14 @@ office sees every department's."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
-from accounts.models import Department, User
+from accounts.models import Department
+from accounts.types import RequestUser
 from publication.models import Deadline, DeadlineState
 
 
-def _visible(user: User) -> QuerySet[Deadline]:
+def _visible(user: RequestUser) -> QuerySet[Deadline]:
     if not user.is_authenticated or not user.is_active:
         return Deadline.objects.none()
     if user.is_office_admin:
@@ -20,7 +21,7 @@ def _visible(user: User) -> QuerySet[Deadline]:
 
 
 def deadline_list_visible_to(
-    user: User,
+    user: RequestUser,
     *,
     department: Department | None = None,
     state: str = "",
@@ -43,7 +44,9 @@ def deadline_list_visible_to(
     return deadlines.order_by("due_date", "pk")
 
 
-def deadline_counts_visible_to(user: User, *, department: Department | None = None) -> dict:
+def deadline_counts_visible_to(
+    user: RequestUser, *, department: Department | None = None
+) -> dict[str, int]:
     """Yellow and red card counts for a dashboard or the list's header."""
     deadlines = _visible(user)
     if department is not None:
@@ -55,7 +58,7 @@ def deadline_counts_visible_to(user: User, *, department: Department | None = No
     )
 
 
-def deadline_for_subject(kind: str, subject) -> Deadline | None:
+def deadline_for_subject(kind: str, subject: Model) -> Deadline | None:
     """The latest deadline of `kind` on `subject` (open or closed), for the subject's page."""
     from django.contrib.contenttypes.models import ContentType
 

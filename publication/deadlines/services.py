@@ -475,7 +475,7 @@ def deadlines_recompute(
                 "ids": list(deadline_ids) if deadline_ids is not None else None,
             },
         )
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 @transaction.atomic

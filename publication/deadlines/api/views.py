@@ -10,7 +10,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Department
+from accounts.models import Department, User
 from accounts.permissions import IsOfficeAdmin
 from platform_site.api import call_service
 from publication.deadlines.permissions import access_deadline_for_user
@@ -20,10 +20,12 @@ from publication.models import Deadline, DeadlineKind, DeadlineRule, DeadlineSta
 
 
 class DeadlineOutputSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
     subject_type = serializers.SerializerMethodField()
     card = serializers.SerializerMethodField()
-    responsible = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    responsible = serializers.SlugRelatedField[User](
+        slug_field="username", many=True, read_only=True
+    )
 
     class Meta:
         model = Deadline
@@ -66,7 +68,7 @@ class DeadlineListApi(ListAPIView):
     queryset = Deadline.objects.none()
 
     class DeadlineFilterSerializer(serializers.Serializer):
-        department = serializers.SlugRelatedField(
+        department = serializers.SlugRelatedField[Department](
             slug_field="code", queryset=Department.objects.all(), required=False
         )
         state = serializers.ChoiceField(choices=DeadlineState.choices, required=False)
