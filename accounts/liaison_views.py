@@ -19,7 +19,7 @@ from accounts.models import Department, User
 from accounts.permissions import access_department_for_user
 
 
-class LiaisonChoiceField(forms.ModelChoiceField[User]):
+class LiaisonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name}（{obj.username}）"
 
