@@ -35,11 +35,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _build_workday_index(django_db_blocker) -> None:
-    """Deadlines join the working-day index; built (committed) once, not in each test's
-    rolled-back transaction."""
-    from publication.deadlines.services import deadlines_calendar_sync
+    """Deadlines join the working-day index and read their rules; both made (committed) once, not
+    in each test's rolled-back transaction. A transactional test's flush removes them."""
+    from publication.deadlines.services import deadline_rules_ensure, deadlines_calendar_sync
 
     with django_db_blocker.unblock():
+        deadline_rules_ensure()
         deadlines_calendar_sync()
 
 
