@@ -488,7 +488,11 @@ def deadlines_calendar_sync(*, only_if_built: bool = False) -> int | None:
     before any due date is computed, so a missed job (worker down, restored backup) is caught up.
     `only_if_built` (the job): an index never built yet is left for its first use to build.
     """
-    if only_if_built and not CalendarIndexYear.objects.exists():
+    if only_if_built and (
+        # Queued by the calendar's first seeding (a migration), before these tables exist.
+        CalendarIndexYear._meta.db_table not in connection.introspection.table_names()
+        or not CalendarIndexYear.objects.exists()
+    ):
         return None
     first_year = workday_index_refresh()
     if first_year is None:

@@ -71,3 +71,15 @@ def test_closed_deadlines_keep_their_dates(open_deadline, office_admin, subject)
     deadlines_calendar_sync()
     deadline.refresh_from_db()
     assert (deadline.due_date, deadline.state) == (date(2025, 10, 30), "met")
+
+
+def test_the_recompute_job_is_idempotent(open_deadline, office_admin):
+    from publication.jobs import deadlines_calendar_sync_job
+
+    deadline = open_deadline(start=date(2025, 9, 26))
+    calendar_day_set(day=date(2025, 10, 20), kind="holiday", name="临时", set_by=office_admin)
+    assert deadlines_calendar_sync_job() == 2025
+    assert deadlines_calendar_sync_job() is None
+    deadline.refresh_from_db()
+    assert deadline.due_date == date(2025, 10, 31)
+    assert AuditEvent.objects.filter(action="deadline.recompute").count() == 1
