@@ -68,8 +68,11 @@ def database_url() -> str:
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        cursor.execute(f"CREATE DATABASE \"{DATABASE}\" ENCODING 'UTF8'")
+        cursor.execute(f"CREATE DATABASE \"{DATABASE}\" OWNER ssj_owner ENCODING 'UTF8'")
     admin.close()
+    # Migrated as the owner, used as the application's role: as in production.
+    owner = urlsplit(embedded.ensure_postgres(embedded.OWNER_ROLE))
+    os.environ["DATABASE_OWNER_URL"] = urlunsplit(owner._replace(path=f"/{DATABASE}"))
     return urlunsplit(parts._replace(path=f"/{DATABASE}"))
 
 
@@ -172,7 +175,7 @@ def snapshot() -> None:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_deadline_start")
         cursor.execute(
-            "CREATE TABLE bench_deadline_start AS SELECT id, state, notified_level, "
+            "CREATE TEMPORARY TABLE bench_deadline_start AS SELECT id, state, notified_level, "
             "last_notified_on, reminder_count, escalated_at FROM publication_deadline"
         )
 

@@ -28,7 +28,7 @@ def designate_first_liaison(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_audit_append_only'),
+        ('accounts', '0003_audit_no_truncate'),
     ]
 
     operations = [
