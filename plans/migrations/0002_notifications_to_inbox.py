@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("plans", "0001_initial"),
-        ("accounts", "0004_inbox_and_liaison"),
+        ("accounts", "0006_inbox_and_liaison"),
     ]
 
     operations = [

@@ -24,7 +24,7 @@ def create_rules(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_inbox_and_liaison'),
+        ('accounts', '0006_inbox_and_liaison'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('publication', '0002_seed_chinesecalendar'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -28,7 +28,7 @@ def designate_first_liaison(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_audit_no_truncate'),
+        ('accounts', '0005_login_lockout_in_redis'),
     ]
 
     operations = [
