@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from accounts.audit import chain_head
+from accounts.liaisons import departments_without_liaison
 from accounts.roles import office_only
 from platform_site.dashboards import dashboard_for
 from platform_site.health import platform_checks
@@ -25,5 +26,10 @@ def status(request):
     return render(
         request,
         "platform_site/status.html",
-        {"checks": platform_checks(), "head": chain_head(), "coverage": calendar_coverage()},
+        {
+            "checks": platform_checks(),
+            "head": chain_head(),
+            "coverage": calendar_coverage(),
+            "without_liaison": departments_without_liaison(),
+        },
     )

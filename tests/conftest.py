@@ -34,6 +34,23 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
+def _build_workday_index(django_db_blocker) -> None:
+    """Deadlines join the working-day index and read their rules; both made (committed) once, not
+    in each test's rolled-back transaction. A transactional test's flush removes them."""
+    from publication.deadlines.services import deadline_rules_ensure, deadlines_calendar_sync
+
+    with django_db_blocker.unblock():
+        deadline_rules_ensure()
+        deadlines_calendar_sync()
+
+
+@pytest.fixture(scope="module")
+def workday_index(django_db_setup, django_db_blocker):
+    """For modules that compute deadlines: the index is current before their first test (a
+    transactional test elsewhere in the process may have flushed it)."""
+    _build_workday_index(django_db_blocker)
+
+
 _RUNTIME_CREDENTIALS: dict = {}
 
 

@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "platform_site.context_processors.navigation",
+                "accounts.inbox.context_processors.inbox",
             ],
         },
     },
@@ -269,6 +270,9 @@ SPECTACULAR_SETTINGS = {
         "MatterStatusEnum": "catalog.choices.MatterStatus",
         "ProposalKindEnum": "catalog.choices.ProposalKind",
         "CalendarDayKindEnum": "publication.models.CalendarDayKind",
+        "DeadlineKindEnum": "publication.models.DeadlineKind",
+        "DeadlineStateEnum": "publication.models.DeadlineState",
+        "NotificationSeverityEnum": "accounts.choices.NotificationSeverity",
         "RecusalRuleKindEnum": "registries.models.inspectors.RecusalRule.Kind",
         "InspectionMethodEnum": "catalog.choices.InspectionMethod",
         "ResultCategoryEnum": "tasks.inspections.choices.ResultCategory",
@@ -295,6 +299,8 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ssj-platform@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Every inbox notice is also e-mailed (after the commit, by a Celery job) unless this is off.
+NOTIFICATION_EMAIL = env_bool("NOTIFICATION_EMAIL", True)
 
 # Domain settings ------------------------------------------------------------------------------------
 PLATFORM_NAME = _("双随机、一公开 部门联合抽查平台")

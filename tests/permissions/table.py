@@ -107,6 +107,63 @@ TABLE = {
     "accounts:status": [
         get(every="200 404 404 404 404 404 404 login login"),
     ],
+    # The inbox (own: a notice of the liaison actor; other: one of department B's liaison), the
+    # liaison system and working-day deadlines
+    "accounts:inbox": [
+        get(every="200 200 200 200 200 200 200 login login"),
+        get(query="unread=1&severity=red", label="filtered", every="200 200 200 200 200 200 200 login login"),
+    ],
+    "accounts:notification_read": [
+        post(own="404 404 302 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "accounts:notification_read_all": [
+        post(every="302 302 302 302 302 302 302 login login"),
+    ],
+    "accounts:department_liaison": [
+        get(own="200 200 404 404 404 404 404 login login", other="200 404 404 404 404 404 404 login login"),
+        post({"liaison": ""}, own="302 302 404 404 404 404 404 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "accounts:contact_directory": [
+        get(every="200 404 404 404 404 404 404 login login"),
+    ],
+    "inbox_api:notification_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "inbox_api:notification_unread": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "inbox_api:notification_read_all": [
+        post(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "inbox_api:notification_read": [
+        post(own="404 404 200 404 404 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "liaisons_api:contact_directory": [
+        get(every="200 403 403 403 403 403 403 403 403"),
+    ],
+    "liaisons_api:department_liaison": [
+        post({"liaison": None}, own="200 200 403 403 403 403 403 403 403", other="200 404 403 403 403 403 403 403 403"),
+    ],
+    "publication:deadline_list": [
+        get(every="200 200 200 200 200 200 200 login login"),
+        get(query="state=all&department=DEPB", label="filtered", every="200 200 200 200 200 200 200 login login"),
+    ],
+    "publication:deadline_rules": [
+        get(every="200 404 404 404 404 404 404 login login"),
+        post({"kind": "rectification", "rectification-working_days": "10", "rectification-due_soon_working_days": "2", "rectification-remind_every_working_days": "0"}, every="302 404 404 404 404 404 404 login login"),
+    ],
+    "deadlines_api:deadline_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "deadlines_api:deadline_detail": [
+        get(own="200 200 200 200 200 200 200 403 403", other="200 404 404 404 404 404 404 403 403"),
+    ],
+    "deadlines_api:rule_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "deadlines_api:rule_update": [
+        post({"working_days": 10, "due_soon_working_days": 2}, kwargs={"kind": "rectification"}, every="200 403 403 403 403 403 403 403 403"),
+    ],
     # Accounts API
     "accounts_api:me": [
         get(every="200 200 200 200 200 200 200 403 403"),
@@ -547,12 +604,6 @@ TABLE = {
     "plans:peak_season_delete": [
         post({"reason": "测试", "comment": "测试"}, every="302 404 404 404 404 404 404 login login"),
     ],
-    "plans:notification_list": [
-        get(every="200 200 200 200 200 200 200 login login"),
-    ],
-    "plans:notification_read": [
-        post(own="404 404 302 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
-    ],
     "plans:item_detail": [
         get(own="200 200 200 200 200 200 200 login login", other="200 404 404 404 404 404 404 login login"),
         get(label="approved", kwargs={"item_id": "{approved_item}"}, every="200 200 200 200 200 200 200 login login"),
@@ -722,12 +773,6 @@ TABLE = {
     ],
     "plans_api:peak_season_delete": [
         post(every="204 403 403 403 403 403 403 403 403"),
-    ],
-    "plans_api:notification_list": [
-        get(every="200 200 200 200 200 200 200 403 403"),
-    ],
-    "plans_api:notification_read": [
-        post(own="404 404 200 404 404 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
     ],
     # Joint task pages
     "tasks:task_list": [

@@ -111,6 +111,8 @@ def combined_visit_propose(
     )
     notify(
         department_contacts(other.task.lead_department_id),
+        kind="inspections.combined_visit_proposed",
+        department=other.task.lead_department,
         title=_("合并检查提议：%(code)s") % {"code": other.task.code},
         body=_("%(dept)s 提议于 %(day)s 与贵部门牵头的任务合并检查同一对象（进一次门、查多项事）。")
         % {"dept": inspection.task.lead_department.display_name, "day": visit_on.isoformat()},

@@ -39,7 +39,6 @@ from tasks.inspections.permissions import (
     can_handle_measure,
 )
 from tasks.inspections.services._common import (
-    department_contacts,
     lock_result,
     notify,
     result_label,
@@ -126,7 +125,9 @@ def measure_add(
     )
     if notified_department is not None:
         notify(
-            department_contacts(notified_department.pk),
+            kind="inspections.measure_notified",
+            liaison_of=[notified_department],
+            department=notified_department,
             title=_("抄告：%(label)s") % {"label": result_label(result)},
             body=_("%(dept)s 在联合抽查中发现属于贵部门职责的问题，请签收并依法处理：%(text)s")
             % {"dept": department.display_name, "text": description[:200]},

@@ -177,6 +177,8 @@ def result_submit(*, result: InspectionResult, submitted_by: User) -> Inspection
             for user in department_contacts(inspection.task.lead_department_id)
             if user != submitted_by
         ),
+        kind="inspections.result_submitted",
+        department=inspection.task.lead_department,
         title=_("检查结果待审核：%(label)s") % {"label": result_label(result)},
         body=_("检查组组长已提交检查结果，请审核。"),
         url=reverse("inspections:inspection_detail", args=[inspection.pk]),
@@ -211,6 +213,8 @@ def result_return(*, result: InspectionResult, returned_by: User, reason: str) -
     if result.submitted_by_id:
         notify(
             [result.submitted_by],
+            kind="inspections.result_returned",
+            department=result.inspection.task.lead_department,
             title=_("检查结果被退回：%(label)s") % {"label": result_label(result)},
             body=reason,
             url=reverse("inspections:inspection_detail", args=[result.inspection_id]),
