@@ -190,7 +190,6 @@ ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 80_000_000, minimum=1)
 ATTACHMENTS_PER_RECORD = env_int("ATTACHMENTS_PER_RECORD", 60, minimum=1)
 # Follow-up defaults in working days: a rectification's deadline (the department may set another
 # date) and the time a notified department has to acknowledge a notification (抄告).
-RECTIFY_DEFAULT_WORKING_DAYS = env_int("RECTIFY_DEFAULT_WORKING_DAYS", 15, minimum=1)
 NOTIFY_ACK_WORKING_DAYS = env_int("NOTIFY_ACK_WORKING_DAYS", 5, minimum=1)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -38,9 +38,9 @@ def _rectify(started, department, **kwargs):
     )
 
 
-def test_rectification_gets_a_working_day_deadline_by_default(started, department_a, settings):
+def test_rectification_gets_a_working_day_deadline_by_default(started, department_a):
     measure = _rectify(started, department_a)
-    expected = add_working_days(timezone.localdate(), settings.RECTIFY_DEFAULT_WORKING_DAYS)
+    expected = add_working_days(timezone.localdate(), 15)  # the rectification rule's default
     assert measure.deadline_on == expected
 
 
