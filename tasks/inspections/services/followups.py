@@ -183,6 +183,18 @@ def measure_acknowledge(
         target=measure,
         details={"note": measure.acknowledgement_note},
     )
+    notify(
+        [measure.created_by] if measure.created_by_id else [],
+        kind="inspections.measure_acknowledged",
+        department=measure.department,
+        title=_("抄告已签收：%(label)s") % {"label": result_label(measure.result)},
+        body=_("%(dept)s 已签收，请记录处置结果后办结。%(note)s")
+        % {
+            "dept": measure.notified_department.display_name,
+            "note": measure.acknowledgement_note,
+        },
+        url=reverse("inspections:measure_detail", args=[measure.pk]),
+    )
     return measure
 
 
