@@ -12,7 +12,9 @@
   of its inspections.
 * Rectification (责令整改): a rectify measure opens a `rectification` deadline owned by the
   department that follows it up, due on the date of the rectification notice
-  (`FollowUpMeasure.deadline_on`); closing the measure with its outcome closes it.
+  (`FollowUpMeasure.deadline_on`) or, without one, after the office's rule for rectifications
+  (the measure then takes the deadline's date); closing the measure with its outcome closes it.
+  No responsible person: the cards go to the department's liaison (a department-level matter).
 
 `InspectionResult.due_on` mirrors the entry deadline's due date for lists and the API; it is
 written with every open and reschedule and brought back in step after a calendar change by
@@ -38,6 +40,7 @@ from publication.deadlines.services import (
     deadline_open,
     deadline_open_many,
     deadline_reschedule,
+    deadline_set_responsible,
 )
 from publication.models import Deadline, DeadlineKind
 from tasks.inspections.choices import MeasureKind
@@ -122,10 +125,19 @@ def result_deadline_follow(
             ),
             opened_by=changed_by,
         )
-    elif deadline.start_date != start:
-        deadline = deadline_reschedule(
-            deadline=deadline, rescheduled_by=changed_by, reason=reason, start_date=start
-        )
+    else:
+        if deadline.start_date != start:
+            deadline = deadline_reschedule(
+                deadline=deadline, rescheduled_by=changed_by, reason=reason, start_date=start
+            )
+        if not deadline.responsible.exists():  # accounts linked to the group after the opening
+            leaders = _leaders(inspection.drawn_object.draw_id).get(inspection.group_id, [])
+            if leaders:
+                deadline_set_responsible(
+                    deadline=deadline,
+                    responsible=User.objects.filter(pk__in=leaders),
+                    set_by=changed_by,
+                )
     if result.due_on != deadline.due_date:
         result.due_on = deadline.due_date
         InspectionResult.objects.filter(pk=result.pk).update(due_on=deadline.due_date)
@@ -179,7 +191,7 @@ def rectification_deadline_open(
             "code": result.inspection.task.code,
         },
         url=reverse("inspections:measure_detail", args=[measure.pk]),
-        responsible=[opened_by] if opened_by.department_id == measure.department_id else [],
+        # the department follows a rectification up, not one person: cards go to its liaison
         opened_by=opened_by,
     )
     if measure.deadline_on != deadline.due_date:

@@ -63,6 +63,7 @@ def test_the_visit_day_and_the_completion_day_move_the_deadline(started):
     inspection_schedule(inspection=inspection, scheduled_on=visit, scheduled_by=started.leader)
     deadline = _entry(inspection)
     assert deadline.start_date == visit and deadline.due_date == add_working_days(visit, 20)
+    assert list(deadline.responsible.all()) == [started.leader]  # linked after the opening
     assert InspectionResult.objects.get(inspection=inspection).due_on == deadline.due_date
     result_compile(
         result=inspection.result,
@@ -229,7 +230,7 @@ def test_a_rectification_opens_its_deadline_by_the_office_rule(started, departme
     deadline = deadline_for_subject(DeadlineKind.RECTIFICATION, measure)
     assert deadline.working_days == 7 and deadline.department == department_a
     assert measure.deadline_on == deadline.due_date == add_working_days(timezone.localdate(), 7)
-    assert list(deadline.responsible.all()) == [started.leader]
+    assert not deadline.responsible.exists()  # the department's liaison gets the cards
 
 
 def test_a_rectification_with_a_date_is_due_then_and_closes_with_its_outcome(started, department_a):
