@@ -49,7 +49,8 @@ def single_database_role() -> str | None:
         return None
     return os.environ.get("DATABASE_SINGLE_ROLE_NOTICE") or (
         "DATABASE_OWNER_URL is unset: the suite runs as DATABASE_URL's role alone, migrations "
-        "included, so the role separation cannot be tested (docs/operations.md, servers of your own)."
+        "included, so the role separation cannot be tested (docs/operations.md, servers of your "
+        "own)."
     )
 
 
