@@ -259,3 +259,22 @@ def api_client_for(db):
 @pytest.fixture
 def password():
     return TEST_PASSWORD
+
+
+@pytest.fixture
+def clean_documents(settings):
+    """Printable documents start from nothing: no rendered file, no render lock or progress in
+    Redis (only this process's keys: the cache prefix is per process)."""
+    import shutil
+    from pathlib import Path
+
+    from django.core.cache import cache
+
+    root = Path(settings.DOCUMENTS_ROOT)
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True, exist_ok=True)
+    client = cache._cache.get_client()
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*documents:*"))
+    if keys:
+        client.delete(*keys)
+    return root

@@ -521,7 +521,7 @@ TABLE = {
         get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 200 200"),
     ],
     "plans:public_pdf": [
-        get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 200 200"),
+        get(kwargs={"year": 2027}, every="202 202 202 202 202 202 202 202 202"),
     ],
     "plans:public_xlsx": [
         get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 200 200"),
@@ -530,7 +530,7 @@ TABLE = {
         get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 200 200"),
     ],
     "plans:public_version_pdf": [
-        get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 200 200"),
+        get(kwargs={"year": 2027}, every="202 202 202 202 202 202 202 202 202"),
     ],
     "plans:public_version_xlsx": [
         get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 200 200"),
@@ -619,7 +619,7 @@ TABLE = {
         get(label="draft", every="200 404 404 404 404 404 404 login login"),
     ],
     "plans:version_pdf": [
-        get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 login login"),
+        get(kwargs={"year": 2027}, every="202 202 202 202 202 202 202 login login"),
     ],
     "plans:version_xlsx": [
         get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 login login"),
@@ -786,14 +786,44 @@ TABLE = {
         get(own="404 404 404 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
     ],
     "tasks:draw_pdf": [
-        get(own="200 200 200 200 200 200 200 login login", other="200 404 404 404 404 404 200 login login"),
-        get(label="participant", kwargs={"draw_id": "{draw_partner.pk}"}, every="200 200 200 200 200 200 200 login login"),
+        get(own="202 202 202 202 202 202 202 login login", other="202 404 404 404 404 404 202 login login"),
+        get(label="participant", kwargs={"draw_id": "{draw_partner.pk}"}, every="202 202 202 202 202 202 202 login login"),
     ],
     "tasks:public_task": [
         get(own="200 200 200 200 200 200 200 200 200", other="200 200 200 200 200 200 200 200 200"),
     ],
     "tasks:public_bundle": [
         get(own="404 404 404 404 404 404 404 404 404", other="404 404 404 404 404 404 404 404 404"),
+    ],
+    "tasks:notices_pdf": [
+        get(own="404 404 404 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "tasks:notice_pdf": [
+        get(own="404 404 404 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "tasks:onsite_record_pdf": [
+        get(own="404 404 404 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "tasks:rectification_pdf": [
+        get(own="404 404 404 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "catalog:matter_form_pdf": [
+        get(every="202 202 202 202 202 202 202 login login"),
+    ],
+    "documents:document_status": [
+        get(every="404 404 404 404 404 404 404 404 404"),
+    ],
+    "documents:document_file": [
+        get(every="404 404 404 404 404 404 404 404 404"),
+    ],
+    "documents_api:document_request": [
+        post({"kind": "catalog.matter_form", "matter": "{matter.pk}"}, every="202 202 202 202 202 202 202 404 404"),
+    ],
+    "documents_api:document_detail": [
+        get(every="404 404 404 404 404 404 404 404 404"),
+    ],
+    "documents_api:document_file": [
+        get(every="404 404 404 404 404 404 404 404 404"),
     ],
     "tasks:verify": [
         get(every="200 200 200 200 200 200 200 200 200"),

@@ -271,6 +271,12 @@ def _tasks(world, dept_a, dept_b, dept_c, staff_b, staff_c):
     world.put("tasks", "review_id", review_a.pk, review_c.pk)
     world.put("tasks", "code", own.code, other.code)
     world.put("tasks", "number", draw_own.number, draw_other.number)
+    # No draw of the world stands (they are announced), so no drawn object has forms to print: the
+    # print routes answer 404 to everyone (tests/platform/documents/ covers a drawn task).
+    world.put("tasks", "drawn_object_id", 0)
+    # Printed documents are addressed by the id of their content; none exists here.
+    world.put("documents", "document_id", "0" * 32)
+    world.put("documents_api", "document_id", "0" * 32)
     world.extra.update(
         task_own=own, task_other=other, task_partner=partner, draw_own=draw_own,
         draw_partner=draw_partner, review_lead=review_lead,
