@@ -19,10 +19,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection
+from django.db import connection
 
+from accounts.models import Department
 from registries.importing.columns import COLUMN_KEYS
-from registries.importing.validation import ENUM_DEFAULTS, REGISTRY_COPY_COLUMNS, STAGING_COLUMNS
+from registries.importing.validation import (
+    CLEAR,
+    ENUM_DEFAULTS,
+    REGISTRY_COPY_COLUMNS,
+    STAGING_COLUMNS,
+)
 
 logger = logging.getLogger(__name__)
 _STATEMENT_TARGET = re.compile(r"(?:INDEX|CONSTRAINT) (\S+)")
@@ -129,21 +135,31 @@ def copy_into_staging(table: str, chunks: Iterator[str]) -> None:
 
 
 def _insert_expression(field: str) -> str:
+    """A new object's field from its staged value (blank or the clear marker: empty)."""
     column = f"s.{_quote(field)}"
     if field in ENUM_DEFAULTS:
         return f"COALESCE({column}, '{ENUM_DEFAULTS[field]}')"
     if field == "licence_types":
-        return f"COALESCE(string_to_array({column}, ';'), '{{}}')::varchar(40)[]"
+        return f"COALESCE(string_to_array(NULLIF({column}, '{CLEAR}'), ';'), '{{}}')::varchar(40)[]"
     if field in DATE_FIELDS or field in ("code", "name", "region_code"):
         return column
-    return f"COALESCE({column}, '')"
+    return f"COALESCE(NULLIF({column}, '{CLEAR}'), '')"
 
 
 def _update_expression(field: str) -> str:
-    """What an existing object's field becomes. A blank enumeration cell keeps the current value."""
-    if field in ENUM_DEFAULTS:
-        return f"COALESCE(s.{_quote(field)}, o.{_quote(field)})"
-    return _insert_expression(field)
+    """What an existing object's field becomes: a blank cell (NULL in the staging table) keeps the
+    stored value; the clear marker empties a clearable field (validation let no other through)."""
+    column, current = f"s.{_quote(field)}", f"o.{_quote(field)}"
+    if field in ("code", "name", "region_code"):
+        return column  # required: never blank in a valid row
+    if field in ENUM_DEFAULTS or field in DATE_FIELDS:
+        return f"COALESCE({column}, {current})"
+    if field == "licence_types":
+        return (
+            f"CASE WHEN {column} IS NULL THEN {current} WHEN {column} = '{CLEAR}' "
+            f"THEN '{{}}'::varchar(40)[] ELSE string_to_array({column}, ';')::varchar(40)[] END"
+        )
+    return f"CASE WHEN {column} IS NULL THEN {current} WHEN {column} = '{CLEAR}' THEN '' ELSE {column} END"
 
 
 # An import at least this large, and at least as large as the registry, rebuilds the registry's
@@ -259,15 +275,6 @@ def should_rebuild_indexes(staged: int) -> bool:
     return staged >= BULK_REBUILD_MIN_ROWS and staged >= _registry_size_estimate()
 
 
-def _can_skip_row_triggers() -> bool:
-    """May this session switch foreign-key triggers off (``session_replication_role``)? True for a
-    superuser (the compose file's database owner is one) or a role granted
-    ``SET ON PARAMETER session_replication_role`` (PostgreSQL 15+)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
-        return bool(cursor.fetchone()[0])
-
-
 @dataclass(frozen=True)
 class MergeCounts:
     inserted: int
@@ -284,93 +291,56 @@ def staged_count(table: str) -> int:
 
 
 def lock_registry() -> None:
-    """Writers of objects wait until the merge commits, so "exists or not" cannot change between
-    the statements below (readers are not blocked)."""
+    """Writers of objects and of their supervisions wait until the merge commits, so neither "exists
+    or not" nor "who supervises it" can change between the statements below (a claim, a release
+    or a resolved dispute in between would otherwise let a department change an object it no
+    longer supervises). Readers are not blocked."""
     with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {OBJECT_TABLE} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(
+            f"LOCK TABLE {OBJECT_TABLE}, {SUPERVISION_TABLE} IN SHARE ROW EXCLUSIVE MODE"
+        )
+
+
+def _conflict_query(table: str, department_id: int | None, columns: str) -> tuple[str, list]:
+    """FROM/WHERE of the staged rows that must not be merged (see :func:`iter_conflicts`)."""
+    if department_id is None:
+        return (
+            f"SELECT {columns}, 'exists' FROM {_quote(table)} s JOIN {OBJECT_TABLE} o ON o.code = s.code",
+            [],
+        )
+    # A department changes only the objects it supervises undisputed: its claimed supervision.
+    return (
+        f"SELECT {columns}, CASE WHEN EXISTS (SELECT 1 FROM {SUPERVISION_TABLE} v "
+        f"WHERE v.inspection_object_id = o.id AND v.department_id = %s) THEN 'disputed' "
+        f"ELSE 'foreign' END FROM {_quote(table)} s JOIN {OBJECT_TABLE} o ON o.code = s.code "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id "
+        f"AND v.department_id = %s AND v.status = 'claimed')",
+        [department_id, department_id],
+    )
 
 
 def iter_conflicts(table: str, *, department_id: int | None) -> Iterator[tuple[int, str, str]]:
     """Staged rows that must not be merged, in row order: (row_no, code, reason key).
 
-    reason "exists": the code is already in the registry (used with the "report duplicates" policy,
-    department_id None). reason "foreign": the object is supervised only by other departments, so
-    this department may not change it.
+    ``department_id`` None (the "report duplicates" policy): every code already in the registry,
+    reason "exists". Otherwise the rows for objects that department does not supervise undisputed:
+    reason "disputed" when its claim waits for the office, "foreign" when it has none.
     """
-    if department_id is None:
-        sql = (
-            f"SELECT s.row_no, s.code, 'exists' FROM {_quote(table)} s "
-            f"JOIN {OBJECT_TABLE} o ON o.code = s.code ORDER BY s.row_no"
-        )
-        params: list = []
-    else:
-        sql = (
-            f"SELECT s.row_no, s.code, 'foreign' FROM {_quote(table)} s "
-            f"JOIN {OBJECT_TABLE} o ON o.code = s.code "
-            f"WHERE EXISTS (SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id "
-            f"AND v.status = 'claimed' AND v.department_id <> %s) "
-            f"AND NOT EXISTS (SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id "
-            f"AND v.department_id = %s) ORDER BY s.row_no"
-        )
-        params = [department_id, department_id]
+    sql, params = _conflict_query(table, department_id, "s.row_no, s.code")
     # A server-side cursor: re-importing a whole registry with "report duplicates" yields a
     # million conflicts, which must not be fetched into memory at once.
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql + " ORDER BY s.row_no", params)
         while batch := cursor.fetchmany(5000):
             yield from batch
 
 
 def delete_conflicts(table: str, *, department_id: int | None) -> None:
-    if department_id is None:
-        sql = f"DELETE FROM {_quote(table)} s USING {OBJECT_TABLE} o WHERE o.code = s.code"
-        params: list = []
-    else:
-        sql = (
-            f"DELETE FROM {_quote(table)} s USING {OBJECT_TABLE} o WHERE o.code = s.code "
-            f"AND EXISTS (SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id "
-            f"AND v.status = 'claimed' AND v.department_id <> %s) "
-            f"AND NOT EXISTS (SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id "
-            f"AND v.department_id = %s)"
-        )
-        params = [department_id, department_id]
+    sql, params = _conflict_query(table, department_id, "s.row_no")
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _lock_referenced_rows(
-    cursor, staging: str, *, explicit: bool, default_department_ids, user_id
-) -> None:
-    """What the supervisions' foreign-key triggers would check row by row, once per key: the
-    departments and the user exist, and stay (FOR KEY SHARE) until the merge commits. The objects
-    need no check: their ids come from the registry inside this transaction, which holds the
-    registry lock (no other session can delete an object before the commit)."""
-
-    wanted = set(default_department_ids)
-    if explicit:  # some rows name their departments
         cursor.execute(
-            f"SELECT DISTINCT department_id FROM {staging} s, unnest(s.departments) AS d(department_id)"
-        )
-        wanted.update(row[0] for row in cursor.fetchall())
-    _lock_departments_and_user(cursor, wanted, user_id)
-
-
-def _lock_departments_and_user(cursor, wanted: set[int], user_id: int) -> None:
-    from accounts.models import Department, User
-
-    found: set[int] = set()
-    if wanted:
-        cursor.execute(
-            f"SELECT id FROM {_quote(Department._meta.db_table)} WHERE id = ANY(%s) FOR KEY SHARE",
-            [sorted(wanted)],
-        )
-        found = {row[0] for row in cursor.fetchall()}
-    cursor.execute(
-        f"SELECT id FROM {_quote(User._meta.db_table)} WHERE id = %s FOR KEY SHARE", [user_id]
-    )
-    if wanted - found or cursor.fetchone() is None:
-        raise IntegrityError(
-            f"import merge: departments {sorted(wanted - found)} or user {user_id} no longer exist"
+            f"DELETE FROM {_quote(table)} WHERE row_no IN (SELECT row_no FROM ({sql}) AS c)",
+            params,
         )
 
 
@@ -391,6 +361,74 @@ def _supervision_rows(source: str, department_ids: list[int], *, staging: str, e
         columns.format(source=source, department="d.department_id")
         + f" FROM {source} CROSS JOIN unnest(%(default)s::bigint[]) AS d(department_id)"
     )
+
+
+def _update_existing(
+    cursor, staging: str, *, present: set[str], update_fields: bool, params
+) -> int:
+    """Change the objects already in the registry that the staged rows name (the caller removed
+    the rows it may not merge): their fields (``update_fields``) and the supervising departments
+    a row adds. One history row per object that really changes, carrying [before, after] per
+    field and [null, "claimed"] per added department. Returns the number of changed objects.
+
+    One statement: ``old`` and ``upd`` see the same snapshot, so ``old`` holds the values from
+    before the update; the supervisions an existing object gains are inserted beside it.
+    """
+    fields = [field for field in REGISTRY_FIELDS if field in present and field != "code"]
+    if not update_fields:
+        fields = []
+    field_changes = "SELECT NULL::bigint AS id, NULL::jsonb AS changes WHERE false"
+    updates = ""
+    if fields:
+        new_values = [_update_expression(field) for field in fields]
+        assignments = ", ".join(
+            f"{_quote(field)} = {value}" for field, value in zip(fields, new_values, strict=True)
+        )
+        current = ", ".join(f"o.{_quote(field)}" for field in fields)
+        history = ", ".join(
+            f"'{field}', CASE WHEN old.{_quote(field)} IS DISTINCT FROM upd.{_quote(field)} "
+            f"THEN jsonb_build_array(old.{_quote(field)}, upd.{_quote(field)}) END"
+            for field in fields
+        )
+        returning = ", ".join(f"o.{_quote(field)}" for field in fields)
+        updates = f"""
+            old AS (
+                SELECT o.id, {current} FROM {OBJECT_TABLE} o JOIN {staging} s ON s.code = o.code
+            ), upd AS (
+                UPDATE {OBJECT_TABLE} o SET {assignments}, updated_at = %(now)s
+                FROM {staging} s
+                WHERE o.code = s.code AND ({current}) IS DISTINCT FROM ({", ".join(new_values)})
+                RETURNING o.id, {returning}
+            ),"""
+        field_changes = (
+            f"SELECT upd.id, jsonb_strip_nulls(jsonb_build_object({history})) AS changes "
+            "FROM upd JOIN old ON old.id = upd.id"
+        )
+    departments = Department._meta.db_table
+    cursor.execute(
+        f"""
+        WITH {updates} added AS (
+            INSERT INTO {SUPERVISION_TABLE} (inspection_object_id, department_id, status, claimed_at, claimed_by_id)
+            SELECT o.id, d.department_id, 'claimed', %(now)s, %(user)s
+            FROM {staging} s
+            JOIN {OBJECT_TABLE} o ON o.code = s.code
+            CROSS JOIN LATERAL unnest(COALESCE(s.departments, %(default)s::bigint[])) AS d(department_id)
+            ON CONFLICT (inspection_object_id, department_id) DO NOTHING
+            RETURNING inspection_object_id, department_id
+        ), sup AS (
+            SELECT a.inspection_object_id AS id,
+                   jsonb_object_agg('supervision.' || d.code, jsonb_build_array(NULL, 'claimed')) AS changes
+            FROM added a JOIN {_quote(departments)} d ON d.id = a.department_id
+            GROUP BY a.inspection_object_id
+        ), fld AS ({field_changes})
+        INSERT INTO {CHANGE_TABLE} (inspection_object_id, changed_at, changed_by_id, source, changes)
+        SELECT COALESCE(fld.id, sup.id), %(now)s, %(user)s, 'import',
+               COALESCE(fld.changes, '{{}}'::jsonb) || COALESCE(sup.changes, '{{}}'::jsonb)
+        FROM fld FULL JOIN sup ON sup.id = fld.id
+        """,
+        params,
+    )
+    return cursor.rowcount
 
 
 def merge_staging(
@@ -419,40 +457,6 @@ def merge_staging(
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         cursor.execute(f"SELECT now(), NOT EXISTS (SELECT 1 FROM {OBJECT_TABLE})")
         now, registry_empty = cursor.fetchone()
-        if update_existing and not registry_empty:
-            fields = [field for field in REGISTRY_FIELDS if field in present and field != "code"]
-            new_values = [_update_expression(field) for field in fields]
-            assignments = ", ".join(
-                f"{_quote(field)} = {value}"
-                for field, value in zip(fields, new_values, strict=True)
-            )
-            current = ", ".join(f"o.{_quote(field)}" for field in fields)
-            history = ", ".join(
-                f"'{field}', CASE WHEN old.{_quote(field)} IS DISTINCT FROM upd.{_quote(field)} "
-                f"THEN jsonb_build_array(old.{_quote(field)}, upd.{_quote(field)}) END"
-                for field in fields
-            )
-            returning = ", ".join(f"o.{_quote(field)}" for field in fields)
-            # One statement: `old` and `upd` see the same snapshot, so `old` holds the values
-            # from before the update and each history row carries [before, after] per field.
-            cursor.execute(
-                f"""
-                WITH old AS (
-                    SELECT o.id, {current} FROM {OBJECT_TABLE} o JOIN {staging} s ON s.code = o.code
-                ), upd AS (
-                    UPDATE {OBJECT_TABLE} o SET {assignments}, updated_at = %(now)s
-                    FROM {staging} s
-                    WHERE o.code = s.code AND ({current}) IS DISTINCT FROM ({", ".join(new_values)})
-                    RETURNING o.id, {returning}
-                )
-                INSERT INTO {CHANGE_TABLE} (inspection_object_id, changed_at, changed_by_id, source, changes)
-                SELECT upd.id, %(now)s, %(user)s, 'import', jsonb_strip_nulls(jsonb_build_object({history}))
-                FROM upd JOIN old ON old.id = upd.id
-                """,
-                {"now": now, "user": changed_by_id},
-            )
-            updated = cursor.rowcount
-
         explicit = "departments" in present
         if explicit:
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {staging} WHERE departments IS NOT NULL)")
@@ -463,43 +467,20 @@ def merge_staging(
             "default": default_department_ids,
             "department": default_department_ids[0] if default_department_ids else None,
         }
-        # Each supervision row has three foreign keys, checked by a trigger per row and key: with
-        # a million rows that is most of the merge. When the session may switch row triggers off,
-        # the same check runs once per key instead (and the supervisions table has no other
-        # triggers); otherwise the triggers run.
-        skip_triggers = _can_skip_row_triggers()
-        if skip_triggers:
-            _lock_referenced_rows(
-                cursor,
-                staging,
-                explicit=explicit,
-                default_department_ids=default_department_ids,
-                user_id=changed_by_id,
-            )
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        # Supervisions of the objects already in the registry, before the new ones exist.
         if not registry_empty:
-            cursor.execute(
-                f"""
-                INSERT INTO {SUPERVISION_TABLE} (inspection_object_id, department_id, status, claimed_at, claimed_by_id)
-                SELECT o.id, d.department_id, 'claimed', %(now)s, %(user)s
-                FROM {staging} s
-                JOIN {OBJECT_TABLE} o ON o.code = s.code
-                CROSS JOIN LATERAL unnest(COALESCE(s.departments, %(default)s::bigint[])) AS d(department_id)
-                ON CONFLICT (inspection_object_id, department_id) DO NOTHING
-                """,
-                params,
-            )
+            with timed("update existing objects"):
+                updated = _update_existing(
+                    cursor, staging, present=present, update_fields=update_existing, params=params
+                )
 
         rebuild = should_rebuild_indexes(staged - updated)
         dropped: list[str] = []
         if rebuild:
             cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
-            if not skip_triggers:
-                # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED; DROP/CREATE INDEX refuse
-                # to run on a table with pending checks, so run the checks now.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED; DROP/CREATE INDEX refuse to
+            # run on a table with pending checks, so run the checks of the rows written so far.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             dropped = drop_indexes_and_constraints(cursor)
 
         # The new objects, numbered in file order, and their supervisions, in one statement: the
@@ -534,12 +515,9 @@ def merge_staging(
                 params,
             )
         inserted = cursor.fetchone()[0]
-        if skip_triggers:
-            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
-        elif dropped:
+        if dropped:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        restore_indexes_and_constraints(cursor, dropped)
-        if dropped and not skip_triggers:
+            restore_indexes_and_constraints(cursor, dropped)
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return MergeCounts(
         inserted=inserted,
@@ -609,7 +587,6 @@ def bulk_load_finish(
     *,
     last_id: int,
     supervisions_file,
-    department_ids: set[int],
     default_department_ids: list[int],
     changed_by_id: int,
 ) -> None:
@@ -617,17 +594,12 @@ def bulk_load_finish(
 
     ``supervisions_file`` holds COPY lines of the supervisions when the file named departments;
     otherwise every object (ids first_id..last_id) gets the default departments.
-    ``department_ids`` are all the departments the supervisions refer to.
     """
     with connection.cursor() as cursor:
         if last_id >= load.first_id:
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [OBJECT_TABLE, last_id]
             )
-        skip_triggers = _can_skip_row_triggers()
-        if skip_triggers:  # the foreign-key checks once per key instead of once per row
-            _lock_departments_and_user(cursor, department_ids, changed_by_id)
-            cursor.execute("SET LOCAL session_replication_role = replica")
         with timed("supervisions"):
             if supervisions_file is not None:
                 supervisions_file.flush()
@@ -670,14 +642,11 @@ def bulk_load_finish(
                     "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
                     [SUPERVISION_TABLE, first_supervision + count - 1],
                 )
-        if skip_triggers:
-            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
-        else:
-            # DROP/CREATE INDEX refuse to run on a table with pending (deferred) checks.
+        # DROP/CREATE INDEX refuse to run on a table with pending (deferred) checks.
+        with timed("foreign-key checks"):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         restore_indexes_and_constraints(cursor, load.restore)
-        if not skip_triggers:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 # Deferred indexes ----------------------------------------------------------------------------------

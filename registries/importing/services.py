@@ -111,6 +111,10 @@ def import_job_create(
     """Store the uploaded file, check its encoding and header, and queue the import job."""
     if not can_import_objects(uploaded_by):
         raise PermissionDenied(_("您无权导入检查对象。"))
+    if uploaded_by.department.is_office and not uploaded_by.is_office_admin:
+        # An import claims its objects for the importing department, and the office supervises
+        # nothing: in the office, only its admins import (and assign the supervising departments).
+        raise PermissionDenied(_("联席办只有管理员可以导入检查对象。"))
     if mode not in ImportMode.values:
         raise ValidationError({"mode": _("请选择导入方式。")})
     if duplicate_policy not in DuplicatePolicy.values:
@@ -332,7 +336,9 @@ def _run(job: ImportJob) -> ImportJob:
         except HeaderError as error:
             raise ImportFileError(str(error)) from None
         ImportJob.objects.filter(pk=job.pk).update(total_rows=opened.total_rows)
-        departments = DepartmentDirectory.load()
+        departments = DepartmentDirectory.load(
+            importing_department=None if job.created_by.is_office_admin else job.department
+        )
         if opened.total_rows >= merge.BULK_REBUILD_MIN_ROWS:
             report = ErrorReport(job)
             with merge.timed("bulk load (incl. commit)"):
@@ -446,7 +452,6 @@ def _bulk_load(job, opened, header, departments, report, started) -> ImportJob |
                     load,
                     last_id=registry_load.last_id,
                     supervisions_file=supervisions,
-                    department_ids=registry_load.department_ids,
                     default_department_ids=default_department_ids,
                     changed_by_id=job.created_by_id,
                 )
@@ -475,17 +480,20 @@ def _merge_and_finish(job, table, present, code_label, stats, report, started) -
     with transaction.atomic():
         merge.lock_registry()
         conflicts = 0
-        if job.duplicate_policy == DuplicatePolicy.REPORT:
-            message = _("该编码的对象已在名录库中（按所选方式作为重复报错，未导入）")
-            conflict_department = None
-        else:
-            message = _("该对象由其他部门监管，本部门不能通过导入修改（可在对象页面申请认领）")
-            conflict_department = job.department_id
+        messages = {
+            "exists": _("该编码的对象已在名录库中（按所选方式作为重复报错，未导入）"),
+            "disputed": _("本部门对该对象的认领尚待联席办确认，确认前不能通过导入修改该对象"),
+            "foreign": _("该对象不由本部门监管，不能通过导入修改（可在对象页面申请认领）"),
+        }
+        # A department changes only the objects it supervises undisputed; the office, any.
+        conflict_department = (
+            None if job.duplicate_policy == DuplicatePolicy.REPORT else job.department_id
+        )
         if job.duplicate_policy == DuplicatePolicy.REPORT or not is_office:
-            for row_no, code, _reason in merge.iter_conflicts(
+            for row_no, code, reason in merge.iter_conflicts(
                 table, department_id=conflict_department
             ):
-                report.write(row_no, code_label, code, message)
+                report.write(row_no, code_label, code, messages[reason])
                 conflicts += 1
             if conflicts:
                 merge.delete_conflicts(table, department_id=conflict_department)

@@ -42,13 +42,6 @@ def bulk(monkeypatch):
     return calls
 
 
-@pytest.fixture(params=["set-based checks", "row triggers"])
-def trigger_mode(request, monkeypatch):
-    if request.param == "row triggers":
-        monkeypatch.setattr(merge, "_can_skip_row_triggers", lambda: False)
-    return request.param
-
-
 def schemas():
     return [schema_of(table) for table in (merge.OBJECT_TABLE, merge.SUPERVISION_TABLE)]
 
@@ -70,9 +63,7 @@ def full_rows(count: int) -> list[list[str]]:
     return rows
 
 
-def test_a_large_file_into_an_empty_registry_is_copied_straight_in(
-    run_import, dept_admin_a, bulk, trigger_mode
-):
+def test_a_large_file_into_an_empty_registry_is_copied_straight_in(run_import, dept_admin_a, bulk):
     # given: an empty registry, and a file with a bad row and a duplicate code
     before = schemas()
     rows = full_rows(40)
@@ -136,7 +127,7 @@ def test_a_large_file_into_an_empty_registry_is_copied_straight_in(
 
 
 def test_named_departments_supervise_their_rows_in_a_direct_load(
-    run_import, office_admin, department_a, department_b, bulk, trigger_mode
+    run_import, office_admin, department_a, department_b, bulk
 ):
     rows = object_rows(9)
     for index, row in enumerate(rows):
@@ -150,17 +141,24 @@ def test_named_departments_supervise_their_rows_in_a_direct_load(
     assert not ObjectSupervision.objects.filter(inspection_object__code=rows[2][0]).exists()
 
 
-def test_a_department_file_with_a_departments_column_falls_back_to_its_department(
+def test_a_department_file_claims_only_for_its_department(
     run_import, dept_admin_a, department_b, bulk
 ):
+    # given: a department's file naming another department for one row, its own for another
     rows = object_rows(4)
     rows[0][7] = "DEPB"
+    rows[1][7] = "DEPA"
+    # when
     job = run_import(dept_admin_a, csv_bytes(rows))
-    assert (job.status, job.inserted_count) == ("succeeded", 4)
+    # then: the row naming B is refused, every other object is supervised by A alone
+    assert bulk == {"staging": 0, "direct": 1}
+    assert (job.status, job.inserted_count, job.invalid_rows) == ("succeeded", 3, 1)
+    assert read_report(job)[1][:2] == ["2", "监管部门"]
+    assert "只能填写本部门" in read_report(job)[1][3]
     pairs = set(
         ObjectSupervision.objects.values_list("inspection_object__code", "department__code")
     )
-    assert pairs == {(rows[0][0], "DEPB")} | {(row[0], "DEPA") for row in rows[1:]}
+    assert pairs == {(row[0], "DEPA") for row in rows[1:]}
 
 
 def test_all_or_nothing_leaves_the_registry_empty_and_indexed(run_import, dept_admin_a, bulk):
