@@ -327,42 +327,70 @@ def lock_registry() -> None:
         )
 
 
-def _conflict_query(table: str, department_id: int | None, columns: str) -> tuple[str, list]:
-    """FROM/WHERE of the staged rows that must not be merged (see :func:`iter_conflicts`)."""
+def _conflict_query(table: str, department_id: int | None) -> tuple[str, list]:
+    """The staged rows that must not be merged (see :func:`iter_conflicts`): row_no, code,
+    reason, and the codes of the other departments a department's row names."""
     if department_id is None:
         return (
-            f"SELECT {columns}, 'exists' FROM {_quote(table)} s JOIN {OBJECT_TABLE} o ON o.code = s.code",
+            f"SELECT s.row_no, s.code, 'exists', NULL::text[] FROM {_quote(table)} s "
+            f"JOIN {OBJECT_TABLE} o ON o.code = s.code",
             [],
         )
-    # A department changes only the objects it supervises undisputed: its claimed supervision.
+    departments = _quote(Department._meta.db_table)
+    # A department changes only the objects it supervises undisputed (its claimed supervision),
+    # and names no department but itself and those already supervising the object.
     return (
-        f"SELECT {columns}, CASE WHEN EXISTS (SELECT 1 FROM {SUPERVISION_TABLE} v "
-        f"WHERE v.inspection_object_id = o.id AND v.department_id = %s) THEN 'disputed' "
-        f"ELSE 'foreign' END FROM {_quote(table)} s JOIN {OBJECT_TABLE} o ON o.code = s.code "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id "
-        f"AND v.department_id = %s AND v.status = 'claimed')",
-        [department_id, department_id],
+        f"""
+        SELECT s.row_no, s.code,
+               CASE WHEN o.id IS NOT NULL AND NOT EXISTS (
+                        SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id
+                        AND v.department_id = %(department)s AND v.status = 'claimed')
+                    THEN CASE WHEN EXISTS (
+                        SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id
+                        AND v.department_id = %(department)s) THEN 'disputed' ELSE 'foreign' END
+                    ELSE 'others' END,
+               others.codes
+        FROM {_quote(table)} s
+        LEFT JOIN {OBJECT_TABLE} o ON o.code = s.code
+        LEFT JOIN LATERAL (
+            SELECT array_agg(d.code ORDER BY d.code) AS codes
+            FROM unnest(s.departments) AS named(department_id)
+            JOIN {departments} d ON d.id = named.department_id
+            WHERE named.department_id <> %(department)s AND NOT EXISTS (
+                SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id
+                AND v.department_id = named.department_id AND v.status = 'claimed')
+        ) AS others ON true
+        WHERE (o.id IS NOT NULL AND NOT EXISTS (
+                  SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id
+                  AND v.department_id = %(department)s AND v.status = 'claimed'))
+           OR others.codes IS NOT NULL
+        """,
+        {"department": department_id},
     )
 
 
-def iter_conflicts(table: str, *, department_id: int | None) -> Iterator[tuple[int, str, str]]:
-    """Staged rows that must not be merged, in row order: (row_no, code, reason key).
+def iter_conflicts(
+    table: str, *, department_id: int | None
+) -> Iterator[tuple[int, str, str, list[str] | None]]:
+    """Staged rows that must not be merged, in row order: (row_no, code, reason, other codes).
 
     ``department_id`` None (the "report duplicates" policy): every code already in the registry,
-    reason "exists". Otherwise the rows for objects that department does not supervise undisputed:
-    reason "disputed" when its claim waits for the office, "foreign" when it has none.
+    reason "exists". Otherwise, for that department's import: rows for objects it does not
+    supervise undisputed, reason "disputed" when its claim waits for the office, "foreign" when it
+    has none; and rows naming other departments that do not already supervise the object,
+    reason "others" with their codes (an import claims for the importing department alone).
     """
-    sql, params = _conflict_query(table, department_id, "s.row_no, s.code")
+    sql, params = _conflict_query(table, department_id)
     # A server-side cursor: re-importing a whole registry with "report duplicates" yields a
     # million conflicts, which must not be fetched into memory at once.
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql + " ORDER BY s.row_no", params)
+        cursor.execute(f"SELECT * FROM ({sql}) AS c ORDER BY row_no", params)
         while batch := cursor.fetchmany(5000):
             yield from batch
 
 
 def delete_conflicts(table: str, *, department_id: int | None) -> None:
-    sql, params = _conflict_query(table, department_id, "s.row_no")
+    sql, params = _conflict_query(table, department_id)
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {_quote(table)} WHERE row_no IN (SELECT row_no FROM ({sql}) AS c)",

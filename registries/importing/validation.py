@@ -17,7 +17,7 @@ from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
-from platform_site.uploads import CellDateError, parse_cell_date
+from platform_site.uploads import CellDateError, UploadError, parse_cell_date
 from registries.choices import MARKET_ENTITY_KINDS, ObjectKind, ObjectStatus, RiskClass, Scale
 from registries.importing.columns import COLUMN_KEYS, HeaderMap
 from registries.uscc import all_valid_uscc, is_valid_uscc, validate_uscc
@@ -112,7 +112,8 @@ STATUSES = _choices_lookup(
 INDUSTRY_PATTERN = re.compile(r"[A-T](?:[0-9]{2}|[0-9]{3}|[0-9]{4})?")
 REGION_PATTERN = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,2}")
 OWN_CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9-]{3,31}")
-_LIST_SEPARATORS = re.compile(r"[;；]")
+# The single-entry form's separators (registries.object_views.LicenceField), which the exports use.
+_LIST_SEPARATORS = re.compile(r"[;；、，,\n]")
 _DEPARTMENT_SEPARATORS = re.compile(r"[;；,，、\s]+")
 
 
@@ -162,6 +163,12 @@ def uscc_message(code: str) -> str:
     return _("统一社会信用代码校验位错误，应为 %(expected)s") % {"expected": check.expected_check}
 
 
+def other_departments_message(own: str, names: list[str]) -> str:
+    return _(
+        "只能填写本部门（%(own)s）或已监管该对象的部门：%(names)s 的监管须由该部门自行认领或由联席办指定"
+    ) % {"own": own, "names": "、".join(names)}
+
+
 @dataclass
 class DepartmentDirectory:
     """Department codes, names and short names -> id, for the 监管部门 column, and who may be named
@@ -170,8 +177,12 @@ class DepartmentDirectory:
 
     by_key: dict[str, int]
     office_ids: frozenset[int] = frozenset()
-    only_id: int | None = None  # a department's import: the one department it may name
+    only_id: int | None = None  # a department's import: the one department it may add
     only_label: str = ""
+    # Refuse other departments here (a load into the empty registry, where every object is new);
+    # otherwise the merge refuses those that do not already supervise the object (an exported
+    # list names every supervising department, and must import back unchanged).
+    strict: bool = True
 
     @classmethod
     def load(cls, *, importing_department=None) -> DepartmentDirectory:
@@ -197,6 +208,7 @@ class DepartmentDirectory:
             office_ids=frozenset(office_ids),
             only_id=importing_department.pk,
             only_label=importing_department.code,
+            strict=False,
         )
 
     def resolve(self, text: str) -> tuple[str | None, str | None]:
@@ -213,7 +225,7 @@ class DepartmentDirectory:
                 unknown.append(token)
             elif pk in self.office_ids:
                 office.append(token)
-            elif self.only_id is not None and pk != self.only_id:
+            elif self.only_id is not None and pk != self.only_id and self.strict:
                 others.append(token)
             else:
                 ids.add(pk)
@@ -225,9 +237,7 @@ class DepartmentDirectory:
         elif office:
             problem = _("联席办不是监管部门，不能填写：%(names)s") % {"names": "、".join(office)}
         elif others:
-            problem = _(
-                "只能填写本部门（%(own)s）：%(names)s 的监管须由该部门自行认领或由联席办指定"
-            ) % {"own": self.only_label, "names": "、".join(others)}
+            problem = other_departments_message(self.only_label, others)
         if not ids:
             return None, problem
         return "{" + ",".join(str(pk) for pk in sorted(ids)) + "}", problem
@@ -239,6 +249,7 @@ class ValidationStats:
     valid: int = 0
     invalid: int = 0
     errors: int = 0
+    first_row_no: int = 1  # the header's row
     last_row_no: int = 1
     seen_codes: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -538,12 +549,16 @@ def staging_chunks(
     progress_every: int = 10_000,
     registry_load: RegistryLoad | None = None,
     fast_path: bool = True,
+    first_row_no: int = 1,
+    max_rows: int | None = None,
 ) -> Iterator[str]:
     """Validate rows and yield chunks of COPY text-format lines (``NULL ''``) for the staging table,
     or, with ``registry_load``, for the registry itself (default NULL, see :class:`RegistryLoad`).
 
-    Row numbers are the spreadsheet's (the header is row 1). A code seen twice in the file is kept
-    the first time it appears in a valid row; later rows with the same code are reported.
+    Row numbers are the spreadsheet's: the header is row ``first_row_no``, and every row after it
+    counts, blank ones included. A code seen twice in the file is kept the first time it appears in
+    a valid row; later rows with the same code are reported. More than ``max_rows`` data rows
+    (blank rows not counted) fail the whole file (UploadError) as soon as the next block is read.
 
     Rows come in blocks of BLOCK_ROWS. A block is first given to :class:`_BlockValidator`, which
     checks it column by column and accepts it only if no row has anything to report (the common
@@ -662,8 +677,9 @@ def staging_chunks(
 
     lines: list[str] = []
     append = lines.append
-    row_no = 1
+    row_no = stats.first_row_no = stats.last_row_no = first_row_no
     valid = invalid = errors_total = 0
+    row_limit = max_rows if max_rows is not None else float("inf")
     next_progress = progress_every
     fast_block = (
         _BlockValidator(
@@ -687,7 +703,15 @@ def staging_chunks(
     source = iter(rows)
     parts: list[list[list[str]]] = []  # blocks, or the parts of one, still to validate
 
+    def too_many_rows() -> UploadError:
+        return UploadError(
+            _("文件超过 %(limit)s 行的上限（不含表头）：请分成几个文件导入。")
+            % {"limit": f"{max_rows:,}"}
+        )
+
     while parts or (parts := [list(islice(source, BLOCK_ROWS))])[0]:
+        if valid + invalid > row_limit:
+            raise too_many_rows()
         part = parts.pop(0)
         if fast_block is not None:
             text = fast_block(part, row_no, object_id if load is not None else 0)
@@ -709,7 +733,7 @@ def staging_chunks(
                         valid, invalid, errors_total, row_no,
                     )  # fmt: skip
                     if progress is not None:
-                        progress(row_no - 1)
+                        progress(row_no - first_row_no)
                 continue
             if len(part) > PART_ROWS:
                 # One row to report sends a block to the row loop: its other parts may still pass.
@@ -728,7 +752,7 @@ def staging_chunks(
                     row_no,
                 )
                 if progress is not None:
-                    progress(row_no - 1)
+                    progress(row_no - first_row_no)
             row.append("")
             try:
                 (code, name, kind, legal, address, region, industry, licences, scale, risk, status,
@@ -958,6 +982,8 @@ def staging_chunks(
                 yield "\n".join(lines)
                 lines.clear()
                 append = lines.append
+    if valid + invalid > row_limit:
+        raise too_many_rows()
     if lines:
         lines.append("")
         yield "\n".join(lines)
@@ -967,4 +993,4 @@ def staging_chunks(
     stats.rows = valid + invalid
     stats.last_row_no = row_no
     if progress is not None:
-        progress(row_no - 1)
+        progress(row_no - first_row_no)

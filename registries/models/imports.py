@@ -87,7 +87,8 @@ class ImportJob(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(file_format__in=["csv", "xlsx"]), name="importjob_file_format_known"
+                condition=Q(file_format__in=["csv", "xlsx", "xls"]),
+                name="importjob_file_format_known",
             ),
         ]
 

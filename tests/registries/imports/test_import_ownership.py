@@ -245,3 +245,18 @@ def test_a_department_that_supervises_with_another_may_change_the_object(
     # then
     assert (job.updated_count, job.invalid_rows) == (1, 0)
     assert InspectionObject.objects.get().risk_class == "C"
+
+
+def test_a_department_may_name_the_departments_already_supervising_its_object(
+    run_import, dept_admin_a, office_admin, department_a, department_b, path
+):
+    # given: an object both departments supervise (an exported list names them both)
+    rows = rows_of(1)
+    rows[0][8] = "DEPA;DEPB"
+    run_import(office_admin, csv_bytes(rows, header=HEADER))
+    # when: department A imports the row as exported
+    rows[0][8] = "DEPA DEPB"
+    job = run_import(dept_admin_a, csv_bytes(rows, header=HEADER))
+    # then: accepted, and nothing changes
+    assert (job.invalid_rows, job.updated_count, job.unchanged_count) == (0, 0, 1)
+    assert ObjectSupervision.objects.count() == 2
