@@ -15,3 +15,13 @@ def beat_heartbeat() -> None:
 def ping(value: str) -> str:
     """Round trip through a real worker, used by the status page and the worker-path test."""
     return f"pong:{value}"
+
+
+@shared_task(name="platform_site.jobs.read_table_job", soft_time_limit=60, time_limit=90)
+def read_table_job(name: str, file_format: str, max_rows: int) -> dict:
+    """Read a stored upload as a table in the worker (see platform_site.uploads.read_in_worker)."""
+    from platform_site.uploads import read_table_rows, reading_outcome, staged_path
+
+    return reading_outcome(
+        lambda: read_table_rows(staged_path(name), file_format, max_rows=max_rows)
+    )

@@ -29,6 +29,7 @@ import csv
 import datetime as dt
 import itertools
 import re
+import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -674,6 +675,95 @@ def open_table(
 
 def _row_text(values: list[Any]) -> list[str]:
     return [cell_text(value) for value in values]
+
+
+def read_table_rows(path: Path, file_format: str, *, max_rows: int) -> dict[str, Any]:
+    """A whole (small) table as plain data, for a reading job: {"header_row", "header", "rows"}.
+    More than ``max_rows`` non-blank rows after the header stops the reading (UploadError)."""
+    table = open_table(path, file_format)
+    try:
+        rows: list[list[str]] = []
+        filled = 0
+        for row in table.rows:
+            rows.append(row)
+            if not _blank(row):
+                filled += 1
+                if filled > max_rows:
+                    raise UploadError(
+                        _("单次最多导入 %(max)s 行，请分成几个文件导入。") % {"max": max_rows}
+                    )
+        return {"header_row": table.header_row, "header": table.header, "rows": rows}
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise UploadError(_("文件不是有效的 CSV：%(error)s") % {"error": error}) from None
+    finally:
+        table.close()
+
+
+# Reading in a worker ----------------------------------------------------------------------------------
+# An import that answers in the same request (inspectors, the matter list) still never parses an
+# uploaded spreadsheet in the web process: the upload is stored under MEDIA_ROOT (which the web
+# process and the workers share), a Celery job reads it, and the request waits for the rows.
+# A hostile file can then cost a worker some seconds (its checks refuse it first, and the job has
+# a time limit), never the web process's memory.
+
+READ_TIMEOUT_SECONDS = 45  # under gunicorn's 60 s
+READING_DIR = "uploads/reading"
+
+
+def stage_upload(content: bytes, suffix: str) -> str:
+    """Store an upload for a reading job; returns its name under MEDIA_ROOT."""
+    from django.conf import settings
+
+    name = f"{READING_DIR}/{uuid.uuid4().hex}{suffix}"
+    path = Path(settings.MEDIA_ROOT) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return name
+
+
+def staged_path(name: str) -> Path:
+    from django.conf import settings
+
+    if not name.startswith(READING_DIR + "/") or ".." in name:
+        raise UploadError(_("文件不存在。"))
+    return Path(settings.MEDIA_ROOT) / name
+
+
+def reading_outcome(read: Callable[[], Any]) -> dict[str, Any]:
+    """What a reading job returns: {"value": ...}, or {"error": message} for a file that cannot be
+    read (never an exception: the result travels back as JSON)."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    try:
+        return {"value": read()}
+    except UploadError as error:
+        return {"error": str(error)}
+    except SoftTimeLimitExceeded:
+        return {"error": _("读取文件超时：请把文件拆小，或另存为 CSV 后再上传。")}
+
+
+def read_in_worker(job, content: bytes, suffix: str, *args: Any) -> Any:
+    """Run ``job(name_of_the_stored_upload, *args)`` in a worker and return its value, or raise
+    UploadError with its message (or when no worker answers in time)."""
+    from celery.exceptions import TimeoutError as CeleryTimeout
+
+    name = stage_upload(content, suffix)
+    try:
+        result = job.apply_async(args=(name, *args))
+        try:
+            outcome = result.get(timeout=READ_TIMEOUT_SECONDS)
+        except CeleryTimeout:
+            raise UploadError(
+                _("读取文件超时：后台任务繁忙或文件过大，请稍后重试，或把文件拆小后上传。")
+            ) from None
+        finally:
+            with contextlib.suppress(Exception):
+                result.forget()
+    finally:
+        staged_path(name).unlink(missing_ok=True)
+    if "error" in outcome:
+        raise UploadError(outcome["error"])
+    return outcome["value"]
 
 
 # Request size --------------------------------------------------------------------------------------
