@@ -8,7 +8,6 @@ accepts (applied through the same services) or rejects with a reason.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 from datetime import date
@@ -42,12 +41,13 @@ from catalog.snapshots import (
     matter_snapshot,
     plain,
 )
-from catalog.sources import SUPPORTED_EXTENSIONS, read_matter_list
+from catalog.sources import SUPPORTED_EXTENSIONS, MatterSheet
+from platform_site.uploads import MATTER_IMPORT_MAX_BYTES, UploadError, read_in_worker
 
 DEFAULT_RATIO_CAP_BP = 500  # general matters: 5 % unless the list says otherwise (001 II.2)
 DEFAULT_ANSWERS = ("符合", "不符合", "不涉及")
 MAX_CHECK_POINTS = 50
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_IMPORT_BYTES = MATTER_IMPORT_MAX_BYTES
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]*$")
 
@@ -635,7 +635,14 @@ def proposal_reject(
 
 
 def _read_sheet(content: bytes, filename: str):
-    sheet = read_matter_list(io.BytesIO(content), filename=filename)
+    from catalog.jobs import read_matter_list_job
+
+    try:
+        sheet = MatterSheet.from_data(
+            read_in_worker(read_matter_list_job, content, os.path.splitext(filename)[1], filename)
+        )
+    except UploadError as error:
+        raise ValidationError({"file": str(error)}) from None
     if sheet.errors:
         messages = [error.message for error in sheet.errors[:20]]
         if len(sheet.errors) > 20:

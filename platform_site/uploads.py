@@ -446,14 +446,22 @@ def read_xlsx(
     from openpyxl.utils import range_boundaries
     from openpyxl.worksheet._reader import WorkSheetParser
 
+    # A file object, not the path: openpyxl refuses a path whose extension it does not know, and
+    # the format was found from the content.
+    handle = open(path, "rb")  # noqa: SIM115 (closed by the returned function)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # unparsable print headers and the like
             # read_only: sheets are streamed; data_only=False: a formula cell gives its text, which
             # is stored as plain data and never evaluated.
-            workbook = load_workbook(path, read_only=True, data_only=False)
+            workbook = load_workbook(handle, read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors for a damaged file
+        handle.close()
         raise _damaged() from None
+
+    def close() -> None:
+        workbook.close()
+        handle.close()
 
     def reader(worksheet, sheet: SheetRows) -> Callable[[], Iterator[list[Any]]]:
         def rows() -> Iterator[list[Any]]:
@@ -502,7 +510,7 @@ def read_xlsx(
         sheet._rows = reader(worksheet, sheet)
         sheet.estimated_rows = worksheet.max_row or 0
         found.append(sheet)
-    return found, workbook.close
+    return found, close
 
 
 def read_xls(
