@@ -50,6 +50,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.audit import record_event
 from accounts.models import User
+from platform_site.uploads import decode_text
 from publication.models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -592,7 +593,7 @@ def _split_line(line: str) -> list[str]:
 def _raw_rows(text_or_rows: str | Iterable[Any]) -> list[tuple[int, list[str]]]:
     """(line number, fields) for each meaningful line; blank and # lines are skipped."""
     if isinstance(text_or_rows, bytes):
-        text_or_rows = text_or_rows.decode("utf-8-sig")
+        text_or_rows = decode_text(text_or_rows)  # the platform's one sniffer (UploadError)
     result: list[tuple[int, list[str]]] = []
     if isinstance(text_or_rows, str):
         for number, line in enumerate(text_or_rows.lstrip("\ufeff").splitlines(), start=1):

@@ -191,3 +191,20 @@ def test_one_encoding_sniffer():
         decode_text("名称\n".encode("utf-16"))
     with pytest.raises(UploadError, match="第 3 行附近"):
         sniff_encoding(b"a\nb\n" + b"\xff\xfe\xfa\n")
+
+
+def test_the_calendar_import_uses_the_same_sniffer():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from publication.forms import CalendarImportForm
+
+    def form(content: bytes):
+        upload = SimpleUploadedFile("2027.csv", content, content_type="text/csv")
+        return CalendarImportForm({"year": 2027}, {"file": upload})
+
+    gbk = form("2027-10-01,休,国庆节\n".encode("gbk"))
+    assert gbk.is_valid(), gbk.errors
+    assert gbk.cleaned_data["text"] == "2027-10-01,休,国庆节\n"
+    utf16 = form("2027-10-01,休,国庆节\n".encode("utf-16"))
+    assert not utf16.is_valid()
+    assert "UTF-16" in str(utf16.errors)
