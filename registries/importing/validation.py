@@ -565,10 +565,13 @@ def staging_chunks(
     case); otherwise the row-by-row loop below validates it and reports. Both give the same lines
     (``fast_path=False`` turns the first off, for the tests that compare them).
     """
-    # Absent columns read the "" appended to every row (index -1).
+    # One itemgetter call unpacks a row into the 22 columns in C. Absent columns read the "" that
+    # is appended to every row (index -1), so there is no per-column "is it present?" test.
     getter = itemgetter(*(header.positions.get(key, -1) for key in COLUMN_KEYS))
     width = header.width + 1
     label = header.label
+    # Every message and label is built once here, not per failing row: a file with a bad column
+    # can have a million failing rows, and gettext and % formatting cost more than the check.
     L_CODE, L_NAME, L_KIND, L_REGION = (
         label("code"),
         label("name"),
@@ -647,6 +650,9 @@ def staging_chunks(
         lookup(RISKS),
         lookup(STATUSES),
     )
+    # One cache per column: files repeat a handful of values (region, kind, risk class, dates), so
+    # each distinct value is normalised once and every other row is a dict lookup. _cached stops
+    # adding at CACHE_LIMIT entries so a column of unique values cannot grow it without bound.
     kind_cache: dict = {}
     scale_cache: dict = {}
     risk_cache: dict = {}
@@ -655,6 +661,7 @@ def staging_chunks(
     licence_cache: dict = {}
     department_cache: dict = {}
     date_cache: dict = {}
+    # Module globals and attributes looked up a million times become locals (a LOAD_FAST each).
     market = MARKET_ENTITY_KINDS
     enterprise = ObjectKind.ENTERPRISE.value
     valid_uscc = is_valid_uscc
@@ -662,6 +669,8 @@ def staging_chunks(
     seen = stats.seen_codes
     max_name = MAX_LENGTHS["name"]
 
+    # Loading the empty registry directly, each valid row takes the next id here, in file order,
+    # so the supervisions can be written beside the objects without reading the ids back.
     load = registry_load
     if load is not None:
         object_id = load.first_id - 1
@@ -675,6 +684,9 @@ def staging_chunks(
         supervision_suffix = load.supervision_suffix
         department_ids: dict[str, list[str]] = {}
 
+    # COPY lines are gathered in a list and handed over CHUNK_ROWS at a time: small enough that the
+    # server parses one chunk while Python validates the next (see CHUNK_ROWS), large enough that
+    # the hand-over does not cost more than the rows.
     lines: list[str] = []
     append = lines.append
     row_no = stats.first_row_no = stats.last_row_no = first_row_no
@@ -716,6 +728,8 @@ def staging_chunks(
         if fast_block is not None:
             text = fast_block(part, row_no, object_id if load is not None else 0)
             if text is not None:
+                # Lines the row loop gathered go first, so the COPY keeps the file's order (the
+                # registry's ids follow it).
                 if lines:
                     lines.append("")
                     yield "\n".join(lines)
@@ -726,6 +740,8 @@ def staging_chunks(
                 valid += len(part)
                 if load is not None:
                     object_id += len(part)
+                # Progress is reported between blocks only: a block moves row_no past several
+                # steps at once, and the reporter's UPDATE is a round trip not to make per row.
                 if row_no >= next_progress:
                     while next_progress <= row_no:
                         next_progress += progress_every
@@ -754,6 +770,8 @@ def staging_chunks(
                 if progress is not None:
                     progress(row_no - first_row_no)
             row.append("")
+            # A short row (a spreadsheet drops trailing empty cells) is padded only when the
+            # unpacking fails: most rows are full, and trying is cheaper than measuring each.
             try:
                 (code, name, kind, legal, address, region, industry, licences, scale, risk, status,
                  authority, grid, depts, ad, as_, sd, ss, pd, ps, gd, gs) = getter(row)  # fmt: skip
@@ -767,6 +785,7 @@ def staging_chunks(
             region = region.strip()
             if not (code and name and region) and not any(cell.strip() for cell in row):
                 continue  # a blank line
+            # None until a first problem: a valid row allocates no list.
             errors = None
 
             if kind:
@@ -894,6 +913,8 @@ def staging_chunks(
                                 )
                         dates[index] = parsed or ""
                 ad, sd, pd, gd = dates
+            # Codes are remembered only for rows that are otherwise valid, so a duplicate is
+            # reported against the row that was kept, never against a row that was refused.
             if errors is None:
                 first = seen.get(code)
                 if first is None:
@@ -912,6 +933,9 @@ def staging_chunks(
                 licence_literal = licence_literals.get(licences)
                 if licence_literal is None:
                     licence_literal = licence_literals[licences] = _array_literal(licences)
+                # Joined without escaping, then checked: the expected counts of tabs and of
+                # backslashes (the \N of the missing dates) prove no value held a tab, a line
+                # break or a backslash. The rare line that did is built again, escaped.
                 nulls = (not ad) + (not sd) + (not pd) + (not gd)
                 line = "\t".join(
                     (str(object_id), code, name, kind or enterprise, legal, address, region, industry,
@@ -973,6 +997,7 @@ def staging_chunks(
                 gd,
                 gs,
             )  # same order as STAGING_COLUMNS
+            # The same check as above: escape only the lines that need it.
             line = "\t".join((str(row_no), *values[1:]))
             if line.count("\t") != STAGING_TABS or "\\" in line or "\n" in line or "\r" in line:
                 line = _copy_line(values)
