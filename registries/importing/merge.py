@@ -297,8 +297,25 @@ def _registry_size_estimate() -> int:
         return int(row[0]) if row else 0
 
 
+def may_rebuild_indexes() -> bool:
+    """Whether this session may drop and create the registry's indexes and constraints: it must
+    own the tables (or be a member of their owner's role). A runtime role that does not gets the
+    everyday path: rows merged with every index kept, slower for a large file, never refused."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT bool_and(pg_has_role(current_user, relowner, 'USAGE')) FROM pg_class "
+            "WHERE oid IN (%s::regclass, %s::regclass)",
+            [OBJECT_TABLE, SUPERVISION_TABLE],
+        )
+        return bool(cursor.fetchone()[0])
+
+
 def should_rebuild_indexes(staged: int) -> bool:
-    return staged >= BULK_REBUILD_MIN_ROWS and staged >= _registry_size_estimate()
+    return (
+        staged >= BULK_REBUILD_MIN_ROWS
+        and staged >= _registry_size_estimate()
+        and may_rebuild_indexes()
+    )
 
 
 @dataclass(frozen=True)
@@ -599,7 +616,8 @@ class BulkLoad:
 
 def bulk_load_begin(job_id: int) -> BulkLoad | None:
     """Lock the registry; if it is empty, drop its indexes and constraints and reserve the ids.
-    Returns None (nothing changed) when the registry is not empty. Inside the caller's transaction.
+    Returns None (nothing changed) when the registry is not empty, or when this session may not
+    drop its indexes (:func:`may_rebuild_indexes`). Inside the caller's transaction.
 
     The constraints come back before the commit (:func:`bulk_load_finish`); the search and filter
     indexes are deferred to :func:`build_deferred_indexes`, after it. Building them takes longer
@@ -611,7 +629,7 @@ def bulk_load_begin(job_id: int) -> BulkLoad | None:
         lock_registry()
         cursor.execute(f"SELECT now(), NOT EXISTS (SELECT 1 FROM {OBJECT_TABLE})")
         now, empty = cursor.fetchone()
-        if not empty:
+        if not empty or not may_rebuild_indexes():
             return None
         # As in merge_staging: a commit lost in a crash leaves the job "running" for a re-run.
         cursor.execute("SET LOCAL synchronous_commit = off")

@@ -236,3 +236,18 @@ def test_a_file_only_of_bad_rows_imports_nothing(run_import, dept_admin_a, bulk)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s", [merge.OBJECT_TABLE])
         assert cursor.fetchone()[0] > 5
+
+
+def test_a_role_that_may_not_alter_the_registry_gets_the_everyday_path(
+    run_import, dept_admin_a, bulk, monkeypatch
+):
+    # given: a runtime role that does not own the registry's tables (no DROP INDEX for it)
+    before = schemas()
+    monkeypatch.setattr(merge, "may_rebuild_indexes", lambda: False)
+    # when
+    job = run_import(dept_admin_a, csv_bytes(object_rows(6)))
+    # then: staged and merged with every index in place, nothing deferred
+    assert bulk == {"staging": 1, "direct": 0}
+    assert (job.status, job.inserted_count) == ("succeeded", 6)
+    assert schemas() == before
+    assert not merge.deferred_indexes_pending()
