@@ -139,7 +139,10 @@ def sniff_encoding(
     Excel and WPS write in China): the encoding that decodes furthest is the one meant, and the
     error names the line where neither could go on. UTF-16/32 with a BOM only when ``utf16`` (the
     matter list, which provinces also issue as "Unicode text"); otherwise refused with the way out.
-    With ``full=False`` only the first 64 KB are examined (a quick check at upload).
+    With ``full=False`` the file is read only until its encoding is clear (the first 64 KB, or on
+    while it is all ASCII, which both encodings read alike), and the line count is an estimate
+    (the lines of what was read, scaled to the file's size): a quick check at upload, and the
+    object import's, whose parse reports a bad byte further on (see its _file_errors).
     """
     with _binary(source) as handle:
         head = handle.read(4)
@@ -161,8 +164,9 @@ def sniff_encoding(
         for encoding in ("utf-8", "gb18030"):
             handle.seek(0)
             decoder = codecs.getincrementaldecoder(encoding)()
-            newlines = 0
+            newlines = read = 0
             failed_at = None
+            decided = False
             while True:
                 chunk = handle.read(CHUNK if full else SAMPLE)
                 if not chunk:
@@ -175,10 +179,15 @@ def sniff_encoding(
                     failed_at = newlines + chunk.count(b"\n", 0, error.start) + 1
                     break
                 newlines += chunk.count(b"\n")
-                if not full:
+                read += len(chunk)
+                if not full and not chunk.isascii():
+                    decided = True
                     break
             if failed_at is None:
-                if full:
+                if decided:
+                    size = handle.seek(0, 2)
+                    newlines = round(newlines * size / read)
+                else:
                     try:
                         decoder.decode(b"", final=True)
                     except UnicodeDecodeError:

@@ -260,10 +260,23 @@ def drop_indexes_and_constraints(cursor, *, defer_indexes_for_job: int | None = 
                         job_id=defer_indexes_for_job,
                     )
                 )
-    restore.extend(
-        f"ALTER TABLE {SUPERVISION_TABLE} ADD CONSTRAINT {_quote(name)} {definition}"
-        for name, definition in fks
-    )
+    for name, definition in fks:
+        add = f"ALTER TABLE {SUPERVISION_TABLE} ADD CONSTRAINT {_quote(name)} {definition}"
+        if defer_indexes_for_job is None:
+            restore.append(add)
+        else:
+            # A direct load's supervisions point at the objects it numbered itself: the key is
+            # enforced again from the commit on (NOT VALID still checks every later change), and
+            # the check of the loaded rows, a formality, is done after the commit with the indexes.
+            restore.append(f"{add} NOT VALID")
+            deferred.append(
+                DeferredIndex(
+                    name=name,
+                    table=SUPERVISION_TABLE,
+                    definition=f"ALTER TABLE {SUPERVISION_TABLE} VALIDATE CONSTRAINT {_quote(name)}",
+                    job_id=defer_indexes_for_job,
+                )
+            )
     if deferred:
         # A definition left by an earlier load whose index was never built is the same one.
         DeferredIndex.objects.bulk_create(
@@ -732,6 +745,18 @@ def deferred_indexes_pending() -> bool:
     return DeferredIndex.objects.exists()
 
 
+def _constraint_state(name: str) -> bool | None:
+    """True: the constraint exists and is validated; False: it exists NOT VALID; None: no such."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT convalidated FROM pg_constraint WHERE conname = %s "
+            "AND connamespace = current_schema()::regnamespace",
+            [name],
+        )
+        row = cursor.fetchone()
+    return None if row is None else bool(row[0])
+
+
 def _index_state(name: str) -> bool | None:
     """True: the index exists and is valid; False: it exists but is invalid (a concurrent build
     that was interrupted); None: it does not exist."""
@@ -746,7 +771,8 @@ def _index_state(name: str) -> bool | None:
 
 
 def build_deferred_indexes() -> list[str]:
-    """Build every deferred index (see :func:`bulk_load_begin`); return the names built.
+    """Build every deferred index, and validate the deferred foreign key (see
+    :func:`bulk_load_begin`); return the names built or validated.
 
     Idempotent and safe to run at any time, from any number of workers (one builds, the others
     return at once): an index already valid is only struck off the list, one left invalid by an
@@ -765,6 +791,14 @@ def build_deferred_indexes() -> list[str]:
         try:
             cursor.execute(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
             for pending in DeferredIndex.objects.order_by("id"):
+                if pending.definition.startswith("ALTER TABLE"):
+                    # VALIDATE CONSTRAINT blocks no reader or writer (SHARE UPDATE EXCLUSIVE).
+                    if _constraint_state(pending.name) is False:
+                        with timed(f"deferred validation {pending.name}"):
+                            cursor.execute(pending.definition)
+                        built.append(pending.name)
+                    DeferredIndex.objects.filter(pk=pending.pk).delete()
+                    continue
                 state = _index_state(pending.name)
                 if state is False:
                     keyword = "CONCURRENTLY " if concurrently else ""

@@ -116,7 +116,9 @@ class DeferredIndex(models.Model):
     """An index of the registry that a bulk load into the empty registry dropped and left to be
     built after its commit (CREATE INDEX CONCURRENTLY, registries.importing.merge). Written in the
     load's transaction, so it exists exactly when the load committed; deleted once the index is
-    built and valid. Only search and filter indexes are deferred, never a constraint."""
+    built and valid. Only search and filter indexes are deferred, and the check of the loaded
+    rows against the supervisions' key to the registry (an ALTER TABLE … VALIDATE CONSTRAINT: the
+    key itself is in force from the commit), never a unique constraint."""
 
     name = models.CharField(_("索引名"), max_length=63, unique=True)
     table = models.CharField(_("表名"), max_length=63)

@@ -231,3 +231,18 @@ def test_the_platforms_own_export_imports_back_unchanged(
     assert sorted(InspectionObject.objects.values_list("name", "address")) == sorted(
         zip(names, names, strict=True)
     )
+
+
+def test_a_gbk_file_whose_first_64_kb_are_ascii_is_read_as_gbk(run_import, dept_admin_a):
+    # given: English headers and ASCII names for more than 64 KB, Chinese names after
+    rows = object_rows(1500)
+    for index, row in enumerate(rows[:1200]):
+        row[1], row[2], row[5] = f"Linjiang Trading Co {index}", "enterprise", ""
+    header = ["code", "name", "kind", "region_code", "industry", "licences", "risk", "departments"]
+    content = csv_bytes(rows, header=header, encoding="gbk")
+    assert content[: 64 * 1024].isascii()
+    # when
+    job = run_import(dept_admin_a, content)
+    # then
+    assert (job.status, job.inserted_count) == ("succeeded", 1500), job.failure_reason
+    assert InspectionObject.objects.get(code=rows[-1][0]).name == rows[-1][1]
