@@ -50,7 +50,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.audit import record_event
 from accounts.models import User
-from platform_site.uploads import decode_text
+from platform_site.uploads import CellDateError, decode_text, parse_cell_date
 from publication.models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -567,7 +567,6 @@ _KIND_WORDS = {
     "上班": MAKEUP_WORKDAY,
     "调休上班": MAKEUP_WORKDAY,
 }
-_DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _SEPARATORS_RE = re.compile(r"\s*[,\t，;；]\s*")
 _HEADER_WORDS = {"date", "日期"}
 
@@ -639,19 +638,12 @@ def calendar_import_parse(*, year: int, text_or_rows: str | Iterable[Any]) -> li
         date_text, kind_text = fields[0], fields[1]
         name = fields[2].strip() if len(fields) > 2 else ""
         line_errors = []
-        day = None
-        match = _DATE_RE.match(date_text)
-        if match:
-            try:
-                day = date(*(int(part) for part in match.groups()))
-            except ValueError:
-                day = None
-        if day is None:
-            line_errors.append(
-                _("第 %(line)d 行：日期“%(value)s”无效，应为 YYYY-MM-DD。")
-                % {"line": line, "value": date_text}
-            )
-        elif day.year != year:
+        try:
+            day = parse_cell_date(date_text)  # the platform's one rule for dates in a file
+        except CellDateError as error:
+            day = None
+            line_errors.append(_("第 %(line)d 行：%(problem)s") % {"line": line, "problem": error})
+        if day is not None and day.year != year:
             line_errors.append(
                 _("第 %(line)d 行：日期 %(date)s 不属于 %(year)d 年。")
                 % {"line": line, "date": day.isoformat(), "year": year}

@@ -208,3 +208,21 @@ def test_the_calendar_import_uses_the_same_sniffer():
     utf16 = form("2027-10-01,休,国庆节\n".encode("utf-16"))
     assert not utf16.is_valid()
     assert "UTF-16" in str(utf16.errors)
+
+
+def test_one_date_rule_names_an_impossible_date_everywhere():
+    from django.core.exceptions import ValidationError
+
+    from platform_site.uploads import CellDateError, parse_cell_date
+    from publication.calendar import calendar_import_parse
+    from registries.importing.validation import date_message
+
+    assert parse_cell_date("2025年3月5日") == dt.date(2025, 3, 5)
+    with pytest.raises(CellDateError) as error:
+        parse_cell_date("2025/2/30")
+    assert error.value.impossible
+    assert date_message("2025/2/30") == "日期不存在：2025/2/30（请检查月份和日）"
+    assert date_message("昨天").startswith("日期格式错误")
+    with pytest.raises(ValidationError) as error:
+        calendar_import_parse(year=2025, text_or_rows="2025/2/30,休,国庆节\n")
+    assert "第 1 行：日期不存在：2025/2/30" in error.value.messages[0]
