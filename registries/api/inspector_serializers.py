@@ -2,14 +2,15 @@
 
 from rest_framework import serializers
 
+from accounts.models import Department, User
 from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
 from registries.models import Expert, Inspector, Recusal, RecusalRule
 
 
 class InspectorOutputSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    user = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = Inspector
@@ -158,13 +159,13 @@ class ExpertUpdateInputSerializer(serializers.Serializer):
 
 
 class RecusalOutputSerializer(serializers.ModelSerializer):
-    inspector = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    inspector = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
     inspector_name = serializers.CharField(source="inspector.name", read_only=True)
     department = serializers.CharField(source="inspector.department.code", read_only=True)
     object_code = serializers.CharField(source="inspection_object.code", read_only=True)
     object_name = serializers.CharField(source="inspection_object.name", read_only=True)
-    declared_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    declared_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = Recusal

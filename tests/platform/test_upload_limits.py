@@ -5,6 +5,7 @@ it, so "refused before the body is spooled" is observed, not assumed.
 """
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
@@ -46,7 +47,7 @@ def post(client, url: str, size: int, content_type="multipart/form-data; boundar
     return response, body
 
 
-@pytest.mark.parametrize("name", sorted(uploads.UPLOAD_LIMITS))
+@pytest.mark.parametrize("name", sorted(settings.UPLOAD_LIMITS))
 def test_every_upload_endpoint_refuses_a_body_over_its_limit_unread(name, office_admin):
     client = Client()
     client.force_login(office_admin)
@@ -116,5 +117,5 @@ def test_a_malformed_length_is_refused():
 
 
 def test_every_named_limit_belongs_to_a_url():
-    for name in uploads.UPLOAD_LIMITS:
+    for name in settings.UPLOAD_LIMITS:
         assert url_of(name).startswith("/")

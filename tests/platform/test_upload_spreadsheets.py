@@ -196,7 +196,7 @@ def test_one_encoding_sniffer():
 def test_the_calendar_import_uses_the_same_sniffer():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from publication.forms import CalendarImportForm
+    from publication.calendar.forms import CalendarImportForm
 
     def form(content: bytes):
         upload = SimpleUploadedFile("2027.csv", content, content_type="text/csv")
