@@ -526,11 +526,14 @@ def _merge_and_finish(job, table, header, stats, report, started) -> ImportJob:
             "disputed": _("本部门对该对象的认领尚待联席办确认，确认前不能通过导入修改该对象"),
             "foreign": _("该对象不由本部门监管，不能通过导入修改（可在对象页面申请认领）"),
         }
-        # A department changes only the objects it supervises undisputed; the office, any.
-        conflict_department = (
-            None if job.duplicate_policy == DuplicatePolicy.REPORT else job.department_id
-        )
-        if job.duplicate_policy == DuplicatePolicy.REPORT or not is_office:
+        # "Report duplicates": every code already in the registry. Then, for a department's
+        # import, what it may not do: change an object it does not supervise undisputed, or name a
+        # department that does not already supervise the object (the office may do both).
+        passes = [None] if job.duplicate_policy == DuplicatePolicy.REPORT else []
+        if not is_office:
+            passes.append(job.department_id)
+        for conflict_department in passes:
+            found = 0
             for row_no, code, reason, others in merge.iter_conflicts(
                 table, department_id=conflict_department
             ):
@@ -543,9 +546,10 @@ def _merge_and_finish(job, table, header, stats, report, started) -> ImportJob:
                     )
                 else:
                     report.write(row_no, code_label, code, messages[reason])
-                conflicts += 1
-            if conflicts:
+                found += 1
+            if found:
                 merge.delete_conflicts(table, department_id=conflict_department)
+            conflicts += found
         _count(job, stats, conflicts)
         if job.mode == ImportMode.ALL_OR_NOTHING and job.invalid_rows:
             job.status = ImportStatus.REJECTED

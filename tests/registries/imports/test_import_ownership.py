@@ -260,3 +260,17 @@ def test_a_department_may_name_the_departments_already_supervising_its_object(
     # then: accepted, and nothing changes
     assert (job.invalid_rows, job.updated_count, job.unchanged_count) == (0, 0, 1)
     assert ObjectSupervision.objects.count() == 2
+
+
+def test_reporting_duplicates_a_department_still_names_no_other_department(
+    run_import, dept_admin_a, department_b, path
+):
+    rows = rows_of(3)
+    run_import(dept_admin_a, csv_bytes(rows[:1], header=HEADER))
+    rows[2][8] = "DEPB"
+    job = run_import(dept_admin_a, csv_bytes(rows, header=HEADER), duplicate_policy="report")
+    assert (job.inserted_count, job.invalid_rows) == (1, 2)
+    reasons = {line[0]: line[3] for line in read_report(job)[1:]}
+    assert "已在名录库中" in reasons["2"]
+    assert "只能填写本部门" in reasons["4"]
+    assert not ObjectSupervision.objects.filter(department=department_b).exists()
