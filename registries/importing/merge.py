@@ -386,7 +386,7 @@ def _conflict_query(table: str, department_id: int | None) -> tuple[str, list]:
             SELECT array_agg(d.code ORDER BY d.code) AS codes
             FROM unnest(s.departments) AS named(department_id)
             JOIN {departments} d ON d.id = named.department_id
-            WHERE named.department_id <> %(department)s AND NOT EXISTS (
+            WHERE s.departments IS NOT NULL AND named.department_id <> %(department)s AND NOT EXISTS (
                 SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id
                 AND v.department_id = named.department_id AND v.status = 'claimed')
         ) AS others ON true
@@ -452,8 +452,10 @@ def _update_existing(
 ) -> int:
     """Change the objects already in the registry that the staged rows name (the caller removed
     the rows it may not merge): their fields (``update_fields``) and the supervising departments
-    a row adds. One history row per object that really changes, carrying [before, after] per
-    field and [null, "claimed"] per added department. Returns the number of changed objects.
+    a row names (only the office's rows can add one: a department's remaining rows are objects it
+    already supervises, naming departments that already do). One history row per object that
+    really changes, carrying [before, after] per field and [null, "claimed"] per added
+    department. Returns the number of changed objects.
 
     One statement: ``old`` and ``upd`` see the same snapshot, so ``old`` holds the values from
     before the update; the supervisions an existing object gains are inserted beside it.
@@ -496,7 +498,8 @@ def _update_existing(
             SELECT o.id, d.department_id, 'claimed', %(now)s, %(user)s
             FROM {staging} s
             JOIN {OBJECT_TABLE} o ON o.code = s.code
-            CROSS JOIN LATERAL unnest(COALESCE(s.departments, %(default)s::bigint[])) AS d(department_id)
+            CROSS JOIN LATERAL unnest(s.departments) AS d(department_id)
+            WHERE s.departments IS NOT NULL
             ON CONFLICT (inspection_object_id, department_id) DO NOTHING
             RETURNING inspection_object_id, department_id
         ), sup AS (
