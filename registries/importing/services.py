@@ -232,6 +232,7 @@ def _claim(job_id: int) -> bool:
         unchanged_count=0,
         failure_reason="",
         error_report="",
+        loaded_at=None,
     )
     return claimed == 1
 
@@ -460,7 +461,8 @@ def _bulk_load(job, opened, header, departments, report, started) -> ImportJob |
                     stamp=str(load.now),
                     supervisions=supervisions.write if supervisions is not None else None,
                     default_department_ids=default_department_ids,
-                    supervision_suffix=f"\tclaimed\t{load.now}\t{job.created_by_id}\n",
+                    # no claimer on each row: the job is (see merge.bulk_load_finish)
+                    supervision_suffix=f"\tclaimed\t{load.now}\t\\N\n",
                 )
                 progress = stack.enter_context(ProgressReporter(job.pk))
                 chunks = staging_chunks(
@@ -492,10 +494,10 @@ def _bulk_load(job, opened, header, departments, report, started) -> ImportJob |
                     last_id=registry_load.last_id,
                     supervisions_file=supervisions,
                     default_department_ids=default_department_ids,
-                    changed_by_id=job.created_by_id,
                 )
             job.inserted_count, job.updated_count, job.unchanged_count = stats.valid, 0, 0
             job.status = ImportStatus.SUCCEEDED
+            job.loaded_at = load.now
             # robust: the rows are in; if the queue is unreachable, beat builds the indexes later
             transaction.on_commit(_build_deferred_indexes_after_commit, robust=True)
             return _save_outcome(job, report, started)
@@ -582,7 +584,7 @@ def _save_outcome(job: ImportJob, report: ErrorReport, started: float) -> Import
         update_fields=[
             "status", "invalid_rows", "valid_rows", "error_count", "processed_rows", "total_rows",
             "inserted_count", "updated_count", "unchanged_count", "error_report", "finished_at",
-            "duration_seconds",
+            "duration_seconds", "loaded_at",
         ]
     )  # fmt: skip
     record_event(

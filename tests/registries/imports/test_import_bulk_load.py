@@ -3,6 +3,7 @@
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from registries.importing import merge
 from registries.models import ImportJob, InspectionObject, ObjectChange, ObjectSupervision
@@ -105,9 +106,12 @@ def test_a_large_file_into_an_empty_registry_is_copied_straight_in(run_import, d
         "食品经营",
         '"特殊"许可\\类',
     ]
-    # every object supervised by the importing department, nothing in the history
+    # every object supervised by the importing department, the job as their claimer (no claimer
+    # per row: its foreign-key check would cost a trigger call per row), nothing in the history
     supervisions = ObjectSupervision.objects.filter(department=dept_admin_a.department)
-    assert supervisions.filter(status="claimed", claimed_by=dept_admin_a).count() == 38
+    assert supervisions.filter(status="claimed", claimed_by=None).count() == 38
+    assert set(supervisions.values_list("claimed_at", flat=True)) == {job.loaded_at}
+    assert job.loaded_at == first.created_at
     assert ObjectSupervision.objects.count() == 38
     assert not ObjectChange.objects.exists()
     # the schema as before, and the sequences past the loaded ids
@@ -251,3 +255,19 @@ def test_a_role_that_may_not_alter_the_registry_gets_the_everyday_path(
     assert (job.status, job.inserted_count) == ("succeeded", 6)
     assert schemas() == before
     assert not merge.deferred_indexes_pending()
+
+
+def test_the_object_page_names_the_import_that_claimed_a_bulk_loaded_object(
+    run_import, dept_admin_a, client_for, bulk
+):
+    rows = object_rows(3)
+    job = run_import(dept_admin_a, csv_bytes(rows))
+    inspection_object = InspectionObject.objects.get(code=rows[0][0])
+    response = client_for(dept_admin_a).get(
+        reverse("registries:object_detail", args=[inspection_object.pk])
+    )
+    assert f"批量导入 #{job.pk}（{dept_admin_a.full_name}）" in response.content.decode()
+    # a staged import names the claimer on the row itself
+    staged = run_import(dept_admin_a, csv_bytes(object_rows(2, seed=99)))
+    assert staged.loaded_at is None
+    assert ObjectSupervision.objects.filter(claimed_by=dept_admin_a).count() == 2
