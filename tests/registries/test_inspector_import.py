@@ -246,3 +246,20 @@ def test_the_file_is_read_by_a_worker_job(staff_a, monkeypatch):
     assert _run(staff_a, _csv(GOOD), apply=False).ok
     assert len(sent) == 1
     assert sent[0][0].startswith("uploads/reading/") and sent[0][1:] == ("csv", 20_000)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_export_imports_back_unchanged(staff_a, department_a, file_format):
+    from registries.inspector_importing import KIND_INSPECTORS, export_response
+
+    # given: inspectors whose names look like formulas (single entry stores them as text)
+    for name in ("=1+2", "-王", "'=引号"):
+        make_inspector(department_a, name=name, tags=["FOOD", "LE"], grid="330102-01")
+    response = export_response(KIND_INSPECTORS, Inspector.objects.order_by("pk"), file_format)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    # when
+    report = _run(staff_a, content, filename=f"inspectors.{file_format}")
+    # then
+    assert report.applied, report.errors
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+    assert sorted(Inspector.objects.values_list("name", flat=True)) == ["'=引号", "-王", "=1+2"]
