@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "accounts.jobs.audit_verify_job",
         "schedule": crontab(hour=2, minute=30),
     },
+    "audit-checkpoint-hourly": {
+        "task": "accounts.jobs.audit_checkpoint_job",
+        "schedule": crontab(minute=0),
+    },
     "task-review-reminders": {
         "task": "tasks.jobs.review_reminders_job",
         "schedule": crontab(hour=9, minute=0),

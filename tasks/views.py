@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import chain_head
+from accounts.roles import is_office_admin, refuse_page_unless
 from platform_site.exports import Echo, safe_cell
 from registries.choices import SpecialList
 from registries.models import InspectionObject
@@ -24,6 +25,7 @@ from tasks.choices import DrawKind, DrawState, ReviewRole, ReviewStatus, TaskSta
 from tasks.models import Draw, DrawReview, GroupMember, Task
 from tasks.permissions import (
     access_draw_for_user,
+    access_review_for_user,
     access_task_for_user,
     can_be_second_witness,
     can_create_task,
@@ -259,8 +261,7 @@ def task_submit_view(request, task_id: int):
 @login_required
 @require_POST
 def task_approve_view(request, task_id: int):
-    if not request.user.is_office_admin:
-        raise Http404
+    refuse_page_unless(is_office_admin, request.user)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择审批决定。"))
@@ -301,11 +302,7 @@ def task_start_view(request, task_id: int):
 
 
 def _review_for(request, review_id: int) -> DrawReview:
-    review = get_object_or_404(
-        DrawReview.objects.select_related("draw", "department"), pk=review_id
-    )
-    access_task_for_user(request.user, review.draw.task_id)
-    return review
+    return access_review_for_user(request.user, review_id)
 
 
 @login_required
@@ -405,8 +402,7 @@ def draw_void_request_view(request, draw_id: int):
 @login_required
 @require_POST
 def draw_void_decide_view(request, draw_id: int):
-    if not request.user.is_office_admin:
-        raise Http404
+    refuse_page_unless(is_office_admin, request.user)
     return _draw_action(
         request,
         draw_id,

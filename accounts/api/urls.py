@@ -4,6 +4,7 @@ from accounts.api import views
 
 urlpatterns = [
     path("me/", views.MeApi.as_view(), name="me"),
+    path("password/", views.PasswordChangeApi.as_view(), name="password_change"),
     path("departments/", views.DepartmentListApi.as_view(), name="department_list"),
     path("departments/create/", views.DepartmentCreateApi.as_view(), name="department_create"),
     path(
@@ -32,4 +33,5 @@ urlpatterns = [
     ),
     path("audit/events/", views.AuditEventListApi.as_view(), name="audit_events"),
     path("audit/head/", views.AuditHeadApi.as_view(), name="audit_head"),
+    path("audit/checkpoint/", views.AuditCheckpointApi.as_view(), name="audit_checkpoint"),
 ]

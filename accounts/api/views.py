@@ -1,3 +1,7 @@
+from django.contrib.auth import update_session_auth_hash
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -14,8 +18,15 @@ from accounts.api.serializers import (
     DepartmentOutputSerializer,
     FreezeInputSerializer,
     IssuedAccountSerializer,
+    PasswordChangeInputSerializer,
 )
 from accounts.audit import chain_head
+from accounts.checkpoints import (
+    SIGNED_BYTES_DESCRIPTION,
+    latest_checkpoint,
+    public_key_text,
+    signing_key,
+)
 from accounts.models import Department, User
 from accounts.permissions import (
     IsAccountManager,
@@ -35,6 +46,28 @@ class MeApi(APIView):
     @extend_schema(responses=AccountOutputSerializer)
     def get(self, request):
         return Response(AccountOutputSerializer(request.user).data)
+
+
+class PasswordChangeApi(APIView):
+    """The one call an account holding a one-time password may make (as the password page is the
+    one page it may open)."""
+
+    allowed_with_temporary_password = True
+
+    @extend_schema(request=PasswordChangeInputSerializer, responses={204: None})
+    def post(self, request):
+        data = PasswordChangeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not request.user.check_password(data.validated_data["old_password"]):
+            raise serializers.ValidationError({"old_password": [_("原密码不正确。")]})
+        account = call_service(
+            services.account_change_password,
+            account=request.user,
+            new_password=data.validated_data["new_password"],
+        )
+        if request.session is not None:
+            update_session_auth_hash(request, account)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DepartmentListApi(ListAPIView):
@@ -76,6 +109,7 @@ class DepartmentAccountListApi(ListAPIView):
         return account_list_for_department(department)
 
 
+@method_decorator(never_cache, name="dispatch")
 class AccountCreateApi(APIView):
     permission_classes = [IsAccountManager]
 
@@ -127,6 +161,7 @@ class AccountUnfreezeApi(APIView):
         return Response(AccountOutputSerializer(account).data)
 
 
+@method_decorator(never_cache, name="dispatch")
 class AccountReissueApi(APIView):
     permission_classes = [IsAccountManager]
 
@@ -170,3 +205,43 @@ class AuditHeadApi(APIView):
     def get(self, request):
         head = chain_head()
         return Response({"seq": head.seq if head else 0, "hash": head.hash if head else "0" * 64})
+
+
+class AuditCheckpointApi(APIView):
+    """The latest signed checkpoint of the audit chain and the public key that verifies it.
+    Public: keep copies, and anyone can later prove the chain was not rewritten up to it."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        responses=inline_serializer(
+            "AuditCheckpoint",
+            {
+                "checkpoint": inline_serializer(
+                    "SignedCheckpoint",
+                    {
+                        "v": serializers.IntegerField(),
+                        "seq": serializers.IntegerField(),
+                        "head": serializers.CharField(),
+                        "at": serializers.CharField(),
+                        "key": serializers.CharField(),
+                        "sig": serializers.CharField(),
+                    },
+                    allow_null=True,
+                ),
+                "public_key": serializers.CharField(allow_null=True),
+                "signed_bytes": serializers.CharField(),
+            },
+        )
+    )
+    def get(self, request):
+        checkpoint = latest_checkpoint()
+        key = signing_key()
+        return Response(
+            {
+                "checkpoint": checkpoint.as_dict() if checkpoint else None,
+                "public_key": public_key_text(key.public_key()) if key else None,
+                "signed_bytes": SIGNED_BYTES_DESCRIPTION,
+            }
+        )

@@ -12,10 +12,13 @@ from platform_site.env import (
     celery_url_from_redis_url,
     database_from_url,
     env_bool,
+    env_ed25519_key,
     env_int,
     env_list,
     env_secret,
     env_str,
+    parse_ed25519_private_key,
+    parse_ed25519_public_key,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -45,10 +48,24 @@ def _redis_url() -> str:
     return embedded.ensure_redis()
 
 
+def _database_owner_url() -> str:
+    """Only the process that migrates gets the owner's URL (platform_site/dbroles.py)."""
+    url = env_secret("DATABASE_OWNER_URL", "")
+    if url or env_str("DATABASE_URL", ""):
+        return url
+    from platform_site import embedded
+
+    return embedded.ensure_postgres(embedded.OWNER_ROLE)
+
+
 DATABASE_URL = _database_url()
+DATABASE_OWNER_URL = _database_owner_url()
 REDIS_URL = _redis_url()
 
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# The application's role; migrate (as the owner) hands it the ordinary tables.
+DATABASE_RUNTIME_ROLE = DATABASES["default"]["USER"]
+DATABASE_OWNER = database_from_url(DATABASE_OWNER_URL) if DATABASE_OWNER_URL else None
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -137,8 +154,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# Lock-out (accounts.logins, counted in Redis): attempts per (user name, client address) and per
+# client address within a window of LOGIN_LOCKOUT_MINUTES.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# Behind a trusted reverse proxy: the META key holding the client address (e.g.
+# HTTP_X_FORWARDED_FOR); empty means REMOTE_ADDR.
+LOGIN_CLIENT_ADDRESS_HEADER = env_str("LOGIN_CLIENT_ADDRESS_HEADER", "")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -187,8 +210,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # REST API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "accounts.authentication.SessionAuthentication",
+        "accounts.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "platform_site.throttling.AnonThrottle",
+        "platform_site.throttling.UserThrottle",
+        "platform_site.throttling.ScopeThrottle",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -196,6 +224,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "platform_site.pagination.StandardPagination",
     "PAGE_SIZE": 50,
 }
+# Rates per scope ("N/second|minute|hour|day"), counted in Redis (platform_site.throttling).
+API_THROTTLE_RATES = {
+    "anon": env_str("API_THROTTLE_ANON", "120/minute"),
+    "user": env_str("API_THROTTLE_USER", "1200/minute"),
+    "verify": env_str("API_THROTTLE_VERIFY", "20/minute"),
+    "upload": env_str("API_THROTTLE_UPLOAD", "30/hour"),
+}
+# The OpenAPI schema and its browsable docs: production requires a login (settings.production).
+API_SCHEMA_REQUIRES_LOGIN = env_bool("API_SCHEMA_REQUIRES_LOGIN", False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "双随机一公开 联合抽查平台 API",
     "DESCRIPTION": "Joint 'double random, one public' inspection platform.",
@@ -254,6 +291,26 @@ IMPORT_BULK_MIN_ROWS = env_int("IMPORT_BULK_MIN_ROWS", 200_000, minimum=1)
 # Seals each draw's secret until the reveal; defaults to SECRET_KEY. Rotating it makes sealed
 # secrets of announced, not yet revealed draws unreadable (they must be withdrawn and re-announced).
 DRAW_SECRET_KEY = env_secret("DRAW_SECRET_KEY", "")
+
+# Audit checkpoints (accounts/checkpoints.py): every hour and after every draw, the chain's head is
+# signed with this Ed25519 key (base64 of the 32-byte private key, or PEM) and appended to a log
+# outside the database. The key is never stored in the database. Public keys of retired signing
+# keys stay listed so that older checkpoints still verify.
+AUDIT_SIGNING_KEY = env_ed25519_key("AUDIT_SIGNING_KEY")
+if AUDIT_SIGNING_KEY is None and not env_str("DATABASE_URL", ""):
+    from platform_site import embedded
+
+    AUDIT_SIGNING_KEY = parse_ed25519_private_key(
+        "AUDIT_SIGNING_KEY", embedded.ensure_signing_key().read_text(encoding="utf-8")
+    )
+AUDIT_RETIRED_PUBLIC_KEYS = env_list("AUDIT_RETIRED_PUBLIC_KEYS", [])
+for _public_key in AUDIT_RETIRED_PUBLIC_KEYS:
+    parse_ed25519_public_key(
+        "AUDIT_RETIRED_PUBLIC_KEYS", _public_key
+    )  # fails loudly when malformed
+AUDIT_CHECKPOINT_LOG = Path(
+    env_str("AUDIT_CHECKPOINT_LOG", str(BASE_DIR / ".data" / "audit-checkpoints.jsonl"))
+)
 
 LOGGING = {
     "version": 1,

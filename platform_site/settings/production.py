@@ -9,12 +9,18 @@ for required in ("DATABASE_URL", "REDIS_URL"):
         raise ImproperlyConfigured(f"Set {required}: production never starts embedded services.")
 if not (os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE")):
     raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) in production.")
+if not (os.environ.get("AUDIT_SIGNING_KEY") or os.environ.get("AUDIT_SIGNING_KEY_FILE")):
+    raise ImproperlyConfigured(
+        "Set AUDIT_SIGNING_KEY (or AUDIT_SIGNING_KEY_FILE) in production: it signs the audit "
+        "checkpoints (docs/operations.md says how to create one)."
+    )
 os.environ.setdefault("DEBUG", "false")
 
 from platform_site.env import env_bool, env_int  # noqa: E402
 from platform_site.settings.base import *  # noqa: E402,F403
 
 PRODUCTION = True
+API_SCHEMA_REQUIRES_LOGIN = env_bool("API_SCHEMA_REQUIRES_LOGIN", True)
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG must be false in production.")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):  # noqa: F405

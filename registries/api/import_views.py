@@ -67,6 +67,8 @@ class ImportJobCreateApi(APIView):
     runs as a background job. A department updates only the objects it supervises undisputed and
     claims only for itself; a blank cell keeps the stored value, 【清空】 clears it."""
 
+    throttle_scope = "upload"
+
     permission_classes = [CanImportObjects]
     parser_classes = [MultiPartParser, FormParser]
 

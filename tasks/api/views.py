@@ -12,11 +12,17 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.roles import is_office_admin, refuse_page_unless
 from platform_site.api import call_service
 from tasks.api import serializers as s
 from tasks.draw.verify import verify_bundle
 from tasks.models import Draw, DrawReview, Task
-from tasks.permissions import access_draw_for_user, access_task_for_user
+from tasks.permissions import (
+    CanCreateTask,
+    access_draw_for_user,
+    access_review_for_user,
+    access_task_for_user,
+)
 from tasks.selectors import task_list
 from tasks.services import draws as draw_services
 from tasks.services import tasks as task_services
@@ -44,7 +50,7 @@ class TaskListApi(ListAPIView):
 
 
 class TaskCreateApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [CanCreateTask]
 
     @extend_schema(request=s.TaskCreateInputSerializer, responses={201: s.TaskOutputSerializer})
     def post(self, request):
@@ -110,8 +116,7 @@ class TaskApproveApi(_TaskActionApi):
 
     @extend_schema(request=s.DrawDecisionInputSerializer, responses=s.TaskOutputSerializer)
     def post(self, request, task_id: int):
-        if not request.user.is_office_admin:
-            raise Http404
+        refuse_page_unless(is_office_admin, request.user)
         return super().post(request, task_id)
 
     def act(self, request, task, data):
@@ -158,11 +163,7 @@ class TaskDrawListApi(ListAPIView):
 
 
 def _review(request, review_id: int) -> DrawReview:
-    review = get_object_or_404(
-        DrawReview.objects.select_related("draw", "department"), pk=review_id
-    )
-    access_task_for_user(request.user, review.draw.task_id)
-    return review
+    return access_review_for_user(request.user, review_id)
 
 
 class ReviewConfirmApi(APIView):
@@ -262,8 +263,7 @@ class DrawVoidDecideApi(_DrawActionApi):
 
     @extend_schema(request=s.DrawDecisionInputSerializer, responses=s.DrawOutputSerializer)
     def post(self, request, draw_id: int):
-        if not request.user.is_office_admin:
-            raise Http404
+        refuse_page_unless(is_office_admin, request.user)
         return super().post(request, draw_id)
 
 
@@ -318,12 +318,15 @@ class PublicBundleApi(APIView):
 class VerifyApi(APIView):
     """Verify a bundle: VALID, or the list of problems in Chinese. No login."""
 
+    throttle_scope = "verify"
+
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
     @extend_schema(request=s.DrawVerifyInputSerializer, responses=s.DrawVerifyOutputSerializer)
     def post(self, request):
-        bundle = request.data.get("bundle", request.data)
+        data = request.data
+        bundle = data.get("bundle", data) if isinstance(data, dict) else data
         if isinstance(bundle, str):
             try:
                 bundle = json.loads(bundle)

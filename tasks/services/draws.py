@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.models import Department, User
+from accounts.roles import is_office_admin, require
 from registries.drawable import EXPERT_DEPARTMENT
 from registries.models import Expert, InspectionObject, Inspector
 from tasks.choices import DrawKind, DrawState, ReviewRole, ReviewStatus, TaskStatus
@@ -717,8 +718,7 @@ def draw_void_request(*, draw: Draw, requested_by: User, reason: str) -> Draw:
 @transaction.atomic
 def draw_void_decide(*, draw: Draw, decided_by: User, approve: bool, comment: str = "") -> Draw:
     """The office approves (a `void` log entry; the task can then be redrawn) or refuses a void."""
-    if not decided_by.is_office_admin:
-        raise PermissionDenied(_("作废抽取须经联席办批准。"))
+    require(is_office_admin, decided_by, _("作废抽取须经联席办批准。"))
     draw = _lock_draw(draw.pk)
     if draw.state != DrawState.DRAWN or draw.void_requested_at is None:
         raise ValidationError(_("该抽取没有待审批的作废申请。"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.models import Department, User
+from accounts.roles import is_office_admin, require
 from catalog.models import CheckPoint, Matter
 from registries.choices import RiskClass
 from registries.drawable import EXPERT_DEPARTMENT
@@ -343,8 +344,7 @@ def task_submit_for_approval(*, task: Task, submitted_by: User) -> Task:
 @transaction.atomic
 def task_approve(*, task: Task, approved_by: User, approve: bool = True, comment: str = "") -> Task:
     """The office approves (or sends back with a comment) an ad-hoc task."""
-    if not approved_by.is_office_admin:
-        raise PermissionDenied(_("临时任务由联席办审批。"))
+    require(is_office_admin, approved_by, _("临时任务由联席办审批。"))
     task = _lock(task)
     if task.status != TaskStatus.PENDING_APPROVAL:
         raise ValidationError(_("该任务不在待审批状态。"))
