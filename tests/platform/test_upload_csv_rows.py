@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from platform_site import uploads
@@ -44,7 +44,7 @@ def tiny_pieces(monkeypatch):
 
 
 @pytest.mark.usefixtures("tiny_pieces")
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(csv_texts(), st.integers(0, 2))
 def test_reads_exactly_as_the_csv_module(text, skip):
     expected_handle = io.StringIO(text, newline="")
@@ -72,6 +72,7 @@ def test_a_quoted_line_break_after_plain_pieces(monkeypatch):
     ]
 
 
+@settings(deadline=None)
 @given(st.text())
 def test_the_export_guard_comes_off_exactly(value):
     assert unguard_cell(safe_cell(value)) == value
@@ -83,7 +84,7 @@ def test_a_spreadsheet_text_marker_before_a_formula_is_taken_off():
 
 
 @pytest.mark.usefixtures("tiny_pieces")
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(exported, min_size=1, max_size=4), max_size=8), st.booleans())
 def test_an_exported_csv_reads_back_as_the_values_exported(rows, quote_all):
     buffer = io.StringIO(newline="")
