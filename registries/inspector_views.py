@@ -219,7 +219,7 @@ class ImportForm(forms.Form):
             (importing.KIND_EXPERTS, gettext_lazy("专家")),
         ],
     )
-    file = forms.FileField(label=gettext_lazy("文件（CSV 或 XLSX，UTF-8 或 GBK）"))
+    file = forms.FileField(label=gettext_lazy("文件（CSV、XLSX 或 XLS，CSV 为 UTF-8 或 GBK 编码）"))
 
 
 class RecusalDeclareForm(forms.Form):

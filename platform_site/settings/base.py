@@ -97,6 +97,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may read a request body (see platform_site.uploads).
+    "platform_site.uploads.RequestSizeLimitMiddleware",
     "platform_site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -329,4 +331,21 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO: one line per page of every printed document.
         "weasyprint": {"level": "WARNING"},
     },
+}
+
+# Request bodies per endpoint (URL name), refused before they are read by
+# platform_site.uploads.RequestSizeLimitMiddleware; every other endpoint takes 2.5 MB at most.
+from platform_site import uploads as _uploads  # noqa: E402
+
+UPLOAD_LIMITS = {
+    "registries:import_job_create": _uploads.OBJECT_IMPORT_MAX_BYTES,
+    "registries_api:import_job_create": _uploads.OBJECT_IMPORT_MAX_BYTES,
+    "registries:inspector_import": _uploads.REGISTRY_IMPORT_MAX_BYTES,
+    "registries_api:inspector_import": _uploads.REGISTRY_IMPORT_MAX_BYTES,
+    "catalog:import_upload": _uploads.MATTER_IMPORT_MAX_BYTES,
+    "catalog_api:import_preview": _uploads.MATTER_IMPORT_MAX_BYTES,
+    "publication:calendar_import": _uploads.CALENDAR_IMPORT_MAX_BYTES,
+    "publication_api:year_import": _uploads.CALENDAR_IMPORT_MAX_BYTES,
+    "tasks:verify": _uploads.DRAW_BUNDLE_MAX_BYTES,
+    "tasks_api:verify": _uploads.DRAW_BUNDLE_MAX_BYTES,
 }

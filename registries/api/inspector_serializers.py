@@ -217,7 +217,7 @@ class ImportInputSerializer(serializers.Serializer):
         required=False,
         default="inspectors",
     )
-    file = serializers.FileField(help_text="CSV（UTF-8 或 GBK）或 XLSX")
+    file = serializers.FileField(help_text="CSV（UTF-8 或 GBK）、XLSX 或 XLS，最大 10 MB")
     apply = serializers.BooleanField(
         required=False,
         default=False,
@@ -243,3 +243,6 @@ class ImportReportSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     errors = ImportErrorSerializer(many=True)
+    warnings = ImportErrorSerializer(
+        many=True, help_text="提示（如执法证已过期、标签无人使用），不阻止导入"
+    )

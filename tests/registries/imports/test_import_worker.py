@@ -136,6 +136,7 @@ def test_sigkill_mid_import_leaves_the_registry_untouched_and_a_rerun_imports_ev
         "object_industry_code_idx", "object_kind_status_idx", "object_name_chars", "object_name_trgm",
         "object_region_code_idx", "object_risk_status_idx", "registries_inspectionobject_code_7b2c57d7_like",
         "registries_objectsupervision_claimed_by_id_317a52b2", "supervision_dept_idx",
+        "registries_objectsup_inspection_object_id_9fbf0a35_fk_registrie",
     ])  # fmt: skip
     assert _indexes() == indexes
     job.refresh_from_db()
