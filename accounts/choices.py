@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     STAFF = "staff", _("部门工作人员")
     INSPECTOR = "inspector", _("执法检查人员")
     WITNESS = "witness", _("纪检监督（见证人）")
+    AUDITOR = "auditor", _("审计人员")
 
 
 class FreezeReason(models.TextChoices):

@@ -47,6 +47,7 @@ NAV_ITEMS = [
     NavItem(_("联合抽查任务"), "tasks:task_list"),
     NavItem(_("通知"), "plans:notification_list"),
     NavItem(_("生产经营旺季"), "plans:peak_season_list", office_only=True),
+    NavItem(_("抽查任务规则"), "tasks:policy", office_only=True),
     NavItem(_("工作日历"), "publication:calendar", office_only=True),
     NavItem(_("审计日志"), "accounts:audit_list", office_only=True),
     NavItem(_("系统状态"), "accounts:status", office_only=True),

@@ -30,6 +30,16 @@ def _require_account_manager(user: User, department: Department) -> None:
         raise PermissionDenied(_("您无权管理该部门的账户。"))
 
 
+# Witnesses watch the department's own draws and auditors read everything: a department admin who
+# could create them, or take them over with a new password, could witness their own draw.
+OFFICE_GRANTED_ROLES = frozenset({Role.WITNESS, Role.AUDITOR})
+
+
+def _require_office_for_overseers(user: User, roles: list[str]) -> None:
+    if OFFICE_GRANTED_ROLES.intersection(roles) and not user.is_office_admin:
+        raise PermissionDenied(_("纪检监督（见证人）和审计人员账户只能由联席办管理员创建和管理。"))
+
+
 @transaction.atomic
 def department_create(
     *,
@@ -87,6 +97,7 @@ def _validate_roles(*, roles: list[str], department: Department, created_by: Use
         raise PermissionDenied(_("部门系统管理员由联席办管理员分配。"))
     if Role.OFFICE_ADMIN in roles and not created_by.is_office_admin:
         raise PermissionDenied(_("只有联席办管理员可以分配联席办管理员。"))
+    _require_office_for_overseers(created_by, roles)
     return sorted(set(roles), key=Role.values.index)
 
 
@@ -145,6 +156,7 @@ def account_set_roles(*, account: User, changed_by: User, roles: list[str]) -> U
     _require_account_manager(changed_by, account.department)
     account = User.objects.select_for_update().get(pk=account.pk)
     before = list(account.roles)
+    _require_office_for_overseers(changed_by, before)
     account.roles = _validate_roles(
         roles=roles, department=account.department, created_by=changed_by
     )
@@ -228,6 +240,7 @@ def account_reissue(*, account: User, reissued_by: User, note: str = "") -> tupl
     """
     _require_account_manager(reissued_by, account.department)
     account = User.objects.select_for_update().get(pk=account.pk)
+    _require_office_for_overseers(reissued_by, account.roles)
     if hasattr(account, "reissued_as"):
         raise ValidationError(_("该账户已补发过新账户。"))
     if account.is_active:
@@ -269,6 +282,7 @@ def account_change_password(*, account: User, new_password: str) -> User:
 @transaction.atomic
 def account_reset_password(*, account: User, reset_by: User) -> tuple[User, str]:
     _require_account_manager(reset_by, account.department)
+    _require_office_for_overseers(reset_by, account.roles)
     password = generate_temporary_password()
     account.set_password(password)
     account.must_change_password = True

@@ -255,9 +255,16 @@ def _audit_csv(events) -> HttpResponse:
 def status(request):
     _office_only(request.user)
     from publication.calendar import calendar_coverage
+    from tasks.selectors import draws_stuck_in_drawing, stuck_draw_minutes
 
     return render(
         request,
         "accounts/status.html",
-        {"checks": platform_checks(), "head": chain_head(), "coverage": calendar_coverage()},
+        {
+            "checks": platform_checks(),
+            "head": chain_head(),
+            "coverage": calendar_coverage(),
+            "stuck_draws": list(draws_stuck_in_drawing()),
+            "stuck_minutes": stuck_draw_minutes(),
+        },
     )

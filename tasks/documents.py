@@ -8,12 +8,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tasks.models import Draw
+from tasks.selectors import draw_record_context
 
 
 def draw_record_pdf(draw: Draw) -> bytes:
     from weasyprint import HTML
-
-    from tasks.views import draw_record_context
 
     context = draw_record_context(draw, public=False)
     context.update(city_name=getattr(settings, "CITY_NAME", ""), printed_at=timezone.localtime())

@@ -3,7 +3,13 @@
 
 - the lead department's staff manage their tasks (create, push to review, reveal, request voids);
 - participating departments see the tasks they take part in and confirm or return them;
-- the office sees every task, approves ad-hoc tasks and approves voids;
+- the office sees every task, approves ad-hoc tasks (and tasks that deviate from their plan
+  item), withdrawals after a witness entry and voids; auditor accounts see every task read-only;
+- the full bundle (every frozen file as committed) is for office admins and auditors; everyone
+  else, citizens included, gets the public bundle (draw-protocol.md §8.3);
+- a single-department task's second witness is named before the announcement: a witness account
+  of the lead department (only the office creates those) or someone the office designated for
+  that task (guardian permission tasks.witness_task);
 - citizens see a task's announcement and drawn list only on the public pages;
 - the draw secret is never shown before the reveal, to anyone.
 """
@@ -14,6 +20,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from guardian.core import ObjectPermissionChecker
 from rest_framework.permissions import BasePermission
 
 from accounts.choices import Role
@@ -48,18 +55,32 @@ def takes_part(user: Any, task: Task) -> bool:
     )
 
 
+def is_auditor(user: Any) -> bool:
+    return _active(user) and Role.AUDITOR in user.roles
+
+
 def can_view_task(user: Any, task: Task) -> bool:
     if not _active(user):
         return False
-    if user.is_office_admin:
+    if user.is_office_admin or is_auditor(user):
         return True
     return takes_part(user, task)
+
+
+def can_download_full_bundle(user: Any) -> bool:
+    """The full bundle lists every conflict of interest of the candidate pool: office and auditors."""
+    return _active(user) and (user.is_office_admin or is_auditor(user))
+
+
+def can_read_replacement_reason(user: Any, task: Task) -> bool:
+    """A replacement's free-text reason (often medical) stays with the office and its author."""
+    return can_download_full_bundle(user) or can_manage_task(user, task)
 
 
 def tasks_visible_to(user: Any) -> QuerySet[Task]:
     if not _active(user):
         return Task.objects.none()
-    if user.is_office_admin:
+    if user.is_office_admin or is_auditor(user):
         return Task.objects.all()
     return Task.objects.filter(
         Q(lead_department_id=user.department_id) | Q(participating_departments=user.department_id)
@@ -86,16 +107,25 @@ def can_review_as_department(user: Any, department_id: int) -> bool:
     return is_working_member(user) and user.department_id == department_id
 
 
+def is_eligible_second_witness(user: Any, task: Task) -> bool:
+    """Who may be named as a single-department task's second witness: an active witness account
+    (discipline inspection) of the lead department, or a person the office designated for this
+    task (e.g. the department head). Department admins cannot make either: only the office
+    creates witness accounts and grants the designation."""
+    if not _active(user) or user.is_superuser:
+        return False
+    if Role.WITNESS in user.roles and user.department_id == task.lead_department_id:
+        return True
+    return task.pk is not None and ObjectPermissionChecker(user).has_perm("witness_task", task)
+
+
 def can_be_second_witness(user: Any, task: Task, announced_by_id: int | None) -> bool:
-    """A single-department task's second witness: the named person, or else a discipline-inspection
-    witness or department admin of the lead department, never the person who announced."""
-    if not _active(user) or user.department_id != task.lead_department_id:
+    """The person named before the announcement, still eligible, and not the one who announced."""
+    if task.second_witness_id is None or user is None or user.pk != task.second_witness_id:
         return False
     if announced_by_id is not None and user.pk == announced_by_id:
         return False
-    if task.second_witness_id is not None:
-        return user.pk == task.second_witness_id
-    return Role.WITNESS in user.roles or Role.DEPARTMENT_ADMIN in user.roles
+    return is_eligible_second_witness(user, task)
 
 
 class IsWorkingMember(BasePermission):
