@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from registries.choices import MARKET_ENTITY_KINDS, RiskClass
-from registries.drawable import EXPERT_DEPARTMENT, conflict_pairs, drawable_inspectors
+from registries.drawable import conflict_pairs, drawable_inspectors
 from registries.models import InspectionObject
 from registries.scopes import (
     clean_scope,
@@ -235,7 +235,7 @@ def snapshot_task(task, *, now: datetime | None = None) -> Snapshot:
     conflicts = [
         Conflict(inspector_code, object_code)
         for inspector_code, object_code in conflict_pairs(
-            inspector_codes=[i.inspector_id for i in inspectors if i.dept != EXPERT_DEPARTMENT],
+            inspector_codes=[i.inspector_id for i in inspectors],
             objects=queryset.values("pk"),
         )
         if object_code in candidate_ids

@@ -24,6 +24,12 @@ PAGE_MATRIX = {
     "review_confirm": dict(office_admin=ALLOWED, staff_a=ALLOWED, staff_b=ALLOWED, outsider=HIDDEN, anonymous=LOGIN),
     "public_task": dict(office_admin=ALLOWED, staff_a=ALLOWED, staff_b=ALLOWED, outsider=ALLOWED, anonymous=ALLOWED),
     "verify": dict(office_admin=ALLOWED, staff_a=ALLOWED, staff_b=ALLOWED, outsider=ALLOWED, anonymous=ALLOWED),
+    "task_witness_grant": dict(office_admin=ALLOWED, staff_a=HIDDEN, staff_b=HIDDEN, outsider=HIDDEN, anonymous=LOGIN),
+    "policy": dict(office_admin=ALLOWED, staff_a=HIDDEN, staff_b=HIDDEN, outsider=HIDDEN, anonymous=LOGIN),
+    "draw_withdraw_request": dict(office_admin=ALLOWED, staff_a=ALLOWED, staff_b=ALLOWED, outsider=HIDDEN, anonymous=LOGIN),
+    "draw_withdraw_decide": dict(office_admin=ALLOWED, staff_a=HIDDEN, staff_b=HIDDEN, outsider=HIDDEN, anonymous=LOGIN),
+    "public_announcement": dict(office_admin=ALLOWED, staff_a=ALLOWED, staff_b=ALLOWED, outsider=ALLOWED, anonymous=ALLOWED),
+    "verify_result": dict(office_admin=ALLOWED, staff_a=ALLOWED, staff_b=ALLOWED, outsider=ALLOWED, anonymous=ALLOWED),
 }  # fmt: skip
 
 API_MATRIX = {
@@ -38,6 +44,13 @@ API_MATRIX = {
     "api_draw_bundle": dict(office_admin=HIDDEN, staff_a=HIDDEN, staff_b=HIDDEN, outsider=HIDDEN, anonymous=DENIED),
     "api_public_task": dict(office_admin=ALLOWED, staff_a=ALLOWED, staff_b=ALLOWED, outsider=ALLOWED, anonymous=ALLOWED),
     "api_verify": dict(office_admin=ALLOWED, staff_a=ALLOWED, staff_b=ALLOWED, outsider=ALLOWED, anonymous=ALLOWED),
+    "api_policy": dict(office_admin=ALLOWED, staff_a=HIDDEN, staff_b=HIDDEN, outsider=HIDDEN, anonymous=DENIED),
+    "api_draws_stuck": dict(office_admin=ALLOWED, staff_a=HIDDEN, staff_b=HIDDEN, outsider=HIDDEN, anonymous=DENIED),
+    "api_task_witness_grant": dict(office_admin=ALLOWED, staff_a=HIDDEN, staff_b=HIDDEN, outsider=HIDDEN, anonymous=DENIED),
+    "api_draw_withdraw_request": dict(office_admin=DENIED, staff_a=ALLOWED, staff_b=DENIED, outsider=HIDDEN, anonymous=DENIED),
+    "api_draw_withdraw_decide": dict(office_admin=DENIED, staff_a=HIDDEN, staff_b=HIDDEN, outsider=HIDDEN, anonymous=DENIED),
+    "api_public_announcement": dict(office_admin=ALLOWED, staff_a=ALLOWED, staff_b=ALLOWED, outsider=ALLOWED, anonymous=ALLOWED),
+    "api_verify_result": dict(office_admin=ALLOWED, staff_a=ALLOWED, staff_b=ALLOWED, outsider=ALLOWED, anonymous=ALLOWED),
 }  # fmt: skip
 
 
@@ -50,6 +63,12 @@ def outsider(db):
 @pytest.fixture
 def announced(joint_task, staff_a):
     return task_push_to_review(task=joint_task, pushed_by=staff_a)
+
+
+def _verification_token() -> str:
+    from tasks.verification import verification_request_create
+
+    return str(verification_request_create(text="{}").token)
 
 
 def _page(client, operation, draw):
@@ -67,7 +86,14 @@ def _page(client, operation, draw):
         "review_confirm": ("post", f"/tasks/reviews/{review.pk}/confirm/", {"witness": "x"}),
         "public_task": ("get", f"/tasks/public/{task.code}/", None),
         "verify": ("get", "/tasks/verify/", None),
-    }
+        "task_witness_grant": ("post", f"/tasks/{task.pk}/witness/", {"user": task.created_by_id}),
+        "policy": ("get", "/tasks/policy/", None),
+        "draw_withdraw_request": ("post", f"/tasks/draws/{draw.pk}/withdraw-request/", {"reason": "x"}),
+        "draw_withdraw_decide": ("post", f"/tasks/draws/{draw.pk}/withdraw-decide/", {"approve": "1"}),
+        "public_announcement": ("get", f"/tasks/public/{task.code}/draws/{draw.number}/announcement.json", None),
+    }  # fmt: skip
+    if operation == "verify_result":
+        return client.get(f"/tasks/verify/{_verification_token()}/")
     method, url, data = routes[operation]
     return getattr(client, method)(url, data or {})
 
@@ -87,7 +113,15 @@ def _api(client, operation, draw):
         "api_draw_bundle": ("get", f"{base}/draws/{draw.pk}/bundle/", None),
         "api_public_task": ("get", f"{base}/public/{task.code}/", None),
         "api_verify": ("post", f"{base}/verify/", {"bundle": {}}),
-    }
+        "api_policy": ("get", f"{base}/policy/", None),
+        "api_draws_stuck": ("get", f"{base}/draws/stuck/", None),
+        "api_task_witness_grant": ("post", f"{base}/{task.pk}/witness/", {"user": task.created_by.username}),
+        "api_draw_withdraw_request": ("post", f"{base}/draws/{draw.pk}/withdraw-request/", {"reason": "x"}),
+        "api_draw_withdraw_decide": ("post", f"{base}/draws/{draw.pk}/withdraw-decide/", {"approve": True}),
+        "api_public_announcement": ("get", f"{base}/public/{task.code}/draws/{draw.number}/announcement/", None),
+    }  # fmt: skip
+    if operation == "api_verify_result":
+        return client.get(f"{base}/verify/{_verification_token()}/")
     method, url, data = routes[operation]
     return (
         getattr(client, method)(url, data or {}, format="json")
