@@ -10,6 +10,7 @@ private of each other.
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -44,6 +45,7 @@ from tasks.services import secrets as draw_secrets
 from tasks.services.snapshots import Snapshot, snapshot_files
 
 SYSTEM = "system"
+logger = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -177,6 +179,19 @@ def secret_hex(draw: Draw) -> str:
     if commitment(secret) != announce_entry(draw)["data"]["commitment"]:
         raise ProtocolError("the sealed secret does not match the announced commitment")
     return secret.hex()
+
+
+def queue_draw_job(draw_id: int) -> bool:
+    """Hand the draw to the worker; a broker that cannot take it leaves the draw "drawing", from
+    where a repeated reveal (or beat, after DRAW_STUCK_AFTER_MINUTES) queues it again."""
+    from tasks.jobs import draw_run_job
+
+    try:
+        draw_run_job.delay(draw_id)
+    except Exception:  # the broker's errors are many (kombu, redis, socket); all mean "not queued"
+        logger.exception("draw %s: the draw job could not be queued", draw_id)
+        return False
+    return True
 
 
 # --- announce ------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from tasks.services.ceremony import (
     lock_draw,
     log_chain,
     protocol_error_message,
+    queue_draw_job,
     record_draw_event,
     reveal_time,
     secret_hex,
@@ -358,19 +359,6 @@ def draw_withdraw_decide(*, draw: Draw, decided_by: User, approve: bool, comment
 def reviews_complete(draw: Draw) -> bool:
     statuses = list(draw.reviews.values_list("status", flat=True))
     return bool(statuses) and all(status == ReviewStatus.CONFIRMED for status in statuses)
-
-
-def queue_draw_job(draw_id: int) -> bool:
-    """Hand the draw to the worker; a broker that cannot take it leaves the draw "drawing", from
-    where a repeated reveal (or beat, after DRAW_STUCK_AFTER_MINUTES) queues it again."""
-    from tasks.jobs import draw_run_job
-
-    try:
-        draw_run_job.delay(draw_id)
-    except Exception:  # the broker's errors are many (kombu, redis, socket); all mean "not queued"
-        logger.exception("draw %s: the draw job could not be queued", draw_id)
-        return False
-    return True
 
 
 def draw_reveal(*, draw: Draw, revealed_by: User) -> Draw:

@@ -54,6 +54,7 @@ from tasks.services.ceremony import (
     log_chain,
     operational_groups,
     protocol_error_message,
+    queue_draw_job,
     record_draw_event,
     secret_hex,
 )
@@ -340,8 +341,6 @@ def draws_requeue_stuck(*, actor: User | None = None) -> list[int]:
     """Queue the job again for every draw "drawing" longer than DRAW_STUCK_AFTER_MINUTES that no
     worker is working on (its row is not locked); the job itself fails a draw whose runs were
     interrupted too often. Run by beat; returns the ids queued."""
-    from tasks.services.draws import queue_draw_job
-
     cutoff = timezone.now() - timedelta(minutes=settings.DRAW_STUCK_AFTER_MINUTES)
     queued = []
     with transaction.atomic():

@@ -27,12 +27,8 @@ from tasks.integrity import draws_verify
 from tasks.jobs import draw_run_job
 from tasks.models import Draw, DrawLogEntry, DrawnObject, GroupMember
 from tasks.selectors import draws_stuck_in_drawing
-from tasks.services.draws import (
-    draw_reveal,
-    queue_draw_job,
-    review_confirm,
-    task_push_to_review,
-)
+from tasks.services.ceremony import queue_draw_job
+from tasks.services.draws import draw_reveal, review_confirm, task_push_to_review
 from tests.tasks.factories import approve, make_task
 
 pytestmark = [

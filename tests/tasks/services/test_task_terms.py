@@ -235,3 +235,14 @@ def test_count_rules_are_held_to_the_cap_when_the_pool_is_known(
     )
     with pytest.raises(ValidationError, match="上限"):
         task_push_to_review(task=task, pushed_by=staff_a)
+
+
+def test_max_attempts_is_bounded(registry, staff_a, department_b, joint_task):
+    from tasks.models import MAX_ATTEMPTS_LIMIT
+
+    with pytest.raises(ValidationError, match="尝试次数"):
+        make_task(staff_a, participants=[department_b], max_attempts=MAX_ATTEMPTS_LIMIT + 1)
+    with pytest.raises(ValidationError, match="尝试次数"):
+        task_update(task=joint_task, updated_by=staff_a, max_attempts=100_000)
+    task = task_update(task=joint_task, updated_by=staff_a, max_attempts=MAX_ATTEMPTS_LIMIT)
+    assert task.max_attempts == MAX_ATTEMPTS_LIMIT
