@@ -49,9 +49,9 @@ class TaskPolicy(models.Model):
         _("会审提醒间隔（工作日）"), default=1
     )
     low_risk_yearly_limit = models.PositiveSmallIntegerField(
-        _("低风险（A类）对象每年最多抽中次数"),
+        _("低风险（A类）对象每年最多检查次数"),
         default=2,
-        help_text=_("003 II：低风险对象每年至多检查2次。"),
+        help_text=_("003 II：低风险对象每年至多检查2次。达到次数的对象不再列入当年的候选名单。"),
     )
     clean_result_months = models.PositiveSmallIntegerField(
         _("检查未发现问题后不再抽取的月数"),

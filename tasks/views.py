@@ -260,6 +260,7 @@ def task_detail_view(request, task_id: int):
         "witness_grant_form": forms.WitnessGrantForm(task=task) if user.is_office_admin else None,
         "single_department": not task.participating_departments.exists(),
         "comparison": task_terms_comparison(task),
+        "approval_holds": approval_holds(task),
         "can_submit": can_manage_task(user, task)
         and task.status == TaskStatus.DRAFT
         and task.needs_approval
