@@ -5,11 +5,13 @@ from accounts import views
 
 app_name = "accounts"
 
+# The role home page ("home", workspace/) and the status page ("status", status/) are in this
+# namespace too, but live in platform_site/views.py: they gather panels from every app.
+
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
-    path("workspace/", views.home, name="home"),
     path("departments/", views.department_list, name="department_list"),
     path("departments/new/", views.department_create, name="department_create"),
     path("departments/<int:department_id>/", views.department_detail, name="department_detail"),
@@ -26,5 +28,4 @@ urlpatterns = [
         name="account_reset_password",
     ),
     path("audit/", views.audit_list, name="audit_list"),
-    path("status/", views.status, name="status"),
 ]

@@ -29,7 +29,6 @@ from accounts.selectors import (
     department_list_visible_to,
 )
 from platform_site.exports import Echo, safe_cell
-from platform_site.health import platform_checks
 
 
 class LoginView(auth_views.LoginView):
@@ -49,13 +48,6 @@ def _form_errors_to_messages(request, error: ValidationError | PermissionDenied)
             messages.error(request, message)
     else:
         messages.error(request, str(error) or _("无权执行此操作。"))
-
-
-@login_required
-def home(request):
-    from accounts.dashboard import dashboard_for
-
-    return render(request, "accounts/home.html", dashboard_for(request.user))
 
 
 @login_required
@@ -249,22 +241,3 @@ def _audit_csv(events) -> HttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
     return response
-
-
-@login_required
-def status(request):
-    _office_only(request.user)
-    from publication.calendar import calendar_coverage
-    from tasks.selectors import draws_stuck_in_drawing, stuck_draw_minutes
-
-    return render(
-        request,
-        "accounts/status.html",
-        {
-            "checks": platform_checks(),
-            "head": chain_head(),
-            "coverage": calendar_coverage(),
-            "stuck_draws": list(draws_stuck_in_drawing()),
-            "stuck_minutes": stuck_draw_minutes(),
-        },
-    )

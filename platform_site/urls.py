@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from accounts.urls import urlpatterns as accounts_urlpatterns
+from platform_site import views
 from platform_site.health import check_database, check_redis
 
 
@@ -17,18 +19,26 @@ def healthz(request):
     )
 
 
+# The role home pages and the status page gather panels from every app, so they live here, above
+# the apps, while keeping their names in the "accounts" namespace (accounts:home, accounts:status).
+accounts_pages = [
+    *accounts_urlpatterns,
+    path("workspace/", views.home, name="home"),
+    path("status/", views.status, name="status"),
+]
+
 api_v1 = [
     path("accounts/", include(("accounts.api.urls", "accounts_api"))),
     path("catalog/", include(("catalog.api.urls", "catalog_api"))),
     path("registries/", include(("registries.api.urls", "registries_api"))),
     path("plans/", include(("plans.api.urls", "plans_api"))),
     path("tasks/", include(("tasks.api.urls", "tasks_api"))),
-    path("calendar/", include(("publication.api.urls", "publication_api"))),
+    path("calendar/", include(("publication.calendar.api.urls", "publication_api"))),
 ]
 
 urlpatterns = [
     path("", include("publication.urls")),
-    path("", include("accounts.urls")),
+    path("", include((accounts_pages, "accounts"))),
     path("catalog/", include("catalog.urls")),
     path("registries/", include("registries.urls")),
     path("plans/", include("plans.urls")),

@@ -3,7 +3,7 @@
 Deadlines in this platform count working days (results within 20, drawn lists published within 5),
 and Chinese working days follow the State Council's annual holiday schedule: weekday public holidays
 are days off, and some weekends are make-up working days (调休上班). Only the exceptions are stored;
-every other date is a working day iff it is Monday to Friday. See publication/calendar.py.
+every other date is a working day iff it is Monday to Friday. See publication/calendar/.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ class CalendarDay(models.Model):
     `makeup_workday`: a Saturday or Sunday that is a working day (调休上班); the database refuses a
     make-up working day on a weekday, which would be meaningless.
 
-    Rows are written only by the services in publication/calendar.py, which audit every change and
-    invalidate the in-process caches.
+    Rows are written only by the services in publication/calendar/services.py, which audit every
+    change and invalidate the in-process caches.
     """
 
     date = models.DateField(_("日期"), unique=True)

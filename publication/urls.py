@@ -7,5 +7,5 @@ app_name = "publication"
 urlpatterns = [
     path("", views.home, name="home"),
     path("verify-audit/", views.audit_anchor, name="audit_anchor"),
-    path("calendar/", include("publication.calendar_urls")),
+    path("calendar/", include("publication.calendar.urls")),
 ]

@@ -34,10 +34,11 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
-@pytest.fixture(scope="session", autouse=True)
-def official_calendar_seeded(django_db_setup, django_db_blocker):
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
     """The official holiday schedules (2004–2026) are seeded by a migration, but a reused test
-    database may have been flushed by a transactional test of an earlier run."""
+    database may have been flushed by a transactional test of an earlier run. Seeded where the
+    test database is set up, so a run whose tests need no database never touches one."""
     _seed_official_calendar(django_db_blocker)
 
 

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "plans",
     "tasks",
     "publication",
+    # Last: the pages that gather panels from every app (role home pages, status) and demo_city.
+    "platform_site",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "accounts.context_processors.navigation",
+                "platform_site.context_processors.navigation",
             ],
         },
     },

@@ -6,13 +6,13 @@ from datetime import date
 import pytest
 from django.db import transaction
 
-from publication import calendar
 from publication.calendar import (
     add_working_days,
     calendar_day_set,
     is_working_day,
     working_calendar,
 )
+from publication.calendar import cache as calendar
 from publication.models import CalendarDay
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from publication import calendar_views
+from publication.calendar import views as calendar_views
 
 urlpatterns = [
     path("", calendar_views.calendar_index, name="calendar"),

@@ -1,4 +1,7 @@
-"""What each role sees first after signing in. Later capabilities add cards here."""
+"""What each role sees first after signing in: cards gathered from every app.
+
+It lives in platform_site, above the apps, because it reads from all of them; `accounts/` stays the
+ground floor. Later capabilities add their cards here."""
 
 from __future__ import annotations
 
@@ -10,6 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import chain_head
 from accounts.choices import Role
 from accounts.models import Department, User
+from catalog.selectors import pending_proposal_count, public_matter_list
+from plans.choices import PlanYearStatus
+from plans.models import DepartmentSubmission, PlanYear
+from plans.selectors import notifications_for
+from publication.calendar import calendar_coverage
+from registries.selectors.inspectors import recusal_queue_for
+from registries.selectors.objects import disputed_claims
+from tasks.choices import ReviewStatus
+from tasks.models import DrawReview
 
 
 @dataclass
@@ -37,7 +49,6 @@ def _url(name: str, *args) -> str:
 
 
 def _catalog_cards(user: User) -> list[Card]:
-    from catalog.selectors import pending_proposal_count, public_matter_list
 
     pending = pending_proposal_count(user)
     cards = [
@@ -60,7 +71,6 @@ def _catalog_cards(user: User) -> list[Card]:
 
 
 def _recusal_cards(user: User) -> list[Card]:
-    from registries.selectors.inspectors import recusal_queue_for
 
     waiting = recusal_queue_for(user).count()
     return [
@@ -74,9 +84,6 @@ def _recusal_cards(user: User) -> list[Card]:
 
 
 def _plan_cards(user: User) -> list[Card]:
-    from plans.choices import PlanYearStatus
-    from plans.models import DepartmentSubmission, PlanYear
-    from plans.selectors import notifications_for
 
     cards = []
     unread = notifications_for(user).count()
@@ -112,8 +119,6 @@ def _plan_cards(user: User) -> list[Card]:
 
 
 def _review_cards(user: User) -> list[Card]:
-    from tasks.choices import ReviewStatus
-    from tasks.models import DrawReview
 
     if user.department_id is None:
         return []
@@ -132,7 +137,6 @@ def _review_cards(user: User) -> list[Card]:
 
 
 def _dispute_cards() -> list[Card]:
-    from registries.selectors.objects import disputed_claims
 
     disputes = disputed_claims().count()
     return [
@@ -146,7 +150,6 @@ def _dispute_cards() -> list[Card]:
 
 
 def _office_dashboard(user: User) -> Dashboard:
-    from publication.calendar import calendar_coverage
 
     board = Dashboard(headline=str(_("联席会议办公室工作台")))
     head = chain_head()

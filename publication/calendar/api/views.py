@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsOfficeAdmin
 from platform_site.api import call_service as call_shared_service
 from publication import calendar
-from publication.api.serializers import (
+from publication.calendar.api.serializers import (
     AddInputSerializer,
     AddOutputSerializer,
     BetweenInputSerializer,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from publication.api import views
+from publication.calendar.api import views
 
 urlpatterns = [
     path("years/", views.CalendarYearListApi.as_view(), name="year_list"),

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from accounts.navigation import navigation_for
+from platform_site.navigation import navigation_for
 
 
 def navigation(request):

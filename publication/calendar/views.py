@@ -25,7 +25,7 @@ from publication.calendar import (
     shanghai_today,
     year_status,
 )
-from publication.forms import (
+from publication.calendar.forms import (
     CalendarDayClearForm,
     CalendarDayForm,
     CalendarImportConfirmForm,
