@@ -210,7 +210,8 @@ def objects_at_yearly_inspection_limit(*, year: int, limit: int) -> QuerySet:
 
 def draws_stuck_in_drawing(*, older_than: timedelta | None = None) -> QuerySet[Draw]:
     """Draws still "drawing" longer than `older_than` (DRAW_STUCK_AFTER_MINUTES by default) since
-    their job was last queued: a lost worker or a broker that refused the job. For the office's
+    their job was last queued (or, when the broker refused it, since the reveal): a lost worker or
+    a refused job. For the office's
     status page; beat re-queues them (tasks.services.execution.draws_requeue_stuck)."""
     if older_than is None:
         older_than = timedelta(minutes=settings.DRAW_STUCK_AFTER_MINUTES)

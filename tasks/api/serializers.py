@@ -14,8 +14,6 @@ class TaskOutputSerializer(serializers.ModelSerializer):
     )
     matters = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     is_adhoc = serializers.BooleanField(read_only=True)
-    deviates_from_plan = serializers.BooleanField(read_only=True)
-    needs_approval = serializers.BooleanField(read_only=True)
     status = serializers.CharField(read_only=True)
     inspection_method = serializers.CharField(read_only=True)
     second_witness = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -32,10 +30,7 @@ class TaskOutputSerializer(serializers.ModelSerializer):
             "plan_item",
             "adhoc_reason",
             "deviation_reason",
-            "deviates_from_plan",
-            "needs_approval",
             "approved_at",
-            "approved_terms",
             "matters",
             "scope",
             "strata",
@@ -49,6 +44,21 @@ class TaskOutputSerializer(serializers.ModelSerializer):
             "max_attempts",
             "is_adhoc",
             "created_at",
+        ]
+
+
+class TaskDetailOutputSerializer(TaskOutputSerializer):
+    """One task, with what its approval covers (a few more queries than a list row may cost)."""
+
+    deviates_from_plan = serializers.BooleanField(read_only=True)
+    needs_approval = serializers.BooleanField(read_only=True)
+
+    class Meta(TaskOutputSerializer.Meta):
+        fields = [
+            *TaskOutputSerializer.Meta.fields,
+            "deviates_from_plan",
+            "needs_approval",
+            "approved_terms",
         ]
 
 
@@ -84,7 +94,8 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     )
 
     def get_replacement_reason(self, draw: Draw) -> str:
-        user = self.context.get("user")
+        request = self.context.get("request")
+        user = self.context.get("user") or getattr(request, "user", None)
         if user is not None and can_read_replacement_reason(user, draw.task):
             return draw.replacement_reason
         return ""

@@ -57,7 +57,9 @@ class TaskListApi(ListAPIView):
 class TaskCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=s.TaskCreateInputSerializer, responses={201: s.TaskOutputSerializer})
+    @extend_schema(
+        request=s.TaskCreateInputSerializer, responses={201: s.TaskDetailOutputSerializer}
+    )
     def post(self, request):
         data = s.TaskCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -72,15 +74,16 @@ class TaskCreateApi(APIView):
         values["matters"] = values.get("matters", [])
         values["participating_departments"] = values.get("participating_departments")
         task = call_service(task_services.task_create, created_by=request.user, **values)
-        return Response(s.TaskOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+        return Response(s.TaskDetailOutputSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
 class TaskDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.TaskOutputSerializer)
+    @extend_schema(responses=s.TaskDetailOutputSerializer)
     def get(self, request, task_id: int):
-        return Response(s.TaskOutputSerializer(access_task_for_user(request.user, task_id)).data)
+        task = access_task_for_user(request.user, task_id)
+        return Response(s.TaskDetailOutputSerializer(task).data)
 
 
 class _TaskActionApi(APIView):

@@ -182,14 +182,16 @@ def secret_hex(draw: Draw) -> str:
 
 
 def queue_draw_job(draw_id: int) -> bool:
-    """Hand the draw to the worker; a broker that cannot take it leaves the draw "drawing", from
-    where a repeated reveal (or beat, after DRAW_STUCK_AFTER_MINUTES) queues it again."""
+    """Hand the draw to the worker; a broker that cannot take it leaves the draw "drawing" with no
+    queue time, from where a repeated reveal (at once) or beat (after DRAW_STUCK_AFTER_MINUTES)
+    queues it again."""
     from tasks.jobs import draw_run_job
 
     try:
         draw_run_job.delay(draw_id)
     except Exception:  # the broker's errors are many (kombu, redis, socket); all mean "not queued"
         logger.exception("draw %s: the draw job could not be queued", draw_id)
+        Draw.objects.filter(pk=draw_id, state=DrawState.DRAWING).update(job_queued_at=None)
         return False
     return True
 

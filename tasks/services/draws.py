@@ -21,7 +21,7 @@ replacement draw (tasks.services.replacements).
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,6 +54,8 @@ from tasks.services.terms import approval_holds
 
 logger = logging.getLogger(__name__)
 PUSHABLE = (TaskStatus.DRAFT, TaskStatus.APPROVED)
+# A repeated reveal queues the draw job again once the last queueing is this old (or failed).
+REQUEUE_AFTER = timedelta(seconds=30)
 OPEN_OR_DRAWN = (DrawState.DRAWN, DrawState.ANNOUNCED, DrawState.DRAWING)
 REPLACEABLE = (DrawState.FAILED, DrawState.VOIDED, DrawState.WITHDRAWN)
 
@@ -375,10 +377,13 @@ def draw_reveal(*, draw: Draw, revealed_by: User) -> Draw:
         if current.state == DrawState.DRAWN:
             return current
         if current.state == DrawState.DRAWING:
-            # Holding the row lock proves no job is inside its transaction right now.
-            Draw.objects.filter(pk=current.pk).update(job_queued_at=timezone.now())
-            record_draw_event(current, revealed_by, "draw.reveal_requeued")
-            transaction.on_commit(lambda: queue_draw_job(current.pk))
+            # Holding the row lock proves no job is inside its transaction right now; a job queued
+            # moments ago may simply not have started (a double click), so it is left alone.
+            queued = current.job_queued_at
+            if queued is None or queued < timezone.now() - REQUEUE_AFTER:
+                Draw.objects.filter(pk=current.pk).update(job_queued_at=timezone.now())
+                record_draw_event(current, revealed_by, "draw.reveal_requeued")
+                transaction.on_commit(lambda: queue_draw_job(current.pk))
             return current
         if current.state != DrawState.ANNOUNCED:
             raise ValidationError(_("该公告已撤回或已失败，不能揭示。"))

@@ -170,7 +170,8 @@ def test_sigkill_mid_draw_leaves_nothing_and_a_repeated_reveal_draws_once(
     assert not DrawnObject.objects.filter(draw=draw).exists()
     assert not GroupMember.objects.filter(draw=draw).exists()
     assert list(draws_stuck_in_drawing(older_than=timedelta(0))) == [draw]
-    # when: the lead department reveals again, with a live worker
+    # when: a while later, the lead department reveals again, with a live worker
+    Draw.objects.filter(pk=draw.pk).update(job_queued_at=timezone.now() - timedelta(minutes=1))
     queue, _worker = start_worker()
     with _not_eager(), _route(queue):
         draw_reveal(draw=draw, revealed_by=staff_a)

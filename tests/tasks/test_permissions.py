@@ -187,3 +187,58 @@ def test_secret_is_never_shown_before_the_reveal(
     ]
     for page in pages:
         assert secret not in page
+
+
+@pytest.fixture
+def auditor(office):
+    return UserFactory(username="auditor", department=office, roles=[Role.AUDITOR])
+
+
+@pytest.fixture
+def frozen_staff_a(department_a):
+    return UserFactory(
+        username="frozen_a", department=department_a, roles=[Role.STAFF], is_active=False
+    )
+
+
+@pytest.mark.django_db
+def test_witness_auditor_and_frozen_accounts(
+    client_for, api_client_for, announced, witness_a, auditor, frozen_staff_a, staff_b
+):
+    """A witness of the lead department reads the task but runs nothing; an auditor reads every
+    task and gets the full bundle, changes nothing; a frozen account is signed out everywhere."""
+    task, review = announced.task, announced.reviews.get()
+    # the witness (not named: a joint task has no second witness)
+    witness = client_for(witness_a)
+    assert witness.get(f"/tasks/{task.pk}/").status_code == 200
+    assert witness.post(f"/tasks/{task.pk}/push/").status_code == 404
+    api = api_client_for(witness_a)
+    assert (
+        api.post(f"/api/v1/tasks/reviews/{review.pk}/confirm/", {"witness": "1"}).status_code == 403
+    )
+    assert api.post(f"/api/v1/tasks/draws/{announced.pk}/reveal/").status_code == 403
+    # the auditor
+    reader = client_for(auditor)
+    assert reader.get(f"/tasks/{task.pk}/").status_code == 200
+    assert reader.get(f"/tasks/draws/{announced.pk}/").status_code == 200
+    assert reader.get("/tasks/policy/").status_code == 404
+    assert reader.post(f"/tasks/{task.pk}/approve/", {"approve": "1"}).status_code == 404
+    api = api_client_for(auditor)
+    assert (
+        api.post(f"/api/v1/tasks/draws/{announced.pk}/withdraw/", {"reason": "x"}).status_code
+        == 403
+    )
+    assert (
+        api.post(f"/api/v1/tasks/reviews/{review.pk}/confirm/", {"witness": "1"}).status_code == 403
+    )
+    announced.refresh_from_db()
+    assert announced.state == "announced"
+    # the frozen account
+    frozen = client_for(frozen_staff_a)
+    response = frozen.get(f"/tasks/{task.pk}/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert api_client_for(frozen_staff_a).get(f"/api/v1/tasks/{task.pk}/").status_code in (
+        401,
+        403,
+        404,
+    )

@@ -64,13 +64,34 @@ def test_a_failed_enqueue_leaves_the_draw_drawing_and_a_repeated_reveal_queues_i
     with mock.patch("tasks.jobs.draw_run_job.delay", side_effect=BrokerDown("no broker")):
         run_on_commit(draw_reveal, draw=confirmed, revealed_by=staff_a)
     confirmed.refresh_from_db()
-    assert confirmed.state == DrawState.DRAWING
+    assert confirmed.state == DrawState.DRAWING and confirmed.job_queued_at is None
     # when: the lead department presses "reveal" again
     run_on_commit(draw_reveal, draw=confirmed, revealed_by=staff_a)
     # then
     confirmed.refresh_from_db()
     assert confirmed.state == DrawState.DRAWN
     assert _types(confirmed).count("result") == 1
+
+
+def test_a_double_click_on_reveal_queues_the_job_once_and_a_later_reveal_again(
+    confirmed, staff_a, django_capture_on_commit_callbacks
+):
+    from accounts.models import AuditEvent
+
+    def reveal() -> int:
+        with (
+            mock.patch("tasks.jobs.draw_run_job.delay") as delay,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            draw_reveal(draw=confirmed, revealed_by=staff_a)
+        return delay.call_count
+
+    assert reveal() == 1
+    assert reveal() == 0  # moments later: the job queued may just not have started
+    # a while later, still drawing: the job is queued again
+    Draw.objects.filter(pk=confirmed.pk).update(job_queued_at=timezone.now() - timedelta(minutes=1))
+    assert reveal() == 1
+    assert AuditEvent.objects.filter(action="draw.reveal_requeued").count() == 1
 
 
 def test_a_draw_whose_job_was_interrupted_too_often_fails(confirmed, staff_a):
