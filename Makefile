@@ -8,7 +8,7 @@ SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils
 # One test process per CPU; a file's tests stay in one process (their module fixtures are built once).
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: run test install system-deps lint format check worker beat services stop-services messages clean-data
+.PHONY: run test install system-deps lint typecheck format check worker beat services stop-services messages clean-data
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,9 +42,12 @@ run: $(STAMP)
 test: $(STAMP) system-deps
 	$(EMBEDDED) exec -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff, mypy, system checks and missing migrations: the hooks of .pre-commit-config.yaml.
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

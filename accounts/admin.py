@@ -1,11 +1,14 @@
+"""Every admin here, and every other registered one, is audited (accounts/admin_audit.py)."""
+
 from django.contrib import admin
-from guardian.admin import GuardedModelAdmin
 
 from accounts.models import AuditEvent, Department, User
 
 
+# A plain ModelAdmin, not guardian's GuardedModelAdmin: object rights follow the roles through the
+# account services, never granted by hand in the admin.
 @admin.register(Department)
-class DepartmentAdmin(GuardedModelAdmin):
+class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "is_active"]
     search_fields = ["code", "name"]
 
@@ -22,6 +25,13 @@ class UserAdmin(admin.ModelAdmin):
         "failed_login_count",
         "locked_until",
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        from accounts.services import _sync_guardian
+
+        # Roles changed here must carry their object rights, as account_set_roles does.
+        _sync_guardian(form.instance)
 
 
 @admin.register(AuditEvent)

@@ -6,11 +6,13 @@ the change commit (or roll back) together.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -100,7 +102,19 @@ def record_event(
         )
         event.hash = _hash_of(event)
         event.save(force_insert=True)
+    _checkpoint_after_commit(action)
     return event
+
+
+def _checkpoint_after_commit(action: str) -> None:
+    from accounts.checkpoints import CHECKPOINT_AFTER_ACTIONS
+
+    if action in CHECKPOINT_AFTER_ACTIONS:
+        from accounts.jobs import audit_checkpoint_job
+
+        # robust: a broker that is down must not turn the committed draw into an error page;
+        # the hourly checkpoint covers it then.
+        transaction.on_commit(audit_checkpoint_job.delay, robust=True)
 
 
 def _hash_of(event: AuditEvent) -> str:
@@ -119,36 +133,81 @@ def _hash_of(event: AuditEvent) -> str:
 
 @dataclass(frozen=True)
 class ChainReport:
+    """What verifying the chain found. ``broken_seq`` is the first position that is wrong: a row
+    whose links or hash do not add up, the position of a checkpoint that the chain contradicts
+    (rows up to it, after ``last_matching_seq``, were rewritten and re-hashed), or the first
+    missing position when the chain ends before a checkpoint (the tail was deleted or truncated).
+    """
+
     checked: int
     head_hash: str
     broken_seq: int | None = None
     problem: str = ""
+    checkpoints_matched: int = 0
+    last_matching_seq: int = 0
+    checkpoint_problems: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.broken_seq is None
+        return self.broken_seq is None and not self.checkpoint_problems
 
 
-def verify_events(events: Iterable[AuditEvent]) -> ChainReport:
-    """Recompute the chain and name the first broken entry."""
-    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+def verify_events(events: Iterable[AuditEvent], checkpoints: Iterable[Any] = ()) -> ChainReport:
+    """Recompute the chain, compare it with every checkpoint and name the first broken entry."""
+    expected: dict[int, list[Any]] = {}
+    for checkpoint in checkpoints:
+        if checkpoint.seq > 0:
+            expected.setdefault(checkpoint.seq, []).append(checkpoint)
+    expected_seq, prev_hash, checked, matched, last_match = 1, GENESIS_HASH, 0, 0, 0
+
+    def broken(seq: int, problem: str) -> ChainReport:
+        return ChainReport(checked, prev_hash, seq, problem, matched, last_match)
+
     for event in events:
         if event.seq != expected_seq:
-            return ChainReport(checked, prev_hash, event.seq, f"expected seq {expected_seq}")
+            return broken(expected_seq, f"entry {expected_seq} is missing (next is {event.seq})")
         if event.prev_hash != prev_hash:
-            return ChainReport(checked, prev_hash, event.seq, "prev hash does not match")
+            return broken(event.seq, "prev hash does not match")
         if _hash_of(event) != event.hash:
-            return ChainReport(checked, prev_hash, event.seq, "content does not match its hash")
+            return broken(event.seq, "content does not match its hash")
+        for checkpoint in expected.pop(event.seq, ()):
+            if checkpoint.head != event.hash:
+                since = (
+                    f"after seq {last_match} (the last checkpoint that matches)"
+                    if last_match
+                    else "(no earlier checkpoint)"
+                )
+                return broken(
+                    event.seq,
+                    f"differs from the checkpoint signed at {checkpoint.at}: an entry up to "
+                    f"seq {event.seq} {since} was rewritten",
+                )
+            matched += 1
+            last_match = event.seq
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
-    return ChainReport(checked, prev_hash)
+    if expected:
+        seq = max(expected)
+        checkpoint = expected[seq][-1]
+        return broken(
+            expected_seq,
+            f"the chain ends at seq {expected_seq - 1} but the checkpoint signed at "
+            f"{checkpoint.at} attests seq {seq}: entries {expected_seq}–{seq} are missing",
+        )
+    return ChainReport(checked, prev_hash, None, "", matched, last_match)
 
 
 def iter_chain(chunk_size: int = 5000) -> Iterator[AuditEvent]:
     return AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size)
 
 
-def verify_chain() -> ChainReport:
-    return verify_events(iter_chain())
+def verify_chain(*, checkpoint_log: Path | None = None) -> ChainReport:
+    """The chain against every checkpoint of the log whose signature verifies; lines that do not
+    verify are reported as problems of their own."""
+    from accounts.checkpoints import read_log
+
+    log = read_log(checkpoint_log)
+    report = verify_events(iter_chain(), log.checkpoints)
+    return dataclasses.replace(report, checkpoint_problems=log.problems)
 
 
 def chain_head() -> AuditEvent | None:

@@ -101,6 +101,7 @@ def build(stdout=None) -> list[tuple[str, str, str]]:
     """Create the office, the departments and one account per role; return the login table."""
     office_admin = _ensure_office_admin()
     office = office_admin.department
+    assert office is not None  # _ensure_office_admin puts the admin in the office
     logins = [("office_admin", office.short_name, "联席办管理员")]
     _ensure_account(
         office_admin=office_admin,

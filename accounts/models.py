@@ -1,3 +1,5 @@
+from typing import ClassVar, Self
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -87,7 +89,7 @@ class User(AbstractUser):
         related_name="reissued_as",
     )
 
-    objects = UserManager()
+    objects: ClassVar["UserManager[Self]"] = UserManager()
 
     REQUIRED_FIELDS = ["email", "full_name"]
 

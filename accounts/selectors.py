@@ -1,14 +1,21 @@
+from datetime import date
+
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import AuditEvent, Department, User
+from accounts.types import RequestUser
 
 
-def department_list_visible_to(user: User) -> QuerySet[Department]:
+def department_list_visible_to(user: RequestUser) -> QuerySet[Department]:
     departments = Department.objects.annotate(
         account_count=Count("users", filter=Q(users__is_active=True))
     )
+    if not user.is_authenticated:
+        return departments.none()
     if user.is_office_admin:
         return departments
+    if user.department_id is None:
+        return departments.none()
     return departments.filter(pk=user.department_id)
 
 
@@ -21,7 +28,12 @@ def account_list_for_department(department: Department) -> QuerySet[User]:
 
 
 def audit_event_list(
-    *, action: str = "", actor: str = "", target: str = "", since=None, until=None
+    *,
+    action: str = "",
+    actor: str = "",
+    target: str = "",
+    since: date | None = None,
+    until: date | None = None,
 ) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.order_by("-seq")
     if action:

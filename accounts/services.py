@@ -25,7 +25,7 @@ def _require_office_admin(user: User) -> None:
         raise PermissionDenied(_("只有联席办管理员可以执行此操作。"))
 
 
-def _require_account_manager(user: User, department: Department) -> None:
+def _require_account_manager(user: User, department: Department | None) -> None:
     if not can_manage_department_accounts(user, department):
         raise PermissionDenied(_("您无权管理该部门的账户。"))
 
@@ -85,13 +85,15 @@ def department_update(
     return department
 
 
-def _validate_roles(*, roles: list[str], department: Department, created_by: User) -> list[str]:
+def _validate_roles(
+    *, roles: list[str], department: Department | None, created_by: User
+) -> list[str]:
     unknown = sorted(set(roles) - set(Role.values))
     if unknown:
         raise ValidationError({"roles": _("未知角色：%(roles)s") % {"roles": "、".join(unknown)}})
     if not roles:
         raise ValidationError({"roles": _("至少选择一个角色。")})
-    if Role.OFFICE_ADMIN in roles and not department.is_office:
+    if Role.OFFICE_ADMIN in roles and (department is None or not department.is_office):
         raise ValidationError({"roles": _("联席办管理员只能属于联席会议办公室。")})
     if Role.DEPARTMENT_ADMIN in roles and not created_by.is_office_admin:
         raise PermissionDenied(_("部门系统管理员由联席办管理员分配。"))

@@ -7,7 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +23,7 @@ from accounts.forms import (
     LoginForm,
     ReissueForm,
 )
+from accounts.models import AuditEvent
 from accounts.permissions import access_account_for_user, access_department_for_user
 from accounts.selectors import (
     account_list_for_department,
@@ -217,7 +219,7 @@ def audit_list(request):
     )
 
 
-def _audit_csv(events) -> HttpResponse:
+def _audit_csv(events: QuerySet[AuditEvent]) -> StreamingHttpResponse:
     writer = csv.writer(Echo())
     header = ["seq", "occurred_at", "actor", "action", "target_type", "target_id", "target", "hash"]
 

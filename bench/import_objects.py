@@ -74,8 +74,11 @@ def setup_database() -> str:
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        cursor.execute(f"CREATE DATABASE \"{DATABASE}\" ENCODING 'UTF8'")
+        cursor.execute(f"CREATE DATABASE \"{DATABASE}\" OWNER ssj_owner ENCODING 'UTF8'")
     admin.close()
+    # Migrated as the owner, used as the application's role: as in production.
+    owner = urlsplit(embedded.ensure_postgres(embedded.OWNER_ROLE))
+    os.environ["DATABASE_OWNER_URL"] = urlunsplit(owner._replace(path=f"/{DATABASE}"))
     return urlunsplit(parts._replace(path=f"/{DATABASE}"))
 
 

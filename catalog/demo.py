@@ -115,13 +115,13 @@ def check_points_for(matter: Matter, index: int) -> list[dict]:
     texts += GENERIC_POINTS
     texts = list(dict.fromkeys(texts))[: 3 + index % 4]
     methods = list(matter.methods) or [InspectionMethod.ON_SITE]
-    points = []
+    form = []
     for text in texts:
         written = InspectionMethod.WRITTEN in methods and any(
             word in text for word in _WRITTEN_WORDS
         )
         method = InspectionMethod.WRITTEN if written else methods[0]
-        points.append(
+        form.append(
             {
                 "text": text,
                 "basis": basis,
@@ -129,7 +129,7 @@ def check_points_for(matter: Matter, index: int) -> list[dict]:
                 "allowed_answers": list(DEFAULT_ANSWERS),
             }
         )
-    return points
+    return form
 
 
 def _import_sources(office_admin: User, stdout) -> None:

@@ -1,4 +1,5 @@
 import re
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -56,7 +57,7 @@ class MatterFieldsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("implementing_departments", "participating_departments"):
-            self.fields[name].queryset = _departments()
+            cast(forms.ModelMultipleChoiceField, self.fields[name]).queryset = _departments()
 
     @staticmethod
     def initial_for(matter) -> dict:

@@ -288,7 +288,7 @@ class MatterChangeProposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.matter.code if self.matter_id else self.payload.get("name", "")
+        target = self.matter.code if self.matter else self.payload.get("name", "")
         return f"{self.get_kind_display()} {target}"
 
 

@@ -11,19 +11,21 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from accounts.choices import Role
-from accounts.models import User
+from accounts.types import RequestUser
 from catalog.models import Matter, MatterChangeProposal, MatterImport
 
 PROPOSER_ROLES = frozenset({Role.STAFF, Role.LIAISON, Role.DEPARTMENT_ADMIN})
 
 
-def can_edit_matters(user: User) -> bool:
+def can_edit_matters(user: RequestUser) -> bool:
     return bool(user.is_authenticated and user.is_office_admin)
 
 
-def can_propose(user: User) -> bool:
+def can_propose(user: RequestUser) -> bool:
     """Department staff, liaisons and department admins of a member department."""
     if not user.is_authenticated or not user.is_active:
         return False
@@ -32,7 +34,7 @@ def can_propose(user: User) -> bool:
     return bool(PROPOSER_ROLES & set(user.roles))
 
 
-def access_matter_for_user(user: User, matter_id: int, *, edit: bool = False) -> Matter:
+def access_matter_for_user(user: RequestUser, matter_id: int, *, edit: bool = False) -> Matter:
     matter = get_object_or_404(Matter, pk=matter_id)
     if not user.is_authenticated:
         raise Http404
@@ -42,7 +44,7 @@ def access_matter_for_user(user: User, matter_id: int, *, edit: bool = False) ->
 
 
 def access_proposal_for_user(
-    user: User, proposal_id: int, *, decide: bool = False
+    user: RequestUser, proposal_id: int, *, decide: bool = False
 ) -> MatterChangeProposal:
     """The office sees and decides every proposal; a department sees only its own."""
     proposal = get_object_or_404(
@@ -62,7 +64,7 @@ def access_proposal_for_user(
     return proposal
 
 
-def access_import_for_user(user: User, import_id: int) -> MatterImport:
+def access_import_for_user(user: RequestUser, import_id: int) -> MatterImport:
     matter_import = get_object_or_404(MatterImport.objects.defer("content"), pk=import_id)
     if not can_edit_matters(user):
         raise Http404
@@ -70,10 +72,10 @@ def access_import_for_user(user: User, import_id: int) -> MatterImport:
 
 
 class IsOfficeAdmin(BasePermission):
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return can_edit_matters(request.user)
 
 
 class CanPropose(BasePermission):
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return can_propose(request.user)

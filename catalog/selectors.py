@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.types import RequestUser
 from catalog.choices import MatterStatus
 from catalog.models import CheckPoint, Matter, MatterChangeProposal, MatterImport, MatterRevision
 
 
-def matter_list(*, user: User | None = None) -> QuerySet[Matter]:
+def matter_list(*, user: RequestUser | None = None) -> QuerySet[Matter]:
     """Every matter (the list is public); departments prefetched for tables and exports."""
     return (
         Matter.objects.prefetch_related("implementing_departments", "participating_departments")
@@ -19,19 +21,19 @@ def matter_list(*, user: User | None = None) -> QuerySet[Matter]:
     )
 
 
-def current_matter_condition(on=None) -> Q:
+def current_matter_condition(on: date | None = None) -> Q:
     on = on or timezone.localdate()
     return Q(status=MatterStatus.ACTIVE, effective_from__lte=on) & (
         Q(effective_until__isnull=True) | Q(effective_until__gte=on)
     )
 
 
-def public_matter_list(on=None) -> QuerySet[Matter]:
+def public_matter_list(on: date | None = None) -> QuerySet[Matter]:
     """The list in force today, as published to citizens."""
     return matter_list().filter(current_matter_condition(on))
 
 
-def common_matters(on=None) -> QuerySet[Matter]:
+def common_matters(on: date | None = None) -> QuerySet[Matter]:
     """Matters merged into every task (年报公示, 明码标价, 标准自我声明…)."""
     return Matter.objects.filter(current_matter_condition(on), is_common=True).order_by("code")
 
@@ -52,10 +54,12 @@ def revision_list(matter: Matter) -> QuerySet[MatterRevision]:
     return matter.revisions.select_related("changed_by", "matter_import").order_by("-revision")
 
 
-def proposal_list_visible_to(user: User) -> QuerySet[MatterChangeProposal]:
+def proposal_list_visible_to(user: RequestUser) -> QuerySet[MatterChangeProposal]:
     proposals = MatterChangeProposal.objects.select_related(
         "matter", "department", "proposed_by", "decided_by"
     )
+    if not user.is_authenticated:
+        return proposals.none()
     if user.is_office_admin:
         return proposals
     if user.department_id is None:
@@ -63,7 +67,7 @@ def proposal_list_visible_to(user: User) -> QuerySet[MatterChangeProposal]:
     return proposals.filter(department_id=user.department_id)
 
 
-def proposals_for_matter(user: User, matter: Matter) -> QuerySet[MatterChangeProposal]:
+def proposals_for_matter(user: RequestUser, matter: Matter) -> QuerySet[MatterChangeProposal]:
     return proposal_list_visible_to(user).filter(matter=matter)
 
 
@@ -71,6 +75,6 @@ def import_list() -> QuerySet[MatterImport]:
     return MatterImport.objects.defer("content").select_related("uploaded_by", "applied_by")
 
 
-def pending_proposal_count(user: User) -> int:
+def pending_proposal_count(user: RequestUser) -> int:
     """Proposals waiting for the office (for the office) or the department's own pending ones."""
     return proposal_list_visible_to(user).filter(status="pending").count()

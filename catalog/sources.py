@@ -332,13 +332,13 @@ def _xls_text(cell: xlrd.sheet.Cell, datemode: int) -> str | None:
         return None
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
-            return _value_text(xlrd.xldate_as_datetime(cell.value, datemode))
+            return _value_text(xlrd.xldate_as_datetime(cell.value, datemode))  # type: ignore[arg-type]
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return _value_text(cell.value)
     if cell.ctype == xlrd.XL_CELL_BOOLEAN:
         return _value_text(bool(cell.value))
     if cell.ctype == xlrd.XL_CELL_ERROR:
-        return xlrd.error_text_from_code.get(cell.value, "#ERROR")
+        return xlrd.error_text_from_code.get(cell.value, "#ERROR")  # type: ignore[call-overload]
     return _value_text(cell.value)
 
 
@@ -564,7 +564,7 @@ def _assign_codes(
             current = _one_line(v["sequence"]) if v["sequence"] else None
             sequences.append(current or (sequences[-1] if sequences else ""))
         if all(sequences):
-            places = []
+            places: list[int] = []
             for index, number in enumerate(sequences):
                 continues = index > 0 and sequences[index - 1] == number
                 places.append(places[-1] + 1 if continues else 1)

@@ -99,7 +99,7 @@ def _plans_for(department: Department, index: int, per_department: int) -> list[
         start, end = WINDOWS[(index + offset) % len(WINDOWS)]
         directed = prefix is not None and offset == 0
         scope = {"departments": [department.code]}
-        if directed:
+        if directed and prefix is not None:
             scope["industry_prefixes"] = [prefix]
         participants = [
             other

@@ -1,7 +1,9 @@
 import re
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import DepartmentKind
@@ -21,7 +23,7 @@ def split_codes(value: str) -> list[str]:
     return [part for part in SPLIT.split(value or "") if part]
 
 
-def member_departments():
+def member_departments() -> QuerySet[Department]:
     return Department.objects.filter(kind=DepartmentKind.DEPARTMENT, is_active=True).order_by(
         "code"
     )
@@ -137,14 +139,17 @@ class PlanItemForm(forms.Form):
             kwargs["initial"] = self.initial_from(item)
         super().__init__(*args, **kwargs)
         departments = member_departments()
-        self.fields["matters"].queryset = Matter.objects.filter(
-            status=MatterStatus.ACTIVE
-        ).order_by("code")
+        fields = cast(dict[str, forms.ModelChoiceField], self.fields)  # the model-choice fields
+        fields["matters"].queryset = Matter.objects.filter(status=MatterStatus.ACTIVE).order_by(
+            "code"
+        )
         own = item.department_id if item is not None else getattr(user, "department_id", None)
-        self.fields["participating_departments"].queryset = departments.exclude(pk=own)
-        self.fields["departments"].choices = [(d.code, d.display_name) for d in departments]
+        fields["participating_departments"].queryset = (
+            departments.exclude(pk=own) if own is not None else departments
+        )
+        self.fields["departments"].choices = [(d.code, d.display_name) for d in departments]  # type: ignore[attr-defined]
         if user is not None and user.is_office_admin and item is None:
-            self.fields["department"].queryset = departments
+            fields["department"].queryset = departments
         else:
             del self.fields["department"]
 
@@ -236,11 +241,12 @@ class MergeProposalForm(forms.Form):
 
     def __init__(self, *args, item_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_department"].queryset = member_departments()
-        self.fields["items"].queryset = (
+        fields = cast(dict[str, forms.ModelChoiceField], self.fields)  # the model-choice fields
+        fields["lead_department"].queryset = member_departments()
+        fields["items"].queryset = (
             item_queryset if item_queryset is not None else PlanItem.objects.none()
         )
-        self.fields["items"].label_from_instance = lambda item: (
+        fields["items"].label_from_instance = lambda item: (  # type: ignore[method-assign,assignment]
             f"{item.department.display_name}：{item.title}（{item.window_label}）"
         )
 

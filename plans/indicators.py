@@ -115,9 +115,7 @@ def included_items(plan_year: PlanYear) -> QuerySet[PlanItem]:
 
 
 def is_joint(item: PlanItem) -> bool:
-    merged = (
-        item.merge_proposal_id is not None and item.merge_proposal.status == MergeStatus.ACCEPTED
-    )
+    merged = item.merge_proposal is not None and item.merge_proposal.status == MergeStatus.ACCEPTED
     return merged or bool(item.participating_departments.all())
 
 
@@ -159,9 +157,9 @@ def compute_indicators(plan_year: PlanYear, items: Iterable[PlanItem] | None = N
     overall_expected = 0
     groups: dict[int, int] = {}
     for item in items:
-        if item.merge_proposal_id and item.merge_proposal.status == MergeStatus.ACCEPTED:
-            groups[item.merge_proposal_id] = max(
-                groups.get(item.merge_proposal_id, 0), expected_by_item[item.pk]
+        if item.merge_proposal is not None and item.merge_proposal.status == MergeStatus.ACCEPTED:
+            groups[item.merge_proposal.pk] = max(
+                groups.get(item.merge_proposal.pk, 0), expected_by_item[item.pk]
             )
         else:
             overall_expected += expected_by_item[item.pk]

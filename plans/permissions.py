@@ -11,13 +11,18 @@ Access functions raise Http404 both for "missing" and "not yours".
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from accounts.choices import Role
 from accounts.models import User
+from accounts.types import RequestUser
 from plans.choices import PlanItemStatus, VersionStatus
 from plans.models import (
     DepartmentSubmission,
@@ -32,29 +37,29 @@ from plans.models import (
 PLAN_EDITOR_ROLES = frozenset({Role.LIAISON, Role.STAFF})
 
 
-def _signed_in(user) -> bool:
+def _signed_in(user: RequestUser | None) -> TypeGuard[User]:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def is_department_user(user) -> bool:
+def is_department_user(user: RequestUser | None) -> TypeGuard[User]:
     return _signed_in(user) and user.department is not None and not user.department.is_office
 
 
-def can_draft_items(user) -> bool:
+def can_draft_items(user: RequestUser | None) -> TypeGuard[User]:
     """Department liaisons and staff draft their department's plan items."""
     return is_department_user(user) and bool(PLAN_EDITOR_ROLES & set(user.roles))
 
 
-def can_submit_department(user) -> bool:
+def can_submit_department(user: RequestUser | None) -> TypeGuard[User]:
     """The liaison is the department's contact with the office and submits its report."""
     return is_department_user(user) and Role.LIAISON in user.roles
 
 
-def can_manage_plans(user) -> bool:
+def can_manage_plans(user: RequestUser | None) -> TypeGuard[User]:
     return _signed_in(user) and user.is_office_admin
 
 
-def item_visibility(user) -> Q:
+def item_visibility(user: RequestUser) -> Q:
     """Items a signed-in user may read: office admins all; others their own department's and
     every approved item (the approved plan is everyone's)."""
     if can_manage_plans(user):
@@ -64,14 +69,14 @@ def item_visibility(user) -> Q:
     return Q(department_id=user.department_id) | Q(status=PlanItemStatus.APPROVED)
 
 
-def access_plan_year_for_user(user, year: int) -> PlanYear:
+def access_plan_year_for_user(user: RequestUser, year: int) -> PlanYear:
     """Every signed-in user may open a plan year; what it shows is narrowed by the selectors."""
     if not _signed_in(user):
         raise Http404
     return get_object_or_404(PlanYear, year=year)
 
 
-def access_plan_item_for_user(user, item_id: int, *, change: bool = False) -> PlanItem:
+def access_plan_item_for_user(user: RequestUser, item_id: int, *, change: bool = False) -> PlanItem:
     """Read: own department, office, or an approved item. Change: own department's editors or an
     office admin (whether the plan's state allows the change is the service's business)."""
     queryset = PlanItem.objects.select_related("plan_year", "department", "merge_proposal")
@@ -88,7 +93,7 @@ def access_plan_item_for_user(user, item_id: int, *, change: bool = False) -> Pl
 
 
 def access_submission_for_user(
-    user, plan_year: PlanYear, department_id: int
+    user: RequestUser, plan_year: PlanYear, department_id: int
 ) -> DepartmentSubmission:
     if not _signed_in(user):
         raise Http404
@@ -101,13 +106,13 @@ def access_submission_for_user(
     )
 
 
-def access_merge_proposal_for_user(user, proposal_id: int) -> MergeProposal:
+def access_merge_proposal_for_user(user: RequestUser, proposal_id: int) -> MergeProposal:
     if not can_manage_plans(user):
         raise Http404
     return get_object_or_404(MergeProposal.objects.select_related("plan_year"), pk=proposal_id)
 
 
-def access_version_for_user(user, plan_year: PlanYear, number: int) -> PlanVersion:
+def access_version_for_user(user: RequestUser, plan_year: PlanYear, number: int) -> PlanVersion:
     """Approved versions are everyone's (signed in); a draft version is the office's."""
     if not _signed_in(user):
         raise Http404
@@ -121,7 +126,9 @@ def access_public_version(year: int, number: int | None = None) -> PlanVersion:
     """Citizens: only approved and published versions; without a number, the current one."""
     plan_year = get_object_or_404(PlanYear, year=year, current_version__isnull=False)
     if number is None:
-        return plan_year.current_version
+        version = plan_year.current_version
+        assert version is not None  # the filter above
+        return version
     return get_object_or_404(
         PlanVersion,
         plan_year=plan_year,
@@ -131,25 +138,25 @@ def access_public_version(year: int, number: int | None = None) -> PlanVersion:
     )
 
 
-def access_peak_season_for_user(user, season_id: int) -> PeakSeason:
+def access_peak_season_for_user(user: RequestUser, season_id: int) -> PeakSeason:
     if not can_manage_plans(user):
         raise Http404
     return get_object_or_404(PeakSeason, pk=season_id)
 
 
-def access_notification_for_user(user: User, notification_id: int) -> Notification:
+def access_notification_for_user(user: RequestUser, notification_id: int) -> Notification:
     if not _signed_in(user):
         raise Http404
     return get_object_or_404(Notification, pk=notification_id, recipient=user)
 
 
 class IsPlanManager(BasePermission):
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return can_manage_plans(request.user)
 
 
 class IsPlanEditor(BasePermission):
     """Office admins and department liaisons/staff; object checks go through access functions."""
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return can_manage_plans(request.user) or can_draft_items(request.user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from accounts.types import RequestUser
 from plans.choices import MergeStatus, VersionStatus
 from plans.models import (
     DepartmentSubmission,
@@ -21,7 +22,7 @@ def plan_year_list() -> QuerySet[PlanYear]:
     return PlanYear.objects.select_related("current_version").order_by("-year")
 
 
-def plan_item_list_visible_to(user, plan_year: PlanYear) -> QuerySet[PlanItem]:
+def plan_item_list_visible_to(user: RequestUser, plan_year: PlanYear) -> QuerySet[PlanItem]:
     return (
         PlanItem.objects.filter(plan_year=plan_year)
         .filter(item_visibility(user))
@@ -31,7 +32,9 @@ def plan_item_list_visible_to(user, plan_year: PlanYear) -> QuerySet[PlanItem]:
     )
 
 
-def submission_list_visible_to(user, plan_year: PlanYear) -> QuerySet[DepartmentSubmission]:
+def submission_list_visible_to(
+    user: RequestUser, plan_year: PlanYear
+) -> QuerySet[DepartmentSubmission]:
     submissions = (
         DepartmentSubmission.objects.filter(plan_year=plan_year)
         .select_related("department", "submitted_by")
@@ -40,6 +43,8 @@ def submission_list_visible_to(user, plan_year: PlanYear) -> QuerySet[Department
     )
     if can_manage_plans(user):
         return submissions
+    if not user.is_authenticated or user.department_id is None:
+        return submissions.none()
     return submissions.filter(department_id=user.department_id)
 
 
@@ -61,7 +66,7 @@ def open_merge_proposals(plan_year: PlanYear) -> QuerySet[MergeProposal]:
     return merge_proposal_list(plan_year).filter(status=MergeStatus.PROPOSED)
 
 
-def version_list_visible_to(user, plan_year: PlanYear) -> QuerySet[PlanVersion]:
+def version_list_visible_to(user: RequestUser, plan_year: PlanYear) -> QuerySet[PlanVersion]:
     versions = PlanVersion.objects.filter(plan_year=plan_year).select_related(
         "approved_by", "published_by"
     )
@@ -89,7 +94,7 @@ def peak_season_list() -> QuerySet[PeakSeason]:
     return PeakSeason.objects.order_by("industry_prefix", "pk")
 
 
-def notifications_for(user, *, unread_only: bool = True) -> QuerySet[Notification]:
+def notifications_for(user: RequestUser, *, unread_only: bool = True) -> QuerySet[Notification]:
     """The user's plan notifications (unread by default), newest first — for the dashboard."""
     if user is None or not user.is_authenticated:
         return Notification.objects.none()

@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "accounts.jobs.audit_verify_job",
         "schedule": crontab(hour=2, minute=30),
     },
+    "audit-checkpoint-hourly": {
+        "task": "accounts.jobs.audit_checkpoint_job",
+        "schedule": crontab(minute=0),
+    },
     "draws-requeue-stuck": {
         "task": "tasks.jobs.draws_requeue_stuck_job",
         "schedule": 120.0,

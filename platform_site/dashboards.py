@@ -192,6 +192,7 @@ def _office_dashboard(user: User) -> Dashboard:
 
 def _department_dashboard(user: User) -> Dashboard:
     department = user.department
+    assert department is not None  # everyone but the office admins belongs to a department
     board = Dashboard(
         headline=str(_("%(department)s 工作台")) % {"department": department.display_name}
     )

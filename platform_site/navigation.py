@@ -3,19 +3,21 @@
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
+from accounts.models import User
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise
     url_name: str
     roles: frozenset[str] | None = None  # None: every signed-in user
     office_only: bool = False
 
-    def visible_to(self, user) -> bool:
+    def visible_to(self, user: User) -> bool:
         if self.office_only and not user.is_office_admin:
             return False
         if self.roles is None:
@@ -54,7 +56,7 @@ NAV_ITEMS = [
 ]
 
 
-def navigation_for(user) -> list[dict]:
+def navigation_for(user: User) -> list[dict[str, str | Promise]]:
     items = []
     for item in NAV_ITEMS:
         if not item.visible_to(user):

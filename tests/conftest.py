@@ -34,12 +34,66 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
+_RUNTIME_CREDENTIALS: dict = {}
+
+
+def _connect_default_with(credentials: dict) -> None:
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict.update(credentials)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test databases are created and migrated as the owner role, as production migrates."""
+    from django.db import connection
+
+    from platform_site import dbroles
+
+    owner = dbroles.owner_settings()
+    if owner is None:
+        raise pytest.UsageError(
+            "The suite sets up its databases as the owner role and runs as the application's "
+            "role: set DATABASE_OWNER_URL beside DATABASE_URL (make test does)."
+        )
+    _RUNTIME_CREDENTIALS.update(
+        {key: connection.settings_dict.get(key) for key in dbroles.CREDENTIAL_KEYS}
+    )
+    _connect_default_with({key: owner.get(key) for key in dbroles.CREDENTIAL_KEYS})
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The official holiday schedules (2004–2026) are seeded by a migration, but a reused test
+    """Every test then runs as the application's runtime role (ssj_app), so that a permission the
+    application lacks in production fails here too. The flush between transactional tests goes
+    through the owner (accounts' flush command); the databases are dropped as the owner.
+
+    The official holiday schedules (2004–2026) are seeded by a migration, but a reused test
     database may have been flushed by a transactional test of an earlier run. Seeded where the
     test database is set up, so a run whose tests need no database never touches one."""
+    from platform_site import dbroles
+
+    owner = dbroles.owner_settings()
+    with django_db_blocker.unblock():
+        _connect_default_with(_RUNTIME_CREDENTIALS)
     _seed_official_calendar(django_db_blocker)
+    yield
+    with django_db_blocker.unblock():
+        _connect_default_with({key: owner.get(key) for key in dbroles.CREDENTIAL_KEYS})
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoint_log(tmp_path_factory):
+    """Each test signs checkpoints into a log of its own (the test database is rolled back after
+    each test; a shared log would hold checkpoints of chains that no longer exist)."""
+    import uuid
+
+    from django.test import override_settings
+
+    path = tmp_path_factory.getbasetemp() / "audit-checkpoints" / f"{uuid.uuid4().hex}.jsonl"
+    with override_settings(AUDIT_CHECKPOINT_LOG=path):
+        yield path
 
 
 @pytest.fixture(autouse=True)

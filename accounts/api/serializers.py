@@ -11,9 +11,9 @@ class DepartmentOutputSerializer(serializers.ModelSerializer):
 
 
 class AccountOutputSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
     is_frozen = serializers.BooleanField(read_only=True)
-    reissued_from = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reissued_from = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = User

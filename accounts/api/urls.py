@@ -32,4 +32,5 @@ urlpatterns = [
     ),
     path("audit/events/", views.AuditEventListApi.as_view(), name="audit_events"),
     path("audit/head/", views.AuditHeadApi.as_view(), name="audit_head"),
+    path("audit/checkpoint/", views.AuditCheckpointApi.as_view(), name="audit_checkpoint"),
 ]

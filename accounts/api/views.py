@@ -16,6 +16,12 @@ from accounts.api.serializers import (
     IssuedAccountSerializer,
 )
 from accounts.audit import chain_head
+from accounts.checkpoints import (
+    SIGNED_BYTES_DESCRIPTION,
+    latest_checkpoint,
+    public_key_text,
+    signing_key,
+)
 from accounts.models import Department, User
 from accounts.permissions import (
     IsAccountManager,
@@ -170,3 +176,43 @@ class AuditHeadApi(APIView):
     def get(self, request):
         head = chain_head()
         return Response({"seq": head.seq if head else 0, "hash": head.hash if head else "0" * 64})
+
+
+class AuditCheckpointApi(APIView):
+    """The latest signed checkpoint of the audit chain and the public key that verifies it.
+    Public: keep copies, and anyone can later prove the chain was not rewritten up to it."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        responses=inline_serializer(
+            "AuditCheckpoint",
+            {
+                "checkpoint": inline_serializer(
+                    "SignedCheckpoint",
+                    {
+                        "v": serializers.IntegerField(),
+                        "seq": serializers.IntegerField(),
+                        "head": serializers.CharField(),
+                        "at": serializers.CharField(),
+                        "key": serializers.CharField(),
+                        "sig": serializers.CharField(),
+                    },
+                    allow_null=True,
+                ),
+                "public_key": serializers.CharField(allow_null=True),
+                "signed_bytes": serializers.CharField(),
+            },
+        )
+    )
+    def get(self, request):
+        checkpoint = latest_checkpoint()
+        key = signing_key()
+        return Response(
+            {
+                "checkpoint": checkpoint.as_dict() if checkpoint else None,
+                "public_key": public_key_text(key.public_key()) if key else None,
+                "signed_bytes": SIGNED_BYTES_DESCRIPTION,
+            }
+        )

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import Department, User
 from catalog.choices import ImplementingLevel, InspectionMethod, MatterCategory, ProposalKind
 from catalog.models import CheckPoint, Matter, MatterChangeProposal, MatterImport, MatterRevision
 
@@ -19,10 +20,10 @@ class CheckPointSerializer(serializers.ModelSerializer):
 
 
 class MatterOutputSerializer(serializers.ModelSerializer):
-    implementing_departments = serializers.SlugRelatedField(
+    implementing_departments = serializers.SlugRelatedField[Department](
         slug_field="code", many=True, read_only=True
     )
-    participating_departments = serializers.SlugRelatedField(
+    participating_departments = serializers.SlugRelatedField[Department](
         slug_field="code", many=True, read_only=True
     )
     methods = MethodsField(read_only=True)
@@ -74,7 +75,8 @@ class MatterFieldsInputSerializer(serializers.Serializer):
     is_joint = serializers.BooleanField(required=False)
     list_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
     effective_from = serializers.DateField(required=False)
-    source = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    # A field named like Field.source: DRF takes it from the class body, mypy sees an override.
+    source = serializers.CharField(max_length=200, required=False, allow_blank=True)  # type: ignore[assignment]
     compiling_department = serializers.CharField(max_length=100, required=False, allow_blank=True)
     implementing_subject_text = serializers.CharField(required=False, allow_blank=True)
     participating_departments_text = serializers.CharField(required=False, allow_blank=True)
@@ -129,7 +131,7 @@ class CheckPointsInputSerializer(serializers.Serializer):
 
 
 class RevisionOutputSerializer(serializers.ModelSerializer):
-    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = MatterRevision
@@ -147,9 +149,9 @@ class RevisionOutputSerializer(serializers.ModelSerializer):
 
 
 class ProposalOutputSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
+    proposed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
     matter_code = serializers.CharField(source="matter.code", read_only=True, default=None)
 
     class Meta:
@@ -185,8 +187,8 @@ class ProposalRejectInputSerializer(serializers.Serializer):
 
 
 class MatterImportOutputSerializer(serializers.ModelSerializer):
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    applied_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    uploaded_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    applied_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = MatterImport

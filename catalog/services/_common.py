@@ -4,6 +4,7 @@ values, and the locked update or retirement that bumps `revision` and writes its
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -36,7 +37,9 @@ def require_office_admin(user: User) -> None:
         raise PermissionDenied(_("只有联席办管理员可以维护抽查事项清单。"))
 
 
-def _departments(codes_or_departments, field_name: str) -> list[Department]:
+def _departments(
+    codes_or_departments: Iterable[Department | str] | None, field_name: str
+) -> list[Department]:
     items = list(codes_or_departments or [])
     departments = [item for item in items if isinstance(item, Department)]
     codes = [item for item in items if not isinstance(item, Department)]
@@ -139,7 +142,7 @@ def update_matter(
     reason: str,
     matter_import: MatterImport | None = None,
     proposal: MatterChangeProposal | None = None,
-) -> tuple[Matter, dict[str, list]]:
+) -> tuple[Matter, dict[str, list[Any]]]:
     """Lock, apply the values, bump the revision and write its history row. No change, no write."""
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     before = matter_snapshot(matter)

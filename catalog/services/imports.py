@@ -35,13 +35,13 @@ from catalog.snapshots import (
     DEPARTMENT_FIELDS,
     matter_snapshot,
 )
-from catalog.sources import SUPPORTED_EXTENSIONS, read_matter_list
+from catalog.sources import SUPPORTED_EXTENSIONS, MatterSheet, read_matter_list
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]*$")
 
 
-def _read_sheet(content: bytes, filename: str):
+def _read_sheet(content: bytes, filename: str) -> MatterSheet:
     sheet = read_matter_list(io.BytesIO(content), filename=filename)
     if sheet.errors:
         messages = [error.message for error in sheet.errors[:20]]
@@ -175,7 +175,7 @@ def _add_matters(items: list[dict[str, Any]], *, actor: User, matter_import: Mat
         )
         matters.append(matter)
     Matter.objects.bulk_create(matters)
-    links: dict[str, list] = {name: [] for name in DEPARTMENT_FIELDS}
+    links: dict[str, list[Any]] = {name: [] for name in DEPARTMENT_FIELDS}
     revisions = []
     for matter, item in zip(matters, items, strict=True):
         codes = {name: item["values"][name] for name in DEPARTMENT_FIELDS}

@@ -132,10 +132,12 @@ def matter_retire(
         action=RevisionAction.RETIRE,
         proposal=proposal,
     )
+    until = matter.effective_until
+    assert until is not None  # retire_matter sets it
     record_event(
         actor=retired_by,
         action="matter.retire",
         target=matter,
-        details={"effective_until": matter.effective_until.isoformat(), "reason": reason.strip()},
+        details={"effective_until": until.isoformat(), "reason": reason.strip()},
     )
     return matter

@@ -73,10 +73,12 @@ def proposal_submit(
             before = matter_snapshot(matter)
             if not diff_snapshots(before, planned_snapshot(before, values)):
                 raise ValidationError({"payload": _("建议内容与现有事项相同。")})
+    department = submitted_by.department
+    assert department is not None  # can_propose: a member department's user
     proposal = MatterChangeProposal.objects.create(
         kind=kind,
         matter=matter,
-        department=submitted_by.department,
+        department=department,
         proposed_by=submitted_by,
         payload=_payload_json(values),
         reason=reason,
@@ -89,7 +91,7 @@ def proposal_submit(
         details={
             "kind": kind,
             "matter": matter.code if matter else None,
-            "department": submitted_by.department.code,
+            "department": department.code,
             "payload": proposal.payload,
             "reason": reason,
         },
@@ -126,6 +128,7 @@ def proposal_accept(
             proposal=proposal,
         )
     elif proposal.kind == ProposalKind.CHANGE:
+        assert proposal.matter is not None  # a change or retirement names its matter
         matter_update(
             matter=proposal.matter,
             updated_by=accepted_by,
@@ -134,6 +137,7 @@ def proposal_accept(
             proposal=proposal,
         )
     else:
+        assert proposal.matter is not None
         matter_retire(
             matter=proposal.matter, retired_by=accepted_by, reason=reason, proposal=proposal
         )
@@ -148,7 +152,7 @@ def proposal_accept(
         target=proposal,
         details={
             "kind": proposal.kind,
-            "matter": proposal.matter.code,
+            "matter": proposal.matter.code if proposal.matter else None,
             "decision_reason": proposal.decision_reason,
         },
     )

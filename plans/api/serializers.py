@@ -125,7 +125,7 @@ class DepartmentSubmissionOutputSerializer(serializers.ModelSerializer):
 
 
 class MergeProposalOutputSerializer(serializers.ModelSerializer):
-    items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    items = serializers.PrimaryKeyRelatedField[PlanItem](many=True, read_only=True)
     suggested_lead = DepartmentRefSerializer()
     lead_department = DepartmentRefSerializer()
     status = serializers.CharField()

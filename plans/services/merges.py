@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,7 +33,7 @@ def suggest_lead(items: list[PlanItem], sizes: dict[int, int]) -> Department:
     return ranked[0].department
 
 
-def group_items(items: list[PlanItem]) -> list[tuple[list[PlanItem], dict]]:
+def group_items(items: list[PlanItem]) -> list[tuple[list[PlanItem], dict[str, Any]]]:
     """Greedy grouping, deterministic: take the unmerged items in window order; each seeds a
     group and adds items of *other* departments (one item per department) whose scope overlaps
     every member's and whose window keeps a non-empty intersection with the group's."""
@@ -46,7 +47,7 @@ def group_items(items: list[PlanItem]) -> list[tuple[list[PlanItem], dict]]:
             continue
         members = [seed]
         window = (seed.window_start_month, seed.window_end_month)
-        basis: dict = {}
+        basis: dict[str, Any] = {}
         for candidate in ordered:
             if candidate.pk in used or candidate in members:
                 continue
@@ -86,7 +87,9 @@ def plan_propose_merges(*, plan_year: PlanYear, proposed_by: User) -> list[Merge
     candidates = [
         item
         for item in included_items(plan_year)
-        if not (item.merge_proposal_id and item.merge_proposal.status == MergeStatus.ACCEPTED)
+        if not (
+            item.merge_proposal is not None and item.merge_proposal.status == MergeStatus.ACCEPTED
+        )
     ]
     sizes = {item.pk: estimate_scope(item.scope, item.ratios).total for item in candidates}
     proposals = []
@@ -151,7 +154,7 @@ def merge_proposal_update(
     elif len({item.department_id for item in items}) < 2:
         errors["items"] = _("合并方案须包含至少两个部门的计划事项。")
     elif any(
-        item.merge_proposal_id and item.merge_proposal.status == MergeStatus.ACCEPTED
+        item.merge_proposal is not None and item.merge_proposal.status == MergeStatus.ACCEPTED
         for item in items
     ):
         errors["items"] = _("部分事项已并入其他联合任务。")
@@ -206,7 +209,7 @@ def merge_proposal_accept(
         PlanItem.objects.select_for_update().filter(merge_candidates=proposal).order_by("pk")
     )
     for item in items:
-        if item.merge_proposal_id and item.merge_proposal.status == MergeStatus.ACCEPTED:
+        if item.merge_proposal is not None and item.merge_proposal.status == MergeStatus.ACCEPTED:
             raise ValidationError(_("事项“%(title)s”已并入其他联合任务。") % {"title": item.title})
     PlanItem.objects.filter(pk__in=[item.pk for item in items]).update(merge_proposal=proposal)
     proposal.status = MergeStatus.ACCEPTED

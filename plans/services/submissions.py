@@ -3,6 +3,8 @@ the report with a reason; every submit/return is kept as a SubmissionEvent."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -26,7 +28,7 @@ from plans.services.years import liaisons_of
 OPEN_FOR_REPORTS = (PlanYearStatus.COLLECTING, PlanYearStatus.COMPILING, PlanYearStatus.ADJUSTING)
 
 
-def is_late(plan_year: PlanYear, moment) -> bool:
+def is_late(plan_year: PlanYear, moment: datetime) -> bool:
     """Late = submitted on a calendar day (Asia/Shanghai) after the deadline day; 23:59 on the
     deadline day is still on time. Adjustments during the year have no reporting deadline."""
     if plan_year.status == PlanYearStatus.ADJUSTING:

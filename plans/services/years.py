@@ -3,11 +3,12 @@ adjustments during the year. Only office admins drive it; every step is audited.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,13 +36,13 @@ def default_deadlines(year: int) -> tuple[date, date]:
     return date(year - 1, 11, 30), date(year - 1, 12, 31)
 
 
-def member_departments():
+def member_departments() -> QuerySet[Department]:
     return Department.objects.filter(kind=DepartmentKind.DEPARTMENT, is_active=True).order_by(
         "code"
     )
 
 
-def liaisons_of(departments) -> list[User]:
+def liaisons_of(departments: Iterable[Department] | QuerySet[Department]) -> list[User]:
     return list(
         User.objects.filter(
             department__in=departments, is_active=True, roles__contains=[Role.LIAISON]

@@ -12,10 +12,13 @@ from platform_site.env import (
     celery_url_from_redis_url,
     database_from_url,
     env_bool,
+    env_ed25519_key,
     env_int,
     env_list,
     env_secret,
     env_str,
+    parse_ed25519_private_key,
+    parse_ed25519_public_key,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -45,10 +48,24 @@ def _redis_url() -> str:
     return embedded.ensure_redis()
 
 
+def _database_owner_url() -> str:
+    """Only the process that migrates gets the owner's URL (platform_site/dbroles.py)."""
+    url = env_secret("DATABASE_OWNER_URL", "")
+    if url or env_str("DATABASE_URL", ""):
+        return url
+    from platform_site import embedded
+
+    return embedded.ensure_postgres(embedded.OWNER_ROLE)
+
+
 DATABASE_URL = _database_url()
+DATABASE_OWNER_URL = _database_owner_url()
 REDIS_URL = _redis_url()
 
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# The application's role; migrate (as the owner) hands it the ordinary tables.
+DATABASE_RUNTIME_ROLE = DATABASES["default"]["USER"]
+DATABASE_OWNER = database_from_url(DATABASE_OWNER_URL) if DATABASE_OWNER_URL else None
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -268,6 +285,26 @@ VERIFY_INLINE_MAX_BYTES = env_int("VERIFY_INLINE_MAX_BYTES", 1_000_000, minimum=
 VERIFY_MAX_ATTEMPTS = env_int("VERIFY_MAX_ATTEMPTS", 100, minimum=1)
 # Verification jobs waiting at once; beyond it the page asks to try later.
 VERIFY_MAX_PENDING = env_int("VERIFY_MAX_PENDING", 20, minimum=1)
+
+# Audit checkpoints (accounts/checkpoints.py): every hour and after every draw, the chain's head is
+# signed with this Ed25519 key (base64 of the 32-byte private key, or PEM) and appended to a log
+# outside the database. The key is never stored in the database. Public keys of retired signing
+# keys stay listed so that older checkpoints still verify.
+AUDIT_SIGNING_KEY = env_ed25519_key("AUDIT_SIGNING_KEY")
+if AUDIT_SIGNING_KEY is None and not env_str("DATABASE_URL", ""):
+    from platform_site import embedded
+
+    AUDIT_SIGNING_KEY = parse_ed25519_private_key(
+        "AUDIT_SIGNING_KEY", embedded.ensure_signing_key().read_text(encoding="utf-8")
+    )
+AUDIT_RETIRED_PUBLIC_KEYS = env_list("AUDIT_RETIRED_PUBLIC_KEYS", [])
+for _public_key in AUDIT_RETIRED_PUBLIC_KEYS:
+    parse_ed25519_public_key(
+        "AUDIT_RETIRED_PUBLIC_KEYS", _public_key
+    )  # fails loudly when malformed
+AUDIT_CHECKPOINT_LOG = Path(
+    env_str("AUDIT_CHECKPOINT_LOG", str(BASE_DIR / ".data" / "audit-checkpoints.jsonl"))
+)
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,5 @@
-"""Production: DATABASE_URL, REDIS_URL, SECRET_KEY and DRAW_SECRET_KEY (a different secret) are
-required; cookies and HSTS are strict."""
+"""Production: DATABASE_URL, REDIS_URL, SECRET_KEY, DRAW_SECRET_KEY (a different secret) and
+AUDIT_SIGNING_KEY are required; cookies and HSTS are strict."""
 
 import os
 
@@ -11,6 +11,11 @@ for required in ("DATABASE_URL", "REDIS_URL"):
 for secret in ("SECRET_KEY", "DRAW_SECRET_KEY"):
     if not (os.environ.get(secret) or os.environ.get(f"{secret}_FILE")):
         raise ImproperlyConfigured(f"Set {secret} (or {secret}_FILE) in production.")
+if not (os.environ.get("AUDIT_SIGNING_KEY") or os.environ.get("AUDIT_SIGNING_KEY_FILE")):
+    raise ImproperlyConfigured(
+        "Set AUDIT_SIGNING_KEY (or AUDIT_SIGNING_KEY_FILE) in production: it signs the audit "
+        "checkpoints (docs/operations.md says how to create one)."
+    )
 os.environ.setdefault("DEBUG", "false")
 
 from platform_site.env import env_bool, env_int  # noqa: E402

@@ -54,6 +54,7 @@ class CalendarImportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         upload = cleaned.get("file")
         if upload is not None:
             if upload.size > MAX_IMPORT_FILE_BYTES:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from publication.calendar.workdays import (
 from publication.models import CalendarDay, CalendarDayKind
 
 MAX_IMPORT_LINES = 400
-NAME_MAX_LENGTH = CalendarDay._meta.get_field("name").max_length
+NAME_MAX_LENGTH = cast(int, CalendarDay._meta.get_field("name").max_length)
 
 _KIND_WORDS = {
     "holiday": HOLIDAY,

@@ -114,8 +114,8 @@ def calendar_coverage(years: Iterable[int] | None = None) -> list[YearCoverage]:
         .annotate(total=Count("id"))
         .order_by()
     )
-    for row in rows:
-        counts[(row["year"], row["kind"])] = row["total"]
+    for count in rows:
+        counts[(count["year"], count["kind"])] = count["total"]
     result = []
     for year in years:
         row = statuses.get(year)

@@ -94,7 +94,7 @@ def calendar_day(request):
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(_calendar_url(_year_from(request.POST, shanghai_today().year)))
     day = form.cleaned_data["date"]
     try:
@@ -138,7 +138,7 @@ def calendar_year_status(request, year: int):
     else:
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
     return redirect(_calendar_url(year))
 
 

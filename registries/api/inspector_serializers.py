@@ -2,14 +2,15 @@
 
 from rest_framework import serializers
 
+from accounts.models import Department, User
 from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
 from registries.models import Expert, Inspector, Recusal, RecusalRule
 
 
 class InspectorOutputSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    user = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = Inspector
@@ -166,14 +167,14 @@ class ExpertUpdateInputSerializer(serializers.Serializer):
 class RecusalOutputSerializer(serializers.ModelSerializer):
     """An inspector's or an expert's recusal (exactly one of `inspector` and `expert` is set)."""
 
-    inspector = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    expert = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    inspector = serializers.SlugRelatedField[Inspector](slug_field="code", read_only=True)
+    expert = serializers.SlugRelatedField[Expert](slug_field="code", read_only=True)
     inspector_name = serializers.SerializerMethodField(help_text="姓名（人员或专家）")
     department = serializers.SerializerMethodField(help_text="部门代码；专家为 EXPERT")
     object_code = serializers.CharField(source="inspection_object.code", read_only=True)
     object_name = serializers.CharField(source="inspection_object.name", read_only=True)
-    declared_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    declared_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = Recusal

@@ -2,6 +2,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import Department, User
 from registries.choices import ObjectKind, ObjectStatus, RiskClass, Scale, SpecialList
 from registries.models import InspectionObject, ObjectChange, ObjectSupervision
 from registries.scopes import special_lists_of
@@ -15,7 +16,7 @@ SPECIAL_LISTS_FIELD = serializers.ListField(
 
 
 class SupervisionOutputSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
     department_name = serializers.CharField(source="department.display_name", read_only=True)
     claim_status = serializers.ChoiceField(
         source="status", choices=ObjectSupervision.Status.choices, read_only=True
@@ -54,7 +55,7 @@ class ObjectListOutputSerializer(serializers.ModelSerializer):
 
 
 class ObjectChangeOutputSerializer(serializers.ModelSerializer):
-    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = ObjectChange
@@ -187,8 +188,8 @@ class DisputeOutputSerializer(serializers.ModelSerializer):
     object_id = serializers.IntegerField(source="inspection_object_id", read_only=True)
     object_code = serializers.CharField(source="inspection_object.code", read_only=True)
     object_name = serializers.CharField(source="inspection_object.name", read_only=True)
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    claimed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
+    claimed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
     settled_departments = serializers.SerializerMethodField()
 
     class Meta:

@@ -9,10 +9,10 @@ from tasks.permissions import can_read_replacement_reason
 
 class TaskOutputSerializer(serializers.ModelSerializer):
     lead_department = serializers.CharField(source="lead_department.code")
-    participating_departments = serializers.SlugRelatedField(
+    participating_departments = serializers.SlugRelatedField[Department](
         slug_field="code", many=True, read_only=True
     )
-    matters = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    matters = serializers.SlugRelatedField[Department](slug_field="code", many=True, read_only=True)
     is_adhoc = serializers.BooleanField(read_only=True)
     status = serializers.CharField(read_only=True)
     inspection_method = serializers.CharField(read_only=True)
@@ -186,7 +186,7 @@ class TaskCreateInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     plan_item = serializers.IntegerField(required=False, allow_null=True, default=None)
     adhoc_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    participating_departments = serializers.SlugRelatedField(
+    participating_departments = serializers.SlugRelatedField[Department](
         slug_field="code", many=True, queryset=Department.objects.all(), required=False
     )
     matters = serializers.SlugRelatedField(

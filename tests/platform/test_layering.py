@@ -145,6 +145,17 @@ def test_every_app_uses_only_the_apps_below_it():
     assert _violations() == []
 
 
+def test_every_project_app_has_its_place_in_the_layers():
+    from django.apps import apps
+
+    project_apps = {
+        config.name
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().parent == ROOT and config.name != "platform_site"
+    }
+    assert project_apps - set(APPS) == set(), "add the new app to ALLOWED, above what it uses"
+
+
 def test_a_lazy_import_a_dotted_path_or_a_link_upwards_is_found(tmp_path):
     # given accounts/ reaching up in each of the ways the rule covers
     (tmp_path / "accounts").mkdir()

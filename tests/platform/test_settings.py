@@ -199,3 +199,32 @@ def test_templates_use_no_inline_style_attributes():
         assert "<style" not in text, path
         assert not re.search(r"<script(?![^>]*\ssrc=)", text), path
         assert not re.search(r"\son[a-z]+=\"", text), path
+
+
+def test_production_refuses_to_start_without_the_audit_signing_key():
+    production_env = _production_env()
+    for name in ("AUDIT_SIGNING_KEY", "AUDIT_SIGNING_KEY_FILE"):
+        production_env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=production_env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.returncode != 0
+    assert "AUDIT_SIGNING_KEY" in result.stderr
+
+
+def test_production_migrate_refuses_to_run_as_the_application_role():
+    production_env = _production_env()
+    production_env.pop("DATABASE_OWNER_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--check"],
+        env=production_env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.returncode != 0
+    assert "Set DATABASE_OWNER_URL" in result.stderr

@@ -26,6 +26,8 @@ def worker(transactional_db):
         "DJANGO_SETTINGS_MODULE": "platform_site.settings.base",
         "DATABASE_URL": _database_url_of_test_db(),
         "REDIS_URL": settings.REDIS_URL,
+        # this test's checkpoint log, not the development database's
+        "AUDIT_CHECKPOINT_LOG": str(settings.AUDIT_CHECKPOINT_LOG),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DEBUG": "false",
     }

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from accounts.models import User
 from publication.calendar import MAX_WORKING_DAYS
 from publication.models import MAX_YEAR, MIN_YEAR, CalendarDay, CalendarDayKind, CalendarYear
 
@@ -8,7 +9,7 @@ class YearCoverageOutputSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     status = serializers.CharField()
     status_label = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.source
     has_official_data = serializers.BooleanField()
     holiday_count = serializers.IntegerField()
     makeup_workday_count = serializers.IntegerField()
@@ -24,7 +25,7 @@ class CalendarDayOutputSerializer(serializers.ModelSerializer):
 
 
 class CalendarYearOutputSerializer(serializers.ModelSerializer):
-    confirmed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    confirmed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
     has_official_data = serializers.BooleanField(read_only=True)
 
     class Meta:

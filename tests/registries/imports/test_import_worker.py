@@ -40,6 +40,8 @@ def start_worker(transactional_db, settings):
             "DJANGO_SETTINGS_MODULE": "platform_site.settings.base",
             "DATABASE_URL": _database_url_of_test_db(),
             "REDIS_URL": settings.REDIS_URL,
+            # this test's checkpoint log, not the development database's
+            "AUDIT_CHECKPOINT_LOG": str(settings.AUDIT_CHECKPOINT_LOG),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "DEBUG": "false",

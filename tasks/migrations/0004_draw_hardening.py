@@ -28,7 +28,7 @@ def freeze_approved_terms(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0002_drawlog_append_only'),
+        ('tasks', '0003_drawlog_no_truncate'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,91 @@
+"""The plans API: thin views named <Entity><Action>Api, each calling one service.
+
+One module per subject (years, items, submissions, merges, versions, seasons, notifications);
+plans/api/urls.py uses the names below.
+"""
+
+from plans.api.views.items import (
+    PlanItemCreateApi,
+    PlanItemDeleteApi,
+    PlanItemDetailApi,
+    PlanItemEstimateApi,
+    PlanItemListApi,
+    PlanItemUpdateApi,
+)
+from plans.api.views.merges import (
+    MergeProposalAcceptApi,
+    MergeProposalListApi,
+    MergeProposalRejectApi,
+    MergeProposalUpdateApi,
+    PlanProposeMergesApi,
+)
+from plans.api.views.notifications import (
+    NotificationListApi,
+    NotificationReadApi,
+)
+from plans.api.views.seasons import (
+    PeakSeasonCreateApi,
+    PeakSeasonDeleteApi,
+    PeakSeasonListApi,
+    PeakSeasonUpdateApi,
+)
+from plans.api.views.submissions import (
+    DepartmentSubmissionListApi,
+    PlanDepartmentReturnApi,
+    PlanDepartmentSubmitApi,
+)
+from plans.api.views.versions import (
+    PlanVersionDetailApi,
+    PlanVersionListApi,
+    PublicPlanDetailApi,
+    PublicPlanListApi,
+)
+from plans.api.views.years import (
+    PlanAdjustStartApi,
+    PlanApproveApi,
+    PlanCompileApi,
+    PlanIndicatorsApi,
+    PlanPublishApi,
+    PlanReturnApi,
+    PlanSubmitForApprovalApi,
+    PlanYearDetailApi,
+    PlanYearListApi,
+    PlanYearOpenApi,
+)
+
+__all__ = [
+    "DepartmentSubmissionListApi",
+    "MergeProposalAcceptApi",
+    "MergeProposalListApi",
+    "MergeProposalRejectApi",
+    "MergeProposalUpdateApi",
+    "NotificationListApi",
+    "NotificationReadApi",
+    "PeakSeasonCreateApi",
+    "PeakSeasonDeleteApi",
+    "PeakSeasonListApi",
+    "PeakSeasonUpdateApi",
+    "PlanAdjustStartApi",
+    "PlanApproveApi",
+    "PlanCompileApi",
+    "PlanDepartmentReturnApi",
+    "PlanDepartmentSubmitApi",
+    "PlanIndicatorsApi",
+    "PlanItemCreateApi",
+    "PlanItemDeleteApi",
+    "PlanItemDetailApi",
+    "PlanItemEstimateApi",
+    "PlanItemListApi",
+    "PlanItemUpdateApi",
+    "PlanProposeMergesApi",
+    "PlanPublishApi",
+    "PlanReturnApi",
+    "PlanSubmitForApprovalApi",
+    "PlanVersionDetailApi",
+    "PlanVersionListApi",
+    "PlanYearDetailApi",
+    "PlanYearListApi",
+    "PlanYearOpenApi",
+    "PublicPlanDetailApi",
+    "PublicPlanListApi",
+]

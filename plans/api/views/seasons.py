@@ -1,0 +1,84 @@
+"""Peak production seasons that plan schedules avoid (000 art. 11)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from plans import services
+from plans.api.serializers import (
+    PeakSeasonOutputSerializer,
+)
+from plans.models import (
+    PeakSeason,
+)
+from plans.permissions import (
+    IsPlanManager,
+    access_peak_season_for_user,
+)
+from plans.selectors import (
+    peak_season_list,
+)
+from platform_site.api import call_service
+
+
+class PeakSeasonInputSerializer(serializers.Serializer):
+    industry_prefix = serializers.CharField(max_length=10)
+    months = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=12))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PeakSeasonListApi(ListAPIView):
+    serializer_class = PeakSeasonOutputSerializer
+    queryset = PeakSeason.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return peak_season_list()
+
+
+class PeakSeasonCreateApi(APIView):
+    permission_classes = [IsPlanManager]
+
+    @extend_schema(request=PeakSeasonInputSerializer, responses={201: PeakSeasonOutputSerializer})
+    def post(self, request):
+        data = PeakSeasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        season = call_service(
+            services.peak_season_create, created_by=request.user, **data.validated_data
+        )
+        return Response(PeakSeasonOutputSerializer(season).data, status=status.HTTP_201_CREATED)
+
+
+class PeakSeasonUpdateApi(APIView):
+    permission_classes = [IsPlanManager]
+
+    class PeakSeasonUpdateInputSerializer(PeakSeasonInputSerializer):
+        is_active = serializers.BooleanField(default=True)
+
+    @extend_schema(request=PeakSeasonUpdateInputSerializer, responses=PeakSeasonOutputSerializer)
+    def post(self, request, season_id: int):
+        season = access_peak_season_for_user(request.user, season_id)
+        data = self.PeakSeasonUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        season = call_service(
+            services.peak_season_update,
+            season=season,
+            updated_by=request.user,
+            **data.validated_data,
+        )
+        return Response(PeakSeasonOutputSerializer(season).data)
+
+
+class PeakSeasonDeleteApi(APIView):
+    permission_classes = [IsPlanManager]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, season_id: int):
+        season = access_peak_season_for_user(request.user, season_id)
+        call_service(services.peak_season_delete, season=season, deleted_by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
