@@ -1,5 +1,5 @@
-"""Read-only admin views: tasks and draws change only through their audited services, the task
-rules on the office's policy page. No admin page shows a witness value or a secret before the
+"""Read-only admin views: tasks and draws change only through their audited services (the task
+rules also here, audited like every admin change, and on the office's policy page). No admin page shows a witness value or a secret before the
 reveal: the sealed secret and the reviews' witness values are left out, and a log entry's data
 is shown only once its draw's secret is public."""
 
@@ -56,8 +56,9 @@ class DrawLogEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TaskPolicy)
-class TaskPolicyAdmin(ReadOnlyAdmin):
-    """Changed on the office's policy page (tasks:policy), which records the audit event."""
+class TaskPolicyAdmin(admin.ModelAdmin):
+    """The office changes the rules on its policy page (tasks:policy); an operator's change here is
+    audited by the admin's audit mixin."""
 
     list_display = [
         "escalate_after_working_days",

@@ -51,6 +51,7 @@ class TaskPolicy(models.Model):
     low_risk_yearly_limit = models.PositiveSmallIntegerField(
         _("低风险（A类）对象每年最多检查次数"),
         default=2,
+        validators=[MinValueValidator(1)],
         help_text=_("003 II：低风险对象每年至多检查2次。达到次数的对象不再列入当年的候选名单。"),
     )
     clean_result_months = models.PositiveSmallIntegerField(

@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='taskpolicy',
             name='low_risk_yearly_limit',
-            field=models.PositiveSmallIntegerField(default=2, help_text='003 II：低风险对象每年至多检查2次。达到次数的对象不再列入当年的候选名单。', verbose_name='低风险（A类）对象每年最多检查次数'),
+            field=models.PositiveSmallIntegerField(default=2, help_text='003 II：低风险对象每年至多检查2次。达到次数的对象不再列入当年的候选名单。', validators=[django.core.validators.MinValueValidator(1)], verbose_name='低风险（A类）对象每年最多检查次数'),
         ),
         migrations.RunPython(freeze_approved_terms, migrations.RunPython.noop),
     ]

@@ -40,8 +40,6 @@ def task_policy_update(*, updated_by: User, **changes: Any) -> TaskPolicy:
     for name, value in changes.items():
         setattr(policy, name, value)
     policy.full_clean()
-    if policy.low_risk_yearly_limit < 1:
-        raise ValidationError({"low_risk_yearly_limit": _("低风险对象每年至少可以抽中1次。")})
     after = _values(policy)
     changed = {
         name: {"before": before[name], "after": after[name]}
