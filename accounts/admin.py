@@ -18,13 +18,7 @@ class UserAdmin(admin.ModelAdmin):
     list_display = ["username", "full_name", "department", "roles", "is_active"]
     list_filter = ["department", "is_active"]
     search_fields = ["username", "full_name"]
-    readonly_fields = [
-        "password",
-        "last_login",
-        "date_joined",
-        "failed_login_count",
-        "locked_until",
-    ]
+    readonly_fields = ["password", "last_login", "date_joined"]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -9,30 +9,30 @@ from accounts.models import User
 
 
 class LoginForm(AuthenticationForm):
+    """One message for a wrong user name and a wrong password; the lock-out message is the same
+    whether or not the account exists (accounts.logins counts names that do not exist too)."""
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("用户名或密码不正确。连续失败多次后账户将被暂时锁定。"),
-        "locked": _("登录失败次数过多，账户已锁定，请于 %(until)s 后再试，或联系部门系统管理员。"),
+        "locked": _("登录失败次数过多，已暂时锁定，请于 %(until)s 后再试，或联系部门系统管理员。"),
         "frozen": _("该账户已冻结，请联系部门系统管理员。"),
     }
 
     def clean(self):
-        username = self.cleaned_data.get("username")
-        account = User.objects.filter(username=username).first() if username else None
-        if account is not None and account.is_locked_out():
-            until = timezone.localtime(account.locked_until).strftime("%H:%M")
-            raise ValidationError(
-                self.error_messages["locked"], code="locked", params={"until": until}
-            )
         try:
             return super().clean()
         except ValidationError:
-            account = User.objects.filter(username=username).first() if username else None
-            if account is not None and account.is_locked_out():
-                until = timezone.localtime(account.locked_until).strftime("%H:%M")
+            refusal = getattr(self.request, "login_refusal", None)
+            if refusal is not None:
+                until = timezone.localtime(refusal.until).strftime("%H:%M")
                 raise ValidationError(
                     self.error_messages["locked"], code="locked", params={"until": until}
                 ) from None
+            # Only the holder of the right password learns that the account is frozen; the check
+            # repeats the one the backend just made inside this reserved attempt.
+            username = self.cleaned_data.get("username")
+            account = User.objects.filter(username=username).first() if username else None
             if (
                 account is not None
                 and not account.is_active

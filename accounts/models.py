@@ -78,8 +78,6 @@ class User(AbstractUser):
     frozen_at = models.DateTimeField(_("冻结时间"), null=True, blank=True)
     frozen_reason = models.CharField(_("冻结原因"), max_length=200, blank=True)
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
-    failed_login_count = models.PositiveIntegerField(_("连续登录失败次数"), default=0)
-    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
     reissued_from = models.OneToOneField(
         "self",
         verbose_name=_("补发自"),
@@ -116,23 +114,19 @@ class User(AbstractUser):
 
     @property
     def is_office_admin(self) -> bool:
-        return (
-            self.is_active
-            and Role.OFFICE_ADMIN in self.roles
-            and self.department is not None
-            and self.department.is_office
-        )
+        from accounts.roles import is_office_admin
+
+        return is_office_admin(self)
 
     @property
     def is_department_admin(self) -> bool:
-        return self.is_active and Role.DEPARTMENT_ADMIN in self.roles
+        from accounts.roles import is_department_admin
+
+        return is_department_admin(self)
 
     @property
     def role_labels(self) -> list[str]:
         return [str(Role(role).label) for role in self.roles if role in Role.values]
-
-    def is_locked_out(self, now=None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or timezone.now())
 
 
 class AuditEvent(models.Model):

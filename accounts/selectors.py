@@ -3,18 +3,17 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import AuditEvent, Department, User
+from accounts.roles import is_member, is_office_admin
 from accounts.types import RequestUser
 
 
 def department_list_visible_to(user: RequestUser) -> QuerySet[Department]:
     departments = Department.objects.annotate(
         account_count=Count("users", filter=Q(users__is_active=True))
-    )
-    if not user.is_authenticated:
-        return departments.none()
-    if user.is_office_admin:
+    ).order_by("kind", "code")
+    if is_office_admin(user):
         return departments
-    if user.department_id is None:
+    if not is_member(user) or user.department_id is None:
         return departments.none()
     return departments.filter(pk=user.department_id)
 

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.audit import record_event
 from accounts.choices import DepartmentKind, FreezeReason, Role
+from accounts.logins import login_reset_for
 from accounts.models import Department, User
 from accounts.passwords import generate_temporary_password
-from accounts.permissions import MANAGE_ACCOUNTS, can_manage_department_accounts
-
-
-def _require_office_admin(user: User) -> None:
-    if not user.is_office_admin:
-        raise PermissionDenied(_("只有联席办管理员可以执行此操作。"))
+from accounts.permissions import (
+    MANAGE_ACCOUNTS,
+    can_manage_account,
+    can_manage_department_accounts,
+)
+from accounts.roles import can_grant_roles, require_office_admin
 
 
 def _require_account_manager(user: User, department: Department | None) -> None:
@@ -30,14 +27,12 @@ def _require_account_manager(user: User, department: Department | None) -> None:
         raise PermissionDenied(_("您无权管理该部门的账户。"))
 
 
-# Witnesses watch the department's own draws and auditors read everything: a department admin who
-# could create them, or take them over with a new password, could witness their own draw.
-OFFICE_GRANTED_ROLES = frozenset({Role.WITNESS, Role.AUDITOR})
-
-
-def _require_office_for_overseers(user: User, roles: list[str]) -> None:
-    if OFFICE_GRANTED_ROLES.intersection(roles) and not user.is_office_admin:
-        raise PermissionDenied(_("纪检监督（见证人）和审计人员账户只能由联席办管理员创建和管理。"))
+def _require_above(user: User, account: User) -> None:
+    """Admins act only on accounts below them (accounts.roles.can_act_on): a department admin
+    never on another department admin, nobody on an office admin but the operator, nobody on
+    themself."""
+    if not can_manage_account(user, account):
+        raise PermissionDenied(_("您只能管理级别低于您的账户。"))
 
 
 @transaction.atomic
@@ -49,7 +44,7 @@ def department_create(
     short_name: str = "",
     kind: str = DepartmentKind.DEPARTMENT,
 ) -> Department:
-    _require_office_admin(created_by)
+    require_office_admin(created_by)
     department = Department(
         code=code.strip().upper(), name=name.strip(), short_name=short_name, kind=kind
     )
@@ -68,7 +63,7 @@ def department_create(
 def department_update(
     *, department: Department, updated_by: User, name: str, short_name: str
 ) -> Department:
-    _require_office_admin(updated_by)
+    require_office_admin(updated_by)
     before = {"name": department.name, "short_name": department.short_name}
     department.name, department.short_name = name.strip(), short_name.strip()
     department.full_clean()
@@ -95,11 +90,10 @@ def _validate_roles(
         raise ValidationError({"roles": _("至少选择一个角色。")})
     if Role.OFFICE_ADMIN in roles and (department is None or not department.is_office):
         raise ValidationError({"roles": _("联席办管理员只能属于联席会议办公室。")})
-    if Role.DEPARTMENT_ADMIN in roles and not created_by.is_office_admin:
+    if Role.OFFICE_ADMIN in roles and not can_grant_roles(created_by, [Role.OFFICE_ADMIN]):
+        raise PermissionDenied(_("联席办管理员只能由平台运维管理员分配。"))
+    if not can_grant_roles(created_by, roles):
         raise PermissionDenied(_("部门系统管理员由联席办管理员分配。"))
-    if Role.OFFICE_ADMIN in roles and not created_by.is_office_admin:
-        raise PermissionDenied(_("只有联席办管理员可以分配联席办管理员。"))
-    _require_office_for_overseers(created_by, roles)
     return sorted(set(roles), key=Role.values.index)
 
 
@@ -155,15 +149,14 @@ def account_create(
 
 @transaction.atomic
 def account_set_roles(*, account: User, changed_by: User, roles: list[str]) -> User:
-    _require_account_manager(changed_by, account.department)
     account = User.objects.select_for_update().get(pk=account.pk)
+    _require_above(changed_by, account)
     before = list(account.roles)
-    _require_office_for_overseers(changed_by, before)
     account.roles = _validate_roles(
         roles=roles, department=account.department, created_by=changed_by
     )
     if Role.DEPARTMENT_ADMIN in before and Role.DEPARTMENT_ADMIN not in account.roles:
-        _require_office_admin(changed_by)
+        require_office_admin(changed_by)
     account.save(update_fields=["roles"])
     _sync_guardian(account)
     record_event(
@@ -177,12 +170,12 @@ def account_set_roles(*, account: User, changed_by: User, roles: list[str]) -> U
 
 @transaction.atomic
 def account_freeze(*, account: User, frozen_by: User, reason: str, note: str = "") -> User:
-    _require_account_manager(frozen_by, account.department)
     if account.pk == frozen_by.pk:
         raise ValidationError(_("不能冻结自己的账户。"))
     if reason not in FreezeReason.values:
         raise ValidationError({"reason": _("请选择冻结原因。")})
     account = User.objects.select_for_update().get(pk=account.pk)
+    _require_above(frozen_by, account)
     if not account.is_active:
         raise ValidationError(_("该账户已处于冻结状态。"))
     account.is_active = False
@@ -201,8 +194,8 @@ def account_freeze(*, account: User, frozen_by: User, reason: str, note: str = "
 
 @transaction.atomic
 def account_unfreeze(*, account: User, unfrozen_by: User) -> User:
-    _require_account_manager(unfrozen_by, account.department)
     account = User.objects.select_for_update().get(pk=account.pk)
+    _require_above(unfrozen_by, account)
     if account.is_active:
         raise ValidationError(_("该账户未被冻结。"))
     if hasattr(account, "reissued_as"):
@@ -210,17 +203,8 @@ def account_unfreeze(*, account: User, unfrozen_by: User) -> User:
     account.is_active = True
     account.frozen_at = None
     account.frozen_reason = ""
-    account.failed_login_count = 0
-    account.locked_until = None
-    account.save(
-        update_fields=[
-            "is_active",
-            "frozen_at",
-            "frozen_reason",
-            "failed_login_count",
-            "locked_until",
-        ]
-    )
+    account.save(update_fields=["is_active", "frozen_at", "frozen_reason"])
+    login_reset_for(account.username)  # Redis, not transactional: harmless if this rolls back
     _sync_guardian(account)
     record_event(actor=unfrozen_by, action="account.unfreeze", target=account)
     return account
@@ -240,9 +224,8 @@ def account_reissue(*, account: User, reissued_by: User, note: str = "") -> tupl
 
     The old account stays frozen forever so that everything it did remains attributable.
     """
-    _require_account_manager(reissued_by, account.department)
     account = User.objects.select_for_update().get(pk=account.pk)
-    _require_office_for_overseers(reissued_by, account.roles)
+    _require_above(reissued_by, account)
     if hasattr(account, "reissued_as"):
         raise ValidationError(_("该账户已补发过新账户。"))
     if account.is_active:
@@ -283,16 +266,15 @@ def account_change_password(*, account: User, new_password: str) -> User:
 
 @transaction.atomic
 def account_reset_password(*, account: User, reset_by: User) -> tuple[User, str]:
-    _require_account_manager(reset_by, account.department)
-    _require_office_for_overseers(reset_by, account.roles)
+    """A new one-time password, shown once to the admin; it opens nothing but the password change
+    (PasswordChangeRequiredMiddleware for pages, accounts.authentication for the API)."""
+    account = User.objects.select_for_update().get(pk=account.pk)
+    _require_above(reset_by, account)
     password = generate_temporary_password()
     account.set_password(password)
     account.must_change_password = True
-    account.failed_login_count = 0
-    account.locked_until = None
-    account.save(
-        update_fields=["password", "must_change_password", "failed_login_count", "locked_until"]
-    )
+    account.save(update_fields=["password", "must_change_password"])
+    login_reset_for(account.username)  # Redis, not transactional: harmless if this rolls back
     record_event(actor=reset_by, action="account.reset_password", target=account)
     return account, password
 
@@ -301,38 +283,7 @@ def account_reset_password(*, account: User, reset_by: User) -> tuple[User, str]
 
 
 @transaction.atomic
-def login_record_failure(*, username: str) -> User | None:
-    """Count a failed login; lock the account for a while after LOGIN_FAILURE_LIMIT failures."""
-    account = User.objects.select_for_update().filter(username=username).first()
-    if account is None:
-        record_event(actor=None, action="auth.login_failed", details={"username": username[:150]})
-        return None
-    account.failed_login_count = F("failed_login_count") + 1
-    account.save(update_fields=["failed_login_count"])
-    account.refresh_from_db(fields=["failed_login_count"])
-    record_event(
-        actor=None,
-        action="auth.login_failed",
-        target=account,
-        details={"username": account.username, "failures": account.failed_login_count},
-    )
-    if account.failed_login_count >= settings.LOGIN_FAILURE_LIMIT:
-        account.locked_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-        account.failed_login_count = 0
-        account.save(update_fields=["locked_until", "failed_login_count"])
-        record_event(
-            actor=None,
-            action="auth.locked",
-            target=account,
-            details={"until": account.locked_until.isoformat()},
-        )
-    return account
-
-
-@transaction.atomic
-def login_record_success(*, account: User) -> None:
-    if account.failed_login_count or account.locked_until:
-        account.failed_login_count = 0
-        account.locked_until = None
-        account.save(update_fields=["failed_login_count", "locked_until"])
-    record_event(actor=account, action="auth.login", target=account)
+def login_record_success(*, account: User, address: str) -> None:
+    """One event per interactive (session) login. HTTP Basic API calls authenticate every request
+    and write none; failures are aggregated by accounts.logins (one event per lock-out)."""
+    record_event(actor=account, action="auth.login", target=account, details={"address": address})

@@ -8,9 +8,10 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
@@ -23,8 +24,14 @@ from accounts.forms import (
     LoginForm,
     ReissueForm,
 )
+from accounts.logins import client_address
 from accounts.models import AuditEvent
-from accounts.permissions import access_account_for_user, access_department_for_user
+from accounts.permissions import (
+    access_account_for_user,
+    access_department_for_user,
+    can_manage_account,
+)
+from accounts.roles import is_account_manager, is_office_admin, office_only, refuse_page_unless
 from accounts.selectors import (
     account_list_for_department,
     audit_event_list,
@@ -38,10 +45,10 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-
-def _office_only(user) -> None:
-    if not user.is_office_admin:
-        raise Http404
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.login_record_success(account=form.get_user(), address=client_address(self.request))
+        return response
 
 
 def _form_errors_to_messages(request, error: ValidationError | PermissionDenied) -> None:
@@ -69,9 +76,8 @@ def password_change(request):
 @login_required
 def department_list(request):
     user = request.user
-    if not (user.is_office_admin or user.is_department_admin):
-        raise Http404
-    if not user.is_office_admin:
+    refuse_page_unless(is_account_manager, user)
+    if not is_office_admin(user):
         return redirect("accounts:department_detail", department_id=user.department_id)
     return render(
         request, "accounts/department_list.html", {"departments": department_list_visible_to(user)}
@@ -79,9 +85,9 @@ def department_list(request):
 
 
 @login_required
+@office_only
 @require_http_methods(["GET", "POST"])
 def department_create(request):
-    _office_only(request.user)
     form = DepartmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,6 +113,7 @@ def department_detail(request, department_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@never_cache
 def account_create(request, department_id: int):
     department = access_department_for_user(request.user, department_id, manage=True)
     form = AccountForm(request.POST or None)
@@ -129,13 +136,14 @@ def account_create(request, department_id: int):
 
 @login_required
 def account_detail(request, account_id: int):
-    account = access_account_for_user(request.user, account_id, manage=True)
+    account = access_account_for_user(request.user, account_id)
     history = audit_event_list().filter(target_type="accounts.user", target_id=str(account.pk))[:50]
     return render(
         request,
         "accounts/account_detail.html",
         {
             "account": account,
+            "can_manage": can_manage_account(request.user, account),
             "freeze_form": FreezeForm(),
             "reissue_form": ReissueForm(),
             "history": history,
@@ -171,6 +179,7 @@ def account_unfreeze(request, account_id: int):
 
 @login_required
 @require_POST
+@never_cache
 def account_reissue(request, account_id: int):
     account = access_account_for_user(request.user, account_id, manage=True)
     form = ReissueForm(request.POST)
@@ -191,6 +200,7 @@ def account_reissue(request, account_id: int):
 
 @login_required
 @require_POST
+@never_cache
 def account_reset_password(request, account_id: int):
     account = access_account_for_user(request.user, account_id, manage=True)
     try:
@@ -204,8 +214,8 @@ def account_reset_password(request, account_id: int):
 
 
 @login_required
+@office_only
 def audit_list(request):
-    _office_only(request.user)
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_event_list(**{key: value for key, value in filters.items() if value})

@@ -10,28 +10,21 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from rest_framework.permissions import BasePermission
-from rest_framework.request import Request
-from rest_framework.views import APIView
 
-from accounts.choices import Role
+from accounts.roles import IsOfficeAdmin, RolePermission, is_department_worker, is_office_admin
 from accounts.types import RequestUser
 from catalog.models import Matter, MatterChangeProposal, MatterImport
 
-PROPOSER_ROLES = frozenset({Role.STAFF, Role.LIAISON, Role.DEPARTMENT_ADMIN})
+__all__ = ["CanPropose", "IsOfficeAdmin"]
 
 
 def can_edit_matters(user: RequestUser) -> bool:
-    return bool(user.is_authenticated and user.is_office_admin)
+    return is_office_admin(user)
 
 
 def can_propose(user: RequestUser) -> bool:
-    """Department staff, liaisons and department admins of a member department."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.department is None or user.department.is_office:
-        return False
-    return bool(PROPOSER_ROLES & set(user.roles))
+    """A working role (staff, liaison, department admin) in a member department."""
+    return is_department_worker(user)
 
 
 def access_matter_for_user(user: RequestUser, matter_id: int, *, edit: bool = False) -> Matter:
@@ -55,7 +48,7 @@ def access_proposal_for_user(
     )
     if not user.is_authenticated:
         raise Http404
-    if user.is_office_admin:
+    if is_office_admin(user):
         return proposal
     if decide:
         raise Http404
@@ -71,11 +64,4 @@ def access_import_for_user(user: RequestUser, import_id: int) -> MatterImport:
     return matter_import
 
 
-class IsOfficeAdmin(BasePermission):
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return can_edit_matters(request.user)
-
-
-class CanPropose(BasePermission):
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return can_propose(request.user)
+CanPropose = RolePermission.of(can_propose)

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.roles import page_requires, refuse_page_unless
 from catalog import services
 from catalog.choices import ImportStatus, MatterStatus, ProposalKind, ProposalStatus
 from catalog.exports import matter_csv_response, matter_xlsx_response
@@ -46,11 +46,6 @@ from catalog.selectors import (
     public_matter_list as public_matter_query,
 )
 from catalog.snapshots import FIELD_LABELS, display_value
-
-
-def _office_only(user) -> None:
-    if not can_edit_matters(user):
-        raise Http404
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -153,9 +148,9 @@ def matter_detail(request, matter_id: int):
 
 
 @login_required
+@page_requires(can_edit_matters)
 @require_http_methods(["GET", "POST"])
 def matter_create(request):
-    _office_only(request.user)
     form = MatterForm(request.POST or None, creating=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -252,8 +247,7 @@ def matter_check_points(request, matter_id: int):
 
 
 def _require_proposer(user) -> None:
-    if not can_propose(user):
-        raise Http404
+    refuse_page_unless(can_propose, user)
 
 
 @login_required
@@ -305,8 +299,7 @@ def proposal_retire(request, matter_id: int):
 
 @login_required
 def proposal_list(request):
-    if not (can_edit_matters(request.user) or can_propose(request.user)):
-        raise Http404
+    refuse_page_unless(lambda user: can_edit_matters(user) or can_propose(user), request.user)
     default = {"status": ProposalStatus.PENDING} if not request.GET else None
     filterset = ProposalFilter(
         request.GET or default, queryset=proposal_list_visible_to(request.user)
@@ -389,9 +382,9 @@ def proposal_decide(request, proposal_id: int, decision: str):
 
 
 @login_required
+@page_requires(can_edit_matters)
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    _office_only(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

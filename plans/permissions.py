@@ -1,8 +1,8 @@
 """Who may see and change annual plans. One access function per object type.
 
 - Office admins open, compile, approve, publish and adjust plans; they see everything.
-- A department's liaison and staff draft and edit their own department's items; only the
-  liaison submits the department's report. Department users see their own department's items,
+- A department's working roles (liaison, staff, department admin) draft and edit their own
+  department's items; only the liaison submits the department's report. Department users see their own department's items,
   and every item of an approved plan.
 - Citizens see approved, published versions only (the public pages).
 
@@ -16,12 +16,16 @@ from typing import TypeGuard
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from rest_framework.permissions import BasePermission
-from rest_framework.request import Request
-from rest_framework.views import APIView
 
-from accounts.choices import Role
 from accounts.models import User
+from accounts.roles import (
+    RolePermission,
+    is_department_user,
+    is_department_worker,
+    is_liaison,
+    is_office_admin,
+)
+from accounts.roles import is_signed_in as _signed_in
 from accounts.types import RequestUser
 from plans.choices import PlanItemStatus, VersionStatus
 from plans.models import (
@@ -34,29 +38,21 @@ from plans.models import (
     PlanYear,
 )
 
-PLAN_EDITOR_ROLES = frozenset({Role.LIAISON, Role.STAFF})
-
-
-def _signed_in(user: RequestUser | None) -> TypeGuard[User]:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def is_department_user(user: RequestUser | None) -> TypeGuard[User]:
-    return _signed_in(user) and user.department is not None and not user.department.is_office
+__all__ = ["is_department_user"]
 
 
 def can_draft_items(user: RequestUser | None) -> TypeGuard[User]:
-    """Department liaisons and staff draft their department's plan items."""
-    return is_department_user(user) and bool(PLAN_EDITOR_ROLES & set(user.roles))
+    """A department's working roles (staff, liaison, department admin) draft its plan items."""
+    return is_department_worker(user)
 
 
 def can_submit_department(user: RequestUser | None) -> TypeGuard[User]:
     """The liaison is the department's contact with the office and submits its report."""
-    return is_department_user(user) and Role.LIAISON in user.roles
+    return is_liaison(user)
 
 
 def can_manage_plans(user: RequestUser | None) -> TypeGuard[User]:
-    return _signed_in(user) and user.is_office_admin
+    return is_office_admin(user)
 
 
 def item_visibility(user: RequestUser) -> Q:
@@ -150,13 +146,12 @@ def access_notification_for_user(user: RequestUser, notification_id: int) -> Not
     return get_object_or_404(Notification, pk=notification_id, recipient=user)
 
 
-class IsPlanManager(BasePermission):
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return can_manage_plans(request.user)
+IsPlanManager = RolePermission.of(can_manage_plans)
 
 
-class IsPlanEditor(BasePermission):
-    """Office admins and department liaisons/staff; object checks go through access functions."""
+def can_edit_plans(user: RequestUser | None) -> bool:
+    """Office admins and department working roles; object checks go through access functions."""
+    return can_manage_plans(user) or can_draft_items(user)
 
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return can_manage_plans(request.user) or can_draft_items(request.user)
+
+IsPlanEditor = RolePermission.of(can_edit_plans)

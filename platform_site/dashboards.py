@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import chain_head
 from accounts.choices import Role
 from accounts.models import Department, User
+from accounts.roles import WORKING_ROLES
 from catalog.selectors import pending_proposal_count, public_matter_list
 from plans.choices import PlanYearStatus
 from plans.models import DepartmentSubmission, PlanYear
@@ -210,9 +211,9 @@ def _department_dashboard(user: User) -> Dashboard:
         board.cards += _recusal_cards(user)
     roles = set(user.roles)
     board.cards[:0] = _plan_cards(user)
-    if roles & {Role.LIAISON, Role.STAFF, Role.DEPARTMENT_ADMIN, Role.WITNESS}:
+    if roles & (WORKING_ROLES | {Role.WITNESS}):
         board.cards += _review_cards(user)
-    if roles & {Role.LIAISON, Role.STAFF, Role.DEPARTMENT_ADMIN}:
+    if roles & WORKING_ROLES:
         board.cards += _catalog_cards(user)
         board.actions.append((str(_("建议新增事项")), _url("catalog:proposal_create")))
     if Role.INSPECTOR in roles:

@@ -2,8 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
+from django.utils.translation import get_language
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
 
 from accounts.urls import urlpatterns as accounts_urlpatterns
 from platform_site import views
@@ -17,6 +20,44 @@ def healthz(request):
         {"ok": healthy, "checks": {check.name: check.ok for check in checks}},
         status=200 if healthy else 503,
     )
+
+
+class _SchemaAccess:
+    """The schema and its docs are public in development and need a login in production
+    (API_SCHEMA_REQUIRES_LOGIN)."""
+
+    def get_permissions(self):
+        required = IsAuthenticated if settings.API_SCHEMA_REQUIRES_LOGIN else AllowAny
+        return [required()]
+
+
+class SchemaView(_SchemaAccess, SpectacularAPIView):
+    """The schema is generated once per process and language (it takes seconds and is the same
+    for every caller), so that asking for it again and again costs the server nothing."""
+
+    _generated: dict[tuple[str, str | None], dict] = {}
+
+    def _get_schema_response(self, request):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        key = (get_language(), version)
+        if key not in self._generated:
+            generator = self.generator_class(
+                urlconf=self.urlconf, api_version=version, patterns=self.patterns
+            )
+            self._generated[key] = generator.get_schema(request=request, public=self.serve_public)
+        filename = self._get_filename(request, version)
+        return Response(
+            data=self._generated[key],
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
+
+
+class SwaggerView(_SchemaAccess, SpectacularSwaggerView):
+    pass
+
+
+class RedocView(_SchemaAccess, SpectacularRedocView):
+    pass
 
 
 # The role home pages and the status page gather panels from every app, so they live here, above
@@ -44,9 +85,9 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
+    path("api/schema/", SchemaView.as_view(), name="api_schema"),
+    path("api/docs/", SwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/redoc/", RedocView.as_view(url_name="api_schema"), name="api_redoc"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),

@@ -5,10 +5,10 @@ links and redirects elsewhere are unchanged, while `accounts/` imports nothing a
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
 from accounts.audit import chain_head
+from accounts.roles import office_only
 from platform_site.dashboards import dashboard_for
 from platform_site.health import platform_checks
 from publication.calendar import calendar_coverage
@@ -21,9 +21,8 @@ def home(request):
 
 
 @login_required
+@office_only
 def status(request):
-    if not request.user.is_office_admin:
-        raise Http404
     return render(
         request,
         "platform_site/status.html",

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from accounts.models import Department, User
+from accounts.roles import is_office_admin, require
 from platform_site.exports import FORMULA_PREFIXES, Echo, safe_cell
 from registries.choices import InspectorStatus
 from registries.models import Expert, Inspector
@@ -422,8 +423,7 @@ def validate_inspectors(
 def validate_experts(
     user: User, header: list[str], rows: list[list[str]], filename: str
 ) -> ImportReport:
-    if not user.is_office_admin:
-        raise PermissionDenied(_("专家库由联席办管理员维护。"))
+    require(is_office_admin, user, _("专家库由联席办管理员维护。"))
     labels = dict(EXPERT_COLUMNS)
     positions = _map_header(header, EXPERT_COLUMNS, {"name", "organisation", "speciality"})
     report = ImportReport(kind=KIND_EXPERTS, filename=filename, total_rows=len(rows))

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Department, User
+from accounts.roles import is_admin, is_office_admin, refuse_page_unless
 from registries import inspector_importing as importing
 from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
 from registries.drawable import EXPERT_DEPARTMENT, ineligibility_reasons
@@ -588,8 +589,7 @@ def expert_detail(request, expert_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def expert_create(request):
-    if not request.user.is_office_admin:
-        raise Http404
+    refuse_page_unless(is_office_admin, request.user)
     form = ExpertForm(request.POST or None, initial={"status": InspectorStatus.ACTIVE})
     if request.method == "POST" and form.is_valid():
         try:
@@ -791,8 +791,7 @@ def recusal_detail(request, recusal_id: int):
 @login_required
 def recusal_queue(request):
     user = request.user
-    if not (user.is_office_admin or user.is_department_admin):
-        raise Http404
+    refuse_page_unless(is_admin, user)
     return render(
         request,
         "registries/recusal_queue.html",
@@ -833,8 +832,7 @@ def recusal_reject(request, recusal_id: int):
 @require_http_methods(["GET", "POST"])
 def recusal_rules(request):
     user = request.user
-    if not user.is_office_admin:
-        raise Http404
+    refuse_page_unless(is_office_admin, user)
     if request.method == "POST":
         form = RuleForm(request.POST)
         if form.is_valid():

@@ -18,11 +18,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Department
+from accounts.roles import is_office_admin, refuse_page_unless
 from registries.choices import ObjectKind, ObjectStatus, RiskClass, Scale, SpecialList
 from registries.exports import export_response
 from registries.importing.merge import deferred_indexes_pending
 from registries.models import InspectionObject, ObjectSupervision
-from registries.permissions import access_object_for_user, can_edit_registry
+from registries.permissions import (
+    access_dispute_for_user,
+    access_object_for_user,
+    can_edit_registry,
+)
 from registries.scopes import special_lists_of
 from registries.selectors.objects import (
     claim_lookup,
@@ -53,11 +58,6 @@ def _require_member(user) -> None:
 
 def _require_editor(user) -> None:
     if not can_edit_registry(user):
-        raise Http404
-
-
-def _require_office(user) -> None:
-    if not user.is_office_admin:
         raise Http404
 
 
@@ -409,15 +409,14 @@ def object_release_page(request, object_id: int):
 
 @login_required
 def claim_dispute_list(request):
-    _require_office(request.user)
+    refuse_page_unless(is_office_admin, request.user)
     return render(request, "registries/object_disputes.html", {"disputes": disputed_claims()[:500]})
 
 
 @login_required
 @require_POST
 def claim_resolve_page(request, supervision_id: int):
-    _require_office(request.user)
-    supervision = get_object_or_404(ObjectSupervision, pk=supervision_id)
+    supervision = access_dispute_for_user(request.user, supervision_id)
     decision = request.POST.get("decision", "")
     try:
         object_resolve_claim(

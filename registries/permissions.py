@@ -17,31 +17,20 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from rest_framework.permissions import BasePermission
 
-from accounts.choices import Role
+from accounts.roles import IsMember, IsOfficeAdmin, has_working_role, is_office_admin
+from accounts.roles import is_member as _is_member
 from registries.models import InspectionObject, Inspector, ObjectSupervision
 
-EDITOR_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.LIAISON, Role.STAFF})
-
-
-def _is_member(user: Any) -> bool:
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and user.department_id
-    )
-
-
-def is_registry_office(user: Any) -> bool:
-    return _is_member(user) and user.is_office_admin
+is_registry_office = is_office_admin
+IsRegistryUser = IsMember
+"""Any active member of a department; object-level checks go through the access functions."""
+IsRegistryOffice = IsOfficeAdmin
 
 
 def can_edit_registry(user: Any) -> bool:
     """The user holds a role that may change registry entries (of their own department)."""
-    if not _is_member(user):
-        return False
-    if user.is_office_admin:
-        return True
-    return bool(EDITOR_ROLES.intersection(user.roles))
+    return is_office_admin(user) or has_working_role(user)
 
 
 def supervised_condition(department_id: int) -> Q:
@@ -57,7 +46,7 @@ def objects_visible_to(user: Any) -> QuerySet[InspectionObject]:
     """The objects a user may see (no ordering or joins added: selectors do that)."""
     if not _is_member(user):
         return InspectionObject.objects.none()
-    if user.is_office_admin:
+    if is_office_admin(user):
         return InspectionObject.objects.all()
     return InspectionObject.objects.filter(supervised_condition(user.department_id))
 
@@ -80,7 +69,7 @@ def access_object_for_user(
 def inspectors_visible_to(user: Any) -> QuerySet[Inspector]:
     if not _is_member(user):
         return Inspector.objects.none()
-    if user.is_office_admin:
+    if is_office_admin(user):
         return Inspector.objects.all()
     return Inspector.objects.filter(department_id=user.department_id)
 
@@ -103,13 +92,13 @@ def access_inspector_for_user(
     return inspector
 
 
-class IsRegistryUser(BasePermission):
-    """Any active member of a department; object-level checks go through the access functions."""
-
-    def has_permission(self, request, view) -> bool:
-        return _is_member(request.user)
-
-
-class IsRegistryOffice(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return is_registry_office(request.user)
+def access_dispute_for_user(user: Any, supervision_id: Any) -> ObjectSupervision:
+    """A supervision claim in dispute: the office resolves it; nobody else learns it exists."""
+    if not is_office_admin(user):
+        raise Http404
+    try:
+        return ObjectSupervision.objects.select_related("inspection_object", "department").get(
+            pk=int(supervision_id)
+        )
+    except (ObjectSupervision.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None

@@ -4,12 +4,14 @@
 - the lead department's staff manage their tasks (create, push to review, reveal, request voids);
 - participating departments see the tasks they take part in and confirm or return them;
 - the office sees every task, approves ad-hoc tasks (and tasks that deviate from their plan
-  item), withdrawals after a witness entry and voids; auditor accounts see every task read-only;
+  item), withdrawals after a witness entry and voids;
+- an auditor sees, read-only, the tasks they were granted one by one (guardian ``tasks.view_task``
+  object permission; ``tasks.services.grants.task_grant_auditor_year`` grants a year's tasks);
 - the full bundle (every frozen file as committed) is for office admins and auditors; everyone
   else, citizens included, gets the public bundle (draw-protocol.md §8.3);
 - a single-department task's second witness is named before the announcement: a witness account
-  of the lead department (only the office creates those) or someone the office designated for
-  that task (guardian permission tasks.witness_task);
+  of the lead department (only the office creates and manages those, accounts.roles) or someone
+  the office designated for that task (guardian permission ``tasks.witness_task``);
 - citizens see a task's announcement and drawn list only on the public pages;
 - the draw secret is never shown before the reveal, to anyone.
 """
@@ -21,31 +23,32 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.core import ObjectPermissionChecker
-from rest_framework.permissions import BasePermission
+from guardian.shortcuts import get_objects_for_user
 
-from accounts.choices import Role
-from tasks.models import Draw, Task
+from accounts.roles import (
+    RolePermission,
+    has_working_role,
+    is_auditor,
+    is_department_worker,
+    is_office_admin,
+    is_witness,
+)
+from accounts.roles import is_signed_in as _active
+from tasks.models import Draw, DrawReview, Task
 
-WORKING_ROLES = frozenset({Role.STAFF, Role.LIAISON, Role.DEPARTMENT_ADMIN})
-
-
-def _active(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def is_working_member(user: Any) -> bool:
-    return (
-        _active(user) and user.department_id is not None and bool(WORKING_ROLES & set(user.roles))
-    )
+VIEW_TASK = "tasks.view_task"
 
 
 def can_create_task(user: Any) -> bool:
-    return is_working_member(user) and not user.department.is_office
+    return is_department_worker(user)
+
+
+CanCreateTask = RolePermission.of(can_create_task)
 
 
 def can_manage_task(user: Any, task: Task) -> bool:
     """The lead department's staff, liaison and admins."""
-    return is_working_member(user) and user.department_id == task.lead_department_id
+    return has_working_role(user) and user.department_id == task.lead_department_id
 
 
 def takes_part(user: Any, task: Task) -> bool:
@@ -55,36 +58,40 @@ def takes_part(user: Any, task: Task) -> bool:
     )
 
 
-def is_auditor(user: Any) -> bool:
-    return _active(user) and Role.AUDITOR in user.roles
-
-
 def can_view_task(user: Any, task: Task) -> bool:
     if not _active(user):
         return False
-    if user.is_office_admin or is_auditor(user):
+    if is_office_admin(user):
         return True
-    return takes_part(user, task)
+    if takes_part(user, task):
+        return True
+    return is_auditor(user) and user.has_perm(VIEW_TASK, task)
 
 
 def can_download_full_bundle(user: Any) -> bool:
-    """The full bundle lists every conflict of interest of the candidate pool: office and auditors."""
-    return _active(user) and (user.is_office_admin or is_auditor(user))
+    """The full bundle lists every conflict of interest of the candidate pool: office admins and
+    auditors (of the tasks they may see: the access function checks the task first)."""
+    return is_office_admin(user) or is_auditor(user)
 
 
 def can_read_replacement_reason(user: Any, task: Task) -> bool:
-    """A replacement's free-text reason (often medical) stays with the office and its author."""
+    """A replacement's free-text reason (often medical) stays with the office, auditors and the
+    department that wrote it."""
     return can_download_full_bundle(user) or can_manage_task(user, task)
 
 
 def tasks_visible_to(user: Any) -> QuerySet[Task]:
     if not _active(user):
         return Task.objects.none()
-    if user.is_office_admin or is_auditor(user):
+    if is_office_admin(user):
         return Task.objects.all()
-    return Task.objects.filter(
-        Q(lead_department_id=user.department_id) | Q(participating_departments=user.department_id)
-    ).distinct()
+    visible = Q(lead_department_id=user.department_id) | Q(
+        participating_departments=user.department_id
+    )
+    if is_auditor(user):
+        granted = get_objects_for_user(user, VIEW_TASK, klass=Task, accept_global_perms=False)
+        visible |= Q(pk__in=granted.values("pk"))
+    return Task.objects.filter(visible).distinct()
 
 
 def access_task_for_user(user: Any, task_id: Any, *, manage: bool = False) -> Task:
@@ -103,8 +110,21 @@ def access_draw_for_user(user: Any, draw_id: Any) -> Draw:
     return draw
 
 
+def access_review_for_user(user: Any, review_id: Any) -> DrawReview:
+    """A draw's joint-review row: visible to whoever may see the task (who may confirm or return
+    it is the service's check: ``can_review_as_department`` / ``can_be_second_witness``)."""
+    review = (
+        DrawReview.objects.select_related("draw", "draw__task", "department")
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None or not can_view_task(user, review.draw.task):
+        raise Http404
+    return review
+
+
 def can_review_as_department(user: Any, department_id: int) -> bool:
-    return is_working_member(user) and user.department_id == department_id
+    return has_working_role(user) and user.department_id == department_id
 
 
 def is_eligible_second_witness(user: Any, task: Task) -> bool:
@@ -114,7 +134,7 @@ def is_eligible_second_witness(user: Any, task: Task) -> bool:
     creates witness accounts and grants the designation."""
     if not _active(user) or user.is_superuser:
         return False
-    if Role.WITNESS in user.roles and user.department_id == task.lead_department_id:
+    if is_witness(user) and user.department_id == task.lead_department_id:
         return True
     return task.pk is not None and ObjectPermissionChecker(user).has_perm("witness_task", task)
 
@@ -126,8 +146,3 @@ def can_be_second_witness(user: Any, task: Task, announced_by_id: int | None) ->
     if announced_by_id is not None and user.pk == announced_by_id:
         return False
     return is_eligible_second_witness(user, task)
-
-
-class IsWorkingMember(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user.is_authenticated and request.user.is_active)

@@ -14,12 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.roles import is_office_admin, refuse_page_unless
 from platform_site.exports import Echo, safe_cell
 from tasks import forms
 from tasks.choices import DrawState, ReviewRole, ReviewStatus, TaskStatus
 from tasks.models import Draw, DrawReview, Task, TaskPolicy
 from tasks.permissions import (
     access_draw_for_user,
+    access_review_for_user,
     access_task_for_user,
     can_be_second_witness,
     can_create_task,
@@ -257,7 +259,7 @@ def task_detail_view(request, task_id: int):
         "push_form": forms.PushForm(),
         "decision_form": forms.DecisionForm(),
         "replacement_form": forms.ReplacementForm(),
-        "witness_grant_form": forms.WitnessGrantForm(task=task) if user.is_office_admin else None,
+        "witness_grant_form": forms.WitnessGrantForm(task=task) if is_office_admin(user) else None,
         "single_department": not task.participating_departments.exists(),
         "comparison": task_terms_comparison(task),
         "approval_holds": approval_holds(task),
@@ -300,8 +302,7 @@ def task_submit_view(request, task_id: int):
 @login_required
 @require_POST
 def task_approve_view(request, task_id: int):
-    if not request.user.is_office_admin:
-        raise Http404
+    refuse_page_unless(is_office_admin, request.user)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择审批决定。"))
@@ -341,8 +342,7 @@ def task_push_view(request, task_id: int):
 @login_required
 @require_POST
 def task_witness_grant_view(request, task_id: int):
-    if not request.user.is_office_admin:
-        raise Http404
+    refuse_page_unless(is_office_admin, request.user)
     task = access_task_for_user(request.user, task_id)
     form = forms.WitnessGrantForm(request.POST, task=task)
     if not form.is_valid():
@@ -368,11 +368,7 @@ def task_start_view(request, task_id: int):
 
 
 def _review_for(request, review_id: int) -> DrawReview:
-    review = get_object_or_404(
-        DrawReview.objects.select_related("draw", "department"), pk=review_id
-    )
-    access_task_for_user(request.user, review.draw.task_id)
-    return review
+    return access_review_for_user(request.user, review_id)
 
 
 @login_required
@@ -472,8 +468,7 @@ def draw_withdraw_request_view(request, draw_id: int):
 @login_required
 @require_POST
 def draw_withdraw_decide_view(request, draw_id: int):
-    if not request.user.is_office_admin:
-        raise Http404
+    refuse_page_unless(is_office_admin, request.user)
     return _draw_action(
         request,
         draw_id,
@@ -500,8 +495,7 @@ def draw_void_request_view(request, draw_id: int):
 @login_required
 @require_POST
 def draw_void_decide_view(request, draw_id: int):
-    if not request.user.is_office_admin:
-        raise Http404
+    refuse_page_unless(is_office_admin, request.user)
     return _draw_action(
         request,
         draw_id,
@@ -680,8 +674,7 @@ def verify_result_view(request, token):
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_view(request):
-    if not request.user.is_office_admin:
-        raise Http404
+    refuse_page_unless(is_office_admin, request.user)
     policy = TaskPolicy.current()
     form = forms.TaskPolicyForm(request.POST or None, instance=TaskPolicy.current())
     if request.method == "POST" and form.is_valid():

@@ -109,6 +109,23 @@ def calendar_restored(request, django_db_blocker):
         _seed_official_calendar(django_db_blocker)
 
 
+@pytest.fixture(autouse=True)
+def rate_counters_reset():
+    """Login lock-out and API throttling count in Redis, which outlives a test's transaction: every
+    test starts with no attempts counted (only this process's keys, by its cache prefix)."""
+    _delete_cache_keys("login:*", "throttle_*")
+
+
+def _delete_cache_keys(*patterns: str) -> None:
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    for pattern in patterns:
+        keys = list(client.scan_iter(match=cache.make_key(pattern), count=1000))
+        if keys:
+            client.delete(*keys)
+
+
 @pytest.fixture
 def office(db):
     return DepartmentFactory(

@@ -11,9 +11,13 @@ class DepartmentOutputSerializer(serializers.ModelSerializer):
 
 
 class AccountOutputSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField[Department](
+        slug_field="code", read_only=True, allow_null=True
+    )
     is_frozen = serializers.BooleanField(read_only=True)
-    reissued_from = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    reissued_from = serializers.SlugRelatedField[User](
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = User
@@ -54,3 +58,8 @@ class DepartmentCreateInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=16)
     name = serializers.CharField(max_length=100)
     short_name = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+
+
+class PasswordChangeInputSerializer(serializers.Serializer):
+    old_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)

@@ -4,6 +4,7 @@ from accounts.api import views
 
 urlpatterns = [
     path("me/", views.MeApi.as_view(), name="me"),
+    path("password/", views.PasswordChangeApi.as_view(), name="password_change"),
     path("departments/", views.DepartmentListApi.as_view(), name="department_list"),
     path("departments/create/", views.DepartmentCreateApi.as_view(), name="department_create"),
     path(

@@ -1,3 +1,7 @@
+from django.contrib.auth import update_session_auth_hash
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -14,6 +18,7 @@ from accounts.api.serializers import (
     DepartmentOutputSerializer,
     FreezeInputSerializer,
     IssuedAccountSerializer,
+    PasswordChangeInputSerializer,
 )
 from accounts.audit import chain_head
 from accounts.checkpoints import (
@@ -41,6 +46,28 @@ class MeApi(APIView):
     @extend_schema(responses=AccountOutputSerializer)
     def get(self, request):
         return Response(AccountOutputSerializer(request.user).data)
+
+
+class PasswordChangeApi(APIView):
+    """The one call an account holding a one-time password may make (as the password page is the
+    one page it may open)."""
+
+    allowed_with_temporary_password = True
+
+    @extend_schema(request=PasswordChangeInputSerializer, responses={204: None})
+    def post(self, request):
+        data = PasswordChangeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not request.user.check_password(data.validated_data["old_password"]):
+            raise serializers.ValidationError({"old_password": [_("原密码不正确。")]})
+        account = call_service(
+            services.account_change_password,
+            account=request.user,
+            new_password=data.validated_data["new_password"],
+        )
+        if request.session is not None:
+            update_session_auth_hash(request, account)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DepartmentListApi(ListAPIView):
@@ -82,6 +109,7 @@ class DepartmentAccountListApi(ListAPIView):
         return account_list_for_department(department)
 
 
+@method_decorator(never_cache, name="dispatch")
 class AccountCreateApi(APIView):
     permission_classes = [IsAccountManager]
 
@@ -133,6 +161,7 @@ class AccountUnfreezeApi(APIView):
         return Response(AccountOutputSerializer(account).data)
 
 
+@method_decorator(never_cache, name="dispatch")
 class AccountReissueApi(APIView):
     permission_classes = [IsAccountManager]
 

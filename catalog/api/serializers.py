@@ -151,8 +151,12 @@ class RevisionOutputSerializer(serializers.ModelSerializer):
 class ProposalOutputSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
     proposed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
-    matter_code = serializers.CharField(source="matter.code", read_only=True, default=None)
+    decided_by = serializers.SlugRelatedField[User](
+        slug_field="username", read_only=True, allow_null=True
+    )
+    matter_code = serializers.CharField(
+        source="matter.code", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = MatterChangeProposal
@@ -188,7 +192,9 @@ class ProposalRejectInputSerializer(serializers.Serializer):
 
 class MatterImportOutputSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
-    applied_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    applied_by = serializers.SlugRelatedField[User](
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = MatterImport

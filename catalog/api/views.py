@@ -256,6 +256,8 @@ class ImportDetailApi(APIView):
 class ImportPreviewApi(APIView):
     """Upload a provincial list; returns the preview (diff). Nothing is written to the list."""
 
+    throttle_scope = "upload"
+
     permission_classes = [IsOfficeAdmin]
     parser_classes = [MultiPartParser, FormParser]
 

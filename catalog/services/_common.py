@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
+from accounts.roles import require
 from catalog.choices import (
     InspectionMethod,
     MatterCategory,
@@ -33,8 +34,7 @@ DEFAULT_RATIO_CAP_BP = 500  # general matters: 5 % unless the list says otherwis
 
 
 def require_office_admin(user: User) -> None:
-    if not can_edit_matters(user):
-        raise PermissionDenied(_("只有联席办管理员可以维护抽查事项清单。"))
+    require(can_edit_matters, user, _("只有联席办管理员可以维护抽查事项清单。"))
 
 
 def _departments(

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from accounts.types import RequestUser
+from accounts.roles import require_office_admin
 from plans.models import PlanYear
-from plans.permissions import can_manage_plans
 
-
-def require_office_admin(user: RequestUser | None) -> None:
-    if not can_manage_plans(user):
-        raise PermissionDenied(_("只有联席办管理员可以执行此操作。"))
+__all__ = ["require_office_admin", "require_status", "require_text"]
 
 
 def require_status(plan_year: PlanYear, *statuses: str, message: str | None = None) -> None:

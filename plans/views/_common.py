@@ -3,27 +3,20 @@ form errors."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.roles import page_requires
 from plans.permissions import (
     can_manage_plans,
 )
 
 
 def office_only(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_manage_plans(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+    """Office admins only: anonymous visitors go to the login page, everyone else gets a 404."""
+    return login_required(page_requires(can_manage_plans)(view))
 
 
 def report_error(request, error: ValidationError | PermissionDenied) -> None:

@@ -152,8 +152,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# Lock-out (accounts.logins, counted in Redis): attempts per (user name, client address) and per
+# client address within a window of LOGIN_LOCKOUT_MINUTES.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# Behind a trusted reverse proxy: the META key holding the client address (e.g.
+# HTTP_X_FORWARDED_FOR); empty means REMOTE_ADDR.
+LOGIN_CLIENT_ADDRESS_HEADER = env_str("LOGIN_CLIENT_ADDRESS_HEADER", "")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -202,8 +208,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # REST API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "accounts.authentication.SessionAuthentication",
+        "accounts.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "platform_site.throttling.AnonThrottle",
+        "platform_site.throttling.UserThrottle",
+        "platform_site.throttling.ScopeThrottle",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -211,6 +222,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "platform_site.pagination.StandardPagination",
     "PAGE_SIZE": 50,
 }
+# Rates per scope ("N/second|minute|hour|day"), counted in Redis (platform_site.throttling).
+API_THROTTLE_RATES = {
+    "anon": env_str("API_THROTTLE_ANON", "120/minute"),
+    "user": env_str("API_THROTTLE_USER", "1200/minute"),
+    "verify": env_str("API_THROTTLE_VERIFY", "20/minute"),
+    "upload": env_str("API_THROTTLE_UPLOAD", "30/hour"),
+}
+# The OpenAPI schema and its browsable docs: production requires a login (settings.production).
+API_SCHEMA_REQUIRES_LOGIN = env_bool("API_SCHEMA_REQUIRES_LOGIN", False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "双随机一公开 联合抽查平台 API",
     "DESCRIPTION": "Joint 'double random, one public' inspection platform.",

@@ -22,6 +22,7 @@ from platform_site.env import env_bool, env_int  # noqa: E402
 from platform_site.settings.base import *  # noqa: E402,F403
 
 PRODUCTION = True
+API_SCHEMA_REQUIRES_LOGIN = env_bool("API_SCHEMA_REQUIRES_LOGIN", True)
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG must be false in production.")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):  # noqa: F405

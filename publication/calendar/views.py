@@ -6,12 +6,12 @@ Only joint-meeting office admins see them; everyone else gets the same 404 as fo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.roles import is_office_admin, refuse_page_unless
 from publication.calendar import (
     calendar_day_clear,
     calendar_day_set,
@@ -37,8 +37,7 @@ from publication.models import CalendarYearStatus
 
 
 def _office_only(user) -> None:
-    if not user.is_office_admin:
-        raise Http404
+    refuse_page_unless(is_office_admin, user)
 
 
 def _year_from(data, default: int) -> int:

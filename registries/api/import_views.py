@@ -65,6 +65,8 @@ class ImportJobListApi(ListAPIView):
 class ImportJobCreateApi(APIView):
     """Upload a CSV or XLSX file of objects; the import runs as a background job."""
 
+    throttle_scope = "upload"
+
     permission_classes = [CanImportObjects]
     parser_classes = [MultiPartParser, FormParser]
 

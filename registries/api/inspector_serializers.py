@@ -10,7 +10,9 @@ from registries.models import Expert, Inspector, Recusal, RecusalRule
 class InspectorOutputSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
-    user = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    user = serializers.SlugRelatedField[User](
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Inspector
@@ -174,7 +176,9 @@ class RecusalOutputSerializer(serializers.ModelSerializer):
     object_code = serializers.CharField(source="inspection_object.code", read_only=True)
     object_name = serializers.CharField(source="inspection_object.name", read_only=True)
     declared_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField[User](
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Recusal

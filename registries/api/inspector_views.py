@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Department, User
+from accounts.roles import is_admin, require
 from platform_site.api import call_service
 from registries import inspector_importing as importing
 from registries.api.inspector_serializers import (
@@ -96,7 +98,12 @@ class InspectorExportApi(APIView):
 
     @extend_schema(
         parameters=[InspectorExportQuerySerializer],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): (
+                OpenApiTypes.BINARY
+            ),
+        },
     )
     def get(self, request):
         data = dict(_query(InspectorExportQuerySerializer, request))
@@ -195,6 +202,8 @@ class InspectorEligibilityApi(APIView):
 class RegistryImportApi(APIView):
     """Validate an import file, and with apply=true import it when it has no error (all or nothing)."""
 
+    throttle_scope = "upload"
+
     permission_classes = [IsRegistryUser]
     parser_classes = [MultiPartParser, FormParser]
 
@@ -246,7 +255,12 @@ class ExpertExportApi(APIView):
 
     @extend_schema(
         parameters=[ExpertExportQuerySerializer],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): (
+                OpenApiTypes.BINARY
+            ),
+        },
     )
     def get(self, request):
         data = dict(_query(ExpertExportQuerySerializer, request))
@@ -327,8 +341,7 @@ class RecusalQueueApi(ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         user = self.request.user
-        if not (user.is_office_admin or user.is_department_admin):
-            raise PermissionDenied("只有部门系统管理员可以确认回避申报。")
+        require(is_admin, user, _("只有部门系统管理员可以确认回避申报。"))
         return selectors.recusal_queue_for(user)
 
 

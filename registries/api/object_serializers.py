@@ -55,7 +55,9 @@ class ObjectListOutputSerializer(serializers.ModelSerializer):
 
 
 class ObjectChangeOutputSerializer(serializers.ModelSerializer):
-    changed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    changed_by = serializers.SlugRelatedField[User](
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ObjectChange
@@ -189,7 +191,9 @@ class DisputeOutputSerializer(serializers.ModelSerializer):
     object_code = serializers.CharField(source="inspection_object.code", read_only=True)
     object_name = serializers.CharField(source="inspection_object.name", read_only=True)
     department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
-    claimed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    claimed_by = serializers.SlugRelatedField[User](
+        slug_field="username", read_only=True, allow_null=True
+    )
     settled_departments = serializers.SerializerMethodField()
 
     class Meta:

@@ -41,6 +41,7 @@ from registries.models import InspectionObject, ObjectChange, ObjectSupervision
 from registries.permissions import (
     IsRegistryOffice,
     IsRegistryUser,
+    access_dispute_for_user,
     access_object_for_user,
     can_edit_registry,
 )
@@ -327,7 +328,7 @@ class DisputeResolveApi(APIView):
         },
     )
     def post(self, request, supervision_id: int):
-        supervision = get_object_or_404(ObjectSupervision, pk=supervision_id)
+        supervision = access_dispute_for_user(request.user, supervision_id)
         data = ResolveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         kept = call_service(

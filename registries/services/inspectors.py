@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.models import Department, User
+from accounts.roles import is_office_admin, require
 from registries.choices import InspectorStatus
 from registries.models import Expert, Inspector
 from registries.permissions import can_edit_registry
@@ -67,8 +68,7 @@ def _require_inspector_editor(user: Any, department: Department) -> None:
 
 
 def _require_expert_editor(user: Any) -> None:
-    if not (user is not None and user.is_authenticated and user.is_office_admin):
-        raise PermissionDenied(_("专家库由联席办管理员维护。"))
+    require(is_office_admin, user, _("专家库由联席办管理员维护。"))
 
 
 # --- normalisation -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.models import Department, User
+from accounts.roles import require_office_admin
 from registries.choices import MARKET_ENTITY_KINDS, ObjectKind, SpecialList
 from registries.models import InspectionObject, ObjectChange, ObjectSupervision
 from registries.permissions import can_edit_registry
@@ -141,11 +142,6 @@ def _require_change(user: User, inspection_object: InspectionObject) -> None:
         return
     if not _supervises(user, inspection_object):
         raise PermissionDenied(_("只有监管该对象的部门或联席办可以修改它。"))
-
-
-def _require_office(user: User) -> None:
-    if not (user.is_active and user.is_office_admin):
-        raise PermissionDenied(_("只有联席办管理员可以执行此操作。"))
 
 
 def _lock(inspection_object: InspectionObject) -> InspectionObject:
@@ -466,7 +462,7 @@ def object_resolve_claim(
 ) -> ObjectSupervision | None:
     """The office settles a disputed claim: keep (both departments supervise the object) or
     remove (the claim is dropped). Returns the supervision kept, or None."""
-    _require_office(resolved_by)
+    require_office_admin(resolved_by)
     if decision not in ClaimDecision.CHOICES:
         raise ValidationError({"decision": _("处理决定只能是“保留”或“撤销”。")})
     inspection_object = _lock(supervision.inspection_object)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.models import User
+from accounts.roles import is_department_admin, is_office_admin, require
 from registries.choices import RecusalReason, RecusalStatus
 from registries.models import Expert, InspectionObject, Inspector, Recusal, RecusalRule
 from registries.services.inspectors import can_edit_inspectors_of
@@ -37,13 +38,11 @@ def can_declare_recusal(user: Any, inspector: Inspector | Expert) -> bool:
 
 
 def can_decide_recusal(user: Any, inspector: Inspector | Expert) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_office_admin:
+    if is_office_admin(user):
         return True
     if isinstance(inspector, Expert):
-        return False
-    return user.is_department_admin and user.department_id == inspector.department_id
+        return False  # the expert registry is the office's
+    return is_department_admin(user) and user.department_id == inspector.department_id
 
 
 def _details(recusal: Recusal) -> dict[str, Any]:
@@ -163,8 +162,7 @@ def recusal_reject(*, recusal: Recusal, decided_by: User, note: str) -> Recusal:
 @transaction.atomic
 def recusal_rule_set(*, kind: str, is_active: bool, set_by: User, note: str = "") -> RecusalRule:
     """Switch an automatic recusal rule on or off (office admin)."""
-    if not (set_by is not None and set_by.is_authenticated and set_by.is_office_admin):
-        raise PermissionDenied(_("自动回避规则由联席办管理员设置。"))
+    require(is_office_admin, set_by, _("自动回避规则由联席办管理员设置。"))
     if kind not in RecusalRule.Kind.values:
         raise ValidationError({"kind": _("未知的回避规则：%(kind)s") % {"kind": kind}})
     rule = RecusalRule.objects.select_for_update().filter(kind=kind).first()

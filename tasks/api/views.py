@@ -13,11 +13,14 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.roles import is_office_admin, refuse_page_unless
 from platform_site.api import call_service
 from tasks.api import serializers as s
 from tasks.models import Draw, DrawReview, Task, TaskPolicy, VerificationRequest
 from tasks.permissions import (
+    CanCreateTask,
     access_draw_for_user,
+    access_review_for_user,
     access_task_for_user,
     can_download_full_bundle,
 )
@@ -55,7 +58,7 @@ class TaskListApi(ListAPIView):
 
 
 class TaskCreateApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [CanCreateTask]
 
     @extend_schema(
         request=s.TaskCreateInputSerializer, responses={201: s.TaskDetailOutputSerializer}
@@ -124,8 +127,7 @@ class TaskApproveApi(_TaskActionApi):
 
     @extend_schema(request=s.DrawDecisionInputSerializer, responses=s.TaskOutputSerializer)
     def post(self, request, task_id: int):
-        if not request.user.is_office_admin:
-            raise Http404
+        refuse_page_unless(is_office_admin, request.user)
         return super().post(request, task_id)
 
     def act(self, request, task, data):
@@ -154,8 +156,7 @@ class TaskWitnessGrantApi(_TaskActionApi):
 
     @extend_schema(request=s.TaskWitnessGrantInputSerializer, responses=s.TaskOutputSerializer)
     def post(self, request, task_id: int):
-        if not request.user.is_office_admin:
-            raise Http404
+        refuse_page_unless(is_office_admin, request.user)
         return super().post(request, task_id)
 
     def act(self, request, task, data):
@@ -191,11 +192,7 @@ class TaskDrawListApi(ListAPIView):
 
 
 def _review(request, review_id: int) -> DrawReview:
-    review = get_object_or_404(
-        DrawReview.objects.select_related("draw", "department"), pk=review_id
-    )
-    access_task_for_user(request.user, review.draw.task_id)
-    return review
+    return access_review_for_user(request.user, review_id)
 
 
 class ReviewConfirmApi(APIView):
@@ -298,8 +295,7 @@ class DrawWithdrawDecideApi(_DrawActionApi):
 
     @extend_schema(request=s.DrawDecisionInputSerializer, responses=s.DrawOutputSerializer)
     def post(self, request, draw_id: int):
-        if not request.user.is_office_admin:
-            raise Http404
+        refuse_page_unless(is_office_admin, request.user)
         return super().post(request, draw_id)
 
 
@@ -320,8 +316,7 @@ class DrawVoidDecideApi(_DrawActionApi):
 
     @extend_schema(request=s.DrawDecisionInputSerializer, responses=s.DrawOutputSerializer)
     def post(self, request, draw_id: int):
-        if not request.user.is_office_admin:
-            raise Http404
+        refuse_page_unless(is_office_admin, request.user)
         return super().post(request, draw_id)
 
 
@@ -376,8 +371,7 @@ class StuckDrawListApi(ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        if not self.request.user.is_office_admin:
-            raise Http404
+        refuse_page_unless(is_office_admin, self.request.user)
         return draws_stuck_in_drawing()
 
 
@@ -388,14 +382,12 @@ class TaskPolicyApi(APIView):
 
     @extend_schema(responses=s.TaskPolicySerializer)
     def get(self, request):
-        if not request.user.is_office_admin:
-            raise Http404
+        refuse_page_unless(is_office_admin, request.user)
         return Response(s.TaskPolicySerializer(TaskPolicy.current()).data)
 
     @extend_schema(request=s.TaskPolicySerializer, responses=s.TaskPolicySerializer)
     def patch(self, request):
-        if not request.user.is_office_admin:
-            raise Http404
+        refuse_page_unless(is_office_admin, request.user)
         data = s.TaskPolicySerializer(TaskPolicy.current(), data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         policy = call_service(task_policy_update, updated_by=request.user, **data.validated_data)
@@ -446,6 +438,7 @@ class VerifyApi(APIView):
     At most VERIFY_MAX_ATTEMPTS stage-2 attempts are re-computed; a bundle larger than
     VERIFY_INLINE_MAX_BYTES is queued (202) and its result read from the URL returned."""
 
+    throttle_scope = "verify"
     permission_classes = [AllowAny]
     authentication_classes: list = []
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import is_office_admin, require
 from tasks.choices import DrawKind, DrawState, ReviewRole, ReviewStatus, TaskStatus
 from tasks.draw.protocol import ProtocolError, normalise_witness
 from tasks.models import Draw, DrawReview, Task
@@ -316,8 +317,7 @@ def draw_withdraw_request(*, draw: Draw, requested_by: User, reason: str) -> Dra
 @transaction.atomic
 def draw_withdraw_decide(*, draw: Draw, decided_by: User, approve: bool, comment: str = "") -> Draw:
     """The office approves (the announcement is withdrawn, S published) or refuses a withdrawal."""
-    if not decided_by.is_office_admin:
-        raise PermissionDenied(_("撤回已有见证值的公告须经联席办批准。"))
+    require(is_office_admin, decided_by, _("撤回已有见证值的公告须经联席办批准。"))
     draw = lock_draw(draw.pk, files=False)
     if draw.state != DrawState.ANNOUNCED or draw.withdraw_requested_at is None:
         raise ValidationError(_("该公告没有待审批的撤回申请。"))
@@ -435,8 +435,7 @@ def draw_void_request(*, draw: Draw, requested_by: User, reason: str) -> Draw:
 @transaction.atomic
 def draw_void_decide(*, draw: Draw, decided_by: User, approve: bool, comment: str = "") -> Draw:
     """The office approves (a `void` log entry; the task can then be redrawn) or refuses a void."""
-    if not decided_by.is_office_admin:
-        raise PermissionDenied(_("作废抽取须经联席办批准。"))
+    require(is_office_admin, decided_by, _("作废抽取须经联席办批准。"))
     draw = lock_draw(draw.pk)
     if draw.state != DrawState.DRAWN or draw.void_requested_at is None:
         raise ValidationError(_("该抽取没有待审批的作废申请。"))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.models import User
+from accounts.roles import is_office_admin, require
 from tasks.models import TaskPolicy
 
 POLICY_FIELDS = (
@@ -29,8 +30,7 @@ def _values(policy: TaskPolicy) -> dict[str, Any]:
 @transaction.atomic
 def task_policy_update(*, updated_by: User, **changes: Any) -> TaskPolicy:
     """Change the office's task rules (office admins only)."""
-    if not updated_by.is_office_admin:
-        raise PermissionDenied(_("抽查任务规则由联席办管理员设置。"))
+    require(is_office_admin, updated_by, _("抽查任务规则由联席办管理员设置。"))
     unknown = sorted(set(changes) - set(POLICY_FIELDS))
     if unknown:
         raise ValidationError(_("不能修改：%(f)s") % {"f": "、".join(unknown)})

@@ -15,6 +15,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.audit import record_event
 from accounts.models import Department, User
+from accounts.roles import is_office_admin, require
 from catalog.models import CheckPoint, Matter
 from plans.scoping import format_bp, item_cap_bp
 from registries.choices import RiskClass
@@ -488,8 +489,7 @@ def task_submit_for_approval(*, task: Task, submitted_by: User) -> Task:
 @transaction.atomic
 def task_approve(*, task: Task, approved_by: User, approve: bool = True, comment: str = "") -> Task:
     """The office approves (or sends back with a comment) an ad-hoc task."""
-    if not approved_by.is_office_admin:
-        raise PermissionDenied(_("临时任务由联席办审批。"))
+    require(is_office_admin, approved_by, _("临时任务由联席办审批。"))
     task = _lock(task)
     if task.status != TaskStatus.PENDING_APPROVAL:
         raise ValidationError(_("该任务不在待审批状态。"))
@@ -529,8 +529,7 @@ def task_approve(*, task: Task, approved_by: User, approve: bool = True, comment
 def task_witness_grant(*, task: Task, user: User, granted_by: User, revoke: bool = False) -> Task:
     """The office names who may be a single-department task's second witness besides the witness
     accounts it creates, e.g. the department head, through a per-object permission on the task."""
-    if not granted_by.is_office_admin:
-        raise PermissionDenied(_("见证人由联席办指定。"))
+    require(is_office_admin, granted_by, _("见证人由联席办指定。"))
     task = _lock(task)
     if not revoke:
         if not user.is_active or user.is_superuser or user.department_id != task.lead_department_id:

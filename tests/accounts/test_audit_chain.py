@@ -59,3 +59,9 @@ def test_audit_csv_export_neutralises_formulas(client_for, office_admin):
     response = client_for(office_admin).get("/audit/?format=csv")
     body = b"".join(response.streaming_content).decode()
     assert "'=HYPERLINK(1)" in body
+
+
+def test_audit_head_is_public(api_client_for, office_admin):
+    response = api_client_for(None).get("/api/v1/accounts/audit/head/")
+    assert response.status_code == 200
+    assert len(response.json()["hash"]) == 64

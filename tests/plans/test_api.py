@@ -83,3 +83,25 @@ def test_openapi_schema_has_no_plans_warnings():
         check=False,
     )
     assert "plans/" not in result.stderr, result.stderr
+
+
+def test_notifications_are_only_their_recipients(
+    api_client_for, client_for, published_plan, office_admin, liaison_a, staff_a
+):
+    from plans import services
+
+    services.plan_year_open(year=2028, opened_by=office_admin)  # notifies every liaison
+    notification = liaison_a.plan_notifications.first()
+    assert (
+        api_client_for(staff_a)
+        .post(f"/api/v1/plans/notifications/{notification.pk}/read/")
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(staff_a).post(f"/plans/notifications/{notification.pk}/read/").status_code == 404
+    )
+    response = api_client_for(liaison_a).post(
+        f"/api/v1/plans/notifications/{notification.pk}/read/"
+    )
+    assert response.status_code == 200 and response.json()["read_at"]

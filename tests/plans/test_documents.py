@@ -51,3 +51,14 @@ def test_xlsx_lists_items_and_the_approval_record(published_plan):
     record = list(workbook["审批记录"].iter_rows(values_only=True))
     assert record[1][0] == 2027 and record[1][1] == 1
     assert record[1][6] == version.audit_hash
+
+
+def test_pdf_download_is_open_to_signed_in_users_and_the_public(
+    client_for, published_plan, staff_b
+):
+    assert (
+        client_for(staff_b).get("/plans/2027/versions/1/plan.pdf")["Content-Type"]
+        == "application/pdf"
+    )
+    assert client_for(None).get("/plans/public/2027/plan.pdf")["Content-Type"] == "application/pdf"
+    assert client_for(None).get("/plans/2027/versions/1/plan.pdf").status_code == 302

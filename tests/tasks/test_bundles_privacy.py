@@ -82,9 +82,15 @@ def test_the_public_api_serves_the_public_bundle(drawn, api_client_for):
     [("office_admin", True), ("auditor", True), ("staff_a", False), ("staff_b", False)],
 )
 def test_only_the_office_and_auditors_get_the_full_bundle(
-    drawn, who, full, request, client_for, api_client_for
+    drawn, who, full, request, client_for, api_client_for, office_admin
 ):
+    from tasks.services.grants import task_grant_auditor_year
+
     user = request.getfixturevalue(who)
+    if who == "auditor":  # an auditor reads the tasks of the years the office granted
+        task_grant_auditor_year(
+            auditor=user, year=drawn.task.start_date.year, granted_by=office_admin
+        )
     for bundle in (
         _json(client_for(user).get(f"/tasks/draws/{drawn.pk}/bundle.json")),
         _json(api_client_for(user).get(f"/api/v1/tasks/draws/{drawn.pk}/bundle/")),

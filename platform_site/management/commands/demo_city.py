@@ -1,6 +1,8 @@
 from importlib import import_module
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 # Each capability adds its builder here, in dependency order. Every builder is idempotent.
 DEMO_BUILDERS = [
@@ -22,6 +24,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            # The demo city issues accounts with a published password: never in production.
+            raise CommandError(_("演示数据不能在生产环境中加载（settings.production）。"))
         logins = []
         for module_name in DEMO_BUILDERS:
             try:

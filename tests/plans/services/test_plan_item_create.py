@@ -79,7 +79,7 @@ def test_a_department_cannot_draft_for_another(plan_year, staff_b, department_a,
         )
 
 
-@pytest.mark.parametrize("persona", ["dept_admin_a", "inspector_a"])
+@pytest.mark.parametrize("persona", ["inspector_a", "witness_a"])
 def test_roles_without_planning_cannot_draft(
     request, plan_year, department_a, general_matter, persona
 ):
@@ -90,6 +90,19 @@ def test_roles_without_planning_cannot_draft(
             created_by=request.getfixturevalue(persona),
             **item_kwargs([general_matter]),
         )
+
+
+def test_department_admin_drafts_like_every_working_role(
+    plan_year, dept_admin_a, department_a, general_matter
+):
+    """One vocabulary (issue 15): the department admin is a working role in plans as everywhere."""
+    item = services.plan_item_create(
+        plan_year=plan_year,
+        department=department_a,
+        created_by=dept_admin_a,
+        **item_kwargs([general_matter]),
+    )
+    assert item.department == department_a
 
 
 def test_window_and_matters_are_validated(plan_year, staff_a, department_a, general_matter):
