@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:matter_id>/edit/", views.matter_edit, name="matter_edit"),
     path("<int:matter_id>/retire/", views.matter_retire, name="matter_retire"),
     path("<int:matter_id>/check-points/", views.matter_check_points, name="matter_check_points"),
+    path("<int:matter_id>/form.pdf", views.matter_form_pdf, name="matter_form_pdf"),
     path("<int:matter_id>/propose/", views.proposal_create, name="proposal_change"),
     path("<int:matter_id>/propose-retire/", views.proposal_retire, name="proposal_retire"),
     path("proposals/", views.proposal_list, name="proposal_list"),

@@ -46,6 +46,7 @@ from catalog.selectors import (
     public_matter_list as public_matter_query,
 )
 from catalog.snapshots import FIELD_LABELS, display_value
+from platform_site.documents import document_response
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -500,3 +501,9 @@ def public_matter_detail(request, matter_id: int):
     matter = get_object_or_404(public_matter_query(), pk=matter_id)
     matter = matter_detail_query(matter.pk)
     return render(request, "catalog/public_matter_detail.html", {"matter": matter})
+
+
+@login_required
+def matter_form_pdf(request, matter_id: int):
+    """The matter's blank on-site inspection record, for paper use."""
+    return document_response(request, "catalog.matter_form", {"matter": matter_id})

@@ -1,16 +1,28 @@
 """Printable plan documents: the PDF (WeasyPrint, A4 landscape, Noto CJK fonts, "第 X 页 共 Y 页")
-and the XLSX of a frozen plan version. Both read the version's snapshot only."""
+and the XLSX of a frozen plan version. Both read the version's snapshot only. The PDF is a printing
+kind: rendered by the job and cached until the version's data changes (the public site serves the
+same cached file to everyone)."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from plans.choices import VersionStatus
 from plans.models import PlanVersion
+from plans.permissions import (
+    access_plan_year_for_user,
+    access_public_version,
+    access_version_for_user,
+)
+from platform_site.documents import DocumentKind, register
 from platform_site.exports import safe_cell
 
 
@@ -26,15 +38,57 @@ def version_context(version: PlanVersion) -> dict:
         ],
         "indicators": snapshot.get("indicators", {}),
         "city_name": getattr(settings, "CITY_NAME", ""),
-        "printed_at": timezone.localtime(),
     }
 
 
-def render_version_pdf(version: PlanVersion) -> bytes:
-    from weasyprint import HTML
+def _published(version: PlanVersion) -> bool:
+    return version.status == VersionStatus.APPROVED and version.published_at is not None
 
-    html = render_to_string("plans/pdf/plan.html", version_context(version))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+@register
+class PlanVersionKind(DocumentKind):
+    """An approved plan version: anyone (no login) once it is published, before that whoever may
+    open the version (signed in)."""
+
+    name = "plans.plan_version"
+    label = "年度抽查计划"
+    template = "plans/pdf/plan.html"
+    params = {"year": "计划年度", "number": "版本号"}
+
+    def load(self, params: Mapping[str, int]) -> PlanVersion:
+        version = (
+            PlanVersion.objects.select_related("plan_year", "approved_by")
+            .filter(plan_year__year=params["year"], number=params["number"])
+            .first()
+        )
+        if version is None or not version.approved_at:
+            raise Http404
+        return version
+
+    def authorize(self, user: Any, params: Mapping[str, int]) -> PlanVersion:
+        version = self.load(params)
+        if _published(version):
+            return access_public_version(params["year"], params["number"])
+        plan_year = access_plan_year_for_user(user, params["year"])
+        return access_version_for_user(user, plan_year, params["number"])
+
+    def context(self, subject: PlanVersion) -> dict[str, Any]:
+        return version_context(subject)
+
+    def filename(self, subject: PlanVersion) -> str:
+        return version_filename(subject, "pdf")
+
+    def url(self, params: Mapping[str, int]) -> str:
+        version = self.load(params)
+        name = "plans:public_version_pdf" if _published(version) else "plans:version_pdf"
+        return reverse(name, args=[params["year"], params["number"]])
+
+
+def render_version_pdf(version: PlanVersion) -> bytes:
+    """The plan PDF rendered now, uncached (tests); pages go through the printing job."""
+    from platform_site.documents import render_bytes
+
+    return render_bytes(PlanVersionKind(), version)
 
 
 def version_filename(version: PlanVersion, extension: str) -> str:

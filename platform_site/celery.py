@@ -47,6 +47,15 @@ app.conf.beat_schedule = {
         "task": "registries.jobs.build_deferred_indexes_job",
         "schedule": 300.0,
     },
+    "deadline-sweep": {
+        "task": "publication.jobs.deadline_sweep_job",
+        # Hourly in office hours: a missed run (downtime) is caught up by the next one.
+        "schedule": crontab(hour="7-20", minute=5),
+    },
+    "inbox-email-catch-up": {
+        "task": "accounts.jobs.notification_email_catch_up_job",
+        "schedule": 300.0,
+    },
     "calendar-coverage-check": {
         "task": "publication.jobs.calendar_coverage_job",
         "schedule": crontab(hour=6, minute=0),

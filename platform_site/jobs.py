@@ -15,3 +15,15 @@ def beat_heartbeat() -> None:
 def ping(value: str) -> str:
     """Round trip through a real worker, used by the status page and the worker-path test."""
     return f"pong:{value}"
+
+
+@shared_task(acks_late=True, max_retries=2, default_retry_delay=30)
+def document_render_job(kind: str, params: dict, fingerprint: str) -> dict | None:
+    """Render one printable document. Idempotent: the render is claimed with an atomic SET NX and
+    a rendered file is never rendered again, so a second delivery does nothing."""
+    from platform_site.documents import document_render
+
+    document = document_render(kind_name=kind, params=params, fingerprint=fingerprint)
+    if document is None:
+        return None
+    return {"id": document.id, "status": document.status, "pages": document.page_count}

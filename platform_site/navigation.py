@@ -9,11 +9,21 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import has_working_role, is_admin, is_office_admin, is_signed_in
+from accounts.roles import (
+    has_working_role,
+    is_admin,
+    is_department_user,
+    is_office_admin,
+    is_signed_in,
+)
 
 
 def _office_or_working(user: Any) -> bool:
     return is_office_admin(user) or has_working_role(user)
+
+
+def _office_or_department_member(user: Any) -> bool:
+    return is_office_admin(user) or is_department_user(user)
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,9 @@ NAV_ITEMS = [
     NavItem(_("账户管理"), "accounts:department_list", is_admin),
     NavItem(_("年度抽查计划"), "plans:year_list"),
     NavItem(_("联合抽查任务"), "tasks:task_list"),
-    NavItem(_("通知"), "plans:notification_list"),
+    NavItem(_("通知"), "accounts:inbox"),
+    NavItem(_("期限"), "publication:deadline_list", _office_or_department_member),
+    NavItem(_("联络员通讯录"), "accounts:contact_directory", is_office_admin),
     NavItem(_("生产经营旺季"), "plans:peak_season_list", is_office_admin),
     NavItem(_("抽查任务规则"), "tasks:policy", is_office_admin),
     NavItem(_("工作日历"), "publication:calendar", is_office_admin),

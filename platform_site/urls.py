@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.urls import urlpatterns as accounts_urlpatterns
-from platform_site import views
+from platform_site import documents, views
 from platform_site.health import check_database, check_redis
 
 
@@ -68,13 +68,26 @@ accounts_pages = [
     path("status/", views.status, name="status"),
 ]
 
+document_urls = [
+    path(
+        "<str:document_id>/status/",
+        documents.document_status_view,
+        name="document_status",
+    ),
+    path("<str:document_id>/file/", documents.document_file_view, name="document_file"),
+]
+
 api_v1 = [
     path("accounts/", include(("accounts.api.urls", "accounts_api"))),
+    path("inbox/", include(("accounts.inbox.api_urls", "inbox_api"))),
+    path("liaisons/", include(("accounts.liaison_api_urls", "liaisons_api"))),
     path("catalog/", include(("catalog.api.urls", "catalog_api"))),
     path("registries/", include(("registries.api.urls", "registries_api"))),
     path("plans/", include(("plans.api.urls", "plans_api"))),
     path("tasks/", include(("tasks.api.urls", "tasks_api"))),
     path("calendar/", include(("publication.calendar.api.urls", "publication_api"))),
+    path("deadlines/", include(("publication.deadlines.api.urls", "deadlines_api"))),
+    path("documents/", include(("platform_site.documents_api", "documents_api"))),
 ]
 
 urlpatterns = [
@@ -84,6 +97,7 @@ urlpatterns = [
     path("registries/", include("registries.urls")),
     path("plans/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
+    path("documents/", include((document_urls, "documents"))),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SchemaView.as_view(), name="api_schema"),
     path("api/docs/", SwaggerView.as_view(url_name="api_schema"), name="api_docs"),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from accounts.audit import chain_head
+from accounts.liaisons import departments_without_liaison
 from accounts.roles import office_only
 from platform_site.dashboards import dashboard_for
 from platform_site.health import platform_checks
@@ -32,5 +33,6 @@ def status(request):
             "coverage": calendar_coverage(),
             "stuck_draws": list(draws_stuck_in_drawing()),
             "stuck_minutes": stuck_draw_minutes(),
+            "without_liaison": departments_without_liaison(),
         },
     )

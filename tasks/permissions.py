@@ -146,3 +146,66 @@ def can_be_second_witness(user: Any, task: Task, announced_by_id: int | None) ->
     if announced_by_id is not None and user.pk == announced_by_id:
         return False
     return is_eligible_second_witness(user, task)
+
+
+# --- printable forms (inspection notice, on-site record, rectification notice) -------------------
+
+
+def can_print_task_forms(user: Any, task: Task) -> bool:
+    """The working staff (staff, liaison, department admin) of the lead and participating
+    departments, and the office; a drawn inspector prints only their own group's forms
+    (`access_drawn_object_for_user`)."""
+    if not _active(user):
+        return False
+    if is_office_admin(user):
+        return True
+    return is_department_worker(user) and takes_part(user, task)
+
+
+def member_groups(user: Any, draw: Draw) -> set[str]:
+    """The groups of `draw` in which the user (through their inspector record) stands now."""
+    if not _active(user):
+        return set()
+    from tasks.models import GroupMember
+
+    return set(
+        GroupMember.objects.filter(
+            draw=draw, replaced_by__isnull=True, inspector__user_id=user.pk
+        ).values_list("group_id", flat=True)
+    )
+
+
+def access_task_forms_for_user(user: Any, task_id: Any) -> tuple[Task, Draw]:
+    """A task's forms as a whole (all its notices in one PDF): its working departments and the
+    office, once the task has a standing draw."""
+    from tasks.selectors import standing_draw
+
+    task = Task.objects.select_related("lead_department").filter(pk=task_id).first()
+    if task is None or not can_print_task_forms(user, task):
+        raise Http404
+    draw = standing_draw(task)
+    if draw is None:
+        raise Http404
+    return task, draw
+
+
+def access_drawn_object_for_user(user: Any, drawn_object_id: Any):
+    """One drawn object's forms: the task's working departments and the office, or an inspector
+    of the group the object was dealt to; only while its draw stands."""
+    from tasks.choices import DrawKind, DrawState
+    from tasks.models import DrawnObject
+
+    drawn = (
+        DrawnObject.objects.select_related(
+            "draw", "draw__task", "draw__task__lead_department", "inspection_object"
+        )
+        .filter(pk=drawn_object_id)
+        .first()
+    )
+    if drawn is None or drawn.draw.kind != DrawKind.DRAW or drawn.draw.state != DrawState.DRAWN:
+        raise Http404
+    if can_print_task_forms(user, drawn.draw.task):
+        return drawn
+    if drawn.group_id in member_groups(user, drawn.draw):
+        return drawn
+    raise Http404

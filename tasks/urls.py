@@ -37,6 +37,18 @@ urlpatterns = [
     path("draws/<int:draw_id>/replacement/", views.draw_replacement_view, name="draw_replacement"),
     path("draws/<int:draw_id>/bundle.json", views.draw_bundle_view, name="draw_bundle"),
     path("draws/<int:draw_id>/record.pdf", views.draw_pdf_view, name="draw_pdf"),
+    path("<int:task_id>/notices.pdf", views.notices_pdf_view, name="notices_pdf"),
+    path("objects/<int:drawn_object_id>/notice.pdf", views.notice_pdf_view, name="notice_pdf"),
+    path(
+        "objects/<int:drawn_object_id>/onsite-record.pdf",
+        views.onsite_record_pdf_view,
+        name="onsite_record_pdf",
+    ),
+    path(
+        "objects/<int:drawn_object_id>/rectification.pdf",
+        views.rectification_pdf_view,
+        name="rectification_pdf",
+    ),
     path("public/<str:code>/", views.public_task_view, name="public_task"),
     path(
         "public/<str:code>/draws/<int:number>/bundle.json",

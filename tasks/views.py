@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_office_admin, refuse_page_unless
+from platform_site.documents import document_response
 from platform_site.exports import Echo, safe_cell
 from tasks import forms
 from tasks.choices import DrawState, ReviewRole, ReviewStatus, TaskStatus
@@ -27,7 +28,9 @@ from tasks.permissions import (
     can_create_task,
     can_download_full_bundle,
     can_manage_task,
+    can_print_task_forms,
     can_review_as_department,
+    member_groups,
 )
 from tasks.selectors import (
     combine_proposals,
@@ -272,8 +275,21 @@ def task_detail_view(request, task_id: int):
         and draw.log_entries.filter(type="witness").exists(),
         "TaskStatus": TaskStatus,
         "DrawState": DrawState,
+        **_printable_forms(user, task, draw),
     }
     return render(request, "tasks/task_detail.html", context)
+
+
+def _printable_forms(user, task: Task, draw: Draw | None) -> dict:
+    """The drawn objects whose forms this user may print: all of them for the task's departments
+    and the office, their own group's for a drawn inspector."""
+    if draw is None or draw.state != DrawState.DRAWN:
+        return {"can_print_all": False, "printable_objects": []}
+    can_print_all = can_print_task_forms(user, task)
+    objects = draw.drawn_objects.select_related("inspection_object").order_by("group_id", "code")
+    if not can_print_all:
+        objects = objects.filter(group_id__in=member_groups(user, draw))
+    return {"can_print_all": can_print_all, "printable_objects": objects}
 
 
 def _task_action(request, task_id, function, success, *, manage=True, **kwargs):
@@ -568,14 +584,33 @@ def draw_bundle_view(request, draw_id: int):
 
 @login_required
 def draw_pdf_view(request, draw_id: int):
-    draw = access_draw_for_user(request.user, draw_id)
-    from tasks.documents import draw_record_pdf
+    return document_response(request, "tasks.draw_record", {"draw": draw_id})
 
-    response = HttpResponse(draw_record_pdf(draw), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="{draw.protocol_task_id}-{draw.number}.pdf"'
+
+@login_required
+def notice_pdf_view(request, drawn_object_id: int):
+    return document_response(request, "tasks.inspection_notice", {"drawn_object": drawn_object_id})
+
+
+@login_required
+def notices_pdf_view(request, task_id: int):
+    return document_response(request, "tasks.inspection_notices", {"task": task_id})
+
+
+@login_required
+def onsite_record_pdf_view(request, drawn_object_id: int):
+    return document_response(
+        request,
+        "tasks.onsite_record",
+        {"drawn_object": drawn_object_id, "matter": request.GET.get("matter")},
     )
-    return response
+
+
+@login_required
+def rectification_pdf_view(request, drawn_object_id: int):
+    return document_response(
+        request, "tasks.rectification_notice", {"drawn_object": drawn_object_id}
+    )
 
 
 # --- public pages --------------------------------------------------------------------------------

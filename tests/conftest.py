@@ -34,6 +34,23 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
+def _build_workday_index(django_db_blocker) -> None:
+    """Deadlines join the working-day index and read their rules; both made (committed) once, not
+    in each test's rolled-back transaction. A transactional test's flush removes them."""
+    from publication.deadlines.services import deadline_rules_ensure, deadlines_calendar_sync
+
+    with django_db_blocker.unblock():
+        deadline_rules_ensure()
+        deadlines_calendar_sync()
+
+
+@pytest.fixture(scope="module")
+def workday_index(django_db_setup, django_db_blocker):
+    """For modules that compute deadlines: the index is current before their first test (a
+    transactional test elsewhere in the process may have flushed it)."""
+    _build_workday_index(django_db_blocker)
+
+
 _RUNTIME_CREDENTIALS: dict = {}
 
 
@@ -215,3 +232,22 @@ def api_client_for(db):
 @pytest.fixture
 def password():
     return TEST_PASSWORD
+
+
+@pytest.fixture
+def clean_documents(settings):
+    """Printable documents start from nothing: no rendered file, no render lock or progress in
+    Redis (only this process's keys: the cache prefix is per process)."""
+    import shutil
+    from pathlib import Path
+
+    from django.core.cache import cache
+
+    root = Path(settings.DOCUMENTS_ROOT)
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True, exist_ok=True)
+    client = cache._cache.get_client()
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*documents:*"))
+    if keys:
+        client.delete(*keys)
+    return root

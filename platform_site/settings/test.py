@@ -21,6 +21,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="ssj-static-"))
 WHITENOISE_USE_FINDERS = True
+DOCUMENTS_ROOT = Path(tempfile.mkdtemp(prefix="ssj-documents-"))
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

@@ -107,6 +107,63 @@ TABLE = {
     "accounts:status": [
         get(every="200 404 404 404 404 404 404 login login"),
     ],
+    # The inbox (own: a notice of the liaison actor; other: one of department B's liaison), the
+    # liaison system and working-day deadlines
+    "accounts:inbox": [
+        get(every="200 200 200 200 200 200 200 login login"),
+        get(query="unread=1&severity=red", label="filtered", every="200 200 200 200 200 200 200 login login"),
+    ],
+    "accounts:notification_read": [
+        post(own="404 404 302 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "accounts:notification_read_all": [
+        post(every="302 302 302 302 302 302 302 login login"),
+    ],
+    "accounts:department_liaison": [
+        get(own="200 200 404 404 404 404 404 login login", other="200 404 404 404 404 404 404 login login"),
+        post({"liaison": ""}, own="302 302 404 404 404 404 404 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "accounts:contact_directory": [
+        get(every="200 404 404 404 404 404 404 login login"),
+    ],
+    "inbox_api:notification_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "inbox_api:notification_unread": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "inbox_api:notification_read_all": [
+        post(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "inbox_api:notification_read": [
+        post(own="404 404 200 404 404 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "liaisons_api:contact_directory": [
+        get(every="200 403 403 403 403 403 403 403 403"),
+    ],
+    "liaisons_api:department_liaison": [
+        post({"liaison": None}, own="200 200 403 403 403 403 403 403 403", other="200 404 403 403 403 403 403 403 403"),
+    ],
+    "publication:deadline_list": [
+        get(every="200 200 200 200 200 200 200 login login"),
+        get(query="state=all&department=DEPB", label="filtered", every="200 200 200 200 200 200 200 login login"),
+    ],
+    "publication:deadline_rules": [
+        get(every="200 404 404 404 404 404 404 login login"),
+        post({"kind": "rectification", "rectification-working_days": "10", "rectification-due_soon_working_days": "2", "rectification-remind_every_working_days": "0"}, every="302 404 404 404 404 404 404 login login"),
+    ],
+    "deadlines_api:deadline_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "deadlines_api:deadline_detail": [
+        get(own="200 200 200 200 200 200 200 403 403", other="200 404 404 404 404 404 404 403 403"),
+    ],
+    "deadlines_api:rule_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "deadlines_api:rule_update": [
+        post({"working_days": 10, "due_soon_working_days": 2}, kwargs={"kind": "rectification"}, every="200 403 403 403 403 403 403 403 403"),
+    ],
     # Accounts API
     "accounts_api:me": [
         get(every="200 200 200 200 200 200 200 403 403"),
@@ -525,7 +582,7 @@ TABLE = {
         get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 200 200"),
     ],
     "plans:public_pdf": [
-        get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 200 200"),
+        get(kwargs={"year": 2027}, every="202 202 202 202 202 202 202 202 202"),
     ],
     "plans:public_xlsx": [
         get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 200 200"),
@@ -534,7 +591,7 @@ TABLE = {
         get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 200 200"),
     ],
     "plans:public_version_pdf": [
-        get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 200 200"),
+        get(kwargs={"year": 2027}, every="202 202 202 202 202 202 202 202 202"),
     ],
     "plans:public_version_xlsx": [
         get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 200 200"),
@@ -550,12 +607,6 @@ TABLE = {
     ],
     "plans:peak_season_delete": [
         post({"reason": "测试", "comment": "测试"}, every="302 404 404 404 404 404 404 login login"),
-    ],
-    "plans:notification_list": [
-        get(every="200 200 200 200 200 200 200 login login"),
-    ],
-    "plans:notification_read": [
-        post(own="404 404 302 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
     ],
     "plans:item_detail": [
         get(own="200 200 200 200 200 200 200 login login", other="200 404 404 404 404 404 404 login login"),
@@ -623,7 +674,7 @@ TABLE = {
         get(label="draft", every="200 404 404 404 404 404 404 login login"),
     ],
     "plans:version_pdf": [
-        get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 login login"),
+        get(kwargs={"year": 2027}, every="202 202 202 202 202 202 202 login login"),
     ],
     "plans:version_xlsx": [
         get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 login login"),
@@ -727,12 +778,6 @@ TABLE = {
     "plans_api:peak_season_delete": [
         post(every="204 403 403 403 403 403 403 403 403"),
     ],
-    "plans_api:notification_list": [
-        get(every="200 200 200 200 200 200 200 403 403"),
-    ],
-    "plans_api:notification_read": [
-        post(own="404 404 200 404 404 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
-    ],
     # Joint task pages
     "tasks:task_list": [
         get(every="200 200 200 200 200 200 200 login login"),
@@ -790,14 +835,44 @@ TABLE = {
         get(own="404 404 404 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
     ],
     "tasks:draw_pdf": [
-        get(own="200 200 200 200 200 200 200 login login", other="200 404 404 404 404 404 200 login login"),
-        get(label="participant", kwargs={"draw_id": "{draw_partner.pk}"}, every="200 200 200 200 200 200 200 login login"),
+        get(own="202 202 202 202 202 202 202 login login", other="202 404 404 404 404 404 202 login login"),
+        get(label="participant", kwargs={"draw_id": "{draw_partner.pk}"}, every="202 202 202 202 202 202 202 login login"),
     ],
     "tasks:public_task": [
         get(own="200 200 200 200 200 200 200 200 200", other="200 200 200 200 200 200 200 200 200"),
     ],
     "tasks:public_bundle": [
         get(own="404 404 404 404 404 404 404 404 404", other="404 404 404 404 404 404 404 404 404"),
+    ],
+    "tasks:notices_pdf": [
+        get(own="404 404 404 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "tasks:notice_pdf": [
+        get(own="404 404 404 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "tasks:onsite_record_pdf": [
+        get(own="404 404 404 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "tasks:rectification_pdf": [
+        get(own="404 404 404 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "catalog:matter_form_pdf": [
+        get(every="202 202 202 202 202 202 202 login login"),
+    ],
+    "documents:document_status": [
+        get(every="404 404 404 404 404 404 404 404 404"),
+    ],
+    "documents:document_file": [
+        get(every="404 404 404 404 404 404 404 404 404"),
+    ],
+    "documents_api:document_request": [
+        post({"kind": "catalog.matter_form", "matter": "{matter.pk}"}, every="202 202 202 202 202 202 202 404 404"),
+    ],
+    "documents_api:document_detail": [
+        get(every="404 404 404 404 404 404 404 404 404"),
+    ],
+    "documents_api:document_file": [
+        get(every="404 404 404 404 404 404 404 404 404"),
     ],
     "tasks:verify": [
         get(every="200 200 200 200 200 200 200 200 200"),

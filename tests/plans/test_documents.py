@@ -53,12 +53,53 @@ def test_xlsx_lists_items_and_the_approval_record(published_plan):
     assert record[1][6] == version.audit_hash
 
 
-def test_pdf_download_is_open_to_signed_in_users_and_the_public(
-    client_for, published_plan, staff_b
+def test_public_plan_pdf_is_rendered_once_and_rebuilt_only_when_the_plan_changes(
+    published_plan,
+    client_for,
+    api_client_for,
+    django_capture_on_commit_callbacks,
+    staff_a,
+    clean_documents,
 ):
-    assert (
-        client_for(staff_b).get("/plans/2027/versions/1/plan.pdf")["Content-Type"]
-        == "application/pdf"
-    )
-    assert client_for(None).get("/plans/public/2027/plan.pdf")["Content-Type"] == "application/pdf"
+    from accounts.audit import record_event
+
+    version = published_plan.current_version
+    public = client_for(None)
+    # the first citizen's request queues one render; the job runs after the commit
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert public.get("/plans/public/2027/plan.pdf").status_code == 202
+    assert len(callbacks) == 1
+    files = list(clean_documents.rglob("*.pdf"))
+    assert len(files) == 1
+    # later requests, anonymous or signed in, page or API, get the same cached file
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert public.get("/plans/public/2027/plan.pdf")["Content-Type"] == "application/pdf"
+        assert public.get("/plans/public/2027/v1/plan.pdf")["Content-Type"] == "application/pdf"
+        assert client_for(staff_a).get("/plans/2027/versions/1/plan.pdf").status_code == 200
+        api = api_client_for(None).post(
+            "/api/v1/documents/",
+            {"kind": "plans.plan_version", "year": 2027, "number": 1},
+            format="json",
+        )
+        assert api.status_code == 200 and api.data["file_url"]
+        # unrelated activity elsewhere on the platform changes nothing
+        record_event(actor=staff_a, action="test.unrelated")
+        assert public.get("/plans/public/2027/plan.pdf").status_code == 200
+    assert callbacks == [] and list(clean_documents.rglob("*.pdf")) == files
+    # when the plan itself changes, the next request rebuilds it
+    version.comment = "经联席会议审议，同意（修订意见）。"
+    version.save(update_fields=["comment"])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert public.get("/plans/public/2027/plan.pdf").status_code == 202
+    assert len(callbacks) == 1
+    # and once rebuilt, the old file is gone
+    assert list(clean_documents.rglob("*.pdf")) != files
+    assert not files[0].exists()
+
+
+def test_pdf_download_is_open_to_signed_in_users_and_the_public(
+    client_for, published_plan, staff_b, clean_documents
+):
+    assert client_for(staff_b).get("/plans/2027/versions/1/plan.pdf").status_code == 202
     assert client_for(None).get("/plans/2027/versions/1/plan.pdf").status_code == 302
+    assert client_for(None).get("/plans/public/2027/plan.pdf").status_code == 202

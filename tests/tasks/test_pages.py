@@ -77,8 +77,11 @@ def test_flow_through_the_pages(
     verify = client_for(None).post("/tasks/verify/", {"bundle_text": json.dumps(data)})
     assert "公布的种子与重新计算的不一致" in verify.content.decode()
     assert client_for(None).get(f"/tasks/public/{task.code}/draws/1/bundle.json").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = lead.get(f"/tasks/draws/{draw.pk}/record.pdf")
+    assert waiting.status_code == 202 and "正在生成" in waiting.content.decode()
     pdf = lead.get(f"/tasks/draws/{draw.pk}/record.pdf")
-    assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content)[:4] == b"%PDF"
     assert lead.get("/tasks/?format=csv").status_code == 200
     assert lead.get("/tasks/?format=xlsx").status_code == 200
     assert lead.get("/tasks/?status=drawn&q=食品").status_code == 200
