@@ -169,8 +169,12 @@ class ExpertUpdateInputSerializer(serializers.Serializer):
 class RecusalOutputSerializer(serializers.ModelSerializer):
     """An inspector's or an expert's recusal (exactly one of `inspector` and `expert` is set)."""
 
-    inspector = serializers.SlugRelatedField[Inspector](slug_field="code", read_only=True)
-    expert = serializers.SlugRelatedField[Expert](slug_field="code", read_only=True)
+    inspector = serializers.SlugRelatedField[Inspector](
+        slug_field="code", read_only=True, allow_null=True
+    )
+    expert = serializers.SlugRelatedField[Expert](
+        slug_field="code", read_only=True, allow_null=True
+    )
     inspector_name = serializers.SerializerMethodField(help_text="姓名（人员或专家）")
     department = serializers.SerializerMethodField(help_text="部门代码；专家为 EXPERT")
     object_code = serializers.CharField(source="inspection_object.code", read_only=True)
