@@ -186,14 +186,14 @@ def open_row_by_row(task) -> int:
     from django.db import transaction
 
     from catalog.models import CheckPoint
+    from publication.deadlines.services import deadline_open
+    from publication.models import DeadlineKind
     from tasks.inspections.models import (
         Inspection,
         InspectionResult,
         MatterRecord,
         RecordAnswer,
     )
-    from publication.deadlines.services import deadline_open
-    from publication.models import DeadlineKind
     from tasks.inspections.services.inspections import matter_assignments
     from tasks.models import GroupMember
 

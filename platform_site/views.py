@@ -13,6 +13,7 @@ from accounts.roles import office_only
 from platform_site.dashboards import dashboard_for
 from platform_site.health import platform_checks
 from publication.calendar import calendar_coverage
+from tasks.selectors import draws_stuck_in_drawing, stuck_draw_minutes
 
 
 @login_required
@@ -30,6 +31,8 @@ def status(request):
             "checks": platform_checks(),
             "head": chain_head(),
             "coverage": calendar_coverage(),
+            "stuck_draws": list(draws_stuck_in_drawing()),
+            "stuck_minutes": stuck_draw_minutes(),
             "without_liaison": departments_without_liaison(),
         },
     )
