@@ -575,12 +575,22 @@ SPECS = [(PAST, _simulate_past), (CURRENT, _simulate_current)]
 
 
 def _open_missing(stdout) -> None:
-    """Tasks started before inspections existed on the platform get theirs (idempotent)."""
+    """Tasks started before inspections existed on the platform get theirs, and inspections
+    opened before the deadlines were wired their result-entry deadlines (idempotent)."""
+    from tasks.inspections.services.deadlines import result_deadlines_backfill
     from tasks.inspections.services.inspections import inspections_open
 
     for task in Task.objects.filter(status="in_progress", inspections__isnull=True):
         opened = inspections_open(task=task, opened_by=None)
         _say(stdout, f"检查工作：{task.code} 开启 {opened} 户检查")
+    working = Task.objects.filter(
+        status__in=["in_progress", "completed"], inspections__isnull=False
+    )
+    for task in working.distinct().order_by("pk"):
+        with transaction.atomic():
+            backfilled = result_deadlines_backfill(task=task)
+        if backfilled:
+            _say(stdout, f"期限：{task.code} 补开 {backfilled} 项检查结果录入期限")
 
 
 def build(stdout=None, **options) -> None:

@@ -43,6 +43,7 @@ from publication.deadlines.services import (
     deadline_set_responsible,
 )
 from publication.models import Deadline, DeadlineKind
+from tasks.choices import DrawState
 from tasks.inspections.choices import MeasureKind
 from tasks.inspections.models import FollowUpMeasure, Inspection, InspectionResult
 from tasks.models import Draw, GroupMember, Task
@@ -82,11 +83,16 @@ def result_deadlines_open(
     if not inspections:
         return 0
     leaders = _leaders(inspections[0].drawn_object.draw_id)
+    completed = dict(
+        InspectionResult.objects.filter(
+            inspection_id__in=[inspection.pk for inspection in inspections]
+        ).values_list("inspection_id", "completed_on")
+    )
     specs = [
         DeadlineSpec(
             subject_id=inspection.pk,
             department_id=task.lead_department_id,
-            start_date=inspection.scheduled_on or task.end_date,
+            start_date=completed.get(inspection.pk) or inspection.scheduled_on or task.end_date,
             title=_entry_title(inspection),
             url=reverse("inspections:inspection_detail", args=[inspection.pk]),
             responsible_ids=tuple(leaders.get(inspection.group_id, ())),
@@ -98,6 +104,24 @@ def result_deadlines_open(
     )
     result_due_dates_sync(inspection_ids=[inspection.pk for inspection in inspections])
     return len(opened)
+
+
+def result_deadlines_backfill(*, task: Task, opened_by: User | None = None) -> int:
+    """Open the entry deadlines missing from a task's standing inspections whose result was never
+    approved (inspections opened before the deadlines were wired). Idempotent."""
+    subject_type = ContentType.objects.get_for_model(Inspection, for_concrete_model=False)
+    had = Deadline.objects.filter(kind=RESULT_ENTRY, subject_type=subject_type).values("subject_id")
+    inspections = list(
+        Inspection.objects.filter(
+            task=task,
+            drawn_object__draw__state=DrawState.DRAWN,
+            result__approved_version__isnull=True,
+        )
+        .exclude(pk__in=had)
+        .select_related("task", "inspection_object", "drawn_object")
+        .order_by("pk")
+    )
+    return result_deadlines_open(task=task, inspections=inspections, opened_by=opened_by)
 
 
 def result_deadline_follow(

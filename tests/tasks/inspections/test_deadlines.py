@@ -269,3 +269,28 @@ def test_results_follow_their_deadlines_after_a_recompute(started):
     assert InspectionResult.objects.get(inspection=inspection).due_on != moved
     review_reminders_run()
     assert InspectionResult.objects.get(inspection=inspection).due_on == moved
+
+
+def test_the_command_opens_entry_deadlines_missing_from_earlier_inspections(started):
+    """Inspections opened before the deadlines were wired get theirs from `inspections_open`;
+    approved results get none, and a second run opens nothing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ids = [i.pk for group in started.inspections.values() for i in group]
+    Deadline.objects.filter(kind=ENTRY, subject_id__in=ids).delete()
+    out = StringIO()
+    call_command("inspections_open", stdout=out)
+    approved = set(
+        InspectionResult.objects.filter(
+            inspection_id__in=ids, approved_version__isnull=False
+        ).values_list("inspection_id", flat=True)
+    )
+    assert approved  # G001 of the world
+    have = set(
+        Deadline.objects.filter(kind=ENTRY, subject_id__in=ids).values_list("subject_id", flat=True)
+    )
+    assert have == set(ids) - approved
+    call_command("inspections_open", stdout=StringIO())
+    assert Deadline.objects.filter(kind=ENTRY, subject_id__in=ids).count() == len(have)
