@@ -22,3 +22,11 @@ class FreezeReason(models.TextChoices):
     LEFT = "left", _("调离或离职")
     SECURITY = "security", _("安全原因")
     OTHER = "other", _("其他")
+
+
+class NotificationSeverity(models.TextChoices):
+    """How urgent a notice is: plain information, a yellow card (due soon) or a red card (overdue)."""
+
+    INFO = "info", _("通知")
+    YELLOW = "yellow", _("临近期限")
+    RED = "red", _("已逾期")

@@ -96,6 +96,23 @@ def _ensure_account(
     )
 
 
+# The liaison system: every demo department names its liaison account, except the last one, so
+# the office's status page shows what an undesignated department looks like.
+WITHOUT_LIAISON = "HRSS"
+
+
+def _designate_liaisons(office_admin: User) -> None:
+    from accounts.liaisons import department_set_liaison
+
+    for code, _name, _short in DEPARTMENTS:
+        if code == WITHOUT_LIAISON:
+            continue
+        department = Department.objects.get(code=code)
+        liaison = User.objects.filter(username=f"{code.lower()}_liaison", is_active=True).first()
+        if department.liaison_id is None and liaison is not None:
+            department_set_liaison(department=department, liaison=liaison, set_by=office_admin)
+
+
 @transaction.atomic
 def build(stdout=None) -> list[tuple[str, str, str]]:
     """Create the office, the departments and one account per role; return the login table."""
@@ -126,6 +143,7 @@ def build(stdout=None) -> list[tuple[str, str, str]]:
             )
             if position < 3:
                 logins.append((username, short_name, label))
+    _designate_liaisons(office_admin)
     samr = Department.objects.get(code="SAMR")
     _ensure_account(
         office_admin=office_admin,

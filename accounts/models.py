@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import DepartmentKind, Role
+from accounts.choices import DepartmentKind, NotificationSeverity, Role
 
 
 class Department(models.Model):
@@ -26,6 +26,17 @@ class Department(models.Model):
     )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    # The liaison system (seed 000): each department names one liaison, its contact with the
+    # office; department-level notices go to them. Set only through department_set_liaison.
+    liaison = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("联络员"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    liaison_since = models.DateTimeField(_("联络员指定时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("部门")
@@ -164,3 +175,83 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+
+class Notification(models.Model):
+    """One notice in one user's inbox, from any app (plans, tasks, deadlines…).
+
+    Written only by `accounts.inbox.services.notification_send` (and the set-based
+    `notification_send_many`), in the caller's transaction; the e-mail copy is sent by
+    `accounts.jobs.notification_email_job` after the commit. `dedupe_key` makes a repeated run of
+    a periodic job notify once: at most one row per (recipient, key) when the key is not empty.
+    """
+
+    # No single-column indexes on the two keys: the inbox indexes below lead with the recipient,
+    # and the beat sweep inserts thousands of rows at once, each index costing every insert.
+    recipient = models.ForeignKey(
+        User,
+        verbose_name=_("接收人"),
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        db_index=False,
+    )
+    kind = models.CharField(
+        _("类别"), max_length=64, help_text=_("发出通知的功能，例如 plans.year_open")
+    )
+    severity = models.CharField(
+        _("紧急程度"),
+        max_length=8,
+        choices=NotificationSeverity.choices,
+        default=NotificationSeverity.INFO,
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("相关部门"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    dedupe_key = models.CharField(_("去重键"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件处理时间"), null=True, blank=True)
+    email_to = models.CharField(
+        _("邮件地址"), max_length=254, blank=True, help_text=_("空：接收人没有邮箱，未发送")
+    )
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_once_per_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__in=NotificationSeverity.values),
+                name="notification_severity_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(emailed_at__isnull=True),
+                name="notification_unmailed_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -5,7 +5,6 @@ from django.contrib import admin
 from plans.models import (
     DepartmentSubmission,
     MergeProposal,
-    Notification,
     PeakSeason,
     PlanItem,
     PlanVersion,
@@ -75,8 +74,3 @@ class PlanVersionAdmin(ReadOnlyAdmin):
 @admin.register(PeakSeason)
 class PeakSeasonAdmin(ReadOnlyAdmin):
     list_display = ["industry_prefix", "months", "note", "is_active"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["recipient", "title", "created_at", "read_at", "emailed_at"]

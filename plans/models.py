@@ -396,32 +396,6 @@ class PeakSeason(models.Model):
         return "、".join(str(month) for month in sorted(self.months))
 
 
-class Notification(models.Model):
-    """A simple in-platform notice to one user (e.g. "the 2027 plan is open for reporting")."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("接收人"),
-        on_delete=models.CASCADE,
-        related_name="plan_notifications",
-    )
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
-    url = models.CharField(_("链接"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="plans_notif_unread_idx")]
-
-    def __str__(self) -> str:
-        return self.title
-
-
 class IndicatorTarget(models.Model):
     """The office's target for one indicator in one year (basis points, 100 = 1 %). A year
     without a row uses the default of tasks.indicators.live (003)."""

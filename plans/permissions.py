@@ -31,7 +31,6 @@ from plans.choices import PlanItemStatus, VersionStatus
 from plans.models import (
     DepartmentSubmission,
     MergeProposal,
-    Notification,
     PeakSeason,
     PlanItem,
     PlanVersion,
@@ -138,12 +137,6 @@ def access_peak_season_for_user(user: RequestUser, season_id: int) -> PeakSeason
     if not can_manage_plans(user):
         raise Http404
     return get_object_or_404(PeakSeason, pk=season_id)
-
-
-def access_notification_for_user(user: RequestUser, notification_id: int) -> Notification:
-    if not _signed_in(user):
-        raise Http404
-    return get_object_or_404(Notification, pk=notification_id, recipient=user)
 
 
 IsPlanManager = RolePermission.of(can_manage_plans)

@@ -9,7 +9,6 @@ from plans.choices import MergeStatus, VersionStatus
 from plans.models import (
     DepartmentSubmission,
     MergeProposal,
-    Notification,
     PeakSeason,
     PlanItem,
     PlanVersion,
@@ -92,13 +91,3 @@ def public_version_history(plan_year: PlanYear) -> QuerySet[PlanVersion]:
 
 def peak_season_list() -> QuerySet[PeakSeason]:
     return PeakSeason.objects.order_by("industry_prefix", "pk")
-
-
-def notifications_for(user: RequestUser, *, unread_only: bool = True) -> QuerySet[Notification]:
-    """The user's plan notifications (unread by default), newest first — for the dashboard."""
-    if user is None or not user.is_authenticated:
-        return Notification.objects.none()
-    notifications = Notification.objects.filter(recipient=user)
-    if unread_only:
-        notifications = notifications.filter(read_at__isnull=True)
-    return notifications.order_by("-created_at", "-pk")

@@ -22,12 +22,6 @@ urlpatterns = [
     path(
         "peak-seasons/<int:season_id>/delete/", views.peak_season_delete, name="peak_season_delete"
     ),
-    path("notifications/", views.notification_list, name="notification_list"),
-    path(
-        "notifications/<int:notification_id>/read/",
-        views.notification_read,
-        name="notification_read",
-    ),
     path("items/<int:item_id>/", views.item_detail, name="item_detail"),
     path("items/<int:item_id>/edit/", views.item_edit, name="item_edit"),
     path("items/<int:item_id>/delete/", views.item_delete, name="item_delete"),

@@ -27,6 +27,18 @@ app.conf.beat_schedule = {
         "task": "accounts.jobs.audit_checkpoint_job",
         "schedule": crontab(minute=0),
     },
+    "draws-requeue-stuck": {
+        "task": "tasks.jobs.draws_requeue_stuck_job",
+        "schedule": 120.0,
+    },
+    "draws-verify-nightly": {
+        "task": "tasks.jobs.draws_verify_job",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    "verification-requests-cleanup": {
+        "task": "tasks.jobs.verification_requests_cleanup_job",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "task-review-reminders": {
         "task": "tasks.jobs.review_reminders_job",
         "schedule": crontab(hour=9, minute=0),
@@ -37,6 +49,15 @@ app.conf.beat_schedule = {
     },
     "registry-deferred-indexes": {
         "task": "registries.jobs.build_deferred_indexes_job",
+        "schedule": 300.0,
+    },
+    "deadline-sweep": {
+        "task": "publication.jobs.deadline_sweep_job",
+        # Hourly in office hours: a missed run (downtime) is caught up by the next one.
+        "schedule": crontab(hour="7-20", minute=5),
+    },
+    "inbox-email-catch-up": {
+        "task": "accounts.jobs.notification_email_catch_up_job",
         "schedule": 300.0,
     },
     "calendar-coverage-check": {

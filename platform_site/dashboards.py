@@ -12,13 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import chain_head
 from accounts.choices import Role
+from accounts.inbox.selectors import notification_unread_count
+from accounts.liaisons import departments_without_liaison
 from accounts.models import Department, User
 from accounts.roles import WORKING_ROLES
 from catalog.selectors import pending_proposal_count, public_matter_list
 from plans.choices import PlanYearStatus
 from plans.models import DepartmentSubmission, PlanYear
-from plans.selectors import notifications_for
 from publication.calendar import calendar_coverage
+from publication.deadlines.selectors import deadline_counts_visible_to
 from registries.selectors.inspectors import recusal_queue_for
 from registries.selectors.objects import disputed_claims
 from tasks.choices import ReviewStatus
@@ -87,11 +89,9 @@ def _recusal_cards(user: User) -> list[Card]:
 def _plan_cards(user: User) -> list[Card]:
 
     cards = []
-    unread = notifications_for(user).count()
+    unread = notification_unread_count(user)
     if unread:
-        cards.append(
-            Card(str(_("未读通知")), unread, url=_url("plans:notification_list"), tone="warn")
-        )
+        cards.append(Card(str(_("未读通知")), unread, url=_url("accounts:inbox"), tone="warn"))
     if user.is_office_admin:
         for plan_year in PlanYear.objects.filter(
             status__in=[PlanYearStatus.COLLECTING, PlanYearStatus.COMPILING, PlanYearStatus.PENDING]
@@ -209,6 +209,27 @@ def _dispute_cards() -> list[Card]:
     ]
 
 
+def _deadline_cards(user: User) -> list[Card]:
+    """The yellow (due soon) and red (overdue) cards: the department's, or every one for the
+    office."""
+    counts = deadline_counts_visible_to(user)
+    base = _url("publication:deadline_list")
+    return [
+        Card(
+            str(_("临近期限（黄牌）")),
+            counts["due_soon"],
+            url=f"{base}?state=due_soon",
+            tone="warn" if counts["due_soon"] else "neutral",
+        ),
+        Card(
+            str(_("已逾期（红牌）")),
+            counts["overdue"],
+            url=f"{base}?state=overdue",
+            tone="bad" if counts["overdue"] else "neutral",
+        ),
+    ]
+
+
 def _office_dashboard(user: User) -> Dashboard:
 
     board = Dashboard(headline=str(_("联席会议办公室工作台")))
@@ -229,10 +250,20 @@ def _office_dashboard(user: User) -> Dashboard:
         ),
     ]
     board.cards += _plan_cards(user)
+    board.cards += _deadline_cards(user)
     board.cards += _catalog_cards(user)
     board.cards += _recusal_cards(user)
     board.cards += _dispute_cards()
     board.cards += _inspection_cards(user)
+    missing = departments_without_liaison()
+    if missing:
+        board.warnings.append(
+            str(_("%(count)d 个部门尚未指定联络员：%(names)s。"))
+            % {
+                "count": len(missing),
+                "names": "、".join(entry.department.display_name for entry in missing),
+            }
+        )
     for year_status in calendar_coverage():
         if not year_status.has_official_data:
             board.warnings.append(
@@ -247,6 +278,7 @@ def _office_dashboard(user: User) -> Dashboard:
         (str(_("新建部门")), _url("accounts:department_create")),
         (str(_("工作日历")), _url("publication:calendar")),
         (str(_("系统状态")), _url("accounts:status")),
+        (str(_("联络员通讯录")), _url("accounts:contact_directory")),
     ]
     return board
 
@@ -270,7 +302,7 @@ def _department_dashboard(user: User) -> Dashboard:
         board.actions.append((str(_("新建账户")), _url("accounts:account_create", department.pk)))
         board.cards += _recusal_cards(user)
     roles = set(user.roles)
-    board.cards[:0] = _plan_cards(user)
+    board.cards[:0] = _plan_cards(user) + _deadline_cards(user)
     if roles & (WORKING_ROLES | {Role.WITNESS}):
         board.cards += _review_cards(user)
     if roles & WORKING_ROLES:

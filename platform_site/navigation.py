@@ -13,6 +13,7 @@ from accounts.roles import (
     has_working_role,
     is_admin,
     is_department_admin,
+    is_department_user,
     is_office_admin,
     is_signed_in,
 )
@@ -20,6 +21,10 @@ from accounts.roles import (
 
 def _office_or_working(user: Any) -> bool:
     return is_office_admin(user) or has_working_role(user)
+
+
+def _office_or_department_member(user: Any) -> bool:
+    return is_office_admin(user) or is_department_user(user)
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,11 @@ NAV_ITEMS = [
     NavItem(_("联合抽查任务"), "tasks:task_list"),
     NavItem(_("工作指标"), "indicators:home", _office_or_working),
     NavItem(_("检查与结果"), "inspections:home"),
-    NavItem(_("通知"), "plans:notification_list"),
+    NavItem(_("通知"), "accounts:inbox"),
+    NavItem(_("期限"), "publication:deadline_list", _office_or_department_member),
+    NavItem(_("联络员通讯录"), "accounts:contact_directory", is_office_admin),
     NavItem(_("生产经营旺季"), "plans:peak_season_list", is_office_admin),
+    NavItem(_("抽查任务规则"), "tasks:policy", is_office_admin),
     NavItem(_("工作日历"), "publication:calendar", is_office_admin),
     NavItem(_("审计日志"), "accounts:audit_list", is_office_admin),
     NavItem(_("系统状态"), "accounts:status", is_office_admin),

@@ -79,12 +79,15 @@ document_urls = [
 
 api_v1 = [
     path("accounts/", include(("accounts.api.urls", "accounts_api"))),
+    path("inbox/", include(("accounts.inbox.api_urls", "inbox_api"))),
+    path("liaisons/", include(("accounts.liaison_api_urls", "liaisons_api"))),
     path("catalog/", include(("catalog.api.urls", "catalog_api"))),
     path("registries/", include(("registries.api.urls", "registries_api"))),
     path("plans/", include(("plans.api.urls", "plans_api"))),
     path("tasks/", include(("tasks.api.urls", "tasks_api"))),
     path("inspections/", include(("tasks.inspections.api.urls", "inspections_api"))),
     path("calendar/", include(("publication.calendar.api.urls", "publication_api"))),
+    path("deadlines/", include(("publication.deadlines.api.urls", "deadlines_api"))),
     path("documents/", include(("platform_site.documents_api", "documents_api"))),
 ]
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PublicationConfig(AppConfig):
     name = "publication"
     verbose_name = _("公开与工作日历")
+
+    def ready(self) -> None:
+        from publication import receivers  # noqa: F401  (connects the signal)

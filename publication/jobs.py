@@ -41,3 +41,21 @@ def calendar_coverage_job() -> dict:
         "has_official_data": coverage.has_official_data,
         "missing_after_deadline": overdue,
     }
+
+
+@shared_task
+def deadlines_calendar_sync_job() -> int | None:
+    """After a calendar write: rebuild the working-day index and recompute open deadlines.
+    Idempotent: a second run finds the index current and does nothing."""
+    from publication.deadlines.services import deadlines_calendar_sync
+
+    return deadlines_calendar_sync(only_if_built=True)
+
+
+@shared_task
+def deadline_sweep_job() -> dict:
+    """Hourly in office hours: deadline states, yellow and red cards, escalation. Idempotent
+    (twice = notified once) and catching up after downtime (states follow today's date)."""
+    from publication.deadlines.services import deadline_sweep
+
+    return deadline_sweep().as_dict()

@@ -6,7 +6,6 @@ from rest_framework import serializers
 from plans.models import (
     DepartmentSubmission,
     MergeProposal,
-    Notification,
     PeakSeason,
     PlanItem,
     PlanVersion,
@@ -178,9 +177,3 @@ class PeakSeasonOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = PeakSeason
         fields = ["id", "industry_prefix", "months", "note", "is_active"]
-
-
-class NotificationOutputSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Notification
-        fields = ["id", "title", "body", "url", "created_at", "read_at"]

@@ -83,10 +83,4 @@ urlpatterns = [
         views.PeakSeasonDeleteApi.as_view(),
         name="peak_season_delete",
     ),
-    path("notifications/", views.NotificationListApi.as_view(), name="notification_list"),
-    path(
-        "notifications/<int:notification_id>/read/",
-        views.NotificationReadApi.as_view(),
-        name="notification_read",
-    ),
 ]

@@ -7,7 +7,6 @@ from plans.services.merges import (
     merge_proposal_update,
     plan_propose_merges,
 )
-from plans.services.notifications import notification_mark_read, notify
 from plans.services.seasons import peak_season_create, peak_season_delete, peak_season_update
 from plans.services.submissions import plan_department_return, plan_department_submit
 from plans.services.years import (
@@ -26,8 +25,6 @@ __all__ = [
     "merge_proposal_accept",
     "merge_proposal_reject",
     "merge_proposal_update",
-    "notification_mark_read",
-    "notify",
     "peak_season_create",
     "peak_season_delete",
     "peak_season_update",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
+from accounts.inbox.services import notification_send
 from accounts.models import Department, User
 from plans.choices import (
     PlanItemStatus,
@@ -22,8 +23,6 @@ from plans.choices import (
 from plans.models import DepartmentSubmission, PlanItem, PlanYear, SubmissionEvent
 from plans.permissions import can_submit_department
 from plans.services._common import require_office_admin, require_status, require_text
-from plans.services.notifications import notify
-from plans.services.years import liaisons_of
 
 OPEN_FOR_REPORTS = (PlanYearStatus.COLLECTING, PlanYearStatus.COMPILING, PlanYearStatus.ADJUSTING)
 
@@ -140,8 +139,10 @@ def plan_department_return(
         reason=reason,
         item_count=count,
     )
-    notify(
-        recipients=liaisons_of([department]),
+    notification_send(
+        kind="plans.department_return",
+        liaison_of=[department],
+        department=department,
         title=_("%(year)s 年度抽查计划被退回") % {"year": plan_year.year},
         body=reason,
         url=reverse("plans:year_detail", args=[plan_year.year]),

@@ -3,7 +3,6 @@ adjustments during the year. Only office admins drive it; every step is audited.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -14,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
-from accounts.choices import DepartmentKind, Role
+from accounts.choices import DepartmentKind
+from accounts.inbox.services import notification_send
 from accounts.models import Department, User
 from plans.choices import (
     MergeStatus,
@@ -26,7 +26,6 @@ from plans.choices import (
 from plans.indicators import included_items
 from plans.models import DepartmentSubmission, PlanVersion, PlanYear
 from plans.services._common import require_office_admin, require_status, require_text
-from plans.services.notifications import notify
 from plans.snapshot import build_snapshot, snapshot_digest
 
 
@@ -39,14 +38,6 @@ def default_deadlines(year: int) -> tuple[date, date]:
 def member_departments() -> QuerySet[Department]:
     return Department.objects.filter(kind=DepartmentKind.DEPARTMENT, is_active=True).order_by(
         "code"
-    )
-
-
-def liaisons_of(departments: Iterable[Department] | QuerySet[Department]) -> list[User]:
-    return list(
-        User.objects.filter(
-            department__in=departments, is_active=True, roles__contains=[Role.LIAISON]
-        ).order_by("pk")
     )
 
 
@@ -85,9 +76,9 @@ def plan_year_open(
             for department in departments
         ]
     )
-    recipients = liaisons_of(departments)
-    notify(
-        recipients=recipients,
+    notified = notification_send(
+        kind="plans.year_open",
+        liaison_of=departments,
         title=_("%(year)s 年度抽查计划开始报送") % {"year": year},
         body=_("请于 %(deadline)s 前报送本部门下一年度抽查事项和时间安排。")
         % {"deadline": submission_deadline.strftime("%Y年%m月%d日")},
@@ -102,7 +93,7 @@ def plan_year_open(
             "submission_deadline": submission_deadline,
             "approval_deadline": approval_deadline,
             "departments": [department.code for department in departments],
-            "notified": len(recipients),
+            "notified": len(notified),
         },
     )
     return plan_year

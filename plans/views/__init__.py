@@ -1,8 +1,7 @@
 """Server-rendered pages of the annual plan: thin — parse, access, call one service, render.
 
-One module per subject (years, items, submissions, compiling, versions, seasons,
-notifications); `_common` holds the office-only guard and the error helpers. plans/urls.py uses
-the names below.
+One module per subject (years, items, submissions, compiling, versions, seasons); `_common`
+holds the office-only guard and the error helpers. plans/urls.py uses the names below.
 """
 
 from plans.views.compiling import (
@@ -24,10 +23,6 @@ from plans.views.items import (
     item_detail,
     item_edit,
     item_estimate,
-)
-from plans.views.notifications import (
-    notification_list,
-    notification_read,
 )
 from plans.views.seasons import (
     peak_season_create,
@@ -67,8 +62,6 @@ __all__ = [
     "merge_accept",
     "merge_edit",
     "merge_reject",
-    "notification_list",
-    "notification_read",
     "peak_season_create",
     "peak_season_delete",
     "peak_season_edit",

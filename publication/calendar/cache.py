@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 
 from publication.calendar.workdays import WorkingCalendar, YearData
 
@@ -28,6 +29,11 @@ _VERSION_KEY = "publication:calendar:version"
 # changes happen a few times a year, while deadlines are computed all day.
 TOKEN_RECHECK_SECONDS = 2.0
 _DIRTY_FLAG = "publication_calendar_dirty"
+
+# Sent by every calendar write, inside its transaction, after the rows changed. Deadlines listen
+# (publication/receivers.py) to recompute their due dates after the commit; the calendar itself
+# knows nothing of them.
+calendar_rows_changed = Signal()
 
 
 @dataclass
@@ -80,6 +86,7 @@ def calendar_changed() -> None:
     setattr(connection, _DIRTY_FLAG, True)
     _bump_shared_token()
     transaction.on_commit(_bump_shared_token)
+    calendar_rows_changed.send(sender=None)
 
 
 def calendar_cache_clear() -> None:

@@ -1,104 +1,78 @@
-"""Reminding departments that have not answered a joint review, and escalating to the office
-after TaskPolicy.escalate_after_working_days working days (official calendar, 调休 included)."""
+"""Reminding departments that have not answered a joint review, and escalating when the answer is
+overdue, through the working-day deadlines and the one inbox.
+
+Each pending review has a `joint_review` deadline (tasks.services.deadlines) whose rule the office
+sets on the deadline rules page (default: 3 working days, yellow from the first working day,
+reminded every working day). The sweep of that kind sends the yellow reminders to the reviewing
+department's liaison and, once overdue, the red card and the escalation to its admins and the
+office; this module then feeds the review's counters (reminder_count, last_reminded_at,
+escalated_at) and audits each escalation. Idempotent: a second run the same day notifies nobody.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
-from accounts.choices import Role
-from accounts.models import User
-from publication.calendar import working_days_between
-from tasks.choices import DrawState, ReviewStatus
-from tasks.models import DrawReview, TaskPolicy
+from publication.calendar import shanghai_today
+from publication.deadlines.services import deadline_sweep
+from publication.models import Deadline, DeadlineKind
+from tasks.models import DrawReview
+from tasks.services.deadlines import drawn_list_deadlines_sync, review_deadlines_sync
 
 
-def _notify(users, *, title: str, body: str, url: str) -> int:
-    from plans.models import Notification
-
-    rows = [Notification(recipient=user, title=title, body=body, url=url) for user in users]
-    Notification.objects.bulk_create(rows)
-    return len(rows)
-
-
-def _department_contacts(department_id: int):
-    return User.objects.filter(department_id=department_id, is_active=True).filter(
-        Q(roles__contains=[Role.LIAISON])
-        | Q(roles__contains=[Role.DEPARTMENT_ADMIN])
-        | Q(roles__contains=[Role.STAFF])
-    )
-
-
-def _office_admins():
-    return User.objects.filter(
-        is_active=True, roles__contains=[Role.OFFICE_ADMIN], department__kind="office"
-    )
-
-
+@transaction.atomic
 def review_reminders_run(*, today: date | None = None) -> dict[str, int]:
-    """Remind each pending review once per `remind_every_working_days`, escalate once. Each review
-    is handled under a row lock, so overlapping runs never remind twice."""
-    today = today or timezone.localdate()
-    policy = TaskPolicy.current()
-    reminded = escalated = 0
-    pending = DrawReview.objects.filter(
-        status=ReviewStatus.PENDING, draw__state=DrawState.ANNOUNCED
-    ).values_list("pk", flat=True)
-    for review_id in list(pending):
-        with transaction.atomic():
-            review = (
-                DrawReview.objects.select_for_update()
-                .select_related("draw", "draw__task", "department")
-                .get(pk=review_id)
+    today = today or shanghai_today()
+    review_deadlines_sync()
+    drawn_list_deadlines_sync()
+    report = deadline_sweep(today=today, kinds=[DeadlineKind.JOINT_REVIEW])
+    escalated = _feed_review_counters(today)
+    from tasks.inspections.services.deadlines import result_due_dates_sync
+
+    result_due_dates_sync()  # results' due dates after a calendar change recomputed deadlines
+    return {"reminded": report.notified_deadlines, "escalated": escalated}
+
+
+def _feed_review_counters(today: date) -> int:
+    """Copy the deadlines' reminder counts onto the reviews (shown on the task page); audit each
+    review escalated for the first time."""
+    deadlines = Deadline.objects.filter(
+        kind=DeadlineKind.JOINT_REVIEW,
+        subject_type=ContentType.objects.get_for_model(DrawReview),
+        reminder_count__gt=0,
+    ).values("subject_id", "reminder_count", "last_notified_on", "escalated_at")
+    by_review = {row["subject_id"]: row for row in deadlines}
+    escalated = 0
+    reviews = (
+        DrawReview.objects.select_for_update()
+        .filter(pk__in=by_review)
+        .select_related("draw__task", "department")
+        .order_by("pk")
+    )
+    for review in reviews:
+        row = by_review[review.pk]
+        last = row["last_notified_on"]
+        reminded_at = timezone.make_aware(datetime.combine(last, time(9))) if last else None
+        changed = []
+        if review.reminder_count != row["reminder_count"]:
+            review.reminder_count = min(row["reminder_count"], 32767)
+            review.last_reminded_at = reminded_at
+            changed += ["reminder_count", "last_reminded_at"]
+        if row["escalated_at"] and review.escalated_at is None:
+            review.escalated_at = row["escalated_at"]
+            changed.append("escalated_at")
+            record_event(
+                actor=None,
+                action="draw.review_escalate",
+                target=review.draw.task,
+                details={"department": review.department.code, "today": today},
             )
-            if review.status != ReviewStatus.PENDING or review.draw.state != DrawState.ANNOUNCED:
-                continue
-            task = review.draw.task
-            waited = working_days_between(timezone.localdate(review.draw.announced_at), today)
-            url = reverse("tasks:task_detail", args=[task.pk])
-            if waited >= policy.escalate_after_working_days and review.escalated_at is None:
-                _notify(
-                    _office_admins(),
-                    title=_("会审逾期：%(code)s") % {"code": task.code},
-                    body=_("%(dept)s 已 %(n)s 个工作日未答复任务“%(title)s”的会审。")
-                    % {"dept": review.department.display_name, "n": waited, "title": task.title},
-                    url=url,
-                )
-                review.escalated_at = timezone.now()
-                review.save(update_fields=["escalated_at"])
-                record_event(
-                    actor=None,
-                    action="draw.review_escalate",
-                    target=task,
-                    details={"department": review.department.code, "working_days": waited},
-                )
-                escalated += 1
-            elif waited >= 1 and (
-                review.last_reminded_at is None
-                or working_days_between(timezone.localdate(review.last_reminded_at), today)
-                >= policy.remind_every_working_days
-            ):
-                _notify(
-                    _department_contacts(review.department_id),
-                    title=_("请会审抽查任务：%(code)s") % {"code": task.code},
-                    body=_("任务“%(title)s”等待贵部门确认或退回（已 %(n)s 个工作日）。")
-                    % {"title": task.title, "n": waited},
-                    url=url,
-                )
-                review.reminder_count += 1
-                review.last_reminded_at = timezone.now()
-                review.save(update_fields=["reminder_count", "last_reminded_at"])
-                record_event(
-                    actor=None,
-                    action="draw.review_remind",
-                    target=task,
-                    details={"department": review.department.code, "working_days": waited},
-                )
-                reminded += 1
-    return {"reminded": reminded, "escalated": escalated}
+            escalated += 1
+        if changed:
+            review.save(update_fields=changed)
+    return escalated

@@ -107,6 +107,63 @@ TABLE = {
     "accounts:status": [
         get(every="200 404 404 404 404 404 404 login login"),
     ],
+    # The inbox (own: a notice of the liaison actor; other: one of department B's liaison), the
+    # liaison system and working-day deadlines
+    "accounts:inbox": [
+        get(every="200 200 200 200 200 200 200 login login"),
+        get(query="unread=1&severity=red", label="filtered", every="200 200 200 200 200 200 200 login login"),
+    ],
+    "accounts:notification_read": [
+        post(own="404 404 302 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "accounts:notification_read_all": [
+        post(every="302 302 302 302 302 302 302 login login"),
+    ],
+    "accounts:department_liaison": [
+        get(own="200 200 404 404 404 404 404 login login", other="200 404 404 404 404 404 404 login login"),
+        post({"liaison": ""}, own="302 302 404 404 404 404 404 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "accounts:contact_directory": [
+        get(every="200 404 404 404 404 404 404 login login"),
+    ],
+    "inbox_api:notification_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "inbox_api:notification_unread": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "inbox_api:notification_read_all": [
+        post(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "inbox_api:notification_read": [
+        post(own="404 404 200 404 404 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "liaisons_api:contact_directory": [
+        get(every="200 403 403 403 403 403 403 403 403"),
+    ],
+    "liaisons_api:department_liaison": [
+        post({"liaison": None}, own="200 200 403 403 403 403 403 403 403", other="200 404 403 403 403 403 403 403 403"),
+    ],
+    "publication:deadline_list": [
+        get(every="200 200 200 200 200 200 200 login login"),
+        get(query="state=all&department=DEPB", label="filtered", every="200 200 200 200 200 200 200 login login"),
+    ],
+    "publication:deadline_rules": [
+        get(every="200 404 404 404 404 404 404 login login"),
+        post({"kind": "rectification", "rectification-working_days": "10", "rectification-due_soon_working_days": "2", "rectification-remind_every_working_days": "0"}, every="302 404 404 404 404 404 404 login login"),
+    ],
+    "deadlines_api:deadline_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "deadlines_api:deadline_detail": [
+        get(own="200 200 200 200 200 200 200 403 403", other="200 404 404 404 404 404 404 403 403"),
+    ],
+    "deadlines_api:rule_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "deadlines_api:rule_update": [
+        post({"working_days": 10, "due_soon_working_days": 2}, kwargs={"kind": "rectification"}, every="200 403 403 403 403 403 403 403 403"),
+    ],
     # Accounts API
     "accounts_api:me": [
         get(every="200 200 200 200 200 200 200 403 403"),
@@ -365,6 +422,10 @@ TABLE = {
         get(every="200 404 404 404 404 404 404 login login"),
         post({"name": "钱", "organisation": "院", "speciality": "药品", "status": "active", "max_load": 2}, every="302 404 404 404 404 404 404 login login"),
     ],
+    "registries:expert_recusal_declare": [
+        get(every="200 404 404 404 404 404 404 login login"),
+        post({"object_code": "{object_a.code}", "reason": "relative"}, every="302 404 404 404 404 404 404 login login"),
+    ],
     "registries:recusal_list": [
         get(every="200 200 200 200 200 200 200 login login"),
         get(query="format=xlsx", label="xlsx", every="200 200 200 200 200 200 200 login login"),
@@ -546,12 +607,6 @@ TABLE = {
     ],
     "plans:peak_season_delete": [
         post({"reason": "测试", "comment": "测试"}, every="302 404 404 404 404 404 404 login login"),
-    ],
-    "plans:notification_list": [
-        get(every="200 200 200 200 200 200 200 login login"),
-    ],
-    "plans:notification_read": [
-        post(own="404 404 302 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
     ],
     "plans:item_detail": [
         get(own="200 200 200 200 200 200 200 login login", other="200 404 404 404 404 404 404 login login"),
@@ -761,12 +816,6 @@ TABLE = {
     "plans_api:peak_season_delete": [
         post(every="204 403 403 403 403 403 403 403 403"),
     ],
-    "plans_api:notification_list": [
-        get(every="200 200 200 200 200 200 200 403 403"),
-    ],
-    "plans_api:notification_read": [
-        post(own="404 404 200 404 404 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
-    ],
     # Joint task pages
     "tasks:task_list": [
         get(every="200 200 200 200 200 200 200 login login"),
@@ -865,6 +914,25 @@ TABLE = {
     ],
     "tasks:verify": [
         get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "tasks:verify_result": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "tasks:public_announcement": [
+        get(own="200 200 200 200 200 200 200 200 200", other="200 200 200 200 200 200 200 200 200"),
+    ],
+    "tasks:task_witness_grant": [
+        post({"user": "{lead_member.pk}"}, own="302 404 404 404 404 404 404 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "tasks:policy": [
+        get(every="200 404 404 404 404 404 404 login login"),
+        post({"escalate_after_working_days": 3, "remind_every_working_days": 1, "low_risk_yearly_limit": 2, "reveal_delay_minutes": 10}, every="302 404 404 404 404 404 404 login login"),
+    ],
+    "tasks:draw_withdraw_request": [
+        post({"reason": "x"}, own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 302 login login"),
+    ],
+    "tasks:draw_withdraw_decide": [
+        post({"approve": "1"}, own="302 404 404 404 404 404 404 login login", other="302 404 404 404 404 404 404 login login"),
     ],
     # Joint task API
     "tasks_api:task_list": [
@@ -1121,6 +1189,27 @@ TABLE = {
     ],
     "inspections_api:combined_visit_cancel": [
         post({"reason": "x"}, own="403 200 200 200 200 403 403 403 403", other="403 404 404 404 404 404 404 403 403"),
+    ],
+    "tasks_api:verify_result": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "tasks_api:public_announcement": [
+        get(own="200 200 200 200 200 200 200 200 200", other="200 200 200 200 200 200 200 200 200"),
+    ],
+    "tasks_api:task_witness_grant": [
+        post({"user": "{lead_member.username}"}, own="200 404 404 404 404 404 404 403 403", other="400 404 404 404 404 404 404 403 403"),
+    ],
+    "tasks_api:policy": [
+        get(every="200 404 404 404 404 404 404 403 403"),
+    ],
+    "tasks_api:draws_stuck": [
+        get(every="200 404 404 404 404 404 404 403 403"),
+    ],
+    "tasks_api:draw_withdraw_request": [
+        post({"reason": "x"}, own="403 200 200 200 403 403 403 403 403", other="403 404 404 404 404 404 403 403 403"),
+    ],
+    "tasks_api:draw_withdraw_decide": [
+        post({"approve": True}, own="400 404 404 404 404 404 404 403 403", other="400 404 404 404 404 404 404 403 403"),
     ],
     # Working-day calendar API
     "publication_api:year_list": [

@@ -93,7 +93,25 @@ def build_world() -> World:
     _tasks(world, dept_a, dept_b, dept_c, staff_b, staff_c)
     _inspections(world, dept_a, dept_b, dept_c, staff_b, staff_c)
     world.put("publication", "year", 2027)
+    _deadlines(world, dept_a, dept_b)
     return world
+
+
+def _deadlines(world, dept_a, dept_b):
+    from publication.deadlines.services import deadline_open
+
+    own, other = (
+        deadline_open(
+            kind="rectification",
+            subject=department,  # any saved row will do as a subject
+            department=department,
+            start_date=datetime.date(2025, 9, 26),
+            title=f"责令整改：{department.code}",
+        )
+        for department in (dept_a, dept_b)
+    )
+    world.put("deadlines", "deadline_id", own.pk, other.pk)
+    world.put("liaisons", "department_id", dept_a.pk, dept_b.pk)
 
 
 def _accounts(world, dept_a, dept_b):
@@ -221,8 +239,8 @@ def _plans(world, dept_a, dept_b, liaison_b):
         plan_year=next_year, number=1, created_by=office_admin, created_at=next_year.opened_at
     )
     season = PeakSeason.objects.create(industry_prefix="C13", months=[9, 10], note="秋收")
-    notification_a = liaison_a.plan_notifications.first()
-    notification_b = liaison_b.plan_notifications.first()
+    notification_a = liaison_a.notifications.first()
+    notification_b = liaison_b.notifications.first()
     world.put("plans", "year", 2028)
     world.put("plans", "number", 1)
     world.put("plans", "department_id", dept_a.pk, dept_b.pk)
@@ -230,7 +248,8 @@ def _plans(world, dept_a, dept_b, liaison_b):
     world.put("plans", "item_id", item_a.pk, item_b.pk)
     world.put("plans", "proposal_id", year.merge_proposals.first().pk)
     world.put("plans", "season_id", season.pk)
-    world.put("plans", "notification_id", notification_a.pk, notification_b.pk)
+    world.put("accounts", "notification_id", notification_a.pk, notification_b.pk)
+    world.put("inbox", "notification_id", notification_a.pk, notification_b.pk)
     world.extra.update(approved_item=year.items.first().pk, general_matter=general)
 
 
@@ -273,6 +292,11 @@ def _tasks(world, dept_a, dept_b, dept_c, staff_b, staff_c):
     world.put("tasks", "review_id", review_a.pk, review_c.pk)
     world.put("tasks", "code", own.code, other.code)
     world.put("tasks", "number", draw_own.number, draw_other.number)
+    # a verification job's result page (the bundle is queued after a commit that never comes)
+    from tasks.verification import verification_request_create
+
+    world.put("tasks", "token", verification_request_create(text="{}").token)
+
     # No draw of the world stands (they are announced), so no drawn object has forms to print: the
     # print routes answer 404 to everyone (tests/platform/documents/ covers a drawn task).
     world.put("tasks", "drawn_object_id", 0)
@@ -281,7 +305,7 @@ def _tasks(world, dept_a, dept_b, dept_c, staff_b, staff_c):
     world.put("documents_api", "document_id", "0" * 32)
     world.extra.update(
         task_own=own, task_other=other, task_partner=partner, draw_own=draw_own,
-        draw_partner=draw_partner, review_lead=review_lead,
+        draw_partner=draw_partner, review_lead=review_lead, lead_member=users["dept_admin"],
     )  # fmt: skip
 
 

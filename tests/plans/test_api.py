@@ -91,17 +91,8 @@ def test_notifications_are_only_their_recipients(
     from plans import services
 
     services.plan_year_open(year=2028, opened_by=office_admin)  # notifies every liaison
-    notification = liaison_a.plan_notifications.first()
-    assert (
-        api_client_for(staff_a)
-        .post(f"/api/v1/plans/notifications/{notification.pk}/read/")
-        .status_code
-        == 404
-    )
-    assert (
-        client_for(staff_a).post(f"/plans/notifications/{notification.pk}/read/").status_code == 404
-    )
-    response = api_client_for(liaison_a).post(
-        f"/api/v1/plans/notifications/{notification.pk}/read/"
-    )
+    notification = liaison_a.notifications.first()
+    assert api_client_for(staff_a).post(f"/api/v1/inbox/{notification.pk}/read/").status_code == 404
+    assert client_for(staff_a).post(f"/inbox/{notification.pk}/read/").status_code == 404
+    response = api_client_for(liaison_a).post(f"/api/v1/inbox/{notification.pk}/read/")
     assert response.status_code == 200 and response.json()["read_at"]

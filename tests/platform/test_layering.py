@@ -24,10 +24,21 @@ ALLOWED: dict[str, set[str]] = {
     "accounts": set(),
     "publication.models": {"accounts"},
     "publication.calendar": {"accounts", "publication.models"},
+    # Working-day deadlines (and their inbox notices): any app above may open and close them.
+    "publication.deadlines": {"accounts", "publication.models", "publication.calendar"},
     "registries": {"accounts"},
     "catalog": {"accounts", "registries"},
     "plans": {"accounts", "registries", "catalog"},
-    "tasks": {"accounts", "registries", "catalog", "plans", "publication.calendar"},
+    "tasks": {
+        "accounts",
+        "registries",
+        "catalog",
+        "plans",
+        "publication.calendar",
+        # The deadlines' interface includes their models (Deadline, DeadlineKind).
+        "publication.models",
+        "publication.deadlines",
+    },
     "publication": {
         "accounts",
         "registries",
@@ -36,6 +47,7 @@ ALLOWED: dict[str, set[str]] = {
         "tasks",
         "publication.models",
         "publication.calendar",
+        "publication.deadlines",
     },
 }
 # The platform_site modules that gather from the apps, above every app: the role home pages and

@@ -4,34 +4,14 @@ the API flow."""
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.utils import timezone
 
-from accounts.models import AuditEvent
-from tasks.jobs import review_reminders_job
-from tasks.models import DrawnObject, GroupMember, TaskPolicy
+from tasks.models import DrawnObject, GroupMember
 from tasks.selectors import combine_proposals, workload_flags
 from tasks.services.draws import draw_reveal, review_confirm, task_push_to_review
 from tests.tasks.factories import approve, make_task
 
 pytestmark = pytest.mark.django_db
-
-
-def test_pending_review_is_reminded_then_escalated_after_working_days(joint_task, staff_a):
-    TaskPolicy.objects.update_or_create(pk=1, defaults={"escalate_after_working_days": 3})
-    with time_machine.travel("2026-03-02 09:00:00+08:00", tick=False):  # a Monday
-        draw = task_push_to_review(task=joint_task, pushed_by=staff_a)
-        assert review_reminders_job() == {"reminded": 0, "escalated": 0}
-    with time_machine.travel("2026-03-03 09:00:00+08:00", tick=False):
-        assert review_reminders_job() == {"reminded": 1, "escalated": 0}
-        assert review_reminders_job() == {"reminded": 0, "escalated": 0}  # idempotent the same day
-    with time_machine.travel("2026-03-05 09:00:00+08:00", tick=False):  # 3 working days later
-        assert review_reminders_job() == {"reminded": 0, "escalated": 1}
-        assert review_reminders_job() == {"reminded": 1, "escalated": 0}  # still reminded daily
-        assert review_reminders_job() == {"reminded": 0, "escalated": 0}
-    review = draw.reviews.get()
-    assert review.reminder_count == 2 and review.escalated_at is not None
-    assert AuditEvent.objects.filter(action="draw.review_escalate").count() == 1
 
 
 def _drawn(task, staff_a, staff_b, run_on_commit):

@@ -1,6 +1,6 @@
 """The plans API: thin views named <Entity><Action>Api, each calling one service.
 
-One module per subject (years, items, submissions, merges, versions, seasons, notifications);
+One module per subject (years, items, submissions, merges, versions, seasons);
 plans/api/urls.py uses the names below.
 """
 
@@ -18,10 +18,6 @@ from plans.api.views.merges import (
     MergeProposalRejectApi,
     MergeProposalUpdateApi,
     PlanProposeMergesApi,
-)
-from plans.api.views.notifications import (
-    NotificationListApi,
-    NotificationReadApi,
 )
 from plans.api.views.seasons import (
     PeakSeasonCreateApi,
@@ -59,8 +55,6 @@ __all__ = [
     "MergeProposalListApi",
     "MergeProposalRejectApi",
     "MergeProposalUpdateApi",
-    "NotificationListApi",
-    "NotificationReadApi",
     "PeakSeasonCreateApi",
     "PeakSeasonDeleteApi",
     "PeakSeasonListApi",

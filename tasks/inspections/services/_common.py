@@ -1,5 +1,5 @@
 """What the inspection services share: row locks, the entry check of a record, and notices to a
-department's staff (sent through plans' notifications until the one inbox replaces them)."""
+department's staff through the one inbox (accounts.inbox)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
-from accounts.models import User
+from accounts.inbox.services import notification_send
+from accounts.models import Department, User
 from tasks.choices import DrawState
 from tasks.inspections.choices import EDITABLE_RESULT_STATUSES
 from tasks.inspections.models import InspectionResult, MatterRecord
@@ -71,11 +72,29 @@ def department_contacts(department_id: int) -> Iterable[User]:
     )
 
 
-def notify(users: Iterable[User], *, title: str, body: str, url: str) -> None:
-    """In-platform notices (and their e-mails, after the commit)."""
-    from plans.services.notifications import notify as plans_notify
-
-    plans_notify(recipients=list(users), title=title, body=body, url=url)
+def notify(
+    users: Iterable[User] = (),
+    *,
+    kind: str,
+    title: str,
+    body: str,
+    url: str,
+    department: Department | None = None,
+    liaison_of: Iterable[Department] = (),
+) -> None:
+    """Inbox notices (and their e-mails, after the commit) to these accounts and/or these
+    departments' liaisons; `kind` names the feature (inspections.…)."""
+    people, liaisons = list(users), list(liaison_of)
+    if people or liaisons:
+        notification_send(
+            kind=kind,
+            title=title,
+            body=body,
+            url=url,
+            users=people,
+            liaison_of=liaisons,
+            department=department,
+        )
 
 
 def result_label(result: InspectionResult) -> str:

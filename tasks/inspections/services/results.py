@@ -42,7 +42,7 @@ from tasks.inspections.services._common import (
     notify,
     result_label,
 )
-from tasks.inspections.services.inspections import result_due_on
+from tasks.inspections.services.deadlines import result_deadline_close, result_deadline_follow
 from tasks.models import Task
 
 RETENTION_YEARS = 2  # 000 art. 19: kept at least two years
@@ -110,8 +110,8 @@ def result_compile(
     result.categories = cleaned
     result.completed_on = completed_on
     result.remarks = remarks
-    result.due_on = result_due_on(completed_on=completed_on, task=task)
-    result.save(update_fields=["categories", "completed_on", "remarks", "due_on", "updated_at"])
+    result.save(update_fields=["categories", "completed_on", "remarks", "updated_at"])
+    result_deadline_follow(result=result, changed_by=compiled_by, reason=_("录入检查完成日期"))
     result.pending_departments.set(departments)
     record_event(
         actor=compiled_by,
@@ -177,6 +177,8 @@ def result_submit(*, result: InspectionResult, submitted_by: User) -> Inspection
             for user in department_contacts(inspection.task.lead_department_id)
             if user != submitted_by
         ),
+        kind="inspections.result_submitted",
+        department=inspection.task.lead_department,
         title=_("检查结果待审核：%(label)s") % {"label": result_label(result)},
         body=_("检查组组长已提交检查结果，请审核。"),
         url=reverse("inspections:inspection_detail", args=[inspection.pk]),
@@ -211,6 +213,8 @@ def result_return(*, result: InspectionResult, returned_by: User, reason: str) -
     if result.submitted_by_id:
         notify(
             [result.submitted_by],
+            kind="inspections.result_returned",
+            department=result.inspection.task.lead_department,
             title=_("检查结果被退回：%(label)s") % {"label": result_label(result)},
             body=reason,
             url=reverse("inspections:inspection_detail", args=[result.inspection_id]),
@@ -381,6 +385,7 @@ def result_approve(*, result: InspectionResult, approved_by: User) -> Inspection
             "categories": version.categories,
         },
     )
+    result_deadline_close(result=result, closed_by=approved_by)
     _complete_task_if_done(result.inspection.task, approved_by)
     return result
 

@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.inbox.selectors import notification_list_for
 from plans import services
-from plans.selectors import notifications_for
 
 
 @pytest.fixture
@@ -25,7 +25,11 @@ def test_return_unlocks_items_records_reason_and_tells_the_liaison(
     )
     assert (submission.status, submission.return_reason) == ("returned", "请按信用分类区分比例")
     assert set(submitted.items.values_list("status", flat=True)) == {"returned"}
-    assert notifications_for(liaison_a).filter(body="请按信用分类区分比例").exists()
+    assert (
+        notification_list_for(liaison_a, unread_only=True)
+        .filter(body="请按信用分类区分比例")
+        .exists()
+    )
 
 
 def test_return_needs_a_reason_and_an_office_admin(

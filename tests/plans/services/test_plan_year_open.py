@@ -4,10 +4,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.models import AuditEvent
+from accounts.inbox.selectors import notification_list_for
+from accounts.models import AuditEvent, Notification
 from plans import services
-from plans.models import DepartmentSubmission, Notification
-from plans.selectors import notifications_for
+from plans.models import DepartmentSubmission
 
 
 def test_open_uses_the_rule_deadlines_and_creates_one_submission_per_department(
@@ -29,10 +29,10 @@ def test_open_notifies_every_liaison_in_the_platform_and_by_mail(
     office_admin, liaison_a, staff_a, department_b
 ):
     plan_year = services.plan_year_open(year=2027, opened_by=office_admin)
-    assert list(notifications_for(liaison_a).values_list("title", flat=True)) == [
-        "2027 年度抽查计划开始报送"
-    ]
-    assert not notifications_for(staff_a).exists()
+    assert list(
+        notification_list_for(liaison_a, unread_only=True).values_list("title", flat=True)
+    ) == ["2027 年度抽查计划开始报送"]
+    assert not notification_list_for(staff_a).exists()
     assert "/plans/2027/" in Notification.objects.get(recipient=liaison_a).url
     assert [message.to for message in mail.outbox] == [[liaison_a.email]]
     assert plan_year.pk

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_login_lockout_in_redis'),
-        ('registries', '0008_object_code_collate_c'),
+        ('registries', '0011_expert_recusals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

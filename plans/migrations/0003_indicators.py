@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_login_lockout_in_redis'),
-        ('plans', '0001_initial'),
+        ('plans', '0002_notifications_to_inbox'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
