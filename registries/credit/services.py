@@ -65,7 +65,7 @@ def general_classes_import(
         raise ValidationError(_("文件须有“统一社会信用代码”和“风险分类”两列。")) from None
     classes: dict[str, str] = {}
     errors = []
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         code = row[code_at].strip().upper() if code_at < len(row) else ""
         value = row[class_at].strip().upper().removesuffix("类") if class_at < len(row) else ""
         if not code or value not in RiskClass.values:

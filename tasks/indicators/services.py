@@ -143,7 +143,7 @@ def other_inspection_import(
         labels = [label for label, field in IMPORT_COLUMNS.items() if field in missing]
         raise ValidationError(_("缺少列：%(columns)s。") % {"columns": "、".join(labels)})
     cleaned, errors = [], []
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         values = {field: cell for field, cell in zip(fields, row, strict=False) if field}
         try:
             cleaned.append(_clean_row(values))
