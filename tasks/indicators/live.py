@@ -68,10 +68,13 @@ def _local(expr: str) -> str:
     return f"(({expr}) AT TIME ZONE '{TZ}')::date"
 
 
-# The task belongs to the department when it leads or takes part in it.
-TASK_OF_DEPARTMENT = """(%(dept)s::bigint IS NULL OR t.lead_department_id = %(dept)s OR EXISTS (
-    SELECT 1 FROM tasks_task_participating_departments tp
-    WHERE tp.task_id = t.id AND tp.department_id = %(dept)s))"""
+# The task belongs to the department when it leads or takes part in it. Written as a semi-join on
+# the department's task ids (the parameters are interpolated, so for the city the planner folds
+# the condition away, and for a department it starts from its tasks).
+DEPARTMENT_TASK_IDS = """SELECT dt.id FROM tasks_task dt WHERE dt.lead_department_id = %(dept)s
+    UNION ALL SELECT tp.task_id FROM tasks_task_participating_departments tp
+    WHERE tp.department_id = %(dept)s"""
+TASK_OF_DEPARTMENT = f"(%(dept)s::bigint IS NULL OR t.id IN ({DEPARTMENT_TASK_IDS}))"
 TASK_LED_BY_DEPARTMENT = "(%(dept)s::bigint IS NULL OR t.lead_department_id = %(dept)s)"
 
 # One row per random inspection of a standing draw in the year, with its visit key.
@@ -88,7 +91,7 @@ INSPECTIONS = f"""
     JOIN tasks_task t ON t.id = i.task_id
     LEFT JOIN tasks_inspectionresult r ON r.inspection_id = i.id
     WHERE COALESCE(r.completed_on, i.scheduled_on, t.end_date) BETWEEN %(start)s AND %(end)s
-      AND {TASK_OF_DEPARTMENT}
+      AND (%(dept)s::bigint IS NULL OR i.task_id IN ({DEPARTMENT_TASK_IDS}))
 """
 
 VISITS = f"""
@@ -362,13 +365,13 @@ LOW_RISK = Definition(
            {_month("min(lv.on_date)")} AS den_month, {_month("min(lv.on_date)")} AS num_month,
            {_month("(array_agg(lv.on_date ORDER BY lv.on_date))[3]")} AS num_until,
            count(*)::text || %(times)s AS note
-    FROM (SELECT insp.object_id, insp.visit_key, min(insp.on_date) AS on_date
+    FROM (SELECT insp.object_id, insp.visit_key, min(insp.on_date) AS on_date,
+                 bool_or(insp.stratum = 'A') AS low_risk
           FROM ({INSPECTIONS}) insp
-          WHERE insp.object_id IN (SELECT a.object_id FROM ({INSPECTIONS}) a
-                                   WHERE a.stratum = 'A')
           GROUP BY insp.object_id, insp.visit_key) lv
     JOIN registries_inspectionobject o ON o.id = lv.object_id
     GROUP BY o.id, o.name, o.code
+    HAVING bool_or(lv.low_risk)
     """,
     unit_kind="object",
 )
