@@ -223,6 +223,25 @@ def task_edit_view(request, task_id: int):
     return render(request, "tasks/task_form.html", {"form": form, "task": task})
 
 
+@login_required
+@require_POST
+def task_estimate_view(request):
+    """htmx: the new-task form's live figures — objects in scope and expected draws per credit
+    class (as the plan items have), the matters' ratio cap, and drawable inspectors per
+    department against what the groups need."""
+    from tasks.estimates import task_form_estimate
+
+    task = None
+    task_id = request.GET.get("task", "")
+    if task_id.isdigit():
+        task = access_task_for_user(request.user, int(task_id), manage=True)
+    elif not can_create_task(request.user):
+        raise Http404
+    form = forms.TaskForm(request.POST, user=request.user, task=task)
+    form.is_valid()
+    return render(request, "tasks/_estimate.html", task_form_estimate(form, task=task))
+
+
 # --- task detail and actions ---------------------------------------------------------------------
 
 
