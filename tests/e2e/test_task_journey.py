@@ -116,5 +116,5 @@ def test_joint_task_from_creation_to_verified_bundle(
     page.get_by_label("上传数据包（JSON 文件）").set_input_files(str(bundle_path))
     page.get_by_test_id("verify-submit").click()
     result = page.get_by_test_id("verify-result").inner_text()
-    assert result.startswith("VALID"), result
+    assert result.startswith("有效"), result
     page.screenshot(path=str(artifacts / "task-verify-valid.png"), full_page=True)
