@@ -421,8 +421,16 @@ class TaskFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("状态"), choices=[("", _("全部")), *TaskStatus.choices], required=False
     )
-    department = forms.CharField(label=_("部门代码"), required=False)
+    department = forms.ChoiceField(label=_("部门"), required=False)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(kind="department").order_by("code")
+        self.fields["department"].choices = [("", _("全部"))] + [
+            (code, short or name)
+            for code, name, short in departments.values_list("code", "name", "short_name")
+        ]
 
 
 class WitnessForm(forms.Form):
