@@ -648,12 +648,18 @@ def public_task_view(request, code: str):
     and the bundle with a short "how to verify"."""
     task = _public_task(code)
     draws = [draw_record_context(draw, public=True) for draw in task.draws.order_by("number")]
+    # The draw that stands (and its replacements) first; withdrawn, failed and voided ones
+    # stay public but folded away beneath it, newest first.
+    set_aside = {DrawState.WITHDRAWN, DrawState.FAILED, DrawState.VOIDED}
     return render(
         request,
         "tasks/public_task.html",
         {
             "task": task,
-            "draw_contexts": draws,
+            "draw_contexts": [ctx for ctx in draws if ctx["draw"].state not in set_aside],
+            "set_aside_contexts": [
+                ctx for ctx in reversed(draws) if ctx["draw"].state in set_aside
+            ],
             "matters": task.matters.order_by("code"),
             "reroll_counts": reroll_counts(department_id=task.lead_department_id),
         },
