@@ -50,12 +50,16 @@ def test_flow_through_the_pages(
     assert task.strata["C"] == {"rate_bp": 5000}
     assert task.group_composition == {"DEPA": 1, "DEPB": 1}
     assert task.required_tags == {"DEPA": ["LE"]}
+    # no public page before the announcement, so no button to it
+    assert 'data-testid="public-page-link"' not in lead.get(f"/tasks/{task.pk}/").content.decode()
+    assert client_for(None).get(f"/tasks/public/{task.code}/").status_code == 404
     assert lead.post(f"/tasks/{task.pk}/submit/").status_code == 302
     assert office.post(f"/tasks/{task.pk}/approve/", {"approve": "1"}).status_code == 302
     assert lead.post(f"/tasks/{task.pk}/push/").status_code == 302
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_REVIEW
     draw = Draw.objects.get(task=task)
+    assert 'data-testid="public-page-link"' in lead.get(f"/tasks/{task.pk}/").content.decode()
     # the public announcement exists from now on, without the secret
     public = client_for(None).get(f"/tasks/public/{task.code}/")
     assert public.status_code == 200 and draw.commitment in public.content.decode()
