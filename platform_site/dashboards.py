@@ -37,11 +37,26 @@ class Card:
 
 
 @dataclass
+class Todo:
+    """One kind of work waiting for the viewer, with how many and where to do it."""
+
+    label: str
+    count: int
+    url: str
+
+
+@dataclass
 class Dashboard:
     headline: str
     cards: list[Card] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     actions: list[tuple[str, str]] = field(default_factory=list)
+    todos: list[Todo] = field(default_factory=list)
+    groups: list[dict] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> list[Todo]:
+        return [todo for todo in self.todos if todo.count]
 
 
 def _url(name: str, *args) -> str:
@@ -214,6 +229,7 @@ def _office_dashboard(user: User) -> Dashboard:
                 )
                 % {"year": year_status.year}
             )
+    board.todos = _office_todos(user)
     board.actions += [
         (str(_("新建部门")), _url("accounts:department_create")),
         (str(_("工作日历")), _url("publication:calendar")),
@@ -249,10 +265,112 @@ def _department_dashboard(user: User) -> Dashboard:
         board.cards += _catalog_cards(user)
         board.actions.append((str(_("建议新增事项")), _url("catalog:proposal_create")))
     if Role.INSPECTOR in roles:
-        board.cards.append(Card(str(_("我的检查组")), 0, note=str(_("抽取后在此显示"))))
+        board.groups = my_groups(user)
+        board.cards.append(
+            Card(
+                str(_("我的检查组")),
+                len(board.groups),
+                note=str(_("抽取后在此显示")) if not board.groups else "",
+                tone="warn" if board.groups else "neutral",
+            )
+        )
     if Role.WITNESS in roles:
-        board.cards.append(Card(str(_("待见证的抽取")), 0, note=str(_("会审确认后在此显示"))))
+        waiting = DrawReview.objects.filter(
+            department_id=user.department_id,
+            status=ReviewStatus.PENDING,
+            draw__state="announced",
+            role="second_person",
+        ).count()
+        board.cards.append(
+            Card(
+                str(_("待见证的抽取")),
+                waiting,
+                note=str(_("会审确认后在此显示")) if not waiting else "",
+                url=_url("tasks:task_list"),
+                tone="warn" if waiting else "neutral",
+            )
+        )
     return board
+
+
+def _office_todos(user: User) -> list[Todo]:
+    """Everything waiting for the office, each with its count; the page lists those above zero."""
+    from plans.choices import SubmissionStatus
+    from tasks.choices import DrawState, TaskStatus
+    from tasks.models import Draw, Task
+
+    tasks = _url("tasks:task_list")
+    return [
+        Todo(
+            str(_("待审批的抽查任务（临时任务或偏离计划）")),
+            Task.objects.filter(status=TaskStatus.PENDING_APPROVAL).count(),
+            f"{tasks}?status={TaskStatus.PENDING_APPROVAL}",
+        ),
+        Todo(
+            str(_("待批准的作废申请")),
+            Draw.objects.filter(state=DrawState.DRAWN, void_requested_at__isnull=False).count(),
+            tasks,
+        ),
+        Todo(
+            str(_("待批准的撤回公告申请")),
+            Draw.objects.filter(
+                state=DrawState.ANNOUNCED, withdraw_requested_at__isnull=False
+            ).count(),
+            tasks,
+        ),
+        Todo(str(_("认领争议")), disputed_claims().count(), _url("registries:claim_disputes")),
+        Todo(
+            str(_("事项调整建议")),
+            pending_proposal_count(user),
+            _url("catalog:proposal_list"),
+        ),
+        Todo(
+            str(_("已报送待汇编的部门年度计划")),
+            DepartmentSubmission.objects.filter(
+                status=SubmissionStatus.SUBMITTED, plan_year__status=PlanYearStatus.COLLECTING
+            ).count(),
+            _url("plans:year_list"),
+        ),
+        Todo(
+            str(_("待确认回避申报")),
+            recusal_queue_for(user).count(),
+            _url("registries:recusal_queue"),
+        ),
+    ]
+
+
+def my_groups(user: User) -> list[dict]:
+    """The inspection groups the viewer's inspector record belongs to in drawn tasks: task,
+    group, dates, leader or member, and how many objects the group inspects."""
+    from django.db.models import Count
+
+    from tasks.choices import DrawState
+    from tasks.models import DrawnObject, GroupMember
+
+    members = (
+        GroupMember.objects.filter(
+            inspector__user=user, replaced_by__isnull=True, draw__state=DrawState.DRAWN
+        )
+        .select_related("draw__task")
+        .order_by("draw__task__start_date", "draw__task__code")
+    )
+    rows = []
+    for member in members:
+        objects = DrawnObject.objects.filter(draw=member.draw, group_id=member.group_id)
+        rows.append(
+            {
+                "task": member.draw.task,
+                "group": member.group_id,
+                "is_leader": member.is_leader,
+                "objects": objects.aggregate(n=Count("pk"))["n"],
+                "names": list(
+                    objects.select_related("inspection_object")
+                    .order_by("pk")
+                    .values_list("inspection_object__name", flat=True)[:3]
+                ),
+            }
+        )
+    return rows
 
 
 def dashboard_for(user: User) -> dict:

@@ -296,7 +296,26 @@ def task_detail_view(request, task_id: int):
         "DrawState": DrawState,
         **_printable_forms(user, task, draw),
     }
+    context["has_next_step"] = _has_next_step(context, user)
     return render(request, "tasks/task_detail.html", context)
+
+
+def _has_next_step(context: dict, user) -> bool:
+    """Whether the "下一步" panel has anything for this viewer (it is left out otherwise)."""
+    task, draw = context["task"], context["draw"]
+    managing = context["can_manage"] and task.status in (
+        TaskStatus.DRAFT,
+        TaskStatus.APPROVED,
+        TaskStatus.DRAWN,
+    )
+    in_review = context["can_manage"] and task.status == TaskStatus.IN_REVIEW and draw is not None
+    return bool(
+        managing
+        or in_review
+        or task.status == TaskStatus.PENDING_APPROVAL
+        or (draw is not None and draw.withdraw_requested_at and is_office_admin(user))
+        or context["my_reviews"]
+    )
 
 
 def _printable_forms(user, task: Task, draw: Draw | None) -> dict:
