@@ -101,8 +101,9 @@ class Walk:
         page.on("console", on_console)
         page.on("pageerror", on_error)
         page.set_viewport_size({"width": width, "height": 900})
-        response = page.goto(self.base_url + path)
-        page.wait_for_load_state("networkidle")
+        response = page.goto(self.base_url + path, wait_until="load")
+        if page.query_selector("[hx-trigger^='load']"):
+            page.wait_for_load_state("networkidle")
         self.visited.append((role, path, width))
         status = response.status if response else 0
         if status >= 400:
