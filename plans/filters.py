@@ -8,6 +8,7 @@ from accounts.choices import DepartmentKind
 from accounts.models import Department
 from catalog.filters import YesNoWidget
 from catalog.models import Matter
+from catalog.selectors import NATURAL_CODE
 from plans.choices import MergeStatus, PlanItemStatus
 from plans.models import PlanItem
 
@@ -24,7 +25,7 @@ class PlanItemFilter(django_filters.FilterSet):
     )
     matter = django_filters.ModelChoiceFilter(
         label=_("抽查事项"),
-        queryset=Matter.objects.order_by("code"),
+        queryset=Matter.objects.order_by(NATURAL_CODE),
         field_name="matters",
         empty_label=_("全部"),
     )
