@@ -15,7 +15,7 @@ from accounts.choices import Role
 from accounts.inbox.selectors import notification_unread_count
 from accounts.liaisons import departments_without_liaison
 from accounts.models import Department, User
-from accounts.roles import WORKING_ROLES
+from accounts.roles import WORKING_ROLES, is_department_worker
 from catalog.selectors import pending_proposal_count, public_matter_list
 from plans.choices import PlanYearStatus
 from plans.models import DepartmentSubmission, PlanYear
@@ -261,7 +261,7 @@ def _department_dashboard(user: User) -> Dashboard:
     board.cards[:0] = _plan_cards(user) + _deadline_cards(user)
     if roles & (WORKING_ROLES | {Role.WITNESS}):
         board.cards += _review_cards(user)
-    if roles & WORKING_ROLES:
+    if roles & WORKING_ROLES and is_department_worker(user):
         board.cards += _catalog_cards(user)
         board.actions.append((str(_("建议新增事项")), _url("catalog:proposal_create")))
     if Role.INSPECTOR in roles:

@@ -127,6 +127,7 @@ class TaskForm(forms.Form):
         label=_("第二见证人（单部门任务）"),
         queryset=None,
         required=False,
+        empty_label=_("（不指定）"),
         help_text=_(
             "单部门任务须在公告前指定：本部门纪检监督人员，或经联席办为本任务指定的人员（如部门负责人）。"
         ),

@@ -29,7 +29,10 @@ DEPARTMENT_CODES = re.compile(
     r"(?<![A-Za-z0-9_-])(?:SAMR|EEB|EMB|AGRI|TRANS|CULT|HOUSE|HEALTH|COMM|FIRE|NRB|HRSS)"
     r"(?![A-Za-z0-9_-])"
 )
-SKIP_LINK = re.compile(r"format=|\.pdf|/bundle|/file/|/download|/export|logout|/i18n/|/print")
+SKIP_LINK = re.compile(
+    r"format=|export|\.pdf|\.json|\.xlsx|\.csv|/bundle|/file/|/download|logout|/i18n/|/print"
+    r"|/api/"
+)
 
 
 @dataclass
@@ -57,29 +60,6 @@ class Walk:
         page.get_by_label("密码").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="登录").click()
         page.wait_for_load_state()
-
-    def pages_of(self, page, start: str) -> list[str]:
-        """The role's main pages: its navigation, plus the first item of every list on them."""
-        page.goto(self.base_url + start)
-        links = page.eval_on_selector_all(
-            ".sidenav a, main .actions a, main .cards a", "els => els.map(e => e.href)"
-        )
-        pages = [start]
-        for link in links:
-            path = self._local(link)
-            if path and path not in pages:
-                pages.append(path)
-        for path in list(pages):
-            page.goto(self.base_url + path)
-            first = page.eval_on_selector_all(
-                "main table.data tbody a[href]", "els => els.slice(0, 3).map(e => e.href)"
-            )
-            for link in first:
-                local = self._local(link)
-                if local and local not in pages:
-                    pages.append(local)
-                    break
-        return pages
 
     def _local(self, href: str) -> str | None:
         parts = urlsplit(href)
@@ -113,7 +93,7 @@ class Walk:
             if scroll_width > width:
                 wide = page.evaluate(WIDEST_ELEMENT, width)
                 self.findings.append(Finding(role, path, width, f"{scroll_width}px wide ({wide})"))
-        text = page.inner_text("body")
+        text = page.inner_text("body") if width == DESKTOP else ""  # the same words at both widths
         if path.startswith("/departments/"):
             # the account pages manage departments, and a department's code is one of its fields
             text = DEPARTMENT_CODES.sub("", text)
@@ -127,18 +107,55 @@ class Walk:
             name = re.sub(r"[^A-Za-z0-9]+", "_", path).strip("_") or "home"
             page.screenshot(path=str(self.artifacts / f"{role}-{name}-{width}.png"), full_page=True)
 
-    def walk_role(self, browser, role: str) -> None:
+    def walk_role(
+        self,
+        browser,
+        role: str,
+        *,
+        details: set[str] | None = None,
+        walked: set[str] | None = None,
+    ) -> None:
+        """The role's home, every page of its navigation, and the first item and the header
+        buttons of each list on them. An item or form already seen by another role (in
+        `details`) is not walked again; with `walked`, neither is a navigation page another role
+        has walked (the home always is)."""
         context = browser.new_context(locale="zh-CN", viewport={"width": DESKTOP, "height": 900})
         page = context.new_page()
         page.set_default_timeout(20_000)
-        if role == "public":
-            start = "/"
-        else:
+        start = "/"
+        if role != "public":
             self.login(page, role)
             start = "/workspace/"
-        for path in self.pages_of(page, start):
-            for width in (DESKTOP, PHONE):
-                self.check(page, role, path, width)
+        details = details if details is not None else set()
+        queue, seen = [start], {start}
+        while queue:
+            path = queue.pop(0)
+            self.check(page, role, path, DESKTOP)
+            if path == start:
+                links = page.eval_on_selector_all(
+                    ".sidenav a, main .actions a, main .cards a, main .todo-list a",
+                    "els => els.map(e => e.href)",
+                )
+            elif path in details:
+                links = []
+            else:
+                links = page.eval_on_selector_all(
+                    "main table.data tbody a[href]", "els => els.slice(0, 1).map(e => e.href)"
+                ) + page.eval_on_selector_all(
+                    "main .page-header a.button", "els => els.map(e => e.href)"
+                )
+            for link in links:
+                local = self._local(link)
+                if walked is not None and local in walked:
+                    continue
+                if local and local not in seen and (path == start or local not in details):
+                    seen.add(local)
+                    queue.append(local)
+                    if path != start:
+                        details.add(local)
+            self.check(page, role, path, PHONE)
+        if walked is not None:
+            walked.update(seen)
         context.close()
 
 
@@ -173,8 +190,9 @@ if __name__ == "__main__":
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox"], headless=True
         )
+        details: set[str] = set()
         for role in roles:
-            walk.walk_role(browser, role)
+            walk.walk_role(browser, role, details=details)
         browser.close()
     print(f"{len(walk.visited)} page views")
     for finding in walk.findings:
