@@ -105,7 +105,13 @@ class Walk:
         page.remove_listener("pageerror", on_error)
         if self.artifacts is not None:
             name = re.sub(r"[^A-Za-z0-9]+", "_", path).strip("_") or "home"
-            page.screenshot(path=str(self.artifacts / f"{role}-{name}-{width}.png"), full_page=True)
+            # the phone's whole page (where overflow shows), the desktop's first screen
+            page.screenshot(
+                path=str(self.artifacts / f"{role}-{name}-{width}.jpg"),
+                full_page=width == PHONE,
+                type="jpeg",
+                quality=70,
+            )
 
     def walk_role(
         self,
