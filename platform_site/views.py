@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from accounts.audit import chain_head
 from accounts.liaisons import departments_without_liaison
+from accounts.nightly import nightly_checks
 from accounts.roles import office_only
 from platform_site.dashboards import dashboard_for
 from platform_site.health import platform_checks
@@ -28,7 +29,7 @@ def status(request):
         request,
         "platform_site/status.html",
         {
-            "checks": platform_checks(),
+            "checks": platform_checks() + nightly_checks(),
             "head": chain_head(),
             "coverage": calendar_coverage(),
             "stuck_draws": list(draws_stuck_in_drawing()),

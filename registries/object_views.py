@@ -23,6 +23,7 @@ from registries.choices import ObjectKind, ObjectStatus, RiskClass, Scale, Speci
 from registries.exports import export_response
 from registries.importing.merge import deferred_indexes_pending
 from registries.models import InspectionObject, ObjectSupervision
+from registries.object_panels import object_panels
 from registries.permissions import (
     access_dispute_for_user,
     access_object_for_user,
@@ -223,6 +224,7 @@ def object_detail_page(request, object_id: int):
         clear_form = FlagClearForm()
         clear_form.fields["flag"].choices = [(row["flag"], row["label"]) for row in listed]
     context = {
+        "panels": object_panels(request.user, inspection_object),
         "object": inspection_object,
         "special_lists": special_lists_of(inspection_object, timezone.localdate()),
         "flag_rows": flag_rows,

@@ -44,8 +44,8 @@ from accounts.models import Department, User
 from catalog.choices import MatterStatus
 from catalog.models import Matter
 from registries.models import Inspector
-from tasks.choices import DrawState, ReviewStatus
-from tasks.models import GroupMember, Task, TaskPolicy
+from tasks.choices import ReviewStatus
+from tasks.models import Task, TaskPolicy
 
 # What the demo leaves each task in.
 IN_REVIEW, CONFIRMED, DRAWN, IN_PROGRESS, PENDING_APPROVAL = (
@@ -490,40 +490,15 @@ def build(stdout=None, **options) -> None:
         _say(stdout, f"联合抽查任务：{_summary(task)}")
     if created:
         _say(stdout, f"联合抽查任务：新建 {created} 项")
-    linked = _link_inspector_accounts(office_admin)
-    if linked:
-        _say(stdout, f"执法检查人员账户：{linked} 个改为关联已抽入检查组的人员")
 
 
-def _link_inspector_accounts(office_admin: User) -> int:
-    """The demo's `<dept>_inspector` accounts should see groups on their home page: the draws are
-    random, so an account whose inspector record was drawn into no group is moved to a record of
-    its department that leads a group of a drawn task (its name follows the record's)."""
-    from registries.services.inspectors import inspector_update
-
-    linked = 0
-    for account in User.objects.filter(username__endswith="_inspector", is_active=True):
-        current = Inspector.objects.filter(user=account).first()
-        in_groups = GroupMember.objects.filter(
-            replaced_by__isnull=True, draw__state=DrawState.DRAWN
-        )
-        if current is not None and in_groups.filter(inspector=current).exists():
-            continue
-        member = (
-            in_groups.filter(
-                inspector__department_id=account.department_id, inspector__user__isnull=True
-            )
-            .select_related("inspector")
-            .order_by("-is_leader", "draw_id", "group_id")
-            .first()
-        )
-        if member is None:
-            continue
-        with transaction.atomic():
-            if current is not None:
-                inspector_update(inspector=current, updated_by=office_admin, user=None)
-            inspector_update(inspector=member.inspector, updated_by=office_admin, user=account)
-            account.full_name = member.inspector.name
-            account.save(update_fields=["full_name"])
-        linked += 1
-    return linked
+def demo_task_build(spec: DemoTask, departments: dict[str, Department], office_admin: User):
+    """Create one demo task from `spec` and take it to its target stage, through the services;
+    None when a department, account or enough inspectors are missing. For other demo builders
+    (tasks.inspections.demo adds tasks of its own); the caller owns the transaction."""
+    if not _ready(departments, spec):
+        return None
+    task = _create(spec, departments, office_admin)
+    _advance(spec, task, office_admin)
+    task.refresh_from_db()
+    return task
