@@ -326,7 +326,7 @@ def _department_dashboard(user: User) -> Dashboard:
     board.cards += _inspection_cards(user)
     if Role.WITNESS in roles:
         waiting = DrawReview.objects.filter(
-            department_id=user.department_id,
+            department_id=department.pk,
             status=ReviewStatus.PENDING,
             draw__state="announced",
             role="second_person",

@@ -30,7 +30,7 @@ class FriendlyErrorPagesMiddleware:
             and not settings.DEBUG_ERROR_PAGES
             and response.status_code in (404, 500)
             and response.get("Content-Type", "").startswith("text/html")
-            and not getattr(response, "is_site_error_page", False)
+            and not response.headers.get("X-Site-Error-Page")
         ):
             from django.shortcuts import render
             from django.template.loader import render_to_string
@@ -39,6 +39,6 @@ class FriendlyErrorPagesMiddleware:
                 page = render(request, "404.html", status=404)
             else:
                 page = HttpResponseServerError(render_to_string("500.html"))
-            page.is_site_error_page = True
+            page.headers["X-Site-Error-Page"] = "1"
             return page
         return response
