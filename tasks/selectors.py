@@ -13,6 +13,7 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.audit import chain_head
 from registries.choices import SpecialList
@@ -312,6 +313,31 @@ def _drawn_object_rows(draw: Draw) -> tuple[list[dict], dict[str, list]]:
     return objects, objects_by_group
 
 
+LOG_ENTRY_LABELS = {
+    "announce": _lazy("公告（冻结输入、公布承诺值）"),
+    "witness": _lazy("录入见证值"),
+    "beacon": _lazy("公共随机信标"),
+    "reveal": _lazy("揭示秘密值"),
+    "result": _lazy("抽取结果"),
+    "draw_failed": _lazy("抽取失败"),
+    "publish": _lazy("公开结果"),
+    "void": _lazy("作废"),
+}
+
+
+def _log_time(ts: Any):
+    """A log entry's UTC stamp ("2026-12-04T20:40:39Z") as an aware datetime, which pages show in
+    the site's time zone; the bundle keeps the UTC text."""
+    from datetime import datetime
+
+    if not isinstance(ts, str):
+        return ts
+    try:
+        return datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
 def draw_record_context(draw: Draw, *, public: bool, user: Any = None) -> dict:
     """Everything the draw record page, the PDF and the public page show, in plain Chinese.
 
@@ -324,7 +350,12 @@ def draw_record_context(draw: Draw, *, public: bool, user: Any = None) -> dict:
         if entry.type == "witness" and not revealed:
             data = {"value": _("（揭示前不公开）")}
         entries.append(
-            {"entry": entry, "data": json.dumps(data, ensure_ascii=False, sort_keys=True)}
+            {
+                "entry": entry,
+                "data": json.dumps(data, ensure_ascii=False, sort_keys=True),
+                "type_label": LOG_ENTRY_LABELS.get(entry.type, entry.type),
+                "at": _log_time(entry.ts),
+            }
         )
     groups: dict[str, list] = defaultdict(list)
     objects: list[dict] = []

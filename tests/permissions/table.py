@@ -823,6 +823,9 @@ TABLE = {
     "tasks:task_create": [
         get(every="404 200 200 200 404 404 404 login login"),
     ],
+    "tasks:task_estimate": [
+        post({"rate_a": "3", "groups": "1"}, every="404 200 200 200 404 404 404 login login"),
+    ],
     "tasks:task_detail": [
         get(own="200 200 200 200 200 200 200 login login", other="200 404 404 404 404 404 200 login login"),
         get(label="participant", kwargs={"task_id": "{task_partner.pk}"}, every="200 200 200 200 200 200 200 login login"),
