@@ -35,7 +35,13 @@ from tasks.permissions import (
     can_review_as_department,
     member_groups,
 )
-from tasks.selectors import combine_proposals, current_draw, task_list, workload_flags
+from tasks.selectors import (
+    combine_proposals,
+    current_draw,
+    draw_result_is_public,
+    task_list,
+    workload_flags,
+)
 from tasks.services import draws as draw_services
 from tasks.services import tasks as task_services
 from tasks.services.replacements import current_members, replacement_announce
@@ -591,11 +597,14 @@ def _public_task(code: str) -> Task:
 
 
 def public_task_view(request, code: str):
-    """The public announcement (from the moment it is made) and, after the draw, the drawn list
-    and the bundle with a short "how to verify"."""
+    """The public announcement (from the moment it is made) and, once its drawn list is
+    published, the drawn list and the bundle with a short "how to verify"."""
     task = _public_task(code)
     draws = []
     for draw in task.draws.order_by("number"):
+        if draw.result and not draw_result_is_public(draw):
+            draws.append({"draw": draw, "awaiting_publication": True})
+            continue
         draws.append(draw_record_context(draw, public=True))
     return render(
         request,
@@ -607,6 +616,8 @@ def public_task_view(request, code: str):
 def public_bundle_view(request, code: str, number: int):
     task = _public_task(code)
     draw = get_object_or_404(Draw, task=task, number=number)
+    if not draw_result_is_public(draw):
+        raise Http404
     return _bundle_response(draw)
 
 

@@ -23,7 +23,7 @@ from tasks.permissions import (
     access_review_for_user,
     access_task_for_user,
 )
-from tasks.selectors import task_list
+from tasks.selectors import draw_result_is_public, task_list
 from tasks.services import draws as draw_services
 from tasks.services import tasks as task_services
 from tasks.services.replacements import replacement_announce
@@ -303,7 +303,14 @@ class PublicTaskApi(APIView):
         task = Task.objects.filter(code=code).first()
         if task is None or not task.draws.exists():
             raise Http404
-        return Response(s.PublicDrawSerializer(task.draws.order_by("number"), many=True).data)
+        rows = []
+        for draw in task.draws.order_by("number"):
+            row = dict(s.PublicDrawSerializer(draw).data)
+            if draw.result and not draw_result_is_public(draw):
+                # Drawn but its list not yet published: only the announcement is public.
+                row.update(result=None, seed="", revealed_secret="", witnesses=[])
+            rows.append(row)
+        return Response(rows)
 
 
 class PublicBundleApi(APIView):
@@ -312,7 +319,10 @@ class PublicBundleApi(APIView):
 
     @extend_schema(responses={200: OpenApiResponse(description="ssj-draw/1 bundle (§8)")})
     def get(self, request, code: str, number: int):
-        return _bundle(get_object_or_404(Draw, task__code=code, number=number))
+        draw = get_object_or_404(Draw, task__code=code, number=number)
+        if not draw_result_is_public(draw):
+            raise Http404
+        return _bundle(draw)
 
 
 class VerifyApi(APIView):

@@ -13,6 +13,7 @@ DEMO_BUILDERS = [
     "plans.demo",
     "tasks.demo",
     "tasks.inspections.demo",
+    "publication.site.demo",
     "tasks.demo_deadlines",
 ]
 
