@@ -48,6 +48,18 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class ObjectionForm(forms.Form):
     credit_code = forms.CharField(label=_("本企业统一社会信用代码"), max_length=18, min_length=18)
     contact_name = forms.CharField(label=_("联系人"), max_length=50)
@@ -56,10 +68,8 @@ class ObjectionForm(forms.Form):
     reason = forms.CharField(
         label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
-    files = forms.FileField(
-        label=_("证明材料（选填，JPEG/PNG/WebP 图片或 PDF）"),
-        widget=MultipleFileInput(attrs={"multiple": True}),
-        required=False,
+    files = MultipleFileField(
+        label=_("证明材料（选填，JPEG/PNG/WebP 图片或 PDF）"), required=False
     )
 
 

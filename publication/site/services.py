@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
+from accounts.choices import NotificationSeverity
 from accounts.inbox.services import notification_send
 from accounts.models import Department, User
 from publication.calendar.workdays import shanghai_today
@@ -262,7 +263,7 @@ def objection_file(
         % {"name": public_result.enterprise_name, "task": public_result.task_code},
         body=_("请在异议处理页面核实并作出处理决定；异议成立的，更正后的结果经审核后重新公示。"),
         url=reverse("publication:objection_detail", args=[objection.pk]),
-        severity="warning",
+        severity=NotificationSeverity.YELLOW,
         liaison_of=[department],
         admins_of=[department],
         users=[uid for uid in [result.published_by_id, result.reviewed_by_id] if uid],

@@ -235,7 +235,7 @@ def objection_create(request: HttpRequest, result_id: int) -> HttpResponse:
                     contact_phone=data["contact_phone"],
                     contact_email=data["contact_email"],
                     reason=data["reason"],
-                    files=request.FILES.getlist("files"),
+                    files=data["files"],
                 )
             except ValidationError as error:
                 _form_errors(form, error)
