@@ -34,9 +34,7 @@ def _everything_public(client, world) -> str:
         bodies.append(client.get(reverse(name, args=args)).content.decode())
     for dataset in ("results", "tasks"):
         for fmt in ("csv", "json"):
-            response = client.get(
-                reverse("publication:open_data_file", args=[year, dataset, fmt])
-            )
+            response = client.get(reverse("publication:open_data_file", args=[year, dataset, fmt]))
             bodies.append(b"".join(response.streaming_content).decode())
     for name in ("publication:task_detail", "tasks:public_task"):
         response = client.get(reverse(name, args=[task.code]))
@@ -78,9 +76,7 @@ def test_publishing_the_drawn_list_is_audited_closes_the_deadline_and_shows_the_
     # then
     event = AuditEvent.objects.get(action="drawn_list.publish", target_id=str(draw.pk))
     assert event.actor_id == staff_a.pk
-    deadline = Deadline.objects.get(
-        kind=DeadlineKind.DRAWN_LIST_PUBLICATION, subject_id=draw.pk
-    )
+    deadline = Deadline.objects.get(kind=DeadlineKind.DRAWN_LIST_PUBLICATION, subject_id=draw.pk)
     assert deadline.state == DeadlineState.MET and not deadline.is_open
     page = client.get(reverse("publication:task_detail", args=[draw.task.code]))
     assert page.status_code == 200

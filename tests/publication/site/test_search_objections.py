@@ -168,7 +168,5 @@ def test_search_and_objections_are_rate_limited(client, world, published_result)
     codes = [client.get(url, {"q": f"企业{n}"}).status_code for n in range(4)]
     assert codes == [200, 200, 200, 429]
     row = _row(published_result)
-    answers = [
-        _objection(client, published_result, row.credit_code).status_code for _ in range(3)
-    ]
+    answers = [_objection(client, published_result, row.credit_code).status_code for _ in range(3)]
     assert answers[-1] == 429 and Objection.objects.count() == 2

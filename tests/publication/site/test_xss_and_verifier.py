@@ -83,9 +83,7 @@ def test_xss_payloads_in_imported_names_are_escaped_on_every_public_page(
         assert "&lt;script&gt;alert" in text or "&amp;lt;script" in text, url
 
 
-def test_the_downloadable_verifier_reverifies_a_real_draw_bundle(
-    client, world, draw, tmp_path
-):
+def test_the_downloadable_verifier_reverifies_a_real_draw_bundle(client, world, draw, tmp_path):
     drawn_list_publish(draw=draw, published_by=world.users["staff_a"])
     bundle = client.get(reverse("tasks:public_bundle", args=[draw.task.code, draw.number]))
     assert bundle.status_code == 200
