@@ -68,7 +68,9 @@ class ObjectionForm(forms.Form):
     reason = forms.CharField(
         label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
-    files = MultipleFileField(label=_("证明材料（选填，JPEG/PNG/WebP 图片或 PDF）"), required=False)
+    attachments = MultipleFileField(
+        label=_("证明材料（选填，JPEG/PNG/WebP 图片或 PDF）"), required=False
+    )
 
 
 class ObjectionDecisionForm(forms.Form):

@@ -106,10 +106,10 @@ class _Echo:
 
 
 def csv_stream(columns: list[str], rows: Iterator[dict[str, Any]]) -> Iterator[str]:
-    writer = csv.DictWriter(_Echo(), fieldnames=columns)  # type: ignore[arg-type]
-    yield "\ufeff" + writer.writeheader()  # type: ignore[operator]
+    writer = csv.DictWriter(_Echo(), fieldnames=columns)
+    yield "\ufeff" + writer.writeheader()
     for row in rows:
-        yield writer.writerow(row)  # type: ignore[misc]
+        yield writer.writerow(row)
 
 
 def json_stream(columns: list[str], rows: Iterator[dict[str, Any]]) -> Iterator[str]:

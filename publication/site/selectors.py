@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 
@@ -117,7 +118,7 @@ def results_list(
     return results.order_by("-published_at", "-pk")
 
 
-def search_enterprises(query: str, *, limit: int = 50) -> list[dict]:
+def search_enterprises(query: str, *, limit: int = 50) -> list[dict[str, Any]]:
     """Enterprises with a published result whose name contains `query` (any part, Chinese
     included; the trigram index serves LIKE '%…%' for 3+ characters and the planner falls back
     on short strings over the already narrow current rows) or whose credit code is `query`.
@@ -128,13 +129,13 @@ def search_enterprises(query: str, *, limit: int = 50) -> list[dict]:
         results = results.filter(credit_code=query.upper())
     else:
         results = results.filter(enterprise_name__contains=query)
-    rows = (
-        results.values("credit_code")
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in results.values("credit_code")
         .annotate(count=Count("pk"))
         .values("credit_code", "count")
         .order_by("credit_code")[: limit + 1]
-    )
-    rows = list(rows)
+    ]
     latest = {
         row.credit_code: row
         for row in PublicResult.objects.filter(

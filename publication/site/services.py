@@ -213,7 +213,7 @@ def objection_file(
     if len(reason) < 10:
         errors["reason"] = _("请说明异议理由（至少10个字）。")
     if len(files) > settings.OBJECTION_MAX_FILES:
-        errors["files"] = _("最多上传 %(n)d 个附件。") % {"n": settings.OBJECTION_MAX_FILES}
+        errors["attachments"] = _("最多上传 %(n)d 个附件。") % {"n": settings.OBJECTION_MAX_FILES}
     if errors:
         raise ValidationError(errors)
     result = InspectionResult.objects.select_for_update(of=("self",)).get(

@@ -235,7 +235,7 @@ def objection_create(request: HttpRequest, result_id: int) -> HttpResponse:
                     contact_phone=data["contact_phone"],
                     contact_email=data["contact_email"],
                     reason=data["reason"],
-                    files=data["files"],
+                    files=data["attachments"],
                 )
             except ValidationError as error:
                 _form_errors(form, error)
@@ -300,7 +300,9 @@ def open_data(request: HttpRequest) -> HttpResponse:
     )
 
 
-def open_data_file(request: HttpRequest, year: int, dataset: str, fmt: str) -> HttpResponse:
+def open_data_file(
+    request: HttpRequest, year: int, dataset: str, fmt: str
+) -> StreamingHttpResponse:
     if dataset not in DATASETS or fmt not in ("csv", "json") or not 2000 <= year <= 2100:
         raise Http404
     columns, rows = DATASETS[dataset]
@@ -405,9 +407,10 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 def manage(request: HttpRequest) -> HttpResponse:
     """The department's publication desk: drawn lists waiting to be published (the 5 working
     days run from the draw) and objections to decide."""
-    if not has_working_role(request.user):
+    user = request.user
+    if not has_working_role(user) or user.department_id is None:
         raise Http404
-    department_id = request.user.department_id  # type: ignore[union-attr]
+    department_id: int = user.department_id
     published = selectors.published_draws().values("pk")
     waiting = (
         Draw.objects.filter(
@@ -489,7 +492,7 @@ def objection_detail(request: HttpRequest, objection_id: int) -> HttpResponse:
 
 
 @login_required
-def objection_attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def objection_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = get_object_or_404(ObjectionAttachment, pk=attachment_id)
     _access_objection(request, attachment.objection_id)
     response = FileResponse(

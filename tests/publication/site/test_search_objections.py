@@ -82,7 +82,7 @@ def test_objection_reaches_the_inbox_and_a_correction_keeps_the_original(
     row = _row(published_result)
     photo = SimpleUploadedFile("现场.jpg", jpeg_bytes(), content_type="image/jpeg")
     # when the business objects, with a photo
-    response = _objection(client, published_result, row.credit_code, files=[photo])
+    response = _objection(client, published_result, row.credit_code, attachments=[photo])
     objection = Objection.objects.get()
     assert response.status_code == 302 and objection.reference in response["Location"]
     assert objection.attachments.count() == 1
