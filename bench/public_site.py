@@ -86,7 +86,7 @@ def peak_rss_mb() -> float:
     return max(own, children) / 1024
 
 
-def database_url() -> str:
+def database_url(*, reuse: bool = False) -> str:
     from urllib.parse import unquote, urlsplit, urlunsplit
 
     import psycopg2
@@ -99,8 +99,10 @@ def database_url() -> str:
     admin = psycopg2.connect(dbname="postgres", user="postgres", host=unquote(host))
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        cursor.execute(f"CREATE DATABASE \"{DATABASE}\" OWNER ssj_owner ENCODING 'UTF8'")
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
+        if not (reuse and cursor.fetchone()):
+            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+            cursor.execute(f"CREATE DATABASE \"{DATABASE}\" OWNER ssj_owner ENCODING 'UTF8'")
     admin.close()
     owner = urlsplit(embedded.ensure_postgres(embedded.OWNER_ROLE))
     os.environ["DATABASE_OWNER_URL"] = urlunsplit(owner._replace(path=f"/{DATABASE}"))
@@ -276,6 +278,21 @@ def build(total: int) -> dict:
     return {"codes": codes, "names": names}
 
 
+def existing_data(total: int) -> dict | None:
+    """The names and codes of a previous run's data set, when it has `total` results."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('publicsite_publicresult') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute("SELECT enterprise_name, credit_code FROM publicsite_publicresult")
+        rows = cursor.fetchall()
+    if len(rows) != total:
+        return None
+    return {"names": [row[0] for row in rows], "codes": [row[1] for row in rows]}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -349,11 +366,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--reuse-data", action="store_true", help="keep the data set of the previous run"
+    )
     args = parser.parse_args()
-    url = database_url()
+    url = database_url(reuse=args.reuse_data)
     setup_django(url)
     started = time.perf_counter()
-    data = build(args.results)
+    data = existing_data(args.results) if args.reuse_data else None
+    if data is None:
+        data = build(args.results)
     log(f"data set-up {time.perf_counter() - started:.0f} s")
     port = free_port()
     server = start_gunicorn(port, args.workers)
