@@ -373,7 +373,12 @@ def main() -> None:
     url = database_url(reuse=args.reuse_data)
     setup_django(url)
     started = time.perf_counter()
-    data = existing_data(args.results) if args.reuse_data else None
+    data = None
+    if args.reuse_data:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        data = existing_data(args.results)
     if data is None:
         data = build(args.results)
     log(f"data set-up {time.perf_counter() - started:.0f} s")

@@ -1,7 +1,7 @@
 """Whole-page caching of the public site in Redis (the Django cache).
 
 Public pages are the same for every anonymous visitor, so an anonymous GET is answered from the
-cache when it can be. Keys carry a *generation* number kept in Redis: anything that changes what
+cache when it can be. Every stored page carries the *generation* number, kept in Redis, it was rendered in: anything that changes what
 the public sees (a drawn list or a result published or corrected, an objection's outcome) bumps the
 generation after its transaction commits, and every page is rendered afresh on its next request;
 old entries simply expire. Signed-in staff always get a fresh render (their pages show their name
@@ -49,7 +49,7 @@ def public_cache_invalidate() -> None:
 def _key(request: HttpRequest) -> str:
     path = request.get_full_path()
     digest = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return f"public:page:{public_cache_generation()}:{get_language()}:{digest}"
+    return f"public:page:{get_language()}:{digest}"
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -61,27 +61,39 @@ def _cacheable(request: HttpRequest) -> bool:
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve an anonymous GET of `view` from the cache; cache 200 responses it renders."""
+    """Serve an anonymous GET of `view` from the cache; cache 200 responses it renders.
+
+    One round trip to Redis per hit: the generation and the page come in one MGET, and the
+    stored page says which generation it was rendered in (read before rendering, so a page
+    rendered while something was published is stale at once)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        stored = cache.get(key)
-        if stored is None:
-            request.public_cache_render = True  # type: ignore[attr-defined]
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming or response.cookies:
-                return _with_token(request, response)
-            stored = (response.content, response.get("Content-Type", ""), _headers(response))
-            cache.set(key, stored, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = public_cache_generation()
+        stored = found.get(key)
+        if stored is not None and stored[0] == generation:
+            _generation, content, content_type, headers = stored
+            response = HttpResponse(content, content_type=content_type)
+            for name, value in headers:
+                response[name] = value
+            response["X-Public-Cache"] = "hit"
             return _with_token(request, response)
-        content, content_type, headers = stored
-        response = HttpResponse(content, content_type=content_type)
-        for name, value in headers:
-            response[name] = value
-        response["X-Public-Cache"] = "hit"
+        request.public_cache_render = True  # type: ignore[attr-defined]
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            entry = (
+                generation,
+                response.content,
+                response.get("Content-Type", ""),
+                _headers(response),
+            )
+            cache.set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
         return _with_token(request, response)
 
     return wrapped

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 
 from accounts.models import Department
@@ -67,6 +68,7 @@ class DrawnListRow:
     code: str
     registering_authority: str
     department: str
+    has_results: bool = False
 
 
 def drawn_list(draw: Draw) -> list[DrawnListRow]:
@@ -75,6 +77,9 @@ def drawn_list(draw: Draw) -> list[DrawnListRow]:
     rows = []
     objects = DrawnObject.objects.filter(draw=draw).select_related("inspection_object")
     lead = draw.task.lead_department.name
+    with_results = set(
+        current_results().filter(task_id=draw.task_id).values_list("credit_code", flat=True)
+    )
     for drawn in objects.order_by("code"):
         rows.append(
             DrawnListRow(
@@ -82,6 +87,7 @@ def drawn_list(draw: Draw) -> list[DrawnListRow]:
                 code=drawn.code,
                 registering_authority=drawn.inspection_object.registering_authority,
                 department=lead,
+                has_results=drawn.code in with_results,
             )
         )
     return rows
@@ -118,47 +124,65 @@ def results_list(
     return results.order_by("-published_at", "-pk")
 
 
+def name_bigrams(text: str) -> list[str]:
+    return sorted({text[i : i + 2] for i in range(len(text) - 1)})
+
+
 def search_enterprises(query: str, *, limit: int = 50) -> list[dict[str, Any]]:
-    """Enterprises with a published result whose name contains `query` (any part, Chinese
-    included; the trigram index serves LIKE '%…%' for 3+ characters and the planner falls back
-    on short strings over the already narrow current rows) or whose credit code is `query`.
-    One row per credit code, with its number of published results and latest publication."""
+    """Enterprises with a published result whose name contains `query` (any part, two
+    characters or more, Chinese included) or whose credit code is `query`; at most `limit` + 1
+    (the caller says "more"), each with its number of published results and latest publication.
+
+    Names: every two-character piece of the query must be among the name's (the GIN index
+    ``publicresult_name_bigrams`` of migration 0002), then LIKE checks the whole; the scan stops
+    at the first matches, so a very common piece (有限, 公司) costs no more than a rare one."""
     query = query.strip()
-    results = current_results()
     if CREDIT_CODE_RE.match(query.upper()):
-        results = results.filter(credit_code=query.upper())
+        codes = (
+            [query.upper()] if current_results().filter(credit_code=query.upper()).exists() else []
+        )
     else:
-        results = results.filter(enterprise_name__contains=query)
-    rows: list[dict[str, Any]] = [
-        dict(row)
-        for row in results.values("credit_code")
+        pieces = name_bigrams(query)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT DISTINCT credit_code FROM (
+                    SELECT credit_code FROM publicsite_publicresult
+                    WHERE is_current AND public_name_bigrams(enterprise_name) @> %s::text[]
+                      AND strpos(enterprise_name, %s) > 0
+                    LIMIT %s
+                ) AS found LIMIT %s
+                """,
+                [pieces, query, 20 * (limit + 1), limit + 1],
+            )
+            codes = [row[0] for row in cursor.fetchall()]
+    if not codes:
+        return []
+    counts = dict(
+        current_results()
+        .filter(credit_code__in=codes)
+        .values("credit_code")
         .annotate(count=Count("pk"))
-        .values("credit_code", "count")
-        .order_by("credit_code")[: limit + 1]
-    ]
+        .values_list("credit_code", "count")
+    )
     latest = {
         row.credit_code: row
-        for row in PublicResult.objects.filter(
-            is_current=True, credit_code__in=[row["credit_code"] for row in rows]
-        )
+        for row in current_results()
+        .filter(credit_code__in=codes)
         .order_by("credit_code", "-published_at")
         .distinct("credit_code")
     }
-    found = []
-    for row in rows:
-        last = latest.get(row["credit_code"])
-        if last is None:
-            continue
-        found.append(
-            {
-                "credit_code": row["credit_code"],
-                "name": last.enterprise_name,
-                "registering_authority": last.registering_authority,
-                "count": row["count"],
-                "latest": last.published_at,
-            }
-        )
-    return found
+    return [
+        {
+            "credit_code": code,
+            "name": latest[code].enterprise_name,
+            "registering_authority": latest[code].registering_authority,
+            "count": counts.get(code, 0),
+            "latest": latest[code].published_at,
+        }
+        for code in sorted(codes)
+        if code in latest
+    ]
 
 
 @dataclass

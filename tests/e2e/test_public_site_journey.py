@@ -124,10 +124,9 @@ def test_citizen_on_a_phone_from_search_to_a_verified_draw(
 
 
 def test_business_objects_and_sees_the_published_correction(
-    browser, live_server, public_world, artifacts
+    browser, live_server, public_world, artifacts, password
 ):
     from publication.site.models import Objection
-    from publication.site.services import objection_decide
     from tasks.inspections.choices import ResultCategory
     from tasks.inspections.services.results import (
         result_approve,
@@ -151,10 +150,27 @@ def test_business_objects_and_sees_the_published_correction(
     assert page.get_by_test_id("objection-state").inner_text() == "已受理，待部门处理"
     status_url = page.url
     assert axe_violations(page, live_server) == []
-    # the lead department upholds it and publishes the corrected result
+    # the lead department sees it on its publication desk and upholds it
     objection = Objection.objects.get()
     staff_a, leader = world.users["staff_a"], world.users["leader"]
-    objection_decide(objection=objection, decided_by=staff_a, upheld=True, decision="备注有误")
+    desk = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+    staff = desk.new_page()
+    staff.goto(live_server.url + "/login/")
+    staff.get_by_label("用户名").fill("staff_a")
+    staff.get_by_label("密码").fill(password)
+    staff.get_by_role("button", name="登录").click()
+    staff.goto(live_server.url + "/publication/")
+    staff.get_by_test_id("objections").get_by_role("link", name=objection.reference).click()
+    staff.screenshot(path=str(artifacts / "publication-objection-1366.png"), full_page=True)
+    staff.get_by_label("异议成立，更正检查结果").check()
+    staff.get_by_label("处理意见").fill("经核实，备注有误，予以更正。")
+    staff.get_by_test_id("decide-objection").click()
+    assert staff.get_by_test_id("objection-state").inner_text() == "异议成立，结果更正中"
+    staff.set_viewport_size(PHONE)
+    staff.goto(live_server.url + "/publication/")
+    staff.screenshot(path=str(artifacts / "publication-desk-390.png"), full_page=True)
+    desk.close()
+    # and publishes the corrected result after its review
     result.refresh_from_db()
     result = result_compile(
         result=result, compiled_by=leader, categories=[ResultCategory.NO_PROBLEM],
