@@ -3,7 +3,7 @@
 `PublicResult` is a projection: one row per published version of a result, written in the
 transaction that publishes it (`publication.site.services.public_result_sync`, from the
 `result_publish` save), from the frozen `ResultVersion`, never from the working copy. The site,
-search (a trigram GIN index on the enterprise name), the enterprise pages and the open data read
+search (a GIN index on the two-character pieces of the name, migration 0002), the enterprise pages and the open data read
 only this table, so nothing that was not published can reach them, and a correction adds a row
 while the earlier one stays (``is_current`` false) for the page's history.
 """
@@ -14,7 +14,6 @@ import secrets
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -88,14 +87,18 @@ class PublicResult(models.Model):
             ),
         ]
         indexes = [
-            GinIndex(
-                name="publicresult_name_trgm",
-                fields=["enterprise_name"],
-                opclasses=["gin_trgm_ops"],
-            ),
             models.Index(fields=["credit_code"], name="publicresult_code_idx"),
-            models.Index(fields=["year", "month", "-published_at"], name="publicresult_period_idx"),
-            models.Index(fields=["-published_at"], name="publicresult_published_idx"),
+            # The lists read the current versions, newest first, a page at a time.
+            models.Index(
+                fields=["year", "month", "-published_at", "-id"],
+                condition=Q(is_current=True),
+                name="publicresult_period_idx",
+            ),
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(is_current=True),
+                name="publicresult_published_idx",
+            ),
             models.Index(fields=["task"], name="publicresult_task_idx"),
             models.Index(fields=["inspection_object"], name="publicresult_object_idx"),
         ]

@@ -121,7 +121,7 @@ def results_list(
         results = results.filter(month=month)
     if task is not None:
         results = results.filter(task=task)
-    return results.order_by("-published_at", "-pk")
+    return results.order_by("-published_at", "-id")
 
 
 def name_bigrams(text: str) -> list[str]:
