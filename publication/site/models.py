@@ -3,9 +3,9 @@
 `PublicResult` is a projection: one row per published version of a result, written in the
 transaction that publishes it (`publication.site.services.public_result_sync`, from the
 `result_publish` save), from the frozen `ResultVersion`, never from the working copy. The site,
-search (a GIN index on the two-character pieces of the name, migration 0002), the enterprise pages and the open data read
-only this table, so nothing that was not published can reach them, and a correction adds a row
-while the earlier one stays (``is_current`` false) for the page's history.
+the search (a GIN index on the two-character pieces of the name, migration 0002), the enterprise
+pages and the open data read only this table, so nothing that was not published can reach them,
+and a correction adds a row while the earlier one stays (``is_current`` false) for the history.
 """
 
 from __future__ import annotations

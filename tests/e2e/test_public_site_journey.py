@@ -6,7 +6,6 @@ served by the site) checks every public page on the way: no serious or critical 
 import json
 
 import pytest
-from django.core.management import call_command
 
 from publication.site.services import drawn_list_publish
 
