@@ -7,6 +7,10 @@ EMBEDDED := $(BIN)/python -m platform_site.embedded
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils
 # One test process per CPU; a file's tests stay in one process (their module fixtures are built once).
 PYTEST_ARGS ?= -n auto --dist loadfile
+# Where `make run` listens: this machine only, unless told (`make run HOST=0.0.0.0 PORT=9000`); the
+# demo city's passwords are in the README.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test install system-deps lint typecheck format check worker beat services stop-services messages clean-data
 
@@ -37,7 +41,7 @@ messages: $(STAMP)
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 run: $(STAMP)
-	$(EMBEDDED) run
+	HOST='$(HOST)' PORT='$(PORT)' $(EMBEDDED) run
 
 test: $(STAMP) system-deps
 	$(EMBEDDED) exec -- $(BIN)/python -m pytest $(PYTEST_ARGS)

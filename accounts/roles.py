@@ -111,7 +111,7 @@ def account_rank(account: User) -> int:
         return RANK_OPERATOR
     if Role.OFFICE_ADMIN in account.roles:
         return RANK_OFFICE_ADMIN
-    if Role.DEPARTMENT_ADMIN in account.roles:
+    if Role.DEPARTMENT_ADMIN in account.roles or OVERSEER_ROLES.intersection(account.roles):
         return RANK_DEPARTMENT_ADMIN
     return RANK_ACCOUNT
 
@@ -130,9 +130,16 @@ def actor_rank(user: RequestUser | None) -> int:
     return -1
 
 
+# Witnesses watch their own department's draws and auditors read every task: they rank with the
+# department admin, so that only the office creates them, changes their roles, resets, freezes or
+# reissues them (a department admin who could would witness the department's own draws).
+OVERSEER_ROLES = frozenset({Role.WITNESS, Role.AUDITOR})
+
 _ROLE_RANKS: dict[str, int] = {
     Role.OFFICE_ADMIN: RANK_OFFICE_ADMIN,
     Role.DEPARTMENT_ADMIN: RANK_DEPARTMENT_ADMIN,
+    Role.WITNESS: RANK_DEPARTMENT_ADMIN,
+    Role.AUDITOR: RANK_DEPARTMENT_ADMIN,
 }
 
 

@@ -8,8 +8,10 @@ the draw). Each object gets 8 records (one per matter) with 6 answers: 4,000 rec
 answers per task.
 
 Measured in the same run:
-1. `inspections_open` (set-based: a handful of bulk INSERTs) on the first task;
-2. the baseline: the same rows written one `create()` at a time on the second task;
+1. `inspections_open` (set-based: a handful of bulk INSERTs, the result-entry deadlines
+   included through `deadline_open_many`) on the first task;
+2. the baseline: the same rows written one `create()` at a time on the second task, each
+   deadline through `deadline_open`;
 3. the lead department's inspection list (first page, as the API serves it) and the
    review queue, with the number of queries each takes.
 
@@ -55,8 +57,11 @@ def setup_database() -> str:
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        cursor.execute(f"CREATE DATABASE \"{DATABASE}\" ENCODING 'UTF8'")
+        cursor.execute(f"CREATE DATABASE \"{DATABASE}\" OWNER ssj_owner ENCODING 'UTF8'")
     admin.close()
+    # Migrated as the owner, used as the application's role: as in production.
+    owner = urlsplit(embedded.ensure_postgres(embedded.OWNER_ROLE))
+    os.environ["DATABASE_OWNER_URL"] = urlunsplit(owner._replace(path=f"/{DATABASE}"))
     return urlunsplit(parts._replace(path=f"/{DATABASE}"))
 
 
@@ -181,18 +186,19 @@ def open_row_by_row(task) -> int:
     from django.db import transaction
 
     from catalog.models import CheckPoint
+    from publication.deadlines.services import deadline_open
+    from publication.models import DeadlineKind
     from tasks.inspections.models import (
         Inspection,
         InspectionResult,
         MatterRecord,
         RecordAnswer,
     )
-    from tasks.inspections.services.inspections import matter_assignments, result_due_on
+    from tasks.inspections.services.inspections import matter_assignments
     from tasks.models import GroupMember
 
     with transaction.atomic():
         draw = task.draws.get()
-        due_on = result_due_on(completed_on=None, task=task)
         created = 0
         for row in draw.drawn_objects.order_by("group_id", "code"):
             departments = set(
@@ -206,7 +212,14 @@ def open_row_by_row(task) -> int:
                 inspection_object_id=row.inspection_object_id,
                 group_id=row.group_id,
             )
-            InspectionResult.objects.create(inspection=inspection, due_on=due_on)
+            deadline = deadline_open(  # the per-row service: one deadline at a time
+                kind=DeadlineKind.RESULT_ENTRY,
+                subject=inspection,
+                department=task.lead_department,
+                start_date=task.end_date,
+                title=f"检查结果录入：{row.code}",
+            )
+            InspectionResult.objects.create(inspection=inspection, due_on=deadline.due_date)
             for matter, department in matter_assignments(task, departments):
                 record = MatterRecord.objects.create(
                     inspection=inspection,
@@ -237,6 +250,7 @@ def main() -> None:
     os.environ["DATABASE_URL"] = setup_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_site.settings.base")
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    os.environ["NOTIFICATION_EMAIL"] = "false"
     os.environ.setdefault("DEBUG", "false")
     import django
 
@@ -253,6 +267,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     log("setting up…")
     (first, second), staff = setup(args.objects)
+    from publication.deadlines.services import deadlines_calendar_sync
+
+    deadlines_calendar_sync()  # the working-day index is built once per database, not per task
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
 

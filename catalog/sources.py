@@ -3,8 +3,9 @@
 Provinces publish their 随机抽查事项清单 as spreadsheets laid out for printing: title rows,
 two-row headers, merged cells spanning a department's or a field's rows, and continuation
 rows that only add another legal basis. This module turns such a sheet (.xlsx, legacy .xls,
-or a .csv export) into :class:`MatterRecord` values without Django, so the importer, the
-management commands and the tests share one reading of the file.
+or a .csv export) into :class:`MatterRecord` values without touching the database, so the
+importer, the management commands and the tests share one reading of the file. The file itself
+is opened by the platform's one upload reader (platform_site.uploads), with its checks.
 
 Reading rules
 -------------
@@ -46,14 +47,14 @@ import dataclasses
 import io
 import os
 import re
-import warnings
+import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import BinaryIO
 
-import openpyxl
-import xlrd
+from platform_site.exports import unguard_cell
+from platform_site.uploads import SpreadsheetLimits, UploadError, decode_text, read_spreadsheet
 
 __all__ = [
     "HEADER_SYNONYMS",
@@ -87,8 +88,6 @@ _REQUIRED = ("name",)
 _MULTILINE_FIELDS = frozenset({"legal_basis", "implementing_subject", "inspection_content"})
 _LIST_SPLIT = re.compile(r"[、,，;；/／\n]+")
 _HEADER_SCAN_ROWS = 30
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,6 +140,25 @@ class MatterSheet:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def as_data(self) -> dict:
+        """Plain JSON data (the reading job's result travels back from the worker as JSON)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_data(cls, data: dict) -> MatterSheet:
+        records = [
+            MatterRecord(
+                **{
+                    **record,
+                    "methods": tuple(record["methods"]),
+                    "cooperating_departments": tuple(record["cooperating_departments"]),
+                }
+            )
+            for record in data["records"]
+        ]
+        errors = [SourceError(**error) for error in data["errors"]]
+        return cls(**{**data, "records": records, "errors": errors})
 
 
 class _SourceProblem(Exception):
@@ -207,50 +225,47 @@ def read_matter_list(
 
 
 # --- turning files into grids -------------------------------------------------------------
+# The platform's one upload reader (platform_site.uploads) opens the file: it checks a workbook
+# for zip bombs and entity expansion before parsing it, reads every row whatever the sheet claims,
+# and decodes CSV text with the platform's one encoding sniffer.
+
+# A provincial list is a few hundred matters; these bounds leave room and keep the grid (held in
+# memory, merged blocks spread) small.
+SPREADSHEET_LIMITS = SpreadsheetLimits(
+    max_unpacked_bytes=100 * 1024 * 1024,
+    max_part_bytes=100 * 1024 * 1024,
+    max_shared_strings_bytes=20 * 1024 * 1024,
+    max_xls_bytes=20 * 1024 * 1024,
+)
+MAX_CELLS = 2_000_000
 
 
 def _workbook_grids(data: bytes) -> list[_Grid]:
     """Read by content, not extension: .xls downloads are often really .xlsx and vice versa."""
-    if data.startswith(_ZIP_MAGIC):
-        reader = _xlsx_grids
-    elif data.startswith(_OLE_MAGIC):
-        reader = _xls_grids
-    else:
-        raise _SourceProblem("unreadable_file", "无法读取文件：不是有效的 Excel 工作簿")
-    try:
-        return reader(data)
-    except Exception as exc:  # the Excel libraries raise many types on damaged files
-        raise _SourceProblem("unreadable_file", "无法读取文件：Excel 工作簿已损坏") from exc
+    with tempfile.TemporaryDirectory(prefix="matter-list-") as directory:
+        path = Path(directory) / "list"
+        path.write_bytes(data)
+        try:
+            file_format, sheets, close = read_spreadsheet(path, SPREADSHEET_LIMITS)
+        except UploadError as error:
+            raise _SourceProblem("unreadable_file", str(error)) from None
+        try:
+            return [_sheet_grid(sheet, unescape=file_format == "xlsx") for sheet in sheets]
+        except UploadError as error:
+            raise _SourceProblem("unreadable_file", str(error)) from None
+        finally:
+            close()
 
 
-def _xlsx_grids(data: bytes) -> list[_Grid]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # unparsable print headers and the like
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=False)
-    grids = []
-    for sheet in workbook.worksheets:
-        values = [
-            [_clean(_value_text(value), unescape=True) for value in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        merges = [
-            (block.min_row - 1, block.max_row, block.min_col - 1, block.max_col)
-            for block in sheet.merged_cells.ranges
-        ]
-        grids.append(_build_grid(sheet.title, values, merges))
-    return grids
-
-
-def _xls_grids(data: bytes) -> list[_Grid]:
-    book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=io.StringIO())
-    grids = []
-    for sheet in book.sheets():
-        values = [
-            [_clean(_xls_text(sheet.cell(row, col), book.datemode)) for col in range(sheet.ncols)]
-            for row in range(sheet.nrows)
-        ]
-        grids.append(_build_grid(sheet.name, values, sheet.merged_cells))
-    return grids
+def _sheet_grid(sheet, *, unescape: bool) -> _Grid:
+    values = []
+    cells = 0
+    for row in sheet.rows():
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise _SourceProblem("unreadable_file", "无法读取文件：表格过大（单元格过多）")
+        values.append([_clean(_value_text(value), unescape=unescape) for value in row])
+    return _build_grid(sheet.title, values, sheet.merges)
 
 
 def _csv_grids(data: bytes) -> list[_Grid]:
@@ -263,21 +278,18 @@ def _csv_grids(data: bytes) -> list[_Grid]:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise _SourceProblem("unreadable_file", "无法读取文件：CSV 格式有误") from exc
-    return [_build_grid(None, [[_clean(value) for value in row] for row in rows], [])]
+    return [_build_grid(None, [[_clean(unguard_cell(value)) for value in row] for row in rows], [])]
 
 
 def _decode(data: bytes) -> str:
-    """UTF-8 (BOM optional), else GB18030, the superset of GBK that Excel writes in China."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "gb18030")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _SourceProblem("bad_encoding", "无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV 文件")
+    """UTF-8 (BOM optional), else GB18030 (the superset of GBK that Excel writes in China), or
+    UTF-16 with its BOM ("Unicode text"): the platform's one sniffer."""
+    try:
+        return decode_text(data, utf16=True)
+    except UploadError:
+        raise _SourceProblem(
+            "bad_encoding", "无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV 文件"
+        ) from None
 
 
 def _build_grid(
@@ -312,7 +324,7 @@ def _value_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return value
+        return unguard_cell(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -325,21 +337,6 @@ def _value_text(value: object) -> str | None:
         return str(value)
     text = getattr(value, "text", None)  # openpyxl ArrayFormula and friends
     return text if isinstance(text, str) else str(value)
-
-
-def _xls_text(cell: xlrd.sheet.Cell, datemode: int) -> str | None:
-    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-        return None
-    if cell.ctype == xlrd.XL_CELL_DATE:
-        try:
-            return _value_text(xlrd.xldate_as_datetime(cell.value, datemode))  # type: ignore[arg-type]
-        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-            return _value_text(cell.value)
-    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-        return _value_text(bool(cell.value))
-    if cell.ctype == xlrd.XL_CELL_ERROR:
-        return xlrd.error_text_from_code.get(cell.value, "#ERROR")  # type: ignore[call-overload]
-    return _value_text(cell.value)
 
 
 def _clean(text: str | None, *, unescape: bool = False) -> str | None:

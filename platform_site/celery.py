@@ -27,6 +27,18 @@ app.conf.beat_schedule = {
         "task": "accounts.jobs.audit_checkpoint_job",
         "schedule": crontab(minute=0),
     },
+    "draws-requeue-stuck": {
+        "task": "tasks.jobs.draws_requeue_stuck_job",
+        "schedule": 120.0,
+    },
+    "draws-verify-nightly": {
+        "task": "tasks.jobs.draws_verify_job",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    "verification-requests-cleanup": {
+        "task": "tasks.jobs.verification_requests_cleanup_job",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "task-review-reminders": {
         "task": "tasks.jobs.review_reminders_job",
         "schedule": crontab(hour=9, minute=0),

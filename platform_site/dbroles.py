@@ -91,6 +91,20 @@ def current_user(cursor) -> str:
     return cursor.fetchone()[0]
 
 
+def owns_append_only_tables(cursor) -> bool:
+    """Whether the connected role owns the append-only tables: the one role of a single-role
+    development database (no DATABASE_OWNER_URL), never the runtime role of a two-role one."""
+    cursor.execute(
+        """
+        SELECT count(*) = %(count)s AND bool_and(pg_has_role(current_user, c.relowner, 'USAGE'))
+          FROM pg_class c
+         WHERE c.oid IN (SELECT to_regclass('public.' || t) FROM unnest(%(tables)s::text[]) t)
+        """,
+        {"count": len(APPEND_ONLY_TABLES), "tables": list(APPEND_ONLY_TABLES)},
+    )
+    return bool(cursor.fetchone()[0])
+
+
 def planted_objects(cursor, role: str) -> list[str]:
     """Code the runtime role could have planted for the owner to run: functions it owns, and
     triggers, rules and row-security policies on its tables. Django creates none of these."""

@@ -27,3 +27,13 @@ def document_render_job(kind: str, params: dict, fingerprint: str) -> dict | Non
     if document is None:
         return None
     return {"id": document.id, "status": document.status, "pages": document.page_count}
+
+
+@shared_task(name="platform_site.jobs.read_table_job", soft_time_limit=60, time_limit=90)
+def read_table_job(name: str, file_format: str, max_rows: int) -> dict:
+    """Read a stored upload as a table in the worker (see platform_site.uploads.read_in_worker)."""
+    from platform_site.uploads import read_table_rows, reading_outcome, staged_path
+
+    return reading_outcome(
+        lambda: read_table_rows(staged_path(name), file_format, max_rows=max_rows)
+    )

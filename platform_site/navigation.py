@@ -52,6 +52,7 @@ NAV_ITEMS = [
     NavItem(_("期限"), "publication:deadline_list", _office_or_department_member),
     NavItem(_("联络员通讯录"), "accounts:contact_directory", is_office_admin),
     NavItem(_("生产经营旺季"), "plans:peak_season_list", is_office_admin),
+    NavItem(_("抽查任务规则"), "tasks:policy", is_office_admin),
     NavItem(_("工作日历"), "publication:calendar", is_office_admin),
     NavItem(_("审计日志"), "accounts:audit_list", is_office_admin),
     NavItem(_("系统状态"), "accounts:status", is_office_admin),

@@ -9,10 +9,12 @@ from django.shortcuts import render
 
 from accounts.audit import chain_head
 from accounts.liaisons import departments_without_liaison
+from accounts.nightly import nightly_checks
 from accounts.roles import office_only
 from platform_site.dashboards import dashboard_for
 from platform_site.health import platform_checks
 from publication.calendar import calendar_coverage
+from tasks.selectors import draws_stuck_in_drawing, stuck_draw_minutes
 
 
 @login_required
@@ -27,9 +29,11 @@ def status(request):
         request,
         "platform_site/status.html",
         {
-            "checks": platform_checks(),
+            "checks": platform_checks() + nightly_checks(),
             "head": chain_head(),
             "coverage": calendar_coverage(),
+            "stuck_draws": list(draws_stuck_in_drawing()),
+            "stuck_minutes": stuck_draw_minutes(),
             "without_liaison": departments_without_liaison(),
         },
     )

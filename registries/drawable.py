@@ -5,9 +5,9 @@
   enforcement certificate valid over the whole range, plus the experts when the pseudo-department
   `EXPERT` takes part. One query per registry, whatever the size.
 - `conflict_pairs` gives the rows of the conflict file: confirmed recusal declarations plus the
-  automatic rules the office has switched on, computed for the whole candidate pool in one
-  set-based SQL statement (a JOIN between the inspectors and the candidates), never with a Python
-  loop over the candidates.
+  automatic rules the office has switched on, for inspectors and experts alike, computed for the
+  whole candidate pool in one set-based SQL statement (a JOIN between the people and the
+  candidates), never with a Python loop over the candidates.
 - `ineligibility_reasons` says, in Chinese, why someone is not in the inspector file (for the UI);
   it applies exactly the conditions of `drawable_condition`.
 """
@@ -213,23 +213,33 @@ def conflict_pairs(
 
     The sources, in one statement: confirmed recusal declarations (declared or rejected ones do
     not count), and, when the office has switched them on, the automatic rules own_grid (same
-    non-empty grid) and own_region (same non-empty administrative-division code). Codes that are
-    not inspectors (experts) simply produce no pairs. One query whatever the pool size, run when
-    the iteration starts.
+    non-empty grid) and own_region (same non-empty administrative-division code). Codes are
+    inspectors' or experts' (EXPERT-…) codes; the two registries never share a code. One query
+    whatever the pool size, run when the iteration starts.
     """
     codes = sorted(set(inspector_codes))
     if not codes:
         return
     candidate_sql, candidate_params = _candidate_sql(objects)
     inspector_table = Inspector._meta.db_table
+    expert_table = Expert._meta.db_table
     recusal_table = Recusal._meta.db_table
     rule_table = RecusalRule._meta.db_table
     sql = f"""
         WITH insp AS MATERIALIZED (
-            SELECT id, code, grid, region_code FROM {inspector_table} WHERE code = ANY(%s)
+            SELECT id AS inspector_id, NULL::bigint AS expert_id, code, grid, region_code
+                FROM {inspector_table} WHERE code = ANY(%s)
+            UNION ALL
+            SELECT NULL::bigint, id, code, grid, region_code
+                FROM {expert_table} WHERE code = ANY(%s)
         ), cand AS MATERIALIZED ({candidate_sql})
         SELECT i.code, c.code FROM {recusal_table} r
-            JOIN insp i ON i.id = r.inspector_id
+            JOIN insp i ON i.inspector_id = r.inspector_id
+            JOIN cand c ON c.id = r.inspection_object_id
+            WHERE r.status = %s
+        UNION
+        SELECT i.code, c.code FROM {recusal_table} r
+            JOIN insp i ON i.expert_id = r.expert_id
             JOIN cand c ON c.id = r.inspection_object_id
             WHERE r.status = %s
         UNION
@@ -244,7 +254,9 @@ def conflict_pairs(
     """  # table names come from model metadata; every value is a parameter
     params = [
         codes,
+        codes,
         *candidate_params,
+        RecusalStatus.CONFIRMED.value,
         RecusalStatus.CONFIRMED.value,
         RecusalRule.Kind.OWN_GRID.value,
         RecusalRule.Kind.OWN_REGION.value,

@@ -1,10 +1,16 @@
-"""Import and export of inspectors and experts (CSV or XLSX, UTF-8 or GBK).
+"""Import and export of inspectors and experts (CSV, XLSX or XLS; UTF-8 or GBK).
 
 The scale is a few thousand rows, so the ORM and the ordinary services do the work: every created
 or changed person gets their own audit event. An import is all or nothing: the whole file is
-validated first and a report lists every problem (row, column, reason, in Chinese); only a file
-without errors is applied, in one transaction, which re-validates against the registry as it is
-then. Export columns are the import columns, so an export can be edited and imported back.
+validated first and a report lists every problem (row, column, reason, in Chinese) and every
+warning (an expired certificate, a tag nobody in the registries has yet); only a file without
+errors is applied, in one transaction, which re-validates against the registry as it is then.
+Export columns are the import columns, so an export can be edited and imported back.
+
+The file is read by the platform's one upload reader (platform_site.uploads), in a worker: the
+rules for encodings, spreadsheets, formulas (stored as text, never evaluated, as in every import)
+and dates are the same as the object import's. Rows keep the sheet's numbering, blank rows
+included.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,18 +27,26 @@ from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from accounts.models import Department, User
 from accounts.roles import is_office_admin, require
-from platform_site.exports import FORMULA_PREFIXES, Echo, safe_cell
+from platform_site.exports import Echo, safe_cell
+from platform_site.uploads import (
+    REGISTRY_IMPORT_MAX_BYTES,
+    CellDateError,
+    UploadError,
+    parse_cell_date,
+    read_in_worker,
+    spreadsheet_format,
+)
 from registries.choices import InspectorStatus
 from registries.models import Expert, Inspector
 from registries.permissions import can_edit_registry
 from registries.services import inspectors as services
 
 MAX_ROWS = 20_000
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = REGISTRY_IMPORT_MAX_BYTES
 KIND_INSPECTORS, KIND_EXPERTS = "inspectors", "experts"
 
 # (field, header) in file order
@@ -65,8 +79,7 @@ DATE_FIELDS = ("certificate_valid_from", "certificate_valid_until", "status_sinc
 STATUS_BY_LABEL = {str(label): value for value, label in InspectorStatus.choices}
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (encoding, format, empty, missing columns)."""
+ImportFileError = UploadError  # the file as a whole cannot be read (encoding, format, columns)
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,7 @@ class ImportReport:
     filename: str
     total_rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # reported, not blocking
     rows: list[ParsedRow] = field(default_factory=list)
     created: int = 0
     updated: int = 0
@@ -122,67 +136,44 @@ class ImportReport:
             "errors": [
                 {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
             ],
+            "warnings": [
+                {"row": w.row, "column": w.column, "message": w.message} for w in self.warnings
+            ],
         }
 
 
 # --- reading files -----------------------------------------------------------------------------
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _format_of(content: bytes, filename: str) -> str:
+    found = spreadsheet_format(content[:8])
+    if found is not None:
+        return found
+    if filename.lower().endswith((".xlsx", ".xls")):
+        return "xlsx"  # not a workbook at all: the reader says so
+    return "csv"
 
 
-def _decode(content: bytes) -> str:
-    if content.startswith(b"\xef\xbb\xbf"):
-        content = content[3:]
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("gb18030")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            _("无法识别文件编码，请使用 UTF-8 或 GBK 编码的 CSV 文件，或 XLSX 文件。")
-        ) from None
+def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank data rows of a CSV, XLSX or XLS file, each row with its row
+    number in the sheet (the header's row + 1 for the first row after it, blank rows counted),
+    cells stripped. Read in a worker by the shared reader."""
+    from platform_site.jobs import read_table_job
 
-
-def read_table(content: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
-    """Header and data rows of a CSV or XLSX file, as stripped strings."""
     if not content or not content.strip():
-        raise ImportFileError(_("文件为空。"))
+        raise UploadError(_("文件为空。"))
     if len(content) > MAX_BYTES:
-        raise ImportFileError(_("文件过大（超过 10 MB）。"))
-    is_xlsx = filename.lower().endswith(".xlsx") or content[:2] == b"PK"
-    if is_xlsx:
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-        except Exception:  # openpyxl raises many kinds of errors for a damaged file
-            raise ImportFileError(_("无法读取 XLSX 文件，文件可能已损坏。")) from None
-        sheet = workbook.worksheets[0]
-        table = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-    else:
-        text = _decode(content)
-        if "\x00" in text:
-            raise ImportFileError(_("文件不是文本格式的 CSV。"))
-        table = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    table = [row for row in table if any(cell for cell in row)]
-    if not table:
-        raise ImportFileError(_("文件为空。"))
-    header, rows = table[0], table[1:]
+        raise UploadError(_("文件过大（超过 10 MB）。"))
+    file_format = _format_of(content, filename)
+    table = read_in_worker(read_table_job, content, f".{file_format}", file_format, MAX_ROWS)
+    header = [cell.strip() for cell in table["header"]]
+    rows = [
+        (number, [cell.strip() for cell in row])
+        for number, row in enumerate(table["rows"], start=table["header_row"] + 1)
+        if any(cell.strip() for cell in row)
+    ]
     if not rows:
-        raise ImportFileError(_("文件只有表头，没有数据行。"))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("单次最多导入 %(max)s 行。") % {"max": MAX_ROWS})
+        raise UploadError(_("文件只有表头，没有数据行。"))
     return header, rows
 
 
@@ -211,13 +202,12 @@ def _map_header(
 
 
 def _parse_date(text: str) -> date:
-    text = text.replace("/", "-").replace(".", "-").strip()
-    if len(text) == 8 and text.isdigit():
-        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    """The platform's one date rule (platform_site.uploads.parse_cell_date): an impossible date
+    such as 2025/2/30 is named as such, not as a format error."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(_("日期格式应为 YYYY-MM-DD：%(value)s") % {"value": text}) from None
+        return parse_cell_date(text)
+    except CellDateError as error:
+        raise ValueError(str(error)) from None
 
 
 def _parse_status(text: str) -> str:
@@ -280,19 +270,33 @@ def _raw_values(row: list[str], positions: dict[str, int]) -> dict[str, str]:
     return {name: (row[index] if index < len(row) else "") for name, index in positions.items()}
 
 
-def _formula_errors(validator: _RowValidator, raw: dict[str, str]) -> bool:
-    found = False
-    for name, text in raw.items():
-        if text.startswith(FORMULA_PREFIXES):
-            validator.error(
-                name, _("单元格以 = + - @ 开头，疑似公式，已拒绝：%(value)s") % {"value": text[:40]}
+def _known_tags() -> set[str]:
+    """Tags already in use on an inspector or an expert."""
+    known: set[str] = set()
+    for model in (Inspector, Expert):
+        for tags in model.objects.exclude(tags=[]).values_list("tags", flat=True).distinct():
+            known.update(tags)
+    return known
+
+
+def _tag_warnings(report: ImportReport, line: int, column: str, tags, known: set[str]) -> None:
+    """A tag nobody has yet is most often a typo (FODD for FOOD): the person would then never be
+    drawn where the tag is required. Reported, not refused: a new speciality starts somewhere.
+    (A second row of the same file with the same new tag is warned about too.)"""
+    unknown = [tag for tag in tags or [] if tag not in known and tag != "LE"]
+    if unknown:
+        report.warnings.append(
+            RowError(
+                line,
+                column,
+                _("标签 %(tags)s 在名录库中尚无人使用，请核对拼写（新的专长标签可忽略此提示）。")
+                % {"tags": "、".join(unknown)},
             )
-            found = True
-    return found
+        )
 
 
 def validate_inspectors(
-    user: User, header: list[str], rows: list[list[str]], filename: str
+    user: User, header: list[str], rows: list[tuple[int, list[str]]], filename: str
 ) -> ImportReport:
     if not can_edit_registry(user):
         raise PermissionDenied(_("您无权导入执法检查人员。"))
@@ -306,20 +310,19 @@ def validate_inspectors(
         for inspector in Inspector.objects.select_related("department").filter(
             code__in=[
                 row[positions["code"]]
-                for row in rows
+                for _line, row in rows
                 if "code" in positions and positions["code"] < len(row)
             ]
         )
     }
+    known_tags = _known_tags()
+    today = timezone.localdate()
     seen_codes: dict[str, int] = {}
     file_certificates = {}
-    for offset, row in enumerate(rows):
-        line = offset + 2
+    for line, row in rows:
         validator = _RowValidator(report, line, labels)
         raw = _raw_values(row, positions)
         errors_before = len(report.errors)
-        if _formula_errors(validator, raw):
-            continue
         values: dict[str, Any] = {}
         name = raw.get("name", "")
         if not name:
@@ -417,25 +420,34 @@ def validate_inspectors(
                     )
         if len(report.errors) == errors_before:
             report.rows.append(ParsedRow(row=line, values=values, existing_id=existing_id))
+            until = values["certificate_valid_until"]
+            if values["certificate_number"] and until is not None and until < today:
+                report.warnings.append(
+                    RowError(
+                        line,
+                        labels["certificate_valid_until"],
+                        _("执法证已于 %(date)s 过期：该人员在换证前不会被抽中参加检查。")
+                        % {"date": until.isoformat()},
+                    )
+                )
+            _tag_warnings(report, line, labels["tags"], values["tags"], known_tags)
     return report
 
 
 def validate_experts(
-    user: User, header: list[str], rows: list[list[str]], filename: str
+    user: User, header: list[str], rows: list[tuple[int, list[str]]], filename: str
 ) -> ImportReport:
     require(is_office_admin, user, _("专家库由联席办管理员维护。"))
     labels = dict(EXPERT_COLUMNS)
     positions = _map_header(header, EXPERT_COLUMNS, {"name", "organisation", "speciality"})
     report = ImportReport(kind=KIND_EXPERTS, filename=filename, total_rows=len(rows))
     existing = dict(Expert.objects.values_list("code", "pk"))
+    known_tags = _known_tags()
     seen_codes: dict[str, int] = {}
-    for offset, row in enumerate(rows):
-        line = offset + 2
+    for line, row in rows:
         validator = _RowValidator(report, line, labels)
         raw = _raw_values(row, positions)
         errors_before = len(report.errors)
-        if _formula_errors(validator, raw):
-            continue
         values: dict[str, Any] = {}
         for required in ("name", "organisation", "speciality"):
             values[required] = raw.get(required, "")
@@ -467,6 +479,7 @@ def validate_experts(
             validator.error("status", _("新登记的专家只能是在岗或休假状态。"))
         if len(report.errors) == errors_before:
             report.rows.append(ParsedRow(row=line, values=values, existing_id=existing_id))
+            _tag_warnings(report, line, labels["tags"], values["tags"], known_tags)
     return report
 
 

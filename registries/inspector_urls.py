@@ -17,6 +17,11 @@ urlpatterns = [
     path("experts/new/", views.expert_create, name="expert_create"),
     path("experts/<int:expert_id>/", views.expert_detail, name="expert_detail"),
     path("experts/<int:expert_id>/edit/", views.expert_edit, name="expert_edit"),
+    path(
+        "experts/<int:expert_id>/recusals/new/",
+        views.expert_recusal_declare,
+        name="expert_recusal_declare",
+    ),
     path("recusals/", views.recusal_list, name="recusal_list"),
     path("recusals/new/", views.recusal_declare, name="recusal_declare"),
     path("recusals/queue/", views.recusal_queue, name="recusal_queue"),

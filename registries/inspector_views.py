@@ -27,7 +27,7 @@ from accounts.models import Department, User
 from accounts.roles import is_admin, is_office_admin, refuse_page_unless
 from registries import inspector_importing as importing
 from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
-from registries.drawable import ineligibility_reasons
+from registries.drawable import EXPERT_DEPARTMENT, ineligibility_reasons
 from registries.models import InspectionObject, RecusalRule
 from registries.permissions import access_inspector_for_user, can_edit_registry
 from registries.selectors import inspectors as selectors
@@ -195,6 +195,13 @@ class ExpertForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
     organisation = forms.CharField(label=gettext_lazy("所在单位"), max_length=200)
     speciality = forms.CharField(label=gettext_lazy("专业领域"), max_length=200)
+    region_code = forms.CharField(
+        label=gettext_lazy("行政区划代码"),
+        max_length=12,
+        required=False,
+        help_text=gettext_lazy("所在单位的行政区划；启用“本人所在行政区划”回避规则时据此回避。"),
+    )
+    grid = forms.CharField(label=gettext_lazy("网格"), max_length=40, required=False)
     tags = forms.CharField(
         label=gettext_lazy("标签"), required=False, help_text=gettext_lazy("用分号分隔")
     )
@@ -220,7 +227,7 @@ class ImportForm(forms.Form):
             (importing.KIND_EXPERTS, gettext_lazy("专家")),
         ],
     )
-    file = forms.FileField(label=gettext_lazy("文件（CSV 或 XLSX，UTF-8 或 GBK）"))
+    file = forms.FileField(label=gettext_lazy("文件（CSV、XLSX 或 XLS，CSV 为 UTF-8 或 GBK 编码）"))
 
 
 class RecusalDeclareForm(forms.Form):
@@ -249,6 +256,13 @@ class RecusalDeclareForm(forms.Form):
             raise ValidationError(_("检查对象不存在：%(code)s") % {"code": code})
         self.cleaned_data["inspection_object"] = inspection_object
         return code
+
+
+class ExpertRecusalForm(forms.Form):
+    object_code = RecusalDeclareForm.base_fields["object_code"]
+    reason = RecusalDeclareForm.base_fields["reason"]
+    note = RecusalDeclareForm.base_fields["note"]
+    clean_object_code = RecusalDeclareForm.clean_object_code
 
 
 class RecusalFilterForm(forms.Form):
@@ -603,6 +617,8 @@ def expert_edit(request, expert_id: int):
         "tags": ";".join(expert.tags),
         "status": expert.status,
         "max_load": expert.max_load,
+        "region_code": expert.region_code,
+        "grid": expert.grid,
     }
     form = ExpertForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -617,6 +633,37 @@ def expert_edit(request, expert_id: int):
         request,
         "registries/expert_form.html",
         {"form": form, "expert": expert, "title": _("修改专家信息")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_recusal_declare(request, expert_id: int):
+    """The office declares an expert's conflict of interest (experts have no department)."""
+    if not request.user.is_office_admin:
+        raise Http404
+    expert = selectors.access_expert_for_user(request.user, expert_id)
+    form = ExpertRecusalForm(
+        request.POST or None, initial={"object_code": request.GET.get("object", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            recusal = recusal_services.recusal_declare(
+                expert=expert,
+                inspection_object=form.cleaned_data["inspection_object"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                declared_by=request.user,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("专家回避申报已记录，确认后进入抽取的回避关系。"))
+            return redirect("registries:recusal_detail", recusal_id=recusal.pk)
+    return render(
+        request,
+        "registries/expert_form.html",
+        {"form": form, "expert": expert, "title": _("申报专家回避")},
     )
 
 
@@ -648,9 +695,9 @@ def recusal_list(request):
         ]
         rows = (
             [
-                recusal.inspector.code,
-                recusal.inspector.name,
-                recusal.inspector.department.code,
+                recusal.person.code,
+                recusal.person.name,
+                recusal.inspector.department.code if recusal.inspector_id else EXPERT_DEPARTMENT,
                 recusal.inspection_object.code,
                 recusal.inspection_object.name,
                 recusal.get_reason_display(),
@@ -736,7 +783,7 @@ def recusal_detail(request, recusal_id: int):
         {
             "recusal": recusal,
             "can_decide": recusal.status == RecusalStatus.DECLARED
-            and recusal_services.can_decide_recusal(request.user, recusal.inspector),
+            and recusal_services.can_decide_recusal(request.user, recusal.person),
             "decision_form": DecisionForm(),
         },
     )
@@ -755,7 +802,7 @@ def recusal_queue(request):
 
 def _decide(request, recusal_id: int, service, done_message: str):
     recusal = selectors.access_recusal_for_user(request.user, recusal_id)
-    if not recusal_services.can_decide_recusal(request.user, recusal.inspector):
+    if not recusal_services.can_decide_recusal(request.user, recusal.person):
         raise PermissionDenied(_("只有该人员所在部门的系统管理员可以确认回避申报。"))
     form = DecisionForm(request.POST)
     form.is_valid()

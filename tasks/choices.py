@@ -41,4 +41,21 @@ class ReviewRole(models.TextChoices):
     SECOND_PERSON = "second_person", _("第二见证人")
 
 
+class ReplacementCategory(models.TextChoices):
+    """Why a member is replaced, as published; the free text stays with the office."""
+
+    ILLNESS = "illness", _("因病")
+    RECUSAL = "recusal", _("回避")
+    LEAVE = "leave", _("休假或公务冲突")
+    TRANSFER = "transfer", _("调离或退休")
+    OTHER = "other", _("其他")
+
+
+class VerificationStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("验证中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("未能完成")
+
+
 EXPERT = "EXPERT"

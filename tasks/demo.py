@@ -7,7 +7,9 @@ classes): a few hundred candidates, some of them on a special list (must-include
 dealt to 4–6 groups of 2–3 inspectors. Where the lead department has an approved plan item of
 the current year on the same subject (a matter in common, or a title or matter naming the
 subject, over the same industries), the task is made from it and takes over its matters on that
-subject; otherwise it is an ad-hoc task with a reason, approved by office_admin.
+subject; its narrower scope and its own rates and participants are a deviation from the plan item,
+approved by office_admin with a reason (shown side by side with the plan item). Otherwise it is an
+ad-hoc task with a reason, approved by office_admin.
 
     0001 校园周边餐饮   SAMR + HEALTH, FIRE   in review: FIRE returned the first announcement, the
                                               dates moved, re-announced; HEALTH confirmed, FIRE pending
@@ -18,12 +20,17 @@ subject; otherwise it is an ad-hoc task with a reason, approved by office_admin.
     0006 娱乐场所       HEALTH + FIRE, CULT   ad hoc, waiting for the office's approval
 
 Everything goes through tasks.services, so the audit trail and the draw logs are real; the draw
-job body (`draw_execute`) runs synchronously, since Celery may not be running. Idempotent: a task
-whose code (LJ-<year>-000n) exists is left alone.
+job body (`draw_execute`) runs synchronously, since Celery may not be running. The draws the demo
+completes in one go are announced with the announcement time as their earliest reveal time (the
+office's minimum delay is waived for them inside the demo's transaction); the announcements left
+waiting state the office's delay. Idempotent: a task whose code (LJ-<year>-000n) exists is left
+alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -38,7 +45,7 @@ from catalog.choices import MatterStatus
 from catalog.models import Matter
 from registries.models import Inspector
 from tasks.choices import ReviewStatus
-from tasks.models import Task
+from tasks.models import Task, TaskPolicy
 
 # What the demo leaves each task in.
 IN_REVIEW, CONFIRMED, DRAWN, IN_PROGRESS, PENDING_APPROVAL = (
@@ -323,6 +330,7 @@ def _create(spec: DemoTask, departments: dict[str, Department], office_admin: Us
         title=spec.title.format(year=timezone.localdate().year),
         plan_item=plan_item,
         adhoc_reason="" if plan_item is not None else spec.adhoc_reason,
+        deviation_reason=spec.adhoc_reason if plan_item is not None else "",
         participating_departments=participants,
         matters=matters,
         scope=spec.scope,
@@ -333,7 +341,7 @@ def _create(spec: DemoTask, departments: dict[str, Department], office_admin: Us
         start_date=start,
         end_date=start + timedelta(days=spec.days),
     )
-    if task.is_adhoc:
+    if task.needs_approval:
         task = task_submit_for_approval(task=task, submitted_by=staff)
         if spec.target != PENDING_APPROVAL:
             task = task_approve(
@@ -369,8 +377,24 @@ def _move_dates(task: Task, staff: User, days: int) -> Task:
     )
 
 
+@contextmanager
+def _reveal_delay_waived(waived: bool) -> Iterator[None]:
+    """The draws the demo completes at once are announced with no delay before the reveal; the
+    office's delay is put back before the demo's transaction commits."""
+    if not waived:
+        yield
+        return
+    delay = TaskPolicy.current().reveal_delay_minutes
+    TaskPolicy.objects.filter(pk=1).update(reveal_delay_minutes=0)
+    try:
+        yield
+    finally:
+        TaskPolicy.objects.filter(pk=1).update(reveal_delay_minutes=delay)
+
+
 def _reveal_and_draw(draw, staff: User):
-    from tasks.services.draws import draw_execute, draw_reveal
+    from tasks.services.draws import draw_reveal
+    from tasks.services.execution import draw_execute
 
     draw_reveal(draw=draw, revealed_by=staff)
     # The job body, synchronously: where Celery runs the queued job, it finds the draw done.
@@ -378,6 +402,14 @@ def _reveal_and_draw(draw, staff: User):
 
 
 def _advance(spec: DemoTask, task: Task, office_admin: User) -> None:
+    if spec.target == PENDING_APPROVAL:
+        return
+    staff = _staff(task.lead_department)
+    with _reveal_delay_waived(spec.target in (DRAWN, IN_PROGRESS)):
+        _ceremony(spec, task, staff, office_admin)
+
+
+def _ceremony(spec: DemoTask, task: Task, staff: User, office_admin: User) -> None:
     from tasks.services.draws import (
         draw_void_decide,
         draw_void_request,
@@ -386,9 +418,6 @@ def _advance(spec: DemoTask, task: Task, office_admin: User) -> None:
     )
     from tasks.services.tasks import task_start
 
-    if spec.target == PENDING_APPROVAL:
-        return
-    staff = _staff(task.lead_department)
     draw = task_push_to_review(task=task, pushed_by=staff)
     if spec.returned_by:
         review = draw.reviews.get(department__code=spec.returned_by)

@@ -34,7 +34,7 @@ from tasks.permissions import (
     access_drawn_object_for_user,
     access_task_forms_for_user,
 )
-from tasks.selectors import standing_draw
+from tasks.selectors import draw_record_context, standing_draw
 
 LAW_TITLE = re.compile(r"《[^》]{2,60}》")
 
@@ -78,8 +78,6 @@ class DrawRecordKind(DocumentKind):
         return access_draw_for_user(user, params["draw"])
 
     def context(self, subject: Draw) -> dict[str, Any]:
-        from tasks.views import draw_record_context
-
         context = draw_record_context(subject, public=False)
         anchor = draw_audit_anchor(subject)
         context.update(

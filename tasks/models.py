@@ -8,17 +8,35 @@ and drawn by the lead department. Every draw is a `Draw` row with its own insert
 from __future__ import annotations
 
 import gzip
+import uuid
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import InspectionMethod
-from tasks.choices import DrawKind, DrawState, ReviewRole, ReviewStatus, TaskStatus
+from tasks.choices import (
+    DrawKind,
+    DrawState,
+    ReplacementCategory,
+    ReviewRole,
+    ReviewStatus,
+    TaskStatus,
+    VerificationStatus,
+)
 
 TASK_CODE_RE = r"^[A-Z0-9][A-Z0-9-]{2,31}$"
+# Stage 2 retries at most this often (draw-protocol.md §5): the platform never announces more, and
+# its verification page recomputes no more (tasks.draw.verify has the same default limit).
+MAX_ATTEMPTS_LIMIT = 100
+WITNESS_TASK = "tasks.witness_task"
+
+
+def default_reveal_delay_minutes() -> int:
+    """The policy's first value: settings.DRAW_REVEAL_DELAY_MINUTES (the office changes it later)."""
+    return int(getattr(settings, "DRAW_REVEAL_DELAY_MINUTES", 10))
 
 
 class TaskPolicy(models.Model):
@@ -31,15 +49,22 @@ class TaskPolicy(models.Model):
         _("会审提醒间隔（工作日）"), default=1
     )
     low_risk_yearly_limit = models.PositiveSmallIntegerField(
-        _("低风险（A类）对象每年最多抽中次数"),
+        _("低风险（A类）对象每年最多检查次数"),
         default=2,
-        help_text=_("003 II：低风险对象每年至多检查2次。"),
+        validators=[MinValueValidator(1)],
+        help_text=_("003 II：低风险对象每年至多检查2次。达到次数的对象不再列入当年的候选名单。"),
     )
     clean_result_months = models.PositiveSmallIntegerField(
         _("检查未发现问题后不再抽取的月数"),
         null=True,
         blank=True,
         help_text=_("留空表示不启用；按对象最近一次审核通过的检查结果判断。"),
+    )
+    reveal_delay_minutes = models.PositiveIntegerField(
+        _("公告后最早多少分钟可以揭示"),
+        default=default_reveal_delay_minutes,
+        validators=[MaxValueValidator(60 * 24 * 30)],
+        help_text=_("公告写明最早揭示时间，在此之前不能揭示，以便公众在抽取前存档公告。"),
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -94,6 +119,20 @@ class Task(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    approved_terms = models.JSONField(
+        _("批准的任务要素"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("联席办批准时的范围、比例、事项和参与部门；抽取参数必须与之一致。"),
+    )
+    deviation_reason = models.TextField(
+        _("偏离计划事项的理由"),
+        blank=True,
+        help_text=_(
+            "任务的范围、比例、事项或参与部门与计划事项不一致时，须说明理由并经联席办审批。"
+        ),
+    )
     matters = models.ManyToManyField(
         "catalog.Matter", verbose_name=_("抽查事项"), related_name="tasks"
     )
@@ -114,7 +153,11 @@ class Task(models.Model):
         choices=InspectionMethod.choices,
         default=InspectionMethod.ON_SITE,
     )
-    max_attempts = models.PositiveSmallIntegerField(_("最多分配尝试次数"), default=20)
+    max_attempts = models.PositiveSmallIntegerField(
+        _("最多分配尝试次数"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ATTEMPTS_LIMIT)],
+    )
     second_witness = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("第二见证人"),
@@ -122,7 +165,9 @@ class Task(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("单部门任务须由纪检监督人员或部门负责人作为第二见证人。"),
+        help_text=_(
+            "单部门任务须在公告前指定第二见证人：纪检监督人员，或经联席办指定的部门负责人。"
+        ),
     )
     status = models.CharField(
         _("状态"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.DRAFT
@@ -153,9 +198,23 @@ class Task(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status"], name="task_status_idx")]
+        permissions = [("witness_task", _("可作为该任务抽取的第二见证人"))]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def deviates_from_plan(self) -> bool:
+        """Made from a plan item but with other participants, rates, scope or fewer matters."""
+        if self.plan_item_id is None:
+            return False
+        from tasks.services.terms import plan_item_terms, task_terms, terms_deviate
+
+        return terms_deviate(task_terms(self), plan_item_terms(self.plan_item))
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.is_adhoc or self.deviates_from_plan
 
     @property
     def is_adhoc(self) -> bool:
@@ -231,6 +290,27 @@ class Draw(models.Model):
     redraw_reason = models.TextField(_("重抽原因"), blank=True)
     withdrawn_reason = models.TextField(_("撤回原因"), blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdraw_request_reason = models.TextField(_("申请撤回原因"), blank=True)
+    withdraw_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请撤回人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdraw_requested_at = models.DateTimeField(_("申请撤回时间"), null=True, blank=True)
+    withdraw_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准撤回人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reveal_not_before = models.DateTimeField(_("最早揭示时间"), null=True, blank=True)
+    job_attempts = models.PositiveSmallIntegerField(_("抽取作业运行次数"), default=0)
+    job_queued_at = models.DateTimeField(_("抽取作业排队时间"), null=True, blank=True)
     void_reason = models.TextField(_("作废原因"), blank=True)
     void_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -261,7 +341,10 @@ class Draw(models.Model):
     )
     replaced_inspector_code = models.CharField(_("被替换人员编码"), max_length=32, blank=True)
     replaced_group = models.CharField(_("所在检查组"), max_length=10, blank=True)
-    replacement_reason = models.TextField(_("替补原因"), blank=True)
+    replacement_reason = models.TextField(_("替补原因（仅联席办可见）"), blank=True)
+    replacement_category = models.CharField(
+        _("替补原因类别"), max_length=12, choices=ReplacementCategory.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("抽取")
@@ -289,6 +372,11 @@ class Draw(models.Model):
     @property
     def is_revealed(self) -> bool:
         return bool(self.revealed_secret)
+
+    @property
+    def has_bundle(self) -> bool:
+        """A completed (possibly later voided) draw publishes its bundle (draw-protocol.md §8)."""
+        return self.state in (DrawState.DRAWN, DrawState.VOIDED) and self.result is not None
 
     @staticmethod
     def pack(data: bytes) -> bytes:
@@ -473,6 +561,34 @@ class GroupMember(models.Model):
         return f"{self.group_id} {self.code}"
 
 
+class VerificationRequest(models.Model):
+    """A bundle sent to the public verification page that is too large to check within the request:
+    a Celery job verifies it and the result page (reached by its random token) shows the report.
+    Kept for a few days, then deleted by beat."""
+
+    token = models.UUIDField(_("查询码"), default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.QUEUED,
+    )
+    bundle = models.BinaryField(_("数据包（gzip）"), editable=False)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
+    report = models.JSONField(_("验证报告"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("数据包验证请求")
+        verbose_name_plural = _("数据包验证请求")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="verifyrequest_status_idx")]
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+
 # Inspection work after the draw (visits, records, results, follow-up): tasks/inspections/models.py
 from tasks.inspections.models import (  # noqa: E402
     Attachment,
@@ -505,4 +621,5 @@ __all__ = [
     "ResultVersion",
     "Task",
     "TaskPolicy",
+    "VerificationRequest",
 ]

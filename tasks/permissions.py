@@ -3,9 +3,15 @@
 
 - the lead department's staff manage their tasks (create, push to review, reveal, request voids);
 - participating departments see the tasks they take part in and confirm or return them;
-- the office sees every task, approves ad-hoc tasks and approves voids;
+- the office sees every task, approves ad-hoc tasks (and tasks that deviate from their plan
+  item), withdrawals after a witness entry and voids;
 - an auditor sees, read-only, the tasks they were granted one by one (guardian ``tasks.view_task``
   object permission; ``tasks.services.grants.task_grant_auditor_year`` grants a year's tasks);
+- the full bundle (every frozen file as committed) is for office admins and auditors; everyone
+  else, citizens included, gets the public bundle (draw-protocol.md §8.3);
+- a single-department task's second witness is named before the announcement: a witness account
+  of the lead department (only the office creates and manages those, accounts.roles) or someone
+  the office designated for that task (guardian permission ``tasks.witness_task``);
 - citizens see a task's announcement and drawn list only on the public pages;
 - the draw secret is never shown before the reveal, to anyone.
 """
@@ -16,13 +22,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.roles import (
     RolePermission,
     has_working_role,
     is_auditor,
-    is_department_admin,
     is_department_worker,
     is_office_admin,
     is_witness,
@@ -60,6 +66,18 @@ def can_view_task(user: Any, task: Task) -> bool:
     if takes_part(user, task):
         return True
     return is_auditor(user) and user.has_perm(VIEW_TASK, task)
+
+
+def can_download_full_bundle(user: Any) -> bool:
+    """The full bundle lists every conflict of interest of the candidate pool: office admins and
+    auditors (of the tasks they may see: the access function checks the task first)."""
+    return is_office_admin(user) or is_auditor(user)
+
+
+def can_read_replacement_reason(user: Any, task: Task) -> bool:
+    """A replacement's free-text reason (often medical) stays with the office, auditors and the
+    department that wrote it."""
+    return can_download_full_bundle(user) or can_manage_task(user, task)
 
 
 def tasks_visible_to(user: Any) -> QuerySet[Task]:
@@ -109,16 +127,25 @@ def can_review_as_department(user: Any, department_id: int) -> bool:
     return has_working_role(user) and user.department_id == department_id
 
 
+def is_eligible_second_witness(user: Any, task: Task) -> bool:
+    """Who may be named as a single-department task's second witness: an active witness account
+    (discipline inspection) of the lead department, or a person the office designated for this
+    task (e.g. the department head). Department admins cannot make either: only the office
+    creates witness accounts and grants the designation."""
+    if not _active(user) or user.is_superuser:
+        return False
+    if is_witness(user) and user.department_id == task.lead_department_id:
+        return True
+    return task.pk is not None and ObjectPermissionChecker(user).has_perm("witness_task", task)
+
+
 def can_be_second_witness(user: Any, task: Task, announced_by_id: int | None) -> bool:
-    """A single-department task's second witness: the named person, or else a discipline-inspection
-    witness or department admin of the lead department, never the person who announced."""
-    if not _active(user) or user.department_id != task.lead_department_id:
+    """The person named before the announcement, still eligible, and not the one who announced."""
+    if task.second_witness_id is None or user is None or user.pk != task.second_witness_id:
         return False
     if announced_by_id is not None and user.pk == announced_by_id:
         return False
-    if task.second_witness_id is not None:
-        return user.pk == task.second_witness_id
-    return is_witness(user) or is_department_admin(user)
+    return is_eligible_second_witness(user, task)
 
 
 # --- printable forms (inspection notice, on-site record, rectification notice) -------------------

@@ -13,11 +13,23 @@ urlpatterns = [
     path("<int:task_id>/approve/", views.task_approve_view, name="task_approve"),
     path("<int:task_id>/push/", views.task_push_view, name="task_push"),
     path("<int:task_id>/start/", views.task_start_view, name="task_start"),
+    path("<int:task_id>/witness/", views.task_witness_grant_view, name="task_witness_grant"),
+    path("policy/", views.policy_view, name="policy"),
     path("reviews/<int:review_id>/confirm/", views.review_confirm_view, name="review_confirm"),
     path("reviews/<int:review_id>/return/", views.review_return_view, name="review_return"),
     path("draws/<int:draw_id>/", views.draw_detail_view, name="draw_detail"),
     path("draws/<int:draw_id>/reveal/", views.draw_reveal_view, name="draw_reveal"),
     path("draws/<int:draw_id>/withdraw/", views.draw_withdraw_view, name="draw_withdraw"),
+    path(
+        "draws/<int:draw_id>/withdraw-request/",
+        views.draw_withdraw_request_view,
+        name="draw_withdraw_request",
+    ),
+    path(
+        "draws/<int:draw_id>/withdraw-decide/",
+        views.draw_withdraw_decide_view,
+        name="draw_withdraw_decide",
+    ),
     path(
         "draws/<int:draw_id>/void-request/", views.draw_void_request_view, name="draw_void_request"
     ),
@@ -43,5 +55,11 @@ urlpatterns = [
         views.public_bundle_view,
         name="public_bundle",
     ),
+    path(
+        "public/<str:code>/draws/<int:number>/announcement.json",
+        views.public_announcement_view,
+        name="public_announcement",
+    ),
     path("verify/", views.verify_view, name="verify"),
+    path("verify/<uuid:token>/", views.verify_result_view, name="verify_result"),
 ]

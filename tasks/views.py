@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import csv
-import json
-from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,21 +14,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.audit import chain_head
 from accounts.roles import is_office_admin, refuse_page_unless
 from platform_site.documents import document_response
 from platform_site.exports import Echo, safe_cell
-from registries.choices import SpecialList
-from registries.models import InspectionObject
 from tasks import forms
-from tasks.choices import DrawKind, DrawState, ReviewRole, ReviewStatus, TaskStatus
-from tasks.models import Draw, DrawReview, GroupMember, Task
+from tasks.choices import DrawState, ReviewRole, ReviewStatus, TaskStatus
+from tasks.models import Draw, DrawReview, Task, TaskPolicy
 from tasks.permissions import (
     access_draw_for_user,
     access_review_for_user,
     access_task_for_user,
     can_be_second_witness,
     can_create_task,
+    can_download_full_bundle,
     can_manage_task,
     can_print_task_forms,
     can_review_as_department,
@@ -38,14 +35,27 @@ from tasks.permissions import (
 from tasks.selectors import (
     combine_proposals,
     current_draw,
+    draw_record_context,
     draw_result_is_public,
+    reroll_counts,
+    stuck_draw_minutes,
     task_list,
+    task_terms_comparison,
     workload_flags,
 )
 from tasks.services import draws as draw_services
 from tasks.services import tasks as task_services
-from tasks.services.replacements import current_members, replacement_announce
-from tasks.verification import verify_text
+from tasks.services.bundles import announcement_document, bundle_json, draw_bundle
+from tasks.services.ceremony import current_members
+from tasks.services.policy import task_policy_update
+from tasks.services.replacements import replacement_announce
+from tasks.services.terms import approval_holds
+from tasks.verification import (
+    VerificationBusy,
+    verification_request_create,
+    verify_needs_job,
+    verify_now,
+)
 
 EXPORT_HEADER = [
     "code",
@@ -161,7 +171,17 @@ def _tasks_xlsx(tasks):
 def task_create_view(request):
     if not can_create_task(request.user):
         raise Http404
-    form = forms.TaskForm(request.POST or None, user=request.user)
+    initial = {}
+    plan_item_id = request.GET.get("plan_item", "")
+    if request.method == "GET" and plan_item_id.isdigit():
+        from plans.models import PlanItem
+
+        plan_item = PlanItem.objects.filter(
+            pk=plan_item_id, department=request.user.department
+        ).first()
+        if plan_item is not None:
+            initial = forms.TaskForm.initial_for_plan_item(plan_item)
+    form = forms.TaskForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             task = task_services.task_create(created_by=request.user, **form.service_kwargs())
@@ -183,7 +203,7 @@ def task_edit_view(request, task_id: int):
         request.POST or None, user=request.user, task=task, initial=forms.TaskForm.initial_for(task)
     )
     if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
+        kwargs = form.service_kwargs(base_scope=task.scope)
         kwargs.pop("plan_item", None)
         if not task.is_adhoc:
             kwargs.pop("adhoc_reason", None)
@@ -194,6 +214,11 @@ def task_edit_view(request, task_id: int):
         except ValidationError as error:
             _form_service_error(form, error)
         else:
+            task.refresh_from_db()
+            if task.status == TaskStatus.PENDING_APPROVAL:
+                messages.warning(
+                    request, _("任务要素与联席办批准的版本不一致，已重新提交联席办审批。")
+                )
             messages.success(request, _("任务已保存。"))
             return redirect("tasks:task_detail", task_id=task.pk)
     return render(request, "tasks/task_form.html", {"form": form, "task": task})
@@ -238,6 +263,17 @@ def task_detail_view(request, task_id: int):
         "push_form": forms.PushForm(),
         "decision_form": forms.DecisionForm(),
         "replacement_form": forms.ReplacementForm(),
+        "witness_grant_form": forms.WitnessGrantForm(task=task) if is_office_admin(user) else None,
+        "single_department": not task.participating_departments.exists(),
+        "comparison": task_terms_comparison(task),
+        "approval_holds": approval_holds(task),
+        "can_submit": can_manage_task(user, task)
+        and task.status == TaskStatus.DRAFT
+        and task.needs_approval
+        and not approval_holds(task),
+        "needs_withdraw_request": bool(draw)
+        and draw.state == DrawState.ANNOUNCED
+        and draw.log_entries.filter(type="witness").exists(),
         "TaskStatus": TaskStatus,
         "DrawState": DrawState,
         **_printable_forms(user, task, draw),
@@ -304,14 +340,39 @@ def task_approve_view(request, task_id: int):
 @require_POST
 def task_push_view(request, task_id: int):
     form = forms.PushForm(request.POST)
-    reason = form.cleaned_data["redraw_reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("tasks:task_detail", task_id=task_id)
     return _task_action(
         request,
         task_id,
         draw_services.task_push_to_review,
         _("已公告抽取并提交会审。"),
         pushed_by=request.user,
-        redraw_reason=reason,
+        redraw_reason=form.cleaned_data["redraw_reason"],
+        reveal_at=form.cleaned_data["reveal_at"],
+    )
+
+
+@login_required
+@require_POST
+def task_witness_grant_view(request, task_id: int):
+    refuse_page_unless(is_office_admin, request.user)
+    task = access_task_for_user(request.user, task_id)
+    form = forms.WitnessGrantForm(request.POST, task=task)
+    if not form.is_valid():
+        messages.error(request, _("请选择人员。"))
+        return redirect("tasks:task_detail", task_id=task.pk)
+    return _task_action(
+        request,
+        task_id,
+        task_services.task_witness_grant,
+        _("已指定见证人。牵头部门可在公告前将其选为第二见证人。"),
+        manage=False,
+        user=form.cleaned_data["user"],
+        granted_by=request.user,
     )
 
 
@@ -410,6 +471,33 @@ def draw_withdraw_view(request, draw_id: int):
 
 @login_required
 @require_POST
+def draw_withdraw_request_view(request, draw_id: int):
+    return _draw_action(
+        request,
+        draw_id,
+        draw_services.draw_withdraw_request,
+        _("已申请撤回公告，等待联席办审批。"),
+        forms.ReasonForm,
+        requested_by=request.user,
+    )
+
+
+@login_required
+@require_POST
+def draw_withdraw_decide_view(request, draw_id: int):
+    refuse_page_unless(is_office_admin, request.user)
+    return _draw_action(
+        request,
+        draw_id,
+        draw_services.draw_withdraw_decide,
+        _("撤回审批已记录。"),
+        forms.DecisionForm,
+        decided_by=request.user,
+    )
+
+
+@login_required
+@require_POST
 def draw_void_request_view(request, draw_id: int):
     return _draw_action(
         request,
@@ -451,86 +539,16 @@ def draw_replacement_view(request, draw_id: int):
 # --- draw record ---------------------------------------------------------------------------------
 
 
-def draw_record_context(draw: Draw, *, public: bool) -> dict:
-    """Everything the draw record page, the PDF and the public page show, in plain Chinese."""
-    revealed = draw.is_revealed
-    entries = []
-    for entry in draw.log_entries.order_by("seq"):
-        data = dict(entry.data)
-        if entry.type == "witness" and not revealed:
-            data = {"value": _("（揭示前不公开）")}
-        entries.append(
-            {"entry": entry, "data": json.dumps(data, ensure_ascii=False, sort_keys=True)}
-        )
-    groups: dict[str, list] = defaultdict(list)
-    objects_by_group: dict[str, list] = defaultdict(list)
-    objects = []
-    if draw.state in (DrawState.DRAWN, DrawState.VOIDED) and draw.result:
-        parent = draw if draw.kind == DrawKind.DRAW else None
-        if parent is not None:
-            members = (
-                GroupMember.objects.filter(draw=draw)
-                .select_related("inspector", "expert", "replaced_by")
-                .order_by("group_id", "-is_leader", "code")
-            )
-            for member in members:
-                groups[member.group_id].append(member)
-            names = dict(
-                InspectionObject.objects.filter(code__in=list(draw.result["objects"])).values_list(
-                    "code", "name"
-                )
-            )
-            authorities = dict(
-                InspectionObject.objects.filter(code__in=list(draw.result["objects"])).values_list(
-                    "code", "registering_authority"
-                )
-            )
-            labels = dict(SpecialList.choices)
-            for code, stratum in draw.result["objects"].items():
-                reasons = (
-                    [str(labels.get(r, r)) for r in draw.must_reasons.get(code, [])]
-                    if stratum == "MUST"
-                    else []
-                )
-                row = {
-                    "code": code,
-                    "name": names.get(code, ""),
-                    "authority": authorities.get(code, ""),
-                    "stratum": stratum,
-                    "reasons": reasons,
-                    "group": draw.result["assignment"].get(code, ""),
-                }
-                objects.append(row)
-                objects_by_group[row["group"]].append(row)
-    head = chain_head()
-    return {
-        "draw": draw,
-        "task": draw.task,
-        "revealed": revealed,
-        "entries": entries,
-        "groups": dict(sorted(groups.items())),
-        "result_groups": sorted((draw.result or {}).get("groups", {}).items()),
-        "objects": objects,
-        "objects_by_group": objects_by_group,
-        "audit_head": head.hash if head else "",
-        "audit_seq": head.seq if head else 0,
-        "has_bundle": draw_services.draw_has_bundle(draw),
-        "public": public,
-        "reviews": draw.reviews.select_related("department").order_by("department__code"),
-        "notes": draw.selection_notes,
-        "filters_text": (draw.params.get("filters") or {}).get("text", ""),
-        "strata": draw.params.get("strata", {}),
-        "composition": draw.params.get("group", {}),
-    }
-
-
 @login_required
 def draw_detail_view(request, draw_id: int):
     draw = access_draw_for_user(request.user, draw_id)
-    context = draw_record_context(draw, public=False)
+    context = draw_record_context(draw, public=False, user=request.user)
     context.update(
         can_manage=can_manage_task(request.user, draw.task),
+        can_full_bundle=can_download_full_bundle(request.user),
         all_confirmed=draw_services.reviews_complete(draw),
+        has_witness_entry=draw.log_entries.filter(type="witness").exists(),
+        stuck_minutes=stuck_draw_minutes(),
         reason_form=forms.ReasonForm(),
         decision_form=forms.DecisionForm(),
         replacement_form=forms.ReplacementForm(),
@@ -539,20 +557,30 @@ def draw_detail_view(request, draw_id: int):
     return render(request, "tasks/draw_detail.html", context)
 
 
-def _bundle_response(draw: Draw) -> HttpResponse:
-    if not draw_services.draw_has_bundle(draw):
-        raise Http404
-    text = draw_services.bundle_json(draw_services.draw_bundle(draw))
-    response = HttpResponse(text.encode("utf-8"), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{draw.protocol_task_id}-{draw.number}.bundle.json"'
+def _json_response(payload, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        bundle_json(payload).encode("utf-8"), content_type="application/json; charset=utf-8"
     )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _bundle_response(draw: Draw, *, public: bool) -> HttpResponse:
+    if not draw.has_bundle:
+        raise Http404
+    suffix = "public-bundle" if public else "bundle"
+    return _json_response(
+        draw_bundle(draw, public=public), f"{draw.protocol_task_id}-{draw.number}.{suffix}.json"
+    )
 
 
 @login_required
 def draw_bundle_view(request, draw_id: int):
-    return _bundle_response(access_draw_for_user(request.user, draw_id))
+    """The full bundle for the office and auditors; everyone else (and `?form=public`) gets the
+    public bundle."""
+    draw = access_draw_for_user(request.user, draw_id)
+    public = request.GET.get("form") == "public" or not can_download_full_bundle(request.user)
+    return _bundle_response(draw, public=public)
 
 
 @login_required
@@ -590,6 +618,7 @@ def rectification_pdf_view(request, drawn_object_id: int):
 
 
 def _public_task(code: str) -> Task:
+    """A task is public from its first announcement on."""
     task = Task.objects.select_related("lead_department").filter(code=code).first()
     if task is None or not task.draws.exists():
         raise Http404
@@ -609,7 +638,12 @@ def public_task_view(request, code: str):
     return render(
         request,
         "tasks/public_task.html",
-        {"task": task, "draw_contexts": draws, "matters": task.matters.order_by("code")},
+        {
+            "task": task,
+            "draw_contexts": draws,
+            "matters": task.matters.order_by("code"),
+            "reroll_counts": reroll_counts(department_id=task.lead_department_id),
+        },
     )
 
 
@@ -618,13 +652,25 @@ def public_bundle_view(request, code: str, number: int):
     draw = get_object_or_404(Draw, task=task, number=number)
     if not draw_result_is_public(draw):
         raise Http404
-    return _bundle_response(draw)
+    return _bundle_response(draw, public=True)
+
+
+def public_announcement_view(request, code: str, number: int):
+    """The announcement as published before the draw: archive it, and verify the bundle later
+    with `--announcement`."""
+    task = _public_task(code)
+    draw = get_object_or_404(Draw, task=task, number=number)
+    return _json_response(
+        announcement_document(draw),
+        f"{draw.protocol_task_id}-{draw.number}.announcement.json",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def verify_view(request):
+    """Anyone verifies a bundle; a large one is verified by a job, with a result page."""
     form = forms.VerifyForm(request.POST or None, request.FILES or None)
-    report = lines = None
+    report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("bundle_file")
         raw = upload.read() if upload else form.cleaned_data["bundle_text"].encode("utf-8")
@@ -632,5 +678,57 @@ def verify_view(request):
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = "\x00"
-        report, lines = verify_text(text)
-    return render(request, "tasks/verify.html", {"form": form, "report": report, "lines": lines})
+        anchors = {
+            "announcement_text": form.cleaned_data["announcement_text"],
+            "head": form.cleaned_data["head"].strip(),
+        }
+        if verify_needs_job(text):
+            try:
+                verification = verification_request_create(text=text, **anchors)
+            except VerificationBusy as error:
+                messages.error(request, str(error))
+            else:
+                return redirect("tasks:verify_result", token=verification.token)
+        else:
+            report = verify_now(text, **anchors)
+    return render(
+        request,
+        "tasks/verify.html",
+        {"form": form, "report": report, "limit": settings.VERIFY_MAX_ATTEMPTS},
+    )
+
+
+def verify_result_view(request, token):
+    """The result page of a verification job; it refreshes itself (htmx) until the job is done."""
+    from tasks.models import VerificationRequest
+
+    verification = get_object_or_404(VerificationRequest.objects.defer("bundle"), token=token)
+    template = (
+        "tasks/_verify_status.html"
+        if request.headers.get("HX-Request")
+        else "tasks/verify_result.html"
+    )
+    return render(request, template, {"verification": verification, "report": verification.report})
+
+
+# --- the office's task rules -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_view(request):
+    refuse_page_unless(is_office_admin, request.user)
+    policy = TaskPolicy.current()
+    form = forms.TaskPolicyForm(request.POST or None, instance=TaskPolicy.current())
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_policy_update(
+                updated_by=request.user,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as error:
+            _form_service_error(form, error)
+        else:
+            messages.success(request, _("抽查任务规则已保存。"))
+            return redirect("tasks:policy")
+    return render(request, "tasks/policy.html", {"form": form, "policy": policy})

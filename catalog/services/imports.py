@@ -4,7 +4,6 @@ exactly that (or discard it)."""
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 from datetime import date
@@ -35,14 +34,24 @@ from catalog.snapshots import (
     DEPARTMENT_FIELDS,
     matter_snapshot,
 )
-from catalog.sources import SUPPORTED_EXTENSIONS, MatterSheet, read_matter_list
+from catalog.sources import SUPPORTED_EXTENSIONS, MatterSheet
+from platform_site.uploads import MATTER_IMPORT_MAX_BYTES, UploadError, read_in_worker
 
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_IMPORT_BYTES = MATTER_IMPORT_MAX_BYTES
 PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]*$")
 
 
 def _read_sheet(content: bytes, filename: str) -> MatterSheet:
-    sheet = read_matter_list(io.BytesIO(content), filename=filename)
+    """The list as the reading job found it: the web process never parses an uploaded workbook
+    (platform_site.uploads.read_in_worker)."""
+    from catalog.jobs import read_matter_list_job
+
+    try:
+        sheet = MatterSheet.from_data(
+            read_in_worker(read_matter_list_job, content, os.path.splitext(filename)[1], filename)
+        )
+    except UploadError as error:
+        raise ValidationError({"file": str(error)}) from None
     if sheet.errors:
         messages = [error.message for error in sheet.errors[:20]]
         if len(sheet.errors) > 20:

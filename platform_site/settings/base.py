@@ -98,6 +98,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may read a request body (see platform_site.uploads).
+    "platform_site.uploads.RequestSizeLimitMiddleware",
     "platform_site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -191,7 +193,6 @@ ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 80_000_000, minimum=1)
 ATTACHMENTS_PER_RECORD = env_int("ATTACHMENTS_PER_RECORD", 60, minimum=1)
 # Follow-up defaults in working days: a rectification's deadline (the department may set another
 # date) and the time a notified department has to acknowledge a notification (抄告).
-RECTIFY_DEFAULT_WORKING_DAYS = env_int("RECTIFY_DEFAULT_WORKING_DAYS", 15, minimum=1)
 NOTIFY_ACK_WORKING_DAYS = env_int("NOTIFY_ACK_WORKING_DAYS", 5, minimum=1)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -311,9 +312,25 @@ BEAT_HEARTBEAT_KEY = "ssj:beat:heartbeat"
 # An object import of at least this many rows rebuilds the registry's indexes instead of maintaining
 # them row by row, and into an empty registry it is COPYed straight in (registries.importing.merge).
 IMPORT_BULK_MIN_ROWS = env_int("IMPORT_BULK_MIN_ROWS", 200_000, minimum=1)
-# Seals each draw's secret until the reveal; defaults to SECRET_KEY. Rotating it makes sealed
-# secrets of announced, not yet revealed draws unreadable (they must be withdrawn and re-announced).
-DRAW_SECRET_KEY = env_secret("DRAW_SECRET_KEY", "")
+# Seals each draw's secret until the reveal; its own secret, never SECRET_KEY (production requires
+# both and refuses equal values). Rotating it makes the sealed secrets of announced, not yet revealed
+# draws unreadable: their draw jobs end with a draw_failed entry and the tasks are announced again.
+DRAW_SECRET_KEY = env_secret(
+    "DRAW_SECRET_KEY", "dev-only-draw-secret-key-change-me-in-production-0123456789"
+)
+# The first value of TaskPolicy.reveal_delay_minutes (the office edits it on the policy page).
+DRAW_REVEAL_DELAY_MINUTES = env_int("DRAW_REVEAL_DELAY_MINUTES", 10, minimum=0)
+# A draw still "drawing" this long after its reveal is listed on the status page and re-queued.
+DRAW_STUCK_AFTER_MINUTES = env_int("DRAW_STUCK_AFTER_MINUTES", 5, minimum=1)
+# A draw job interrupted this often (lost workers) ends the draw with a draw_failed entry.
+DRAW_JOB_MAX_ATTEMPTS = env_int("DRAW_JOB_MAX_ATTEMPTS", 5, minimum=1)
+# The public verification page checks a bundle of at most this size within the request (about
+# 20,000 input rows); a larger one goes to a Celery job with a result page.
+VERIFY_INLINE_MAX_BYTES = env_int("VERIFY_INLINE_MAX_BYTES", 1_000_000, minimum=0)
+# It never re-computes more than this many stage-2 attempts, whatever a bundle's max_attempts says.
+VERIFY_MAX_ATTEMPTS = env_int("VERIFY_MAX_ATTEMPTS", 100, minimum=1)
+# Verification jobs waiting at once; beyond it the page asks to try later.
+VERIFY_MAX_PENDING = env_int("VERIFY_MAX_PENDING", 20, minimum=1)
 
 # Audit checkpoints (accounts/checkpoints.py): every hour and after every draw, the chain's head is
 # signed with this Ed25519 key (base64 of the 32-byte private key, or PEM) and appended to a log
@@ -345,6 +362,23 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO: one line per page of every printed document.
         "weasyprint": {"level": "WARNING"},
     },
+}
+
+# Request bodies per endpoint (URL name), refused before they are read by
+# platform_site.uploads.RequestSizeLimitMiddleware; every other endpoint takes 2.5 MB at most.
+from platform_site import uploads as _uploads  # noqa: E402
+
+UPLOAD_LIMITS = {
+    "registries:import_job_create": _uploads.OBJECT_IMPORT_MAX_BYTES,
+    "registries_api:import_job_create": _uploads.OBJECT_IMPORT_MAX_BYTES,
+    "registries:inspector_import": _uploads.REGISTRY_IMPORT_MAX_BYTES,
+    "registries_api:inspector_import": _uploads.REGISTRY_IMPORT_MAX_BYTES,
+    "catalog:import_upload": _uploads.MATTER_IMPORT_MAX_BYTES,
+    "catalog_api:import_preview": _uploads.MATTER_IMPORT_MAX_BYTES,
+    "publication:calendar_import": _uploads.CALENDAR_IMPORT_MAX_BYTES,
+    "publication_api:year_import": _uploads.CALENDAR_IMPORT_MAX_BYTES,
+    "tasks:verify": _uploads.DRAW_BUNDLE_MAX_BYTES,
+    "tasks_api:verify": _uploads.DRAW_BUNDLE_MAX_BYTES,
 }
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600, minimum=0)
 # Rate limits of the public site's forms, per client address (publication/site/ratelimit.py).

@@ -1,4 +1,5 @@
-"""Production: DATABASE_URL, REDIS_URL and SECRET_KEY are required; cookies and HSTS are strict."""
+"""Production: DATABASE_URL, REDIS_URL, SECRET_KEY, DRAW_SECRET_KEY (a different secret) and
+AUDIT_SIGNING_KEY are required; cookies and HSTS are strict."""
 
 import os
 
@@ -7,8 +8,9 @@ from django.core.exceptions import ImproperlyConfigured
 for required in ("DATABASE_URL", "REDIS_URL"):
     if not os.environ.get(required):
         raise ImproperlyConfigured(f"Set {required}: production never starts embedded services.")
-if not (os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE")):
-    raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) in production.")
+for secret in ("SECRET_KEY", "DRAW_SECRET_KEY"):
+    if not (os.environ.get(secret) or os.environ.get(f"{secret}_FILE")):
+        raise ImproperlyConfigured(f"Set {secret} (or {secret}_FILE) in production.")
 if not (os.environ.get("AUDIT_SIGNING_KEY") or os.environ.get("AUDIT_SIGNING_KEY_FILE")):
     raise ImproperlyConfigured(
         "Set AUDIT_SIGNING_KEY (or AUDIT_SIGNING_KEY_FILE) in production: it signs the audit "
@@ -25,6 +27,12 @@ if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG must be false in production.")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
+# The draw secrets' key is nobody else's: whoever holds SECRET_KEY (every web process, session
+# signing) must not be able to unseal a draw's secret before the reveal.
+if len(DRAW_SECRET_KEY) < 50 or DRAW_SECRET_KEY.startswith("dev-only"):  # noqa: F405
+    raise ImproperlyConfigured("DRAW_SECRET_KEY must be a random string of at least 50 characters.")
+if DRAW_SECRET_KEY == SECRET_KEY:  # noqa: F405
+    raise ImproperlyConfigured("DRAW_SECRET_KEY must differ from SECRET_KEY.")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

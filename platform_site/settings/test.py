@@ -12,6 +12,9 @@ from platform_site.settings.base import CACHES
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# The suite runs each draw ceremony in one go instead of waiting for the reveal time; the tests of
+# the reveal time set TaskPolicy.reveal_delay_minutes themselves.
+DRAW_REVEAL_DELAY_MINUTES = 0
 CACHES["default"]["KEY_PREFIX"] = f"ssj-test-{os.getpid()}"
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # pytest-playwright drives the live server from an event loop; Django's guard would refuse.

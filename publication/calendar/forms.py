@@ -2,9 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from platform_site.uploads import CALENDAR_IMPORT_MAX_BYTES, UploadError, decode_text
 from publication.models import MAX_YEAR, MIN_YEAR, CalendarDayKind, CalendarYearStatus
 
-MAX_IMPORT_FILE_BYTES = 64 * 1024
+MAX_IMPORT_FILE_BYTES = CALENDAR_IMPORT_MAX_BYTES
 
 
 class DateInput(forms.DateInput):
@@ -59,14 +60,10 @@ class CalendarImportForm(forms.Form):
         if upload is not None:
             if upload.size > MAX_IMPORT_FILE_BYTES:
                 raise ValidationError(_("文件过大，最大 64 KB。"))
-            raw = upload.read()
             try:
-                cleaned["text"] = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                try:
-                    cleaned["text"] = raw.decode("gb18030")
-                except UnicodeDecodeError:
-                    raise ValidationError(_("无法识别文件编码，请保存为 UTF-8 后重试。")) from None
+                cleaned["text"] = decode_text(upload.read())
+            except UploadError as error:
+                raise ValidationError(str(error)) from None
         if not (cleaned.get("text") or "").strip():
             raise ValidationError(_("请粘贴安排或上传文件。"))
         return cleaned

@@ -12,6 +12,7 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from platform_site.uploads import CellDateError, decode_text, parse_cell_date
 from publication.calendar.selectors import (
     YearCoverage,
     year_days,
@@ -44,7 +45,6 @@ _KIND_WORDS = {
     "上班": MAKEUP_WORKDAY,
     "调休上班": MAKEUP_WORKDAY,
 }
-_DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _SEPARATORS_RE = re.compile(r"\s*[,\t，;；]\s*")
 _HEADER_WORDS = {"date", "日期"}
 
@@ -70,7 +70,7 @@ def _split_line(line: str) -> list[str]:
 def _raw_rows(text_or_rows: str | Iterable[Any]) -> list[tuple[int, list[str]]]:
     """(line number, fields) for each meaningful line; blank and # lines are skipped."""
     if isinstance(text_or_rows, bytes):
-        text_or_rows = text_or_rows.decode("utf-8-sig")
+        text_or_rows = decode_text(text_or_rows)  # the platform's one sniffer (UploadError)
     result: list[tuple[int, list[str]]] = []
     if isinstance(text_or_rows, str):
         for number, line in enumerate(text_or_rows.lstrip("\ufeff").splitlines(), start=1):
@@ -116,19 +116,13 @@ def calendar_import_parse(*, year: int, text_or_rows: str | Iterable[Any]) -> li
         date_text, kind_text = fields[0], fields[1]
         name = fields[2].strip() if len(fields) > 2 else ""
         line_errors = []
-        day = None
-        match = _DATE_RE.match(date_text)
-        if match:
-            try:
-                day = date(*(int(part) for part in match.groups()))
-            except ValueError:
-                day = None
-        if day is None:
-            line_errors.append(
-                _("第 %(line)d 行：日期“%(value)s”无效，应为 YYYY-MM-DD。")
-                % {"line": line, "value": date_text}
-            )
-        elif day.year != year:
+        day: date | None
+        try:
+            day = parse_cell_date(date_text)  # the platform's one rule for dates in a file
+        except CellDateError as error:
+            day = None
+            line_errors.append(_("第 %(line)d 行：%(problem)s") % {"line": line, "problem": error})
+        if day is not None and day.year != year:
             line_errors.append(
                 _("第 %(line)d 行：日期 %(date)s 不属于 %(year)d 年。")
                 % {"line": line, "date": day.isoformat(), "year": year}

@@ -63,7 +63,9 @@ class ImportJobListApi(ListAPIView):
 
 
 class ImportJobCreateApi(APIView):
-    """Upload a CSV or XLSX file of objects; the import runs as a background job."""
+    """Upload a CSV, XLSX or XLS file of objects (at most 512 MB, 1,000,000 rows); the import
+    runs as a background job. A department updates only the objects it supervises undisputed and
+    claims only for itself; a blank cell keeps the stored value, 【清空】 clears it."""
 
     throttle_scope = "upload"
 

@@ -124,6 +124,8 @@ class ExpertOutputSerializer(serializers.ModelSerializer):
             "tags",
             "status",
             "max_load",
+            "region_code",
+            "grid",
             "created_at",
         ]
 
@@ -149,6 +151,8 @@ class ExpertCreateInputSerializer(serializers.Serializer):
         choices=InspectorStatus.choices, required=False, default=InspectorStatus.ACTIVE
     )
     max_load = serializers.IntegerField(min_value=1, max_value=20, required=False, default=3)
+    region_code = serializers.CharField(max_length=12, required=False, allow_blank=True, default="")
+    grid = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
 
 class ExpertUpdateInputSerializer(serializers.Serializer):
@@ -158,12 +162,21 @@ class ExpertUpdateInputSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
     status = serializers.ChoiceField(choices=InspectorStatus.choices, required=False)
     max_load = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    region_code = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    grid = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
 class RecusalOutputSerializer(serializers.ModelSerializer):
-    inspector = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
-    inspector_name = serializers.CharField(source="inspector.name", read_only=True)
-    department = serializers.CharField(source="inspector.department.code", read_only=True)
+    """An inspector's or an expert's recusal (exactly one of `inspector` and `expert` is set)."""
+
+    inspector = serializers.SlugRelatedField[Inspector](
+        slug_field="code", read_only=True, allow_null=True
+    )
+    expert = serializers.SlugRelatedField[Expert](
+        slug_field="code", read_only=True, allow_null=True
+    )
+    inspector_name = serializers.SerializerMethodField(help_text="姓名（人员或专家）")
+    department = serializers.SerializerMethodField(help_text="部门代码；专家为 EXPERT")
     object_code = serializers.CharField(source="inspection_object.code", read_only=True)
     object_name = serializers.CharField(source="inspection_object.name", read_only=True)
     declared_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
@@ -174,9 +187,16 @@ class RecusalOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Recusal
         fields = [
-            "id", "inspector", "inspector_name", "department", "object_code", "object_name", "reason",
-            "note", "status", "declared_by", "declared_at", "decided_by", "decided_at", "decision_note",
+            "id", "inspector", "expert", "inspector_name", "department", "object_code", "object_name",
+            "reason", "note", "status", "declared_by", "declared_at", "decided_by", "decided_at",
+            "decision_note",
         ]  # fmt: skip
+
+    def get_inspector_name(self, recusal: Recusal) -> str:
+        return recusal.person.name
+
+    def get_department(self, recusal: Recusal) -> str:
+        return recusal.inspector.department.code if recusal.inspector_id else "EXPERT"
 
 
 class RecusalFilterSerializer(serializers.Serializer):
@@ -187,12 +207,20 @@ class RecusalFilterSerializer(serializers.Serializer):
 
 
 class RecusalDeclareInputSerializer(serializers.Serializer):
-    inspector = serializers.IntegerField(help_text="人员 id")
+    inspector = serializers.IntegerField(required=False, allow_null=True, help_text="人员 id")
+    expert = serializers.IntegerField(
+        required=False, allow_null=True, help_text="专家 id（专家的回避由联席办申报）"
+    )
     object_code = serializers.CharField(
         max_length=32, help_text="检查对象的统一社会信用代码或对象编码"
     )
     reason = serializers.ChoiceField(choices=RecusalReason.choices)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if (attrs.get("inspector") is None) == (attrs.get("expert") is None):
+            raise serializers.ValidationError("请指定一名执法检查人员或一名专家。")
+        return attrs
 
 
 class DecisionInputSerializer(serializers.Serializer):
@@ -217,7 +245,7 @@ class ImportInputSerializer(serializers.Serializer):
         required=False,
         default="inspectors",
     )
-    file = serializers.FileField(help_text="CSV（UTF-8 或 GBK）或 XLSX")
+    file = serializers.FileField(help_text="CSV（UTF-8 或 GBK）、XLSX 或 XLS，最大 10 MB")
     apply = serializers.BooleanField(
         required=False,
         default=False,
@@ -243,3 +271,6 @@ class ImportReportSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     errors = ImportErrorSerializer(many=True)
+    warnings = ImportErrorSerializer(
+        many=True, help_text="提示（如执法证已过期、标签无人使用），不阻止导入"
+    )

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.generics import ListAPIView
+from rest_framework.generics import ListAPIView, get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -353,11 +353,19 @@ class RecusalDeclareApi(APIView):
         data = RecusalDeclareInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        inspector = (
-            selectors.declarable_inspectors_for(request.user).filter(pk=values["inspector"]).first()
-        )
-        if inspector is None:
-            raise Http404
+        person: dict = {}
+        if values.get("expert") is not None:
+            if not request.user.is_office_admin:
+                raise Http404
+            person["expert"] = get_object_or_404(Expert, pk=values["expert"])
+        else:
+            person["inspector"] = (
+                selectors.declarable_inspectors_for(request.user)
+                .filter(pk=values["inspector"])
+                .first()
+            )
+            if person["inspector"] is None:
+                raise Http404
         inspection_object = InspectionObject.objects.filter(
             code=values["object_code"].strip().upper()
         ).first()
@@ -365,7 +373,7 @@ class RecusalDeclareApi(APIView):
             raise ValidationError({"object_code": ["检查对象不存在。"]})
         recusal = call_service(
             recusal_services.recusal_declare,
-            inspector=inspector,
+            **person,
             inspection_object=inspection_object,
             reason=values["reason"],
             note=values["note"],

@@ -7,8 +7,10 @@ from registries.models.imports import DuplicatePolicy, ImportMode, ImportStatus
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("导入文件"),
-        help_text=_("CSV（UTF-8 或 GBK 编码）或 XLSX，第一行为表头，最多 1,000,000 行。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        help_text=_(
+            "CSV（UTF-8 或 GBK 编码）、XLSX 或旧版 XLS，第一行为表头，最多 1,000,000 行，最大 512 MB。"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.xls,text/csv"}),
     )
     mode = forms.ChoiceField(
         label=_("导入方式"),

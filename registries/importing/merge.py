@@ -19,10 +19,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection
+from django.db import connection
 
+from accounts.models import Department
 from registries.importing.columns import COLUMN_KEYS
-from registries.importing.validation import ENUM_DEFAULTS, REGISTRY_COPY_COLUMNS, STAGING_COLUMNS
+from registries.importing.validation import (
+    CLEAR,
+    ENUM_DEFAULTS,
+    REGISTRY_COPY_COLUMNS,
+    STAGING_COLUMNS,
+)
 
 logger = logging.getLogger(__name__)
 _STATEMENT_TARGET = re.compile(r"(?:INDEX|CONSTRAINT) (\S+)")
@@ -129,21 +135,31 @@ def copy_into_staging(table: str, chunks: Iterator[str]) -> None:
 
 
 def _insert_expression(field: str) -> str:
+    """A new object's field from its staged value (blank or the clear marker: empty)."""
     column = f"s.{_quote(field)}"
     if field in ENUM_DEFAULTS:
         return f"COALESCE({column}, '{ENUM_DEFAULTS[field]}')"
     if field == "licence_types":
-        return f"COALESCE(string_to_array({column}, ';'), '{{}}')::varchar(40)[]"
+        return f"COALESCE(string_to_array(NULLIF({column}, '{CLEAR}'), ';'), '{{}}')::varchar(40)[]"
     if field in DATE_FIELDS or field in ("code", "name", "region_code"):
         return column
-    return f"COALESCE({column}, '')"
+    return f"COALESCE(NULLIF({column}, '{CLEAR}'), '')"
 
 
 def _update_expression(field: str) -> str:
-    """What an existing object's field becomes. A blank enumeration cell keeps the current value."""
-    if field in ENUM_DEFAULTS:
-        return f"COALESCE(s.{_quote(field)}, o.{_quote(field)})"
-    return _insert_expression(field)
+    """What an existing object's field becomes: a blank cell (NULL in the staging table) keeps the
+    stored value; the clear marker empties a clearable field (validation let no other through)."""
+    column, current = f"s.{_quote(field)}", f"o.{_quote(field)}"
+    if field in ("code", "name", "region_code"):
+        return column  # required: never blank in a valid row
+    if field in ENUM_DEFAULTS or field in DATE_FIELDS:
+        return f"COALESCE({column}, {current})"
+    if field == "licence_types":
+        return (
+            f"CASE WHEN {column} IS NULL THEN {current} WHEN {column} = '{CLEAR}' "
+            f"THEN '{{}}'::varchar(40)[] ELSE string_to_array({column}, ';')::varchar(40)[] END"
+        )
+    return f"CASE WHEN {column} IS NULL THEN {current} WHEN {column} = '{CLEAR}' THEN '' ELSE {column} END"
 
 
 # An import at least this large, and at least as large as the registry, rebuilds the registry's
@@ -193,9 +209,24 @@ def _rebuildable_constraints(table: str) -> list[tuple[str, str]]:
         return list(cursor.fetchall())
 
 
+def _foreign_keys_into_the_registry() -> list[tuple[str, str]]:
+    """(name, definition) of the supervisions' foreign keys to the registry."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
+            WHERE c.conrelid = %s::regclass AND c.confrelid = %s::regclass AND c.contype = 'f'
+            ORDER BY c.conname
+            """,
+            [SUPERVISION_TABLE, OBJECT_TABLE],
+        )
+        return list(cursor.fetchall())
+
+
 def drop_indexes_and_constraints(cursor, *, defer_indexes_for_job: int | None = None) -> list[str]:
     """Drop the secondary indexes and the rebuildable unique constraints of the registry and its
-    supervisions (inside the caller's transaction); return the statements that restore them.
+    supervisions, and the supervisions' foreign key to the registry (inside the caller's
+    transaction); return the statements that restore them.
 
     With ``defer_indexes_for_job``, the secondary indexes (search and filters, no constraint) are
     not among them: they are recorded as DeferredIndex rows, in the same transaction, for
@@ -205,6 +236,13 @@ def drop_indexes_and_constraints(cursor, *, defer_indexes_for_job: int | None = 
 
     restore: list[str] = []
     deferred: list[DeferredIndex] = []
+    # The supervisions' foreign key to the registry too: a trigger checks it once per new row
+    # (~4 s for a million), adding it back checks every row in one join (~0.3 s). Both tables are
+    # locked against everyone by the index drops anyway. (The keys to departments and users stay:
+    # dropping one would lock that table, and with it every page, until the commit.)
+    fks = _foreign_keys_into_the_registry()
+    for name, _definition in fks:
+        cursor.execute(f"ALTER TABLE {SUPERVISION_TABLE} DROP CONSTRAINT {_quote(name)}")
     for relation in (OBJECT_TABLE, SUPERVISION_TABLE):
         for name, definition in _rebuildable_constraints(relation):
             cursor.execute(f"ALTER TABLE {relation} DROP CONSTRAINT {_quote(name)}")
@@ -222,6 +260,23 @@ def drop_indexes_and_constraints(cursor, *, defer_indexes_for_job: int | None = 
                         job_id=defer_indexes_for_job,
                     )
                 )
+    for name, definition in fks:
+        add = f"ALTER TABLE {SUPERVISION_TABLE} ADD CONSTRAINT {_quote(name)} {definition}"
+        if defer_indexes_for_job is None:
+            restore.append(add)
+        else:
+            # A direct load's supervisions point at the objects it numbered itself: the key is
+            # enforced again from the commit on (NOT VALID still checks every later change), and
+            # the check of the loaded rows, a formality, is done after the commit with the indexes.
+            restore.append(f"{add} NOT VALID")
+            deferred.append(
+                DeferredIndex(
+                    name=name,
+                    table=SUPERVISION_TABLE,
+                    definition=f"ALTER TABLE {SUPERVISION_TABLE} VALIDATE CONSTRAINT {_quote(name)}",
+                    job_id=defer_indexes_for_job,
+                )
+            )
     if deferred:
         # A definition left by an earlier load whose index was never built is the same one.
         DeferredIndex.objects.bulk_create(
@@ -255,17 +310,25 @@ def _registry_size_estimate() -> int:
         return int(row[0]) if row else 0
 
 
-def should_rebuild_indexes(staged: int) -> bool:
-    return staged >= BULK_REBUILD_MIN_ROWS and staged >= _registry_size_estimate()
-
-
-def _can_skip_row_triggers() -> bool:
-    """May this session switch foreign-key triggers off (``session_replication_role``)? True for a
-    superuser (the compose file's database owner is one) or a role granted
-    ``SET ON PARAMETER session_replication_role`` (PostgreSQL 15+)."""
+def may_rebuild_indexes() -> bool:
+    """Whether this session may drop and create the registry's indexes and constraints: it must
+    own the tables (or be a member of their owner's role). A runtime role that does not gets the
+    everyday path: rows merged with every index kept, slower for a large file, never refused."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+        cursor.execute(
+            "SELECT bool_and(pg_has_role(current_user, relowner, 'USAGE')) FROM pg_class "
+            "WHERE oid IN (%s::regclass, %s::regclass)",
+            [OBJECT_TABLE, SUPERVISION_TABLE],
+        )
         return bool(cursor.fetchone()[0])
+
+
+def should_rebuild_indexes(staged: int) -> bool:
+    return (
+        staged >= BULK_REBUILD_MIN_ROWS
+        and staged >= _registry_size_estimate()
+        and may_rebuild_indexes()
+    )
 
 
 @dataclass(frozen=True)
@@ -284,93 +347,84 @@ def staged_count(table: str) -> int:
 
 
 def lock_registry() -> None:
-    """Writers of objects wait until the merge commits, so "exists or not" cannot change between
-    the statements below (readers are not blocked)."""
+    """Writers of objects and of their supervisions wait until the merge commits, so neither "exists
+    or not" nor "who supervises it" can change between the statements below (a claim, a release
+    or a resolved dispute in between would otherwise let a department change an object it no
+    longer supervises). Readers are not blocked."""
     with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {OBJECT_TABLE} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(
+            f"LOCK TABLE {OBJECT_TABLE}, {SUPERVISION_TABLE} IN SHARE ROW EXCLUSIVE MODE"
+        )
 
 
-def iter_conflicts(table: str, *, department_id: int | None) -> Iterator[tuple[int, str, str]]:
-    """Staged rows that must not be merged, in row order: (row_no, code, reason key).
-
-    reason "exists": the code is already in the registry (used with the "report duplicates" policy,
-    department_id None). reason "foreign": the object is supervised only by other departments, so
-    this department may not change it.
-    """
+def _conflict_query(table: str, department_id: int | None) -> tuple[str, list]:
+    """The staged rows that must not be merged (see :func:`iter_conflicts`): row_no, code,
+    reason, and the codes of the other departments a department's row names."""
     if department_id is None:
-        sql = (
-            f"SELECT s.row_no, s.code, 'exists' FROM {_quote(table)} s "
-            f"JOIN {OBJECT_TABLE} o ON o.code = s.code ORDER BY s.row_no"
+        return (
+            f"SELECT s.row_no, s.code, 'exists', NULL::text[] FROM {_quote(table)} s "
+            f"JOIN {OBJECT_TABLE} o ON o.code = s.code",
+            [],
         )
-        params: list = []
-    else:
-        sql = (
-            f"SELECT s.row_no, s.code, 'foreign' FROM {_quote(table)} s "
-            f"JOIN {OBJECT_TABLE} o ON o.code = s.code "
-            f"WHERE EXISTS (SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id "
-            f"AND v.status = 'claimed' AND v.department_id <> %s) "
-            f"AND NOT EXISTS (SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id "
-            f"AND v.department_id = %s) ORDER BY s.row_no"
-        )
-        params = [department_id, department_id]
+    departments = _quote(Department._meta.db_table)
+    # A department changes only the objects it supervises undisputed (its claimed supervision),
+    # and names no department but itself and those already supervising the object.
+    return (
+        f"""
+        SELECT s.row_no, s.code,
+               CASE WHEN o.id IS NOT NULL AND NOT EXISTS (
+                        SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id
+                        AND v.department_id = %(department)s AND v.status = 'claimed')
+                    THEN CASE WHEN EXISTS (
+                        SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id
+                        AND v.department_id = %(department)s) THEN 'disputed' ELSE 'foreign' END
+                    ELSE 'others' END,
+               others.codes
+        FROM {_quote(table)} s
+        LEFT JOIN {OBJECT_TABLE} o ON o.code = s.code
+        LEFT JOIN LATERAL (
+            SELECT array_agg(d.code ORDER BY d.code) AS codes
+            FROM unnest(s.departments) AS named(department_id)
+            JOIN {departments} d ON d.id = named.department_id
+            WHERE s.departments IS NOT NULL AND named.department_id <> %(department)s AND NOT EXISTS (
+                SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id
+                AND v.department_id = named.department_id AND v.status = 'claimed')
+        ) AS others ON true
+        WHERE (o.id IS NOT NULL AND NOT EXISTS (
+                  SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id
+                  AND v.department_id = %(department)s AND v.status = 'claimed'))
+           OR others.codes IS NOT NULL
+        """,
+        {"department": department_id},
+    )
+
+
+def iter_conflicts(
+    table: str, *, department_id: int | None
+) -> Iterator[tuple[int, str, str, list[str] | None]]:
+    """Staged rows that must not be merged, in row order: (row_no, code, reason, other codes).
+
+    ``department_id`` None (the "report duplicates" policy): every code already in the registry,
+    reason "exists". Otherwise, for that department's import: rows for objects it does not
+    supervise undisputed, reason "disputed" when its claim waits for the office, "foreign" when it
+    has none; and rows naming other departments that do not already supervise the object,
+    reason "others" with their codes (an import claims for the importing department alone).
+    """
+    sql, params = _conflict_query(table, department_id)
     # A server-side cursor: re-importing a whole registry with "report duplicates" yields a
     # million conflicts, which must not be fetched into memory at once.
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"SELECT * FROM ({sql}) AS c ORDER BY row_no", params)
         while batch := cursor.fetchmany(5000):
             yield from batch
 
 
 def delete_conflicts(table: str, *, department_id: int | None) -> None:
-    if department_id is None:
-        sql = f"DELETE FROM {_quote(table)} s USING {OBJECT_TABLE} o WHERE o.code = s.code"
-        params: list = []
-    else:
-        sql = (
-            f"DELETE FROM {_quote(table)} s USING {OBJECT_TABLE} o WHERE o.code = s.code "
-            f"AND EXISTS (SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id "
-            f"AND v.status = 'claimed' AND v.department_id <> %s) "
-            f"AND NOT EXISTS (SELECT 1 FROM {SUPERVISION_TABLE} v WHERE v.inspection_object_id = o.id "
-            f"AND v.department_id = %s)"
-        )
-        params = [department_id, department_id]
+    sql, params = _conflict_query(table, department_id)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _lock_referenced_rows(
-    cursor, staging: str, *, explicit: bool, default_department_ids, user_id
-) -> None:
-    """What the supervisions' foreign-key triggers would check row by row, once per key: the
-    departments and the user exist, and stay (FOR KEY SHARE) until the merge commits. The objects
-    need no check: their ids come from the registry inside this transaction, which holds the
-    registry lock (no other session can delete an object before the commit)."""
-
-    wanted = set(default_department_ids)
-    if explicit:  # some rows name their departments
         cursor.execute(
-            f"SELECT DISTINCT department_id FROM {staging} s, unnest(s.departments) AS d(department_id)"
-        )
-        wanted.update(row[0] for row in cursor.fetchall())
-    _lock_departments_and_user(cursor, wanted, user_id)
-
-
-def _lock_departments_and_user(cursor, wanted: set[int], user_id: int) -> None:
-    from accounts.models import Department, User
-
-    found: set[int] = set()
-    if wanted:
-        cursor.execute(
-            f"SELECT id FROM {_quote(Department._meta.db_table)} WHERE id = ANY(%s) FOR KEY SHARE",
-            [sorted(wanted)],
-        )
-        found = {row[0] for row in cursor.fetchall()}
-    cursor.execute(
-        f"SELECT id FROM {_quote(User._meta.db_table)} WHERE id = %s FOR KEY SHARE", [user_id]
-    )
-    if wanted - found or cursor.fetchone() is None:
-        raise IntegrityError(
-            f"import merge: departments {sorted(wanted - found)} or user {user_id} no longer exist"
+            f"DELETE FROM {_quote(table)} WHERE row_no IN (SELECT row_no FROM ({sql}) AS c)",
+            params,
         )
 
 
@@ -391,6 +445,77 @@ def _supervision_rows(source: str, department_ids: list[int], *, staging: str, e
         columns.format(source=source, department="d.department_id")
         + f" FROM {source} CROSS JOIN unnest(%(default)s::bigint[]) AS d(department_id)"
     )
+
+
+def _update_existing(
+    cursor, staging: str, *, present: set[str], update_fields: bool, params
+) -> int:
+    """Change the objects already in the registry that the staged rows name (the caller removed
+    the rows it may not merge): their fields (``update_fields``) and the supervising departments
+    a row names (only the office's rows can add one: a department's remaining rows are objects it
+    already supervises, naming departments that already do). One history row per object that
+    really changes, carrying [before, after] per field and [null, "claimed"] per added
+    department. Returns the number of changed objects.
+
+    One statement: ``old`` and ``upd`` see the same snapshot, so ``old`` holds the values from
+    before the update; the supervisions an existing object gains are inserted beside it.
+    """
+    fields = [field for field in REGISTRY_FIELDS if field in present and field != "code"]
+    if not update_fields:
+        fields = []
+    field_changes = "SELECT NULL::bigint AS id, NULL::jsonb AS changes WHERE false"
+    updates = ""
+    if fields:
+        new_values = [_update_expression(field) for field in fields]
+        assignments = ", ".join(
+            f"{_quote(field)} = {value}" for field, value in zip(fields, new_values, strict=True)
+        )
+        current = ", ".join(f"o.{_quote(field)}" for field in fields)
+        history = ", ".join(
+            f"'{field}', CASE WHEN old.{_quote(field)} IS DISTINCT FROM upd.{_quote(field)} "
+            f"THEN jsonb_build_array(old.{_quote(field)}, upd.{_quote(field)}) END"
+            for field in fields
+        )
+        returning = ", ".join(f"o.{_quote(field)}" for field in fields)
+        updates = f"""
+            old AS (
+                SELECT o.id, {current} FROM {OBJECT_TABLE} o JOIN {staging} s ON s.code = o.code
+            ), upd AS (
+                UPDATE {OBJECT_TABLE} o SET {assignments}, updated_at = %(now)s
+                FROM {staging} s
+                WHERE o.code = s.code AND ({current}) IS DISTINCT FROM ({", ".join(new_values)})
+                RETURNING o.id, {returning}
+            ),"""
+        field_changes = (
+            f"SELECT upd.id, jsonb_strip_nulls(jsonb_build_object({history})) AS changes "
+            "FROM upd JOIN old ON old.id = upd.id"
+        )
+    departments = Department._meta.db_table
+    cursor.execute(
+        f"""
+        WITH {updates} added AS (
+            INSERT INTO {SUPERVISION_TABLE} (inspection_object_id, department_id, status, claimed_at, claimed_by_id)
+            SELECT o.id, d.department_id, 'claimed', %(now)s, %(user)s
+            FROM {staging} s
+            JOIN {OBJECT_TABLE} o ON o.code = s.code
+            CROSS JOIN LATERAL unnest(s.departments) AS d(department_id)
+            WHERE s.departments IS NOT NULL
+            ON CONFLICT (inspection_object_id, department_id) DO NOTHING
+            RETURNING inspection_object_id, department_id
+        ), sup AS (
+            SELECT a.inspection_object_id AS id,
+                   jsonb_object_agg('supervision.' || d.code, jsonb_build_array(NULL, 'claimed')) AS changes
+            FROM added a JOIN {_quote(departments)} d ON d.id = a.department_id
+            GROUP BY a.inspection_object_id
+        ), fld AS ({field_changes})
+        INSERT INTO {CHANGE_TABLE} (inspection_object_id, changed_at, changed_by_id, source, changes)
+        SELECT COALESCE(fld.id, sup.id), %(now)s, %(user)s, 'import',
+               COALESCE(fld.changes, '{{}}'::jsonb) || COALESCE(sup.changes, '{{}}'::jsonb)
+        FROM fld FULL JOIN sup ON sup.id = fld.id
+        """,
+        params,
+    )
+    return cursor.rowcount
 
 
 def merge_staging(
@@ -419,40 +544,6 @@ def merge_staging(
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         cursor.execute(f"SELECT now(), NOT EXISTS (SELECT 1 FROM {OBJECT_TABLE})")
         now, registry_empty = cursor.fetchone()
-        if update_existing and not registry_empty:
-            fields = [field for field in REGISTRY_FIELDS if field in present and field != "code"]
-            new_values = [_update_expression(field) for field in fields]
-            assignments = ", ".join(
-                f"{_quote(field)} = {value}"
-                for field, value in zip(fields, new_values, strict=True)
-            )
-            current = ", ".join(f"o.{_quote(field)}" for field in fields)
-            history = ", ".join(
-                f"'{field}', CASE WHEN old.{_quote(field)} IS DISTINCT FROM upd.{_quote(field)} "
-                f"THEN jsonb_build_array(old.{_quote(field)}, upd.{_quote(field)}) END"
-                for field in fields
-            )
-            returning = ", ".join(f"o.{_quote(field)}" for field in fields)
-            # One statement: `old` and `upd` see the same snapshot, so `old` holds the values
-            # from before the update and each history row carries [before, after] per field.
-            cursor.execute(
-                f"""
-                WITH old AS (
-                    SELECT o.id, {current} FROM {OBJECT_TABLE} o JOIN {staging} s ON s.code = o.code
-                ), upd AS (
-                    UPDATE {OBJECT_TABLE} o SET {assignments}, updated_at = %(now)s
-                    FROM {staging} s
-                    WHERE o.code = s.code AND ({current}) IS DISTINCT FROM ({", ".join(new_values)})
-                    RETURNING o.id, {returning}
-                )
-                INSERT INTO {CHANGE_TABLE} (inspection_object_id, changed_at, changed_by_id, source, changes)
-                SELECT upd.id, %(now)s, %(user)s, 'import', jsonb_strip_nulls(jsonb_build_object({history}))
-                FROM upd JOIN old ON old.id = upd.id
-                """,
-                {"now": now, "user": changed_by_id},
-            )
-            updated = cursor.rowcount
-
         explicit = "departments" in present
         if explicit:
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {staging} WHERE departments IS NOT NULL)")
@@ -463,43 +554,20 @@ def merge_staging(
             "default": default_department_ids,
             "department": default_department_ids[0] if default_department_ids else None,
         }
-        # Each supervision row has three foreign keys, checked by a trigger per row and key: with
-        # a million rows that is most of the merge. When the session may switch row triggers off,
-        # the same check runs once per key instead (and the supervisions table has no other
-        # triggers); otherwise the triggers run.
-        skip_triggers = _can_skip_row_triggers()
-        if skip_triggers:
-            _lock_referenced_rows(
-                cursor,
-                staging,
-                explicit=explicit,
-                default_department_ids=default_department_ids,
-                user_id=changed_by_id,
-            )
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        # Supervisions of the objects already in the registry, before the new ones exist.
         if not registry_empty:
-            cursor.execute(
-                f"""
-                INSERT INTO {SUPERVISION_TABLE} (inspection_object_id, department_id, status, claimed_at, claimed_by_id)
-                SELECT o.id, d.department_id, 'claimed', %(now)s, %(user)s
-                FROM {staging} s
-                JOIN {OBJECT_TABLE} o ON o.code = s.code
-                CROSS JOIN LATERAL unnest(COALESCE(s.departments, %(default)s::bigint[])) AS d(department_id)
-                ON CONFLICT (inspection_object_id, department_id) DO NOTHING
-                """,
-                params,
-            )
+            with timed("update existing objects"):
+                updated = _update_existing(
+                    cursor, staging, present=present, update_fields=update_existing, params=params
+                )
 
         rebuild = should_rebuild_indexes(staged - updated)
         dropped: list[str] = []
         if rebuild:
             cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
-            if not skip_triggers:
-                # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED; DROP/CREATE INDEX refuse
-                # to run on a table with pending checks, so run the checks now.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED; DROP/CREATE INDEX refuse to
+            # run on a table with pending checks, so run the checks of the rows written so far.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             dropped = drop_indexes_and_constraints(cursor)
 
         # The new objects, numbered in file order, and their supervisions, in one statement: the
@@ -534,12 +602,9 @@ def merge_staging(
                 params,
             )
         inserted = cursor.fetchone()[0]
-        if skip_triggers:
-            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
-        elif dropped:
+        if dropped:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        restore_indexes_and_constraints(cursor, dropped)
-        if dropped and not skip_triggers:
+            restore_indexes_and_constraints(cursor, dropped)
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return MergeCounts(
         inserted=inserted,
@@ -567,7 +632,8 @@ class BulkLoad:
 
 def bulk_load_begin(job_id: int) -> BulkLoad | None:
     """Lock the registry; if it is empty, drop its indexes and constraints and reserve the ids.
-    Returns None (nothing changed) when the registry is not empty. Inside the caller's transaction.
+    Returns None (nothing changed) when the registry is not empty, or when this session may not
+    drop its indexes (:func:`may_rebuild_indexes`). Inside the caller's transaction.
 
     The constraints come back before the commit (:func:`bulk_load_finish`); the search and filter
     indexes are deferred to :func:`build_deferred_indexes`, after it. Building them takes longer
@@ -579,7 +645,7 @@ def bulk_load_begin(job_id: int) -> BulkLoad | None:
         lock_registry()
         cursor.execute(f"SELECT now(), NOT EXISTS (SELECT 1 FROM {OBJECT_TABLE})")
         now, empty = cursor.fetchone()
-        if not empty:
+        if not empty or not may_rebuild_indexes():
             return None
         # As in merge_staging: a commit lost in a crash leaves the job "running" for a re-run.
         cursor.execute("SET LOCAL synchronous_commit = off")
@@ -609,25 +675,23 @@ def bulk_load_finish(
     *,
     last_id: int,
     supervisions_file,
-    department_ids: set[int],
     default_department_ids: list[int],
-    changed_by_id: int,
 ) -> None:
     """After the objects' COPY: the sequence, the supervisions, the indexes and constraints.
 
     ``supervisions_file`` holds COPY lines of the supervisions when the file named departments;
     otherwise every object (ids first_id..last_id) gets the default departments.
-    ``department_ids`` are all the departments the supervisions refer to.
+
+    The supervisions of a direct load name no claimer (claimed_by NULL): the import job is the
+    claimer, and says who uploaded it (ImportJob.loaded_at is their claimed_at). Each claimer on a
+    row would cost a foreign-key check per row (~4 s for a million, on top of the department's
+    ~3 s), and the import never switches those checks off.
     """
     with connection.cursor() as cursor:
         if last_id >= load.first_id:
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [OBJECT_TABLE, last_id]
             )
-        skip_triggers = _can_skip_row_triggers()
-        if skip_triggers:  # the foreign-key checks once per key instead of once per row
-            _lock_departments_and_user(cursor, department_ids, changed_by_id)
-            cursor.execute("SET LOCAL session_replication_role = replica")
         with timed("supervisions"):
             if supervisions_file is not None:
                 supervisions_file.flush()
@@ -652,7 +716,7 @@ def bulk_load_finish(
                     f"""
                     INSERT INTO {SUPERVISION_TABLE} (id, inspection_object_id, department_id, status, claimed_at, claimed_by_id)
                     SELECT %(base)s + (o.id - %(first)s) * %(per_object)s + d.position - 1,
-                           o.id, d.department_id, 'claimed', %(now)s, %(user)s
+                           o.id, d.department_id, 'claimed', %(now)s, NULL
                     FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS o(id)
                     CROSS JOIN unnest(%(default)s::bigint[]) WITH ORDINALITY AS d(department_id, position)
                     """,
@@ -660,7 +724,6 @@ def bulk_load_finish(
                         "base": first_supervision,
                         "per_object": len(default_department_ids),
                         "now": load.now,
-                        "user": changed_by_id,
                         "first": load.first_id,
                         "last": last_id,
                         "default": default_department_ids,
@@ -670,14 +733,11 @@ def bulk_load_finish(
                     "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
                     [SUPERVISION_TABLE, first_supervision + count - 1],
                 )
-        if skip_triggers:
-            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
-        else:
-            # DROP/CREATE INDEX refuse to run on a table with pending (deferred) checks.
+        # DROP/CREATE INDEX refuse to run on a table with pending (deferred) checks.
+        with timed("foreign-key checks"):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         restore_indexes_and_constraints(cursor, load.restore)
-        if not skip_triggers:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 # Deferred indexes ----------------------------------------------------------------------------------
@@ -689,6 +749,18 @@ def deferred_indexes_pending() -> bool:
     from registries.models import DeferredIndex
 
     return DeferredIndex.objects.exists()
+
+
+def _constraint_state(name: str) -> bool | None:
+    """True: the constraint exists and is validated; False: it exists NOT VALID; None: no such."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT convalidated FROM pg_constraint WHERE conname = %s "
+            "AND connamespace = current_schema()::regnamespace",
+            [name],
+        )
+        row = cursor.fetchone()
+    return None if row is None else bool(row[0])
 
 
 def _index_state(name: str) -> bool | None:
@@ -705,7 +777,8 @@ def _index_state(name: str) -> bool | None:
 
 
 def build_deferred_indexes() -> list[str]:
-    """Build every deferred index (see :func:`bulk_load_begin`); return the names built.
+    """Build every deferred index, and validate the deferred foreign key (see
+    :func:`bulk_load_begin`); return the names built or validated.
 
     Idempotent and safe to run at any time, from any number of workers (one builds, the others
     return at once): an index already valid is only struck off the list, one left invalid by an
@@ -724,6 +797,14 @@ def build_deferred_indexes() -> list[str]:
         try:
             cursor.execute(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
             for pending in DeferredIndex.objects.order_by("id"):
+                if pending.definition.startswith("ALTER TABLE"):
+                    # VALIDATE CONSTRAINT blocks no reader or writer (SHARE UPDATE EXCLUSIVE).
+                    if _constraint_state(pending.name) is False:
+                        with timed(f"deferred validation {pending.name}"):
+                            cursor.execute(pending.definition)
+                        built.append(pending.name)
+                    DeferredIndex.objects.filter(pk=pending.pk).delete()
+                    continue
                 state = _index_state(pending.name)
                 if state is False:
                     keyword = "CONCURRENTLY " if concurrently else ""

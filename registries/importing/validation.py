@@ -9,7 +9,6 @@ nothing holds the whole file in memory. Errors go straight to the error report w
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
+from platform_site.uploads import CellDateError, UploadError, parse_cell_date
 from registries.choices import MARKET_ENTITY_KINDS, ObjectKind, ObjectStatus, RiskClass, Scale
 from registries.importing.columns import COLUMN_KEYS, HeaderMap
 from registries.uscc import all_valid_uscc, is_valid_uscc, validate_uscc
@@ -36,6 +36,20 @@ PART_ROWS = 32
 CACHE_LIMIT = 100_000
 # What a blank enumeration cell becomes in a new object (the model's defaults).
 ENUM_DEFAULTS = {"kind": "enterprise", "risk_class": "B", "status": "active"}
+
+# A blank cell never erases what the registry holds (a column left empty, or a file exported
+# without some values, must not wipe them). A clerk who means "clear this value" writes the marker
+# 【清空】 (or [清空]) in the cell; it travels through the staging table as CLEAR and the merge
+# turns it into an empty value, with a history row like every other change. Only optional
+# descriptive columns can be cleared: an enumeration with a default, a required column, the
+# supervising departments (released on the object page) and the special lists (taken off with a
+# reason, on the object page) cannot.
+CLEAR = "[清空]"
+CLEAR_MARKERS = frozenset({CLEAR, "【清空】"})
+CLEARABLE = frozenset(
+    {"legal_representative", "address", "registering_authority", "grid", "industry_code",
+     "licence_types", "scale"}
+)  # fmt: skip
 
 # Longest value of each free-text column (the registry's varchar sizes).
 MAX_LENGTHS = {
@@ -98,10 +112,8 @@ STATUSES = _choices_lookup(
 INDUSTRY_PATTERN = re.compile(r"[A-T](?:[0-9]{2}|[0-9]{3}|[0-9]{4})?")
 REGION_PATTERN = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,2}")
 OWN_CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9-]{3,31}")
-_DATE_PATTERN = re.compile(
-    r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00)?)?|(\d{4})(\d{2})(\d{2})"
-)
-_LIST_SEPARATORS = re.compile(r"[;；]")
+# The single-entry form's separators (registries.object_views.LicenceField), which the exports use.
+_LIST_SEPARATORS = re.compile(r"[;；、，,\n]")
 _DEPARTMENT_SEPARATORS = re.compile(r"[;；,，、\s]+")
 
 
@@ -110,17 +122,23 @@ def _labels(choices) -> str:
 
 
 def parse_date(text: str) -> str | None:
-    """'2024/3/5', '2024年3月5日', '20240305' -> '2024-03-05'; None when not a real date."""
-    match = _DATE_PATTERN.fullmatch(text.strip())
-    if match is None:
-        return None
-    year, month, day = (
-        int(part) for part in (match.group(1, 2, 3) if match.group(1) else match.group(4, 5, 6))
-    )
+    """'2024/3/5', '2024年3月5日', '20240305' -> '2024-03-05'; None when not a real date (the
+    platform's one rule: platform_site.uploads.parse_cell_date)."""
     try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
+        return parse_cell_date(text).isoformat()
+    except CellDateError:
         return None
+
+
+def date_message(text: str) -> str:
+    """Why a date cell was refused: a marker, an impossible date, or no date at all."""
+    if text.strip() in CLEAR_MARKERS:
+        return _("特殊名单不能通过导入移出：请在对象页面填写移出原因后移出")
+    try:
+        parse_cell_date(text)
+    except CellDateError as error:
+        return str(error)
+    return ""
 
 
 def uscc_message(code: str) -> str:
@@ -145,41 +163,84 @@ def uscc_message(code: str) -> str:
     return _("统一社会信用代码校验位错误，应为 %(expected)s") % {"expected": check.expected_check}
 
 
+def other_departments_message(own: str, names: list[str]) -> str:
+    return _(
+        "只能填写本部门（%(own)s）或已监管该对象的部门：%(names)s 的监管须由该部门自行认领或由联席办指定"
+    ) % {"own": own, "names": "、".join(names)}
+
+
 @dataclass
 class DepartmentDirectory:
-    """Department codes, names and short names -> id, for the 监管部门 column."""
+    """Department codes, names and short names -> id, for the 监管部门 column, and who may be named
+    there: never the office (it supervises nothing), and in a department's import only that
+    department (an import claims for the importing department alone; the office assigns any)."""
 
     by_key: dict[str, int]
+    office_ids: frozenset[int] = frozenset()
+    only_id: int | None = None  # a department's import: the one department it may add
+    only_label: str = ""
+    # Refuse other departments here (a load into the empty registry, where every object is new);
+    # otherwise the merge refuses those that do not already supervise the object (an exported
+    # list names every supervising department, and must import back unchanged).
+    strict: bool = True
 
     @classmethod
-    def load(cls) -> DepartmentDirectory:
+    def load(cls, *, importing_department=None) -> DepartmentDirectory:
+        """``importing_department``: the department of a department's import; None for the office."""
+        from accounts.choices import DepartmentKind
         from accounts.models import Department
 
         by_key: dict[str, int] = {}
-        for pk, code, name, short_name in Department.objects.filter(is_active=True).values_list(
-            "pk", "code", "name", "short_name"
-        ):
+        office_ids: set[int] = set()
+        for pk, code, name, short_name, kind in Department.objects.filter(
+            is_active=True
+        ).values_list("pk", "code", "name", "short_name", "kind"):
             by_key[code.upper()] = pk
             by_key[name] = pk
             if short_name:
                 by_key.setdefault(short_name, pk)
-        return cls(by_key=by_key)
+            if kind == DepartmentKind.OFFICE:
+                office_ids.add(pk)
+        if importing_department is None:
+            return cls(by_key=by_key, office_ids=frozenset(office_ids))
+        return cls(
+            by_key=by_key,
+            office_ids=frozenset(office_ids),
+            only_id=importing_department.pk,
+            only_label=importing_department.code,
+            strict=False,
+        )
 
-    def resolve(self, text: str) -> tuple[str | None, list[str]]:
-        """Return (postgres array literal, unknown names)."""
+    def resolve(self, text: str) -> tuple[str | None, str | None]:
+        """Return (postgres array literal, the reason the cell is refused, or None)."""
         ids: set[int] = set()
         unknown: list[str] = []
+        office: list[str] = []
+        others: list[str] = []
         for token in _DEPARTMENT_SEPARATORS.split(text.strip()):
             if not token:
                 continue
             pk = self.by_key.get(token.upper()) or self.by_key.get(token)
             if pk is None:
                 unknown.append(token)
+            elif pk in self.office_ids:
+                office.append(token)
+            elif self.only_id is not None and pk != self.only_id and self.strict:
+                others.append(token)
             else:
                 ids.add(pk)
+        problem = None
+        if unknown:
+            problem = _("未知的监管部门：%(names)s（请填写部门代码或名称）") % {
+                "names": "、".join(unknown)
+            }
+        elif office:
+            problem = _("联席办不是监管部门，不能填写：%(names)s") % {"names": "、".join(office)}
+        elif others:
+            problem = other_departments_message(self.only_label, others)
         if not ids:
-            return None, unknown
-        return "{" + ",".join(str(pk) for pk in sorted(ids)) + "}", unknown
+            return None, problem
+        return "{" + ",".join(str(pk) for pk in sorted(ids)) + "}", problem
 
 
 @dataclass
@@ -188,6 +249,7 @@ class ValidationStats:
     valid: int = 0
     invalid: int = 0
     errors: int = 0
+    first_row_no: int = 1  # the header's row
     last_row_no: int = 1
     seen_codes: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -310,6 +372,8 @@ class _BlockValidator:
         self.load = registry_load
         self.licence_literals = {"": "{}"}
         self.department_ids: dict[str, list[str]] = {}
+        # A new object has nothing to clear: a direct load writes the marker as a blank value.
+        self.cleared = CLEAR if registry_load is None else ""
         if registry_load is not None:
             self.default_ids = [str(pk) for pk in registry_load.default_department_ids]
             self.registry_defaults = {
@@ -339,7 +403,14 @@ class _BlockValidator:
         if not any(values):
             return values
         texts = list(map(str.strip, values))
-        return texts if max(map(len, texts)) <= self.TEXT_LIMITS[key] else None
+        if max(map(len, texts)) > self.TEXT_LIMITS[key]:
+            return None
+        if not CLEAR_MARKERS.isdisjoint(texts):
+            if key not in CLEARABLE:
+                return None  # the row loop reports it
+            cleared = self.cleared
+            texts = [cleared if text in CLEAR_MARKERS else text for text in texts]
+        return texts
 
     def __call__(self, block: list[list[str]], row_no: int, object_id: int) -> str | None:
         """The COPY lines of the rows after ``row_no`` (and, loading the registry, of the ids
@@ -478,22 +549,29 @@ def staging_chunks(
     progress_every: int = 10_000,
     registry_load: RegistryLoad | None = None,
     fast_path: bool = True,
+    first_row_no: int = 1,
+    max_rows: int | None = None,
 ) -> Iterator[str]:
     """Validate rows and yield chunks of COPY text-format lines (``NULL ''``) for the staging table,
     or, with ``registry_load``, for the registry itself (default NULL, see :class:`RegistryLoad`).
 
-    Row numbers are the spreadsheet's (the header is row 1). A code seen twice in the file is kept
-    the first time it appears in a valid row; later rows with the same code are reported.
+    Row numbers are the spreadsheet's: the header is row ``first_row_no``, and every row after it
+    counts, blank ones included. A code seen twice in the file is kept the first time it appears in
+    a valid row; later rows with the same code are reported. More than ``max_rows`` data rows
+    (blank rows not counted) fail the whole file (UploadError) as soon as the next block is read.
 
     Rows come in blocks of BLOCK_ROWS. A block is first given to :class:`_BlockValidator`, which
     checks it column by column and accepts it only if no row has anything to report (the common
     case); otherwise the row-by-row loop below validates it and reports. Both give the same lines
     (``fast_path=False`` turns the first off, for the tests that compare them).
     """
-    # Absent columns read the "" appended to every row (index -1).
+    # One itemgetter call unpacks a row into the 22 columns in C. Absent columns read the "" that
+    # is appended to every row (index -1), so there is no per-column "is it present?" test.
     getter = itemgetter(*(header.positions.get(key, -1) for key in COLUMN_KEYS))
     width = header.width + 1
     label = header.label
+    # Every message and label is built once here, not per failing row: a file with a bad column
+    # can have a million failing rows, and gettext and % formatting cost more than the check.
     L_CODE, L_NAME, L_KIND, L_REGION = (
         label("code"),
         label("name"),
@@ -518,24 +596,36 @@ def staging_chunks(
     msg_status = _("无法识别的登记状态，可选：%(labels)s") % {
         "labels": _labels(ObjectStatus.choices)
     }
-    msg_date = _("日期格式错误，应为 YYYY-MM-DD（如 2024-03-05）")
     msg_too_long = _("内容过长，最多 %(limit)s 个字符")
     msg_duplicate = _("与文件第 %(row)s 行的编码重复")
     msg_licence = _("许可类别中有一项超过 %(limit)s 个字符") % {"limit": LICENCE_MAX}
-    msg_department = _("未知的监管部门：%(names)s（请填写部门代码或名称）")
+    msg_no_clear = _("该列不能清空")
+    msg_no_clear_required = _("必填项，不能清空")
+    msg_no_clear_departments = _("监管部门不能通过导入移除：请在对象页面撤销认领")
+    # A new object has nothing to clear: loading the registry directly, the marker is a blank.
+    cleared = CLEAR if registry_load is None else ""
 
-    def lookup(table: dict[str, str]) -> Callable[[str], str | None]:
+    def refused(raw: str, message: str) -> str:
+        return msg_no_clear if raw.strip() in CLEAR_MARKERS else message
+
+    def lookup(table: dict[str, str], *, clearable: bool = False) -> Callable[[str], str | None]:
         def find(raw: str) -> str | None:
             text = raw.strip()
+            if clearable and text in CLEAR_MARKERS:
+                return cleared
             return (table.get(text) or table.get(text.upper())) if text else ""
 
         return find
 
     def normalise_industry(raw: str) -> str | None:
         text = raw.strip().upper()
+        if text in CLEAR_MARKERS:
+            return cleared
         return text if not text or INDUSTRY_PATTERN.fullmatch(text) else None
 
     def normalise_licences(raw: str) -> str | None:
+        if raw.strip() in CLEAR_MARKERS:
+            return cleared
         parts = list(
             dict.fromkeys(part.strip() for part in _LIST_SEPARATORS.split(raw) if part.strip())
         )
@@ -545,15 +635,24 @@ def staging_chunks(
         return parse_date(raw) if raw.strip() else ""
 
     def resolve_departments(raw: str) -> str | None:
-        literal, unknown = departments.resolve(raw)
-        return None if unknown else literal or ""
+        literal, problem = departments.resolve(raw)
+        return None if problem else literal or ""
+
+    def department_problem(raw: str) -> tuple[str, str | None]:
+        if raw.strip() in CLEAR_MARKERS:
+            return "", msg_no_clear_departments
+        literal, problem = departments.resolve(raw)
+        return literal or "", problem
 
     kind_of, scale_of, risk_of, status_of = (
         lookup(KINDS),
-        lookup(SCALES),
+        lookup(SCALES, clearable=True),
         lookup(RISKS),
         lookup(STATUSES),
     )
+    # One cache per column: files repeat a handful of values (region, kind, risk class, dates), so
+    # each distinct value is normalised once and every other row is a dict lookup. _cached stops
+    # adding at CACHE_LIMIT entries so a column of unique values cannot grow it without bound.
     kind_cache: dict = {}
     scale_cache: dict = {}
     risk_cache: dict = {}
@@ -562,6 +661,7 @@ def staging_chunks(
     licence_cache: dict = {}
     department_cache: dict = {}
     date_cache: dict = {}
+    # Module globals and attributes looked up a million times become locals (a LOAD_FAST each).
     market = MARKET_ENTITY_KINDS
     enterprise = ObjectKind.ENTERPRISE.value
     valid_uscc = is_valid_uscc
@@ -569,6 +669,8 @@ def staging_chunks(
     seen = stats.seen_codes
     max_name = MAX_LENGTHS["name"]
 
+    # Loading the empty registry directly, each valid row takes the next id here, in file order,
+    # so the supervisions can be written beside the objects without reading the ids back.
     load = registry_load
     if load is not None:
         object_id = load.first_id - 1
@@ -582,10 +684,14 @@ def staging_chunks(
         supervision_suffix = load.supervision_suffix
         department_ids: dict[str, list[str]] = {}
 
+    # COPY lines are gathered in a list and handed over CHUNK_ROWS at a time: small enough that the
+    # server parses one chunk while Python validates the next (see CHUNK_ROWS), large enough that
+    # the hand-over does not cost more than the rows.
     lines: list[str] = []
     append = lines.append
-    row_no = 1
+    row_no = stats.first_row_no = stats.last_row_no = first_row_no
     valid = invalid = errors_total = 0
+    row_limit = max_rows if max_rows is not None else float("inf")
     next_progress = progress_every
     fast_block = (
         _BlockValidator(
@@ -609,11 +715,21 @@ def staging_chunks(
     source = iter(rows)
     parts: list[list[list[str]]] = []  # blocks, or the parts of one, still to validate
 
+    def too_many_rows() -> UploadError:
+        return UploadError(
+            _("文件超过 %(limit)s 行的上限（不含表头）：请分成几个文件导入。")
+            % {"limit": f"{max_rows:,}"}
+        )
+
     while parts or (parts := [list(islice(source, BLOCK_ROWS))])[0]:
+        if valid + invalid > row_limit:
+            raise too_many_rows()
         part = parts.pop(0)
         if fast_block is not None:
             text = fast_block(part, row_no, object_id if load is not None else 0)
             if text is not None:
+                # Lines the row loop gathered go first, so the COPY keeps the file's order (the
+                # registry's ids follow it).
                 if lines:
                     lines.append("")
                     yield "\n".join(lines)
@@ -624,6 +740,8 @@ def staging_chunks(
                 valid += len(part)
                 if load is not None:
                     object_id += len(part)
+                # Progress is reported between blocks only: a block moves row_no past several
+                # steps at once, and the reporter's UPDATE is a round trip not to make per row.
                 if row_no >= next_progress:
                     while next_progress <= row_no:
                         next_progress += progress_every
@@ -631,7 +749,7 @@ def staging_chunks(
                         valid, invalid, errors_total, row_no,
                     )  # fmt: skip
                     if progress is not None:
-                        progress(row_no - 1)
+                        progress(row_no - first_row_no)
                 continue
             if len(part) > PART_ROWS:
                 # One row to report sends a block to the row loop: its other parts may still pass.
@@ -650,8 +768,10 @@ def staging_chunks(
                     row_no,
                 )
                 if progress is not None:
-                    progress(row_no - 1)
+                    progress(row_no - first_row_no)
             row.append("")
+            # A short row (a spreadsheet drops trailing empty cells) is padded only when the
+            # unpacking fails: most rows are full, and trying is cheaper than measuring each.
             try:
                 (code, name, kind, legal, address, region, industry, licences, scale, risk, status,
                  authority, grid, depts, ad, as_, sd, ss, pd, ps, gd, gs) = getter(row)  # fmt: skip
@@ -665,6 +785,7 @@ def staging_chunks(
             region = region.strip()
             if not (code and name and region) and not any(cell.strip() for cell in row):
                 continue  # a blank line
+            # None until a first problem: a valid row allocates no list.
             errors = None
 
             if kind:
@@ -672,7 +793,7 @@ def staging_chunks(
                 if found is None:
                     found = _cached(kind_cache, kind, kind_of)
                 if found is None:
-                    errors = [(L_KIND, kind, msg_kind)]
+                    errors = [(L_KIND, kind, refused(kind, msg_kind))]
                     kind = ""
                     found = enterprise
                 else:
@@ -694,6 +815,8 @@ def staging_chunks(
                     (errors := errors or []).append((L_CODE, code, msg_own_code))
             if not name:
                 (errors := errors or []).append((L_NAME, name, msg_required))
+            elif name in CLEAR_MARKERS:
+                (errors := errors or []).append((L_NAME, name, msg_no_clear_required))
             elif len(name) > max_name:
                 (errors := errors or []).append((L_NAME, name, msg_too_long % {"limit": max_name}))
             if _region(region) is None:
@@ -726,24 +849,24 @@ def staging_chunks(
                 if found is None:
                     found = _cached(risk_cache, risk, risk_of)
                     if found is None:
-                        (errors := errors or []).append((L_RISK, risk, msg_risk))
+                        (errors := errors or []).append((L_RISK, risk, refused(risk, msg_risk)))
                 risk = found or ""
             if status:
                 found = status_cache.get(status)
                 if found is None:
                     found = _cached(status_cache, status, status_of)
                     if found is None:
-                        (errors := errors or []).append((L_STATUS, status, msg_status))
+                        (errors := errors or []).append(
+                            (L_STATUS, status, refused(status, msg_status))
+                        )
                 status = found or ""
             if depts:
                 resolved = department_cache.get(depts)
                 if resolved is None:
-                    resolved = _cached(department_cache, depts, departments.resolve)
+                    resolved = _cached(department_cache, depts, department_problem)
                 if resolved[1]:
-                    (errors := errors or []).append(
-                        (L_DEPTS, depts, msg_department % {"names": "、".join(resolved[1])})
-                    )
-                depts = resolved[0] or ""
+                    (errors := errors or []).append((L_DEPTS, depts, resolved[1]))
+                depts = resolved[0]
             legal = legal.strip()
             address = address.strip()
             authority = authority.strip()
@@ -769,6 +892,13 @@ def staging_chunks(
                         (errors := errors or []).append(
                             (column_label, texts[key], msg_too_long % {"limit": limit})
                         )
+                    elif texts[key] in CLEAR_MARKERS and key not in CLEARABLE:
+                        (errors := errors or []).append((column_label, texts[key], msg_no_clear))
+            if "清空" in legal + address + authority + grid:
+                legal, address, authority, grid = (
+                    cleared if text in CLEAR_MARKERS else text
+                    for text in (legal, address, authority, grid)
+                )
             if ad or sd or pd or gd:
                 dates = [ad, sd, pd, gd]
                 for index, key in enumerate(date_keys):
@@ -778,9 +908,13 @@ def staging_chunks(
                         if parsed is None:
                             parsed = _cached(date_cache, raw, normalise_date)
                             if parsed is None:
-                                (errors := errors or []).append((label(key), raw, msg_date))
+                                (errors := errors or []).append(
+                                    (label(key), raw, date_message(raw))
+                                )
                         dates[index] = parsed or ""
                 ad, sd, pd, gd = dates
+            # Codes are remembered only for rows that are otherwise valid, so a duplicate is
+            # reported against the row that was kept, never against a row that was refused.
             if errors is None:
                 first = seen.get(code)
                 if first is None:
@@ -799,6 +933,9 @@ def staging_chunks(
                 licence_literal = licence_literals.get(licences)
                 if licence_literal is None:
                     licence_literal = licence_literals[licences] = _array_literal(licences)
+                # Joined without escaping, then checked: the expected counts of tabs and of
+                # backslashes (the \N of the missing dates) prove no value held a tab, a line
+                # break or a backslash. The rare line that did is built again, escaped.
                 nulls = (not ad) + (not sd) + (not pd) + (not gd)
                 line = "\t".join(
                     (str(object_id), code, name, kind or enterprise, legal, address, region, industry,
@@ -860,6 +997,7 @@ def staging_chunks(
                 gd,
                 gs,
             )  # same order as STAGING_COLUMNS
+            # The same check as above: escape only the lines that need it.
             line = "\t".join((str(row_no), *values[1:]))
             if line.count("\t") != STAGING_TABS or "\\" in line or "\n" in line or "\r" in line:
                 line = _copy_line(values)
@@ -869,6 +1007,8 @@ def staging_chunks(
                 yield "\n".join(lines)
                 lines.clear()
                 append = lines.append
+    if valid + invalid > row_limit:
+        raise too_many_rows()
     if lines:
         lines.append("")
         yield "\n".join(lines)
@@ -878,4 +1018,4 @@ def staging_chunks(
     stats.rows = valid + invalid
     stats.last_row_no = row_no
     if progress is not None:
-        progress(row_no - 1)
+        progress(row_no - first_row_no)

@@ -71,6 +71,9 @@ class Expert(models.Model):
         _("状态"), max_length=12, choices=InspectorStatus.choices, default=InspectorStatus.ACTIVE
     )
     max_load = models.PositiveIntegerField(_("同期最多参加检查组数"), default=3)
+    # The office's automatic recusal rules (own grid, own region) apply to experts as to inspectors.
+    region_code = models.CharField(_("行政区划代码"), max_length=12, blank=True)
+    grid = models.CharField(_("网格"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -83,11 +86,24 @@ class Expert(models.Model):
 
 
 class Recusal(models.Model):
-    """A declared conflict of interest (回避) between an inspector and an object; once confirmed by
-    the department admin it feeds every draw's conflict file."""
+    """A declared conflict of interest (回避) between an inspector (or an expert) and an object; once
+    confirmed by the department admin (the office for experts) it feeds every draw's conflict file."""
 
     inspector = models.ForeignKey(
-        Inspector, verbose_name=_("执法检查人员"), on_delete=models.CASCADE, related_name="recusals"
+        Inspector,
+        verbose_name=_("执法检查人员"),
+        on_delete=models.CASCADE,
+        related_name="recusals",
+        null=True,
+        blank=True,
+    )
+    expert = models.ForeignKey(
+        Expert,
+        verbose_name=_("专家"),
+        on_delete=models.CASCADE,
+        related_name="recusals",
+        null=True,
+        blank=True,
     )
     inspection_object = models.ForeignKey(
         "registries.InspectionObject",
@@ -116,11 +132,23 @@ class Recusal(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["inspector", "inspection_object"], name="recusal_unique_pair"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["expert", "inspection_object"], name="recusal_unique_expert_pair"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(inspector__isnull=True) ^ models.Q(expert__isnull=True),
+                name="recusal_one_person",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.inspector} ↔ {self.inspection_object_id}（{self.get_reason_display()}）"
+        person = self.inspector or self.expert
+        return f"{person} ↔ {self.inspection_object_id}（{self.get_reason_display()}）"
+
+    @property
+    def person(self) -> Inspector | Expert:
+        return self.inspector or self.expert
 
 
 class RecusalRule(models.Model):

@@ -118,7 +118,7 @@ def recusals_visible_to(user: Any) -> QuerySet[Recusal]:
     if not _is_member(user):
         return Recusal.objects.none()
     recusals = Recusal.objects.select_related(
-        "inspector__department", "inspection_object", "declared_by", "decided_by"
+        "inspector__department", "expert", "inspection_object", "declared_by", "decided_by"
     )
     if user.is_office_admin:
         return recusals
@@ -147,6 +147,8 @@ def recusal_list_visible_to(
         recusals = recusals.filter(
             Q(inspector__name__icontains=term)
             | Q(inspector__code__iexact=term)
+            | Q(expert__name__icontains=term)
+            | Q(expert__code__iexact=term)
             | Q(inspection_object__name__icontains=term)
             | Q(inspection_object__code__iexact=term)
         )

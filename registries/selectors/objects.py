@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 
 from registries.choices import SpecialList
 from registries.filters import ObjectFilter
-from registries.models import InspectionObject, ObjectChange, ObjectSupervision
+from registries.models import ImportJob, InspectionObject, ObjectChange, ObjectSupervision
 from registries.permissions import objects_visible_to
 from registries.scopes import special_lists_of
 
@@ -185,6 +185,19 @@ def object_detail(inspection_object: InspectionObject) -> dict[str, Any]:
             "status", "department__code"
         )
     )
+    # A direct bulk load names no claimer on each supervision: its import job is the claimer,
+    # found by the load's time stamp (ImportJob.loaded_at is the supervisions' claimed_at).
+    unclaimed = {s.claimed_at for s in supervisions if s.claimed_by_id is None}
+    if unclaimed:
+        jobs = {
+            job.loaded_at: job
+            for job in ImportJob.objects.filter(loaded_at__in=unclaimed).select_related(
+                "created_by"
+            )
+        }
+        for supervision in supervisions:
+            if supervision.claimed_by_id is None:
+                supervision.import_job = jobs.get(supervision.claimed_at)
     changes = list(
         ObjectChange.objects.filter(inspection_object=inspection_object)
         .select_related("changed_by")

@@ -40,7 +40,16 @@ MAX_LOAD_LIMIT = 20
 
 PROFILE_FIELDS = ("name", "post", "tags", "region_code", "grid", "max_load", "user")
 STATUS_FIELDS = ("status", "status_since", "status_until")
-EXPERT_FIELDS = ("name", "organisation", "speciality", "tags", "status", "max_load")
+EXPERT_FIELDS = (
+    "name",
+    "organisation",
+    "speciality",
+    "tags",
+    "status",
+    "max_load",
+    "region_code",
+    "grid",
+)
 
 
 # --- permissions -------------------------------------------------------------------------------
@@ -434,8 +443,11 @@ def expert_create(
     max_load: int = 3,
     status: str = InspectorStatus.ACTIVE,
     source: str = "manual",
+    region_code: str = "",
+    grid: str = "",
 ) -> Expert:
-    """Register an expert or third-party staff member; code `EXPERT-<NNNN>`, never reused."""
+    """Register an expert or third-party staff member; code `EXPERT-<NNNN>`, never reused. The
+    region and grid (optional) let the office's automatic recusal rules apply to them."""
     _require_expert_editor(created_by)
     if status not in (InspectorStatus.ACTIVE, InspectorStatus.ON_LEAVE):
         raise ValidationError({"status": _("新登记的专家只能是在岗或休假状态。")})
@@ -448,6 +460,8 @@ def expert_create(
         tags=normalise_tags(tags),
         status=status,
         max_load=_clean_max_load(max_load),
+        region_code=(region_code or "").strip(),
+        grid=(grid or "").strip(),
     )
     expert.full_clean()
     expert.save()
@@ -468,7 +482,7 @@ def expert_update(*, expert: Expert, updated_by: User, **changes: Any) -> Expert
     _require_expert_editor(updated_by)
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     before = _expert_snapshot(expert)
-    for field in ("name", "organisation", "speciality"):
+    for field in ("name", "organisation", "speciality", "region_code", "grid"):
         if field in changes:
             setattr(expert, field, (changes[field] or "").strip())
     if "tags" in changes:

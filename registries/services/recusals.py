@@ -1,10 +1,13 @@
-"""Recusal (回避): declared conflicts between an inspector and an object, and the automatic rules.
+"""Recusal (回避): declared conflicts between an inspector (or an expert) and an object, and the
+automatic rules.
 
 - An inspector declares a conflict for themselves (when their account is linked to the inspector
-  record), or department staff declare it on their behalf.
+  record), or department staff declare it on their behalf; the office, which keeps the expert
+  registry, declares and decides the experts' recusals.
 - The department admin of the inspector's department confirms or rejects it (the office admin
   may too). Only confirmed declarations feed the draw's conflict file.
-- The office admin switches the automatic rules on and off (own grid, own region).
+- The office admin switches the automatic rules on and off (own grid, own region); they apply to
+  inspectors and experts alike.
 """
 
 from __future__ import annotations
@@ -20,27 +23,31 @@ from accounts.audit import record_event
 from accounts.models import User
 from accounts.roles import is_department_admin, is_office_admin, require
 from registries.choices import RecusalReason, RecusalStatus
-from registries.models import InspectionObject, Inspector, Recusal, RecusalRule
+from registries.models import Expert, InspectionObject, Inspector, Recusal, RecusalRule
 from registries.services.inspectors import can_edit_inspectors_of
 
 
-def can_declare_recusal(user: Any, inspector: Inspector) -> bool:
+def can_declare_recusal(user: Any, inspector: Inspector | Expert) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
+    if isinstance(inspector, Expert):
+        return user.is_office_admin
     if inspector.user_id is not None and inspector.user_id == user.pk:
         return True
     return can_edit_inspectors_of(user, inspector.department)
 
 
-def can_decide_recusal(user: Any, inspector: Inspector) -> bool:
+def can_decide_recusal(user: Any, inspector: Inspector | Expert) -> bool:
     if is_office_admin(user):
         return True
+    if isinstance(inspector, Expert):
+        return False  # the expert registry is the office's
     return is_department_admin(user) and user.department_id == inspector.department_id
 
 
 def _details(recusal: Recusal) -> dict[str, Any]:
     return {
-        "inspector": recusal.inspector.code,
+        "inspector" if recusal.inspector_id else "expert": recusal.person.code,
         "object": recusal.inspection_object.code,
         "reason": recusal.reason,
         "status": recusal.status,
@@ -50,22 +57,28 @@ def _details(recusal: Recusal) -> dict[str, Any]:
 @transaction.atomic
 def recusal_declare(
     *,
-    inspector: Inspector,
     inspection_object: InspectionObject,
     reason: str,
     declared_by: User,
     note: str = "",
+    inspector: Inspector | None = None,
+    expert: Expert | None = None,
 ) -> Recusal:
-    """Declare a conflict of interest. A rejected declaration of the same pair may be declared
-    again (with new facts); a pending or confirmed one may not be duplicated."""
-    if not can_declare_recusal(declared_by, inspector):
-        raise PermissionDenied(_("只有本人或本部门工作人员可以申报回避。"))
+    """Declare a conflict of interest of an inspector or an expert. A rejected declaration of the
+    same pair may be declared again (with new facts); a pending or confirmed one may not be
+    duplicated."""
+    if (inspector is None) == (expert is None):
+        raise ValidationError(_("请指定一名执法检查人员或一名专家。"))
+    person = inspector or expert
+    if not can_declare_recusal(declared_by, person):
+        raise PermissionDenied(_("只有本人或本部门工作人员可以申报回避；专家的回避由联席办申报。"))
     if reason not in RecusalReason.values:
         raise ValidationError({"reason": _("请选择回避事由。")})
     note = (note or "").strip()
+    pair = {"inspector": inspector} if inspector is not None else {"expert": expert}
     existing = (
         Recusal.objects.select_for_update()
-        .filter(inspector=inspector, inspection_object=inspection_object)
+        .filter(**pair, inspection_object=inspection_object)
         .first()
     )
     if existing is not None and existing.status != RecusalStatus.REJECTED:
@@ -73,7 +86,7 @@ def recusal_declare(
             _("该人员与 %(object)s 的回避申报已存在（%(status)s）。")
             % {"object": inspection_object.name, "status": existing.get_status_display()}
         )
-    recusal = existing or Recusal(inspector=inspector, inspection_object=inspection_object)
+    recusal = existing or Recusal(**pair, inspection_object=inspection_object)
     recusal.reason = reason
     recusal.note = note
     recusal.status = RecusalStatus.DECLARED
@@ -96,10 +109,10 @@ def recusal_declare(
 def _decide(*, recusal: Recusal, decided_by: User, status: str, note: str, action: str) -> Recusal:
     recusal = (
         Recusal.objects.select_for_update(of=("self",))
-        .select_related("inspector__department", "inspection_object")
+        .select_related("inspector__department", "expert", "inspection_object")
         .get(pk=recusal.pk)
     )
-    if not can_decide_recusal(decided_by, recusal.inspector):
+    if not can_decide_recusal(decided_by, recusal.person):
         raise PermissionDenied(_("只有该人员所在部门的系统管理员可以确认回避申报。"))
     if recusal.status != RecusalStatus.DECLARED:
         raise ValidationError(

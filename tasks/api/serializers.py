@@ -1,8 +1,10 @@
 from rest_framework import serializers
 
-from accounts.models import Department
+from accounts.models import Department, User
 from catalog.models import Matter
-from tasks.models import Draw, DrawReview, Task
+from tasks.choices import ReplacementCategory
+from tasks.models import MAX_ATTEMPTS_LIMIT, Draw, DrawReview, Task, TaskPolicy
+from tasks.permissions import can_read_replacement_reason
 
 
 class TaskOutputSerializer(serializers.ModelSerializer):
@@ -14,6 +16,9 @@ class TaskOutputSerializer(serializers.ModelSerializer):
     is_adhoc = serializers.BooleanField(read_only=True)
     status = serializers.CharField(read_only=True)
     inspection_method = serializers.CharField(read_only=True)
+    second_witness = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Task
@@ -26,6 +31,7 @@ class TaskOutputSerializer(serializers.ModelSerializer):
             "participating_departments",
             "plan_item",
             "adhoc_reason",
+            "deviation_reason",
             "approved_at",
             "matters",
             "scope",
@@ -36,8 +42,25 @@ class TaskOutputSerializer(serializers.ModelSerializer):
             "start_date",
             "end_date",
             "inspection_method",
+            "second_witness",
+            "max_attempts",
             "is_adhoc",
             "created_at",
+        ]
+
+
+class TaskDetailOutputSerializer(TaskOutputSerializer):
+    """One task, with what its approval covers (a few more queries than a list row may cost)."""
+
+    deviates_from_plan = serializers.BooleanField(read_only=True)
+    needs_approval = serializers.BooleanField(read_only=True)
+
+    class Meta(TaskOutputSerializer.Meta):
+        fields = [
+            *TaskOutputSerializer.Meta.fields,
+            "deviates_from_plan",
+            "needs_approval",
+            "approved_terms",
         ]
 
 
@@ -67,6 +90,17 @@ class DrawOutputSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True)
     state = serializers.CharField(read_only=True)
     reviews = DrawReviewOutputSerializer(many=True, read_only=True)
+    replacement_category = serializers.CharField(read_only=True)
+    replacement_reason = serializers.SerializerMethodField(
+        help_text="The free text, for the office, auditors and the lead department only."
+    )
+
+    def get_replacement_reason(self, draw: Draw) -> str:
+        request = self.context.get("request")
+        user = self.context.get("user") or getattr(request, "user", None)
+        if user is not None and can_read_replacement_reason(user, draw.task):
+            return draw.replacement_reason
+        return ""
 
     class Meta:
         model = Draw
@@ -93,17 +127,22 @@ class DrawOutputSerializer(serializers.ModelSerializer):
             "head_hash",
             "failure_reason",
             "announced_at",
+            "reveal_not_before",
             "revealed_at",
             "drawn_at",
+            "job_attempts",
             "redraw_of",
             "redraw_reason",
             "withdrawn_reason",
+            "withdraw_request_reason",
+            "withdraw_requested_at",
             "void_reason",
             "void_requested_at",
             "voided_at",
             "parent_draw",
             "replaced_inspector_code",
             "replaced_group",
+            "replacement_category",
             "replacement_reason",
             "reviews",
         ]
@@ -112,6 +151,7 @@ class DrawOutputSerializer(serializers.ModelSerializer):
 class PublicDrawSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True)
     state = serializers.CharField(read_only=True)
+    replacement_category = serializers.CharField(read_only=True)
 
     class Meta:
         model = Draw
@@ -132,9 +172,14 @@ class PublicDrawSerializer(serializers.ModelSerializer):
             "result_hash",
             "head_hash",
             "announced_at",
+            "reveal_not_before",
             "drawn_at",
             "redraw_reason",
+            "withdrawn_reason",
             "void_reason",
+            "replaced_group",
+            "replaced_inspector_code",
+            "replacement_category",
         ]
 
 
@@ -157,6 +202,17 @@ class TaskCreateInputSerializer(serializers.Serializer):
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     inspection_method = serializers.CharField(default="on_site")
+    deviation_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    second_witness = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    max_attempts = serializers.IntegerField(
+        min_value=1, max_value=MAX_ATTEMPTS_LIMIT, required=False, default=20
+    )
 
 
 class DrawWitnessInputSerializer(serializers.Serializer):
@@ -174,15 +230,60 @@ class DrawDecisionInputSerializer(serializers.Serializer):
 
 class TaskPushInputSerializer(serializers.Serializer):
     redraw_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reveal_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
 class DrawReplacementInputSerializer(serializers.Serializer):
     inspector_code = serializers.CharField(max_length=32)
+    category = serializers.ChoiceField(
+        choices=ReplacementCategory.choices, default=ReplacementCategory.OTHER
+    )
     reason = serializers.CharField(max_length=1000)
+
+
+class TaskWitnessGrantInputSerializer(serializers.Serializer):
+    user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
+    revoke = serializers.BooleanField(required=False, default=False)
+
+
+class TaskPolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskPolicy
+        fields = [
+            "escalate_after_working_days",
+            "remind_every_working_days",
+            "low_risk_yearly_limit",
+            "clean_result_months",
+            "reveal_delay_minutes",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class StuckDrawSerializer(serializers.ModelSerializer):
+    task = serializers.CharField(source="task.code")
+    lead_department = serializers.CharField(source="task.lead_department.code")
+
+    class Meta:
+        model = Draw
+        fields = [
+            "id",
+            "task",
+            "lead_department",
+            "number",
+            "protocol_task_id",
+            "revealed_at",
+            "job_queued_at",
+            "job_attempts",
+        ]
 
 
 class DrawVerifyInputSerializer(serializers.Serializer):
     bundle = serializers.JSONField()
+    announcement = serializers.JSONField(required=False, allow_null=True, default=None)
+    head = serializers.RegexField(
+        r"^[0-9a-fA-F]{64}$", required=False, allow_blank=True, default=""
+    )
 
 
 class DrawVerifyProblemSerializer(serializers.Serializer):
@@ -193,6 +294,22 @@ class DrawVerifyProblemSerializer(serializers.Serializer):
 
 class DrawVerifyOutputSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
+    incomplete = serializers.BooleanField()
     seed = serializers.CharField(allow_null=True)
+    head = serializers.CharField(allow_null=True)
+    commitment = serializers.CharField(allow_null=True)
+    public = serializers.BooleanField()
+    public_note = serializers.CharField(allow_blank=True)
     voided = serializers.BooleanField()
     problems = DrawVerifyProblemSerializer(many=True)
+
+
+class DrawVerifyQueuedSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    token = serializers.UUIDField()
+    url = serializers.CharField()
+
+
+class DrawVerifyResultSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    report = DrawVerifyOutputSerializer(allow_null=True)

@@ -10,6 +10,9 @@ urlpatterns = [
     path("<int:task_id>/approve/", views.TaskApproveApi.as_view(), name="task_approve"),
     path("<int:task_id>/push/", views.TaskPushApi.as_view(), name="task_push"),
     path("<int:task_id>/start/", views.TaskStartApi.as_view(), name="task_start"),
+    path("<int:task_id>/witness/", views.TaskWitnessGrantApi.as_view(), name="task_witness_grant"),
+    path("policy/", views.TaskPolicyApi.as_view(), name="policy"),
+    path("draws/stuck/", views.StuckDrawListApi.as_view(), name="draws_stuck"),
     path("<int:task_id>/draws/", views.TaskDrawListApi.as_view(), name="task_draws"),
     path(
         "reviews/<int:review_id>/confirm/", views.ReviewConfirmApi.as_view(), name="review_confirm"
@@ -18,6 +21,16 @@ urlpatterns = [
     path("draws/<int:draw_id>/", views.DrawDetailApi.as_view(), name="draw_detail"),
     path("draws/<int:draw_id>/reveal/", views.DrawRevealApi.as_view(), name="draw_reveal"),
     path("draws/<int:draw_id>/withdraw/", views.DrawWithdrawApi.as_view(), name="draw_withdraw"),
+    path(
+        "draws/<int:draw_id>/withdraw-request/",
+        views.DrawWithdrawRequestApi.as_view(),
+        name="draw_withdraw_request",
+    ),
+    path(
+        "draws/<int:draw_id>/withdraw-decide/",
+        views.DrawWithdrawDecideApi.as_view(),
+        name="draw_withdraw_decide",
+    ),
     path(
         "draws/<int:draw_id>/void-request/",
         views.DrawVoidRequestApi.as_view(),
@@ -40,5 +53,11 @@ urlpatterns = [
         views.PublicBundleApi.as_view(),
         name="public_bundle",
     ),
+    path(
+        "public/<str:code>/draws/<int:number>/announcement/",
+        views.PublicAnnouncementApi.as_view(),
+        name="public_announcement",
+    ),
     path("verify/", views.VerifyApi.as_view(), name="verify"),
+    path("verify/<uuid:token>/", views.VerifyResultApi.as_view(), name="verify_result"),
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from django.http import Http404, HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView, get_object_or_404
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -15,19 +16,26 @@ from rest_framework.views import APIView
 from accounts.roles import is_office_admin, refuse_page_unless
 from platform_site.api import call_service
 from tasks.api import serializers as s
-from tasks.draw.verify import verify_bundle
-from tasks.models import Draw, DrawReview, Task
+from tasks.models import Draw, DrawReview, Task, TaskPolicy, VerificationRequest
 from tasks.permissions import (
     CanCreateTask,
     access_draw_for_user,
     access_review_for_user,
     access_task_for_user,
+    can_download_full_bundle,
 )
-from tasks.selectors import draw_result_is_public, task_list
+from tasks.selectors import draw_result_is_public, draws_stuck_in_drawing, task_list
 from tasks.services import draws as draw_services
 from tasks.services import tasks as task_services
+from tasks.services.bundles import announcement_document, bundle_json, draw_bundle
+from tasks.services.policy import task_policy_update
 from tasks.services.replacements import replacement_announce
-from tasks.verification import explain
+from tasks.verification import (
+    VerificationBusy,
+    verification_request_create,
+    verify_needs_job,
+    verify_now,
+)
 
 
 class TaskListApi(ListAPIView):
@@ -52,7 +60,9 @@ class TaskListApi(ListAPIView):
 class TaskCreateApi(APIView):
     permission_classes = [CanCreateTask]
 
-    @extend_schema(request=s.TaskCreateInputSerializer, responses={201: s.TaskOutputSerializer})
+    @extend_schema(
+        request=s.TaskCreateInputSerializer, responses={201: s.TaskDetailOutputSerializer}
+    )
     def post(self, request):
         data = s.TaskCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -67,15 +77,16 @@ class TaskCreateApi(APIView):
         values["matters"] = values.get("matters", [])
         values["participating_departments"] = values.get("participating_departments")
         task = call_service(task_services.task_create, created_by=request.user, **values)
-        return Response(s.TaskOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+        return Response(s.TaskDetailOutputSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
 class TaskDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.TaskOutputSerializer)
+    @extend_schema(responses=s.TaskDetailOutputSerializer)
     def get(self, request, task_id: int):
-        return Response(s.TaskOutputSerializer(access_task_for_user(request.user, task_id)).data)
+        task = access_task_for_user(request.user, task_id)
+        return Response(s.TaskDetailOutputSerializer(task).data)
 
 
 class _TaskActionApi(APIView):
@@ -95,7 +106,7 @@ class _TaskActionApi(APIView):
             data = serializer.validated_data
         result = self.act(request, task, data)
         if isinstance(result, Draw):
-            return Response(s.DrawOutputSerializer(result).data)
+            return Response(s.DrawOutputSerializer(result, context={"user": request.user}).data)
         return Response(s.TaskOutputSerializer(result).data)
 
 
@@ -133,6 +144,24 @@ class TaskPushApi(_TaskActionApi):
     def act(self, request, task, data):
         return call_service(
             draw_services.task_push_to_review, task=task, pushed_by=request.user, **data
+        )
+
+
+class TaskWitnessGrantApi(_TaskActionApi):
+    """The office designates (or, with revoke, no longer designates) who may be named as the
+    task's second witness besides the lead department's witness accounts."""
+
+    manage = False
+    input_serializer = s.TaskWitnessGrantInputSerializer
+
+    @extend_schema(request=s.TaskWitnessGrantInputSerializer, responses=s.TaskOutputSerializer)
+    def post(self, request, task_id: int):
+        refuse_page_unless(is_office_admin, request.user)
+        return super().post(request, task_id)
+
+    def act(self, request, task, data):
+        return call_service(
+            task_services.task_witness_grant, task=task, granted_by=request.user, **data
         )
 
 
@@ -205,7 +234,8 @@ class DrawDetailApi(APIView):
 
     @extend_schema(responses=s.DrawOutputSerializer)
     def get(self, request, draw_id: int):
-        return Response(s.DrawOutputSerializer(access_draw_for_user(request.user, draw_id)).data)
+        draw = access_draw_for_user(request.user, draw_id)
+        return Response(s.DrawOutputSerializer(draw, context={"user": request.user}).data)
 
 
 class _DrawActionApi(APIView):
@@ -224,7 +254,7 @@ class _DrawActionApi(APIView):
         result = call_service(
             type(self).service, draw=draw, **{self.actor_kwarg: request.user}, **data
         )
-        return Response(s.DrawOutputSerializer(result).data)
+        return Response(s.DrawOutputSerializer(result, context={"user": request.user}).data)
 
 
 class DrawRevealApi(_DrawActionApi):
@@ -243,6 +273,29 @@ class DrawWithdrawApi(_DrawActionApi):
 
     @extend_schema(request=s.DrawReasonInputSerializer, responses=s.DrawOutputSerializer)
     def post(self, request, draw_id: int):
+        return super().post(request, draw_id)
+
+
+class DrawWithdrawRequestApi(_DrawActionApi):
+    """After the first witness entry, the lead department asks the office to withdraw."""
+
+    service = staticmethod(draw_services.draw_withdraw_request)
+    actor_kwarg = "requested_by"
+    input_serializer = s.DrawReasonInputSerializer
+
+    @extend_schema(request=s.DrawReasonInputSerializer, responses=s.DrawOutputSerializer)
+    def post(self, request, draw_id: int):
+        return super().post(request, draw_id)
+
+
+class DrawWithdrawDecideApi(_DrawActionApi):
+    service = staticmethod(draw_services.draw_withdraw_decide)
+    actor_kwarg = "decided_by"
+    input_serializer = s.DrawDecisionInputSerializer
+
+    @extend_schema(request=s.DrawDecisionInputSerializer, responses=s.DrawOutputSerializer)
+    def post(self, request, draw_id: int):
+        refuse_page_unless(is_office_admin, request.user)
         return super().post(request, draw_id)
 
 
@@ -277,19 +330,68 @@ class DrawReplacementApi(_DrawActionApi):
         return super().post(request, draw_id)
 
 
-def _bundle(draw: Draw) -> HttpResponse:
-    if not draw_services.draw_has_bundle(draw):
+def _json(payload) -> HttpResponse:
+    return HttpResponse(
+        bundle_json(payload).encode("utf-8"), content_type="application/json; charset=utf-8"
+    )
+
+
+def _bundle(draw: Draw, *, public: bool) -> HttpResponse:
+    if not draw.has_bundle:
         raise Http404
-    text = draw_services.bundle_json(draw_services.draw_bundle(draw))
-    return HttpResponse(text.encode("utf-8"), content_type="application/json; charset=utf-8")
+    return _json(draw_bundle(draw, public=public))
 
 
 class DrawBundleApi(APIView):
+    """The full bundle for office admins and auditors; the public bundle for everyone else (and
+    for anyone asking `?form=public`)."""
+
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: OpenApiResponse(description="ssj-draw/1 bundle (§8)")})
+    @extend_schema(
+        parameters=[OpenApiParameter("form", str, enum=["full", "public"], required=False)],
+        responses={200: OpenApiResponse(description="ssj-draw/1 bundle (§8)")},
+    )
     def get(self, request, draw_id: int):
-        return _bundle(access_draw_for_user(request.user, draw_id))
+        draw = access_draw_for_user(request.user, draw_id)
+        public = request.query_params.get("form") == "public" or not can_download_full_bundle(
+            request.user
+        )
+        return _bundle(draw, public=public)
+
+
+class StuckDrawListApi(ListAPIView):
+    """Draws still "drawing" after DRAW_STUCK_AFTER_MINUTES (office admins)."""
+
+    serializer_class = s.StuckDrawSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = Draw.objects.none()
+    pagination_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        refuse_page_unless(is_office_admin, self.request.user)
+        return draws_stuck_in_drawing()
+
+
+class TaskPolicyApi(APIView):
+    """The office's task rules: read, and change with an audit event (office admins)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.TaskPolicySerializer)
+    def get(self, request):
+        refuse_page_unless(is_office_admin, request.user)
+        return Response(s.TaskPolicySerializer(TaskPolicy.current()).data)
+
+    @extend_schema(request=s.TaskPolicySerializer, responses=s.TaskPolicySerializer)
+    def patch(self, request):
+        refuse_page_unless(is_office_admin, request.user)
+        data = s.TaskPolicySerializer(TaskPolicy.current(), data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        policy = call_service(task_policy_update, updated_by=request.user, **data.validated_data)
+        return Response(s.TaskPolicySerializer(policy).data)
 
 
 class PublicTaskApi(APIView):
@@ -314,41 +416,83 @@ class PublicTaskApi(APIView):
 
 
 class PublicBundleApi(APIView):
+    """The public bundle (§8.3): conflict rows of drawn objects only. No login."""
+
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses={200: OpenApiResponse(description="ssj-draw/1 bundle (§8)")})
+    @extend_schema(responses={200: OpenApiResponse(description="ssj-draw/1 public bundle (§8.3)")})
     def get(self, request, code: str, number: int):
         draw = get_object_or_404(Draw, task__code=code, number=number)
         if not draw_result_is_public(draw):
             raise Http404
-        return _bundle(draw)
+        return _bundle(draw, public=True)
 
 
-class VerifyApi(APIView):
-    """Verify a bundle: VALID, or the list of problems in Chinese. No login."""
-
-    throttle_scope = "verify"
+class PublicAnnouncementApi(APIView):
+    """The announcement as published before the draw (to archive). No login."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=s.DrawVerifyInputSerializer, responses=s.DrawVerifyOutputSerializer)
+    @extend_schema(
+        responses={200: OpenApiResponse(description="the announce entry and what it states")}
+    )
+    def get(self, request, code: str, number: int):
+        return _json(announcement_document(get_object_or_404(Draw, task__code=code, number=number)))
+
+
+class VerifyApi(APIView):
+    """Verify a bundle: VALID, or the list of problems in Chinese. No login.
+
+    At most VERIFY_MAX_ATTEMPTS stage-2 attempts are re-computed; a bundle larger than
+    VERIFY_INLINE_MAX_BYTES is queued (202) and its result read from the URL returned."""
+
+    throttle_scope = "verify"
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        request=s.DrawVerifyInputSerializer,
+        responses={200: s.DrawVerifyOutputSerializer, 202: s.DrawVerifyQueuedSerializer},
+    )
     def post(self, request):
         data = request.data
         bundle = data.get("bundle", data) if isinstance(data, dict) else data
-        if isinstance(bundle, str):
+        text = bundle if isinstance(bundle, str) else json.dumps(bundle, ensure_ascii=False)
+        announcement = data.get("announcement") if isinstance(data, dict) else None
+        head = data.get("head", "") if isinstance(data, dict) else ""
+        anchors = {
+            "announcement_text": ""
+            if announcement in (None, "")
+            else announcement
+            if isinstance(announcement, str)
+            else json.dumps(announcement, ensure_ascii=False),
+            "head": head.strip() if isinstance(head, str) else "",
+        }
+        if verify_needs_job(text):
             try:
-                bundle = json.loads(bundle)
-            except ValueError:
-                bundle = None
-        report = verify_bundle(bundle)
-        lines = explain(report)
-        return Response(
-            {
-                "valid": report.valid,
-                "seed": report.seed,
-                "voided": report.voided,
-                "problems": [{"code": x.code, "text": x.text, "detail": x.detail} for x in lines],
-            }
-        )
+                verification = verification_request_create(text=text, **anchors)
+            except VerificationBusy as error:
+                return Response({"detail": str(error)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            return Response(
+                {
+                    "status": verification.status,
+                    "token": verification.token,
+                    "url": reverse("tasks_api:verify_result", args=[verification.token]),
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
+        return Response(verify_now(text, **anchors))
+
+
+class VerifyResultApi(APIView):
+    """The result of a queued verification. No login: the token is the secret."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses=s.DrawVerifyResultSerializer)
+    def get(self, request, token):
+        verification = get_object_or_404(VerificationRequest.objects.defer("bundle"), token=token)
+        return Response({"status": verification.status, "report": verification.report})

@@ -4,7 +4,23 @@ Every failed check adds a `Problem` with a stable `code`, so that callers (the D
 the management command) can translate it; `message` is plain English for the command line.
 Beacon signatures (§9 step 4) need a drand client and the network, so they are not checked here.
 
-Usage: python -m tasks.draw.verify BUNDLE.json  (or - for standard input)
+The checks run in stages, cheapest first (shape, log chain, the anchors given, ceremony, rows,
+input hashes, work limit, then the recomputation); the first stage with a problem ends the
+verification, so a bundle that is already wrong never costs a recomputation. The recomputation
+runs no more stage-2 attempts than the published attempt needs, and never more than
+`max_attempts_limit` (a bundle asking for more is reported as `work_limit`, not verified).
+
+A public bundle (§8.3: `"conflicts_scope": "drawn"`) carries only the conflict rows of drawn
+objects; its conflict file's hash is taken from the announce entry, a row of an object that was
+not drawn is rejected, and the report says that the rows' completeness needs the full bundle.
+
+An archived announcement (`--announcement FILE`: the announce entry, or the platform's
+announcement document holding it) or a published head (`--head HASH`) anchors the bundle to what
+was public before the draw: a bundle re-computed from scratch afterwards, however consistent,
+then fails.
+
+Usage: python -m tasks.draw.verify BUNDLE.json [--announcement FILE] [--head HASH]
+       [--max-attempts N]   (BUNDLE.json may be - for standard input)
 """
 
 from __future__ import annotations
@@ -39,8 +55,24 @@ from .protocol import (
     verify_chain,
 )
 
+__all__ = [
+    "Problem",
+    "VerificationReport",
+    "format_report",
+    "main",
+    "verify_bundle",
+    "verify_bundle_text",
+]
+
 MAX_ROW_PROBLEMS = 20
 LINES_PER_PART = 6
+DEFAULT_MAX_ATTEMPTS = 100  # the platform never announces more (tasks.models.MAX_ATTEMPTS_LIMIT)
+PUBLIC_SCOPE = "drawn"
+OPTIONAL_KEYS = frozenset({"conflicts_scope"})
+PUBLIC_NOTE = (
+    "public bundle: only the conflict rows of drawn objects are published; their hash comes "
+    "from the announcement, and their completeness is checked with the full bundle only"
+)
 ORDER_RE = re.compile(r"A[WB]+RF[PV]*")
 TYPE_LETTERS = {
     "announce": "A",
@@ -84,6 +116,10 @@ class VerificationReport:
     recomputed_result: dict[str, Any] | None = None
     seed: str | None = None
     voided: bool = False
+    head: str | None = None  # the hash of the bundle's last log entry
+    commitment: str | None = None  # the announced C = H(S)
+    public: bool = False  # a public bundle (conflict rows of drawn objects only)
+    incomplete: bool = False  # not verified: the work limit was reached
 
 
 def _is_str_list(value: Any) -> bool:
@@ -113,12 +149,22 @@ def _shape_problems(bundle: Any) -> list[Problem]:
     ]
     problems += [
         Problem("unexpected_key", f"the bundle has an unexpected key {key!r}", {"key": key})
-        for key in sorted(bundle.keys() - BUNDLE_KEYS)
+        for key in sorted(bundle.keys() - BUNDLE_KEYS - OPTIONAL_KEYS)
     ]
     for key, (expected, check) in _FIELD_TYPES.items():
         if key in bundle and not check(bundle[key]):
             problems.append(Problem("bad_type", f"{key} must be {expected}", {"key": key}))
+    if "conflicts_scope" in bundle and bundle["conflicts_scope"] != PUBLIC_SCOPE:
+        problems.append(
+            Problem(
+                "bad_type", f"conflicts_scope must be {PUBLIC_SCOPE!r}", {"key": "conflicts_scope"}
+            )
+        )
     return problems
+
+
+def _is_public(bundle: dict[str, Any]) -> bool:
+    return bundle.get("conflicts_scope") == PUBLIC_SCOPE
 
 
 def _log_problems(log: list[Any]) -> list[Problem]:
@@ -246,6 +292,8 @@ def _snapshot_problems(bundle: dict[str, Any]) -> list[Problem]:
         return [Problem("snapshot_mismatch", "the announce entry has no snapshots")]
     problems = []
     for name in SNAPSHOT_KEYS:
+        if name == "conflicts" and _is_public(bundle):
+            continue  # §8.3: taken from the announce entry; the rows are checked by the recompute
         try:
             recomputed = (
                 canonical_hash(bundle[name]) if name == "params" else rows_hash(bundle[name])
@@ -289,13 +337,42 @@ def _parse_inputs(bundle: dict[str, Any]) -> tuple[DrawInputs | None, list[Probl
     return inputs, []
 
 
+def _announced_snapshots(bundle: dict[str, Any]) -> dict[str, str]:
+    return (_entries(bundle["log"], "announce") or [{"data": {}}])[0]["data"]["snapshots"]
+
+
+def _attempts_needed(bundle: dict[str, Any]) -> int:
+    """Stage 2 is re-run up to the published attempt (a valid result succeeds there and no
+    earlier); a missing or impossible attempt needs every attempt the params allow."""
+    max_attempts = bundle["params"].get("max_attempts")
+    attempt = bundle["result"].get("attempt")
+    if isinstance(attempt, int) and not isinstance(attempt, bool) and 0 <= attempt < max_attempts:
+        return attempt + 1
+    return max_attempts
+
+
+def _work_problems(bundle: dict[str, Any], limit: int) -> list[Problem]:
+    needed = _attempts_needed(bundle)
+    if needed > limit:
+        return [
+            Problem(
+                "work_limit",
+                f"re-computing this bundle takes up to {needed} stage-2 attempts, more than the "
+                f"limit of {limit}; it was not verified (the stand-alone verifier takes "
+                "--max-attempts N)",
+                {"attempts": needed, "limit": limit},
+            )
+        ]
+    return []
+
+
 def _recompute(
     inputs: DrawInputs, bundle: dict[str, Any]
 ) -> tuple[dict[str, Any] | None, str | None, list[Problem]]:
     try:
         seed = compute_seed(
             inputs.task_id,
-            inputs.snapshots(),
+            _announced_snapshots(bundle),
             bundle["secret"],
             bundle["beacon"],
             bundle["witnesses"],
@@ -304,10 +381,24 @@ def _recompute(
         return None, None, [Problem("seed_inputs", f"the seed cannot be computed: {error}")]
     ticketer = Ticketer(seed)
     objects = draw_objects(inputs.candidates, inputs.params["strata"], ticketer)
+    if _is_public(bundle):
+        undrawn = sorted(c.row for c in inputs.conflicts if c.uscc not in objects)
+        if undrawn:
+            return (
+                None,
+                seed,
+                [
+                    Problem(
+                        "conflict_not_drawn",
+                        f"the public bundle has conflict rows of objects that were not drawn: "
+                        f"{', '.join(undrawn[:5])}",
+                        {"rows": undrawn[:20]},
+                    )
+                ],
+            )
+    params = {**inputs.params, "max_attempts": _attempts_needed(bundle)}
     try:
-        stage2 = draw_groups(
-            list(objects), inputs.inspectors, inputs.conflicts, inputs.params, ticketer
-        )
+        stage2 = draw_groups(list(objects), inputs.inspectors, inputs.conflicts, params, ticketer)
     except ProtocolError as error:
         detail = {k: v for k, v in vars(error).items() if isinstance(v, (str, int))}
         return (
@@ -398,31 +489,99 @@ def _result_hash_problems(bundle: dict[str, Any]) -> list[Problem]:
     return []
 
 
-def verify_bundle(bundle: Any) -> VerificationReport:
-    """Run every §9 check that needs nothing but the bundle; collect all problems found."""
+def _announcement_entry(announcement: Any) -> tuple[Any, Any]:
+    """(announce entry, task id or None) of an archived announcement: the entry itself, or a
+    document holding it under "announce" (as the platform publishes it)."""
+    if isinstance(announcement, dict) and "announce" in announcement:
+        return announcement["announce"], announcement.get("task_id")
+    return announcement, None
+
+
+def _anchor_problems(
+    bundle: dict[str, Any], announcement: Any | None, head: str | None
+) -> list[Problem]:
+    problems = []
+    log = bundle["log"]
+    if announcement is not None:
+        entry, task_id = _announcement_entry(announcement)
+        if not log or log[0] != entry:
+            problems.append(
+                Problem(
+                    "announcement_mismatch",
+                    "the bundle's announce entry is not the archived announcement "
+                    f"(archived hash {entry.get('hash') if isinstance(entry, dict) else None!r}, "
+                    f"bundle {log[0].get('hash') if log and isinstance(log[0], dict) else None!r})",
+                )
+            )
+        elif task_id is not None and task_id != bundle["task_id"]:
+            problems.append(
+                Problem(
+                    "announcement_mismatch",
+                    f"the archived announcement is for task {task_id!r}, the bundle for "
+                    f"{bundle['task_id']!r}",
+                )
+            )
+    if head is not None:
+        hashes = [entry.get("hash") for entry in log if isinstance(entry, dict)]
+        if head.strip().lower() not in hashes:
+            problems.append(
+                Problem(
+                    "head_mismatch",
+                    f"the published head {head} is not the hash of any entry of the bundle's log",
+                    {"head": head},
+                )
+            )
+    return problems
+
+
+def verify_bundle(
+    bundle: Any,
+    *,
+    announcement: Any | None = None,
+    head: str | None = None,
+    max_attempts_limit: int = DEFAULT_MAX_ATTEMPTS,
+) -> VerificationReport:
+    """Run every §9 check that needs nothing but the bundle (and the anchors given), stage by
+    stage; the first stage with a problem ends the verification."""
     problems = _shape_problems(bundle)
     if problems:
         return VerificationReport(valid=False, problems=problems)
-    problems += _log_problems(bundle["log"])
-    problems += _ceremony_problems(bundle)
-    problems += _snapshot_problems(bundle)
-    inputs, input_problems = _parse_inputs(bundle)
-    problems += input_problems
-    recomputed = seed = None
-    if inputs is not None and HEX64_RE.fullmatch(bundle["secret"]):
-        recomputed, seed, recompute_problems = _recompute(inputs, bundle)
-        problems += recompute_problems
-        if recomputed is not None:
-            problems += _result_differences(bundle["result"], recomputed)
-    problems += _result_hash_problems(bundle)
-    voided = bool(_entries(bundle["log"], "void"))
-    return VerificationReport(
-        valid=not problems,
-        problems=problems,
-        recomputed_result=recomputed,
-        seed=seed,
-        voided=voided,
+    log = bundle["log"]
+    announce = (_entries(log, "announce") or [{"data": {}}])[0]["data"]
+    report = VerificationReport(
+        valid=False,
+        problems=[],
+        voided=bool(_entries(log, "void")),
+        head=log[-1].get("hash") if log and isinstance(log[-1], dict) else None,
+        commitment=announce.get("commitment"),
+        public=_is_public(bundle),
     )
+    stages = [
+        lambda: _log_problems(log),
+        lambda: _anchor_problems(bundle, announcement, head),
+        lambda: _ceremony_problems(bundle),
+    ]
+    for stage in stages:
+        report.problems = stage()
+        if report.problems:
+            return report
+    inputs, report.problems = _parse_inputs(bundle)
+    if inputs is None or report.problems:
+        return report
+    report.problems = _snapshot_problems(bundle)
+    if report.problems:
+        return report
+    report.problems = _work_problems(bundle, max_attempts_limit)
+    if report.problems:
+        report.incomplete = True
+        return report
+    recomputed, report.seed, report.problems = _recompute(inputs, bundle)
+    if recomputed is not None:
+        report.recomputed_result = recomputed
+        report.problems = _result_differences(bundle["result"], recomputed)
+    report.problems += _result_hash_problems(bundle)
+    report.valid = not report.problems
+    return report
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -438,52 +597,115 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
-def verify_bundle_text(text: str) -> VerificationReport:
+def parse_json(text: str) -> Any:
+    """Strict JSON: duplicate keys and NaN/Infinity are refused (ValueError)."""
+    return json.loads(
+        text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant
+    )
+
+
+def verify_bundle_text(text: str, **options: Any) -> VerificationReport:
     """Parse and verify a bundle; invalid or ambiguous JSON (duplicate keys, NaN) is a problem."""
     try:
-        bundle = json.loads(
-            text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant
-        )
+        bundle = parse_json(text)
     except json.JSONDecodeError as error:
         detail = {"line": error.lineno, "column": error.colno}
         return VerificationReport(False, [Problem("json", f"not valid JSON: {error}", detail)])
     except ValueError as error:
         return VerificationReport(False, [Problem("json", f"not valid JSON: {error}")])
-    return verify_bundle(bundle)
+    return verify_bundle(bundle, **options)
 
 
 def format_report(report: VerificationReport) -> str:
     if report.valid:
         lines = [f"VALID seed={report.seed}"]
-        if report.voided:
-            lines.append("note: the log records that this draw was voided")
+    elif report.incomplete:
+        lines = ["NOT VERIFIED", *(f"  - {problem}" for problem in report.problems)]
     else:
         lines = ["INVALID", *(f"  - {problem}" for problem in report.problems)]
+    if report.head:
+        lines.append(f"head={report.head}")
+    if report.commitment:
+        lines.append(f"commitment={report.commitment}")
+    if report.valid and report.voided:
+        lines.append("note: the log records that this draw was voided")
+    if report.valid and report.public:
+        lines.append(f"note: {PUBLIC_NOTE}")
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Exit 0 for a valid bundle, 1 for an invalid one, 2 when the file cannot be read."""
-    parser = argparse.ArgumentParser(prog="python -m tasks.draw.verify", description=__doc__)
-    parser.add_argument("bundle", help="bundle JSON file, or - for standard input")
+    parser = argparse.ArgumentParser(
+        prog="python -m tasks.draw.verify",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_arguments(parser)
     args = parser.parse_args(argv)
     try:
-        if args.bundle == "-":
-            raw = sys.stdin.buffer.read()
-        else:
-            with open(args.bundle, "rb") as handle:
-                raw = handle.read()
-    except OSError as error:
-        print(f"cannot read {args.bundle}: {error.strerror}", file=sys.stderr)
+        options = options_from_arguments(args)
+        raw = _read(args.bundle)
+    except (OSError, ValueError) as error:
+        print(str(error), file=sys.stderr)
         return 2
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         report = VerificationReport(False, [Problem("json", f"not UTF-8: {error}")])
     else:
-        report = verify_bundle_text(text)
+        report = verify_bundle_text(text, **options)
     print(format_report(report))
     return 0 if report.valid else 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The verifier's options, shared with `manage.py verify_draw`."""
+    parser.add_argument("bundle", help="bundle JSON file, or - for standard input")
+    parser.add_argument(
+        "--announcement",
+        metavar="FILE",
+        help="the announcement as archived before the draw (its announce entry must be the "
+        "bundle's first log entry)",
+    )
+    parser.add_argument(
+        "--head",
+        metavar="HASH",
+        help="a draw log head published before the draw (it must be one of the bundle's entries)",
+    )
+    parser.add_argument(
+        "--max-attempts",
+        type=int,
+        default=DEFAULT_MAX_ATTEMPTS,
+        metavar="N",
+        help=f"re-compute at most N stage-2 attempts (default {DEFAULT_MAX_ATTEMPTS})",
+    )
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise OSError(f"cannot read {path}: {error.strerror}") from error
+
+
+def options_from_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """verify_bundle's keyword arguments from the parsed options; ValueError for an unreadable
+    announcement file."""
+    options: dict[str, Any] = {"max_attempts_limit": args.max_attempts}
+    if args.announcement:
+        try:
+            options["announcement"] = parse_json(_read(args.announcement).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise ValueError(
+                f"the announcement {args.announcement} is not valid JSON: {error}"
+            ) from error
+    if args.head:
+        options["head"] = args.head
+    return options
 
 
 if __name__ == "__main__":

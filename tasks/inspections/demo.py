@@ -3,8 +3,11 @@ overdue items, combined visits, and inspector accounts that lead groups.
 
     0007 食品销售者（百货零售）  SAMR + COMM, FIRE   ran from 75 to 35 days ago: results
          published (some corrected), approved, submitted, returned, still open and overdue;
-         rectifications closed after re-inspection and others overdue; a notification acknowledged
-         and closed, one waiting; a case clue open, a judicial referral closed
+         rectifications closed after re-inspection, one overdue beside one due in two working days; a
+         notification acknowledged and closed, one waiting; a case clue open, a judicial referral
+         closed. Their working-day deadlines (result entry, rectification) are opened and closed
+         by the services: the open results are overdue (red), and tasks.demo_deadlines' sweep
+         puts the cards in the inboxes (SAMR's liaison, its admin and the office by escalation)
     0008 道路运输企业计量与车辆   SAMR + TRANS        in progress beside 0004 (same scope): the
          objects drawn by both get combined visits (one agreed, one waiting, one declined);
          `samr_inspector` leads its group G001, has set dates and is entering records
@@ -244,6 +247,7 @@ def _simulate_past(task: Task, stdout) -> None:
     problem_kinds = ["rectify_closed", "notify_closed", "rectify_open", "judicial"]
     problem_kinds += ["notify_waiting", "case_clue", "rectify_open", "rectify_closed"]
     problems = photos = 0
+    second_rectification = False
     span = max((task.end_date - task.start_date).days - 4, 1)
     for index, inspection in enumerate(inspections):
         state = plan[index]
@@ -325,6 +329,9 @@ def _simulate_past(task: Task, stdout) -> None:
         measure = None
         if problem:
             measure = _register_measure(result, leader, task, kind, notified, day)
+            if kind == "rectify_open" and not second_rectification:
+                _register_second_rectification(result, leader, task)
+                second_rectification = True
         result = results.result_submit(result=result, submitted_by=leader)
         if state == "submitted":
             continue
@@ -379,6 +386,21 @@ def _register_measure(result, leader, task, kind, notified, day):
         department=department,
         description="责令十个工作日内完善进货查验记录，规范标示预包装食品价格和生产日期。",
         deadline_on=_working_days_after(day, 10),
+    )
+
+
+def _register_second_rectification(result, leader, task) -> None:
+    """A second order on the same object whose period (granted on application) ends in two
+    working days: a yellow card beside the overdue one."""
+    from tasks.inspections.services import followups
+
+    followups.measure_add(
+        result=result,
+        added_by=leader,
+        kind=MeasureKind.RECTIFY,
+        department=task.lead_department,
+        description="责令限期办理食品经营许可证载明事项变更（经申请延长整改期限）。",
+        deadline_on=_working_days_after(timezone.localdate(), 2),
     )
 
 
@@ -553,12 +575,22 @@ SPECS = [(PAST, _simulate_past), (CURRENT, _simulate_current)]
 
 
 def _open_missing(stdout) -> None:
-    """Tasks started before inspections existed on the platform get theirs (idempotent)."""
+    """Tasks started before inspections existed on the platform get theirs, and inspections
+    opened before the deadlines were wired their result-entry deadlines (idempotent)."""
+    from tasks.inspections.services.deadlines import result_deadlines_backfill
     from tasks.inspections.services.inspections import inspections_open
 
     for task in Task.objects.filter(status="in_progress", inspections__isnull=True):
         opened = inspections_open(task=task, opened_by=None)
         _say(stdout, f"检查工作：{task.code} 开启 {opened} 户检查")
+    working = Task.objects.filter(
+        status__in=["in_progress", "completed"], inspections__isnull=False
+    )
+    for task in working.distinct().order_by("pk"):
+        with transaction.atomic():
+            backfilled = result_deadlines_backfill(task=task)
+        if backfilled:
+            _say(stdout, f"期限：{task.code} 补开 {backfilled} 项检查结果录入期限")
 
 
 def build(stdout=None, **options) -> None:

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Department
 from platform_site.documents import document_response
 from platform_site.web import errors_to_form, errors_to_messages, form_errors_to_messages
+from publication.deadlines.selectors import deadline_for_subject
+from publication.models import DeadlineKind
 from registries.permissions import objects_visible_to
 from tasks.choices import DrawState, TaskStatus
 from tasks.inspections import forms
@@ -244,6 +246,7 @@ def inspection_detail_view(request, inspection_id: int):
         "inspection": inspection,
         "task": inspection.task,
         "result": result,
+        "entry_deadline": deadline_for_subject(DeadlineKind.RESULT_ENTRY, inspection),
         "standing": standing,
         "editable": editable,
         "records": records,

@@ -2,21 +2,25 @@
 reasoned draw from the same pool, never by a hand-pick.
 
 How a replacement maps onto ssj-draw/1 (it is a complete protocol draw with its own commitment,
-witnesses, log and bundle, verifiable with the same verifier):
+witnesses, log and bundle, verifiable with the same verifier; docs/draw.md explains it too):
 - candidates: the objects dealt to the affected group, all `MUST=1` in the stratum `GROUP`
   (strata `{"GROUP": {"count": 0}}`), so stage 1 simply keeps them;
-- inspectors: the group's remaining members under the pseudo-departments `KEEP-GROUP` (and
-  `KEEP-LEAD` for remaining lead-department members when the leader is replaced), LOAD 0,
-  MAX_LOAD 1, no tags, so all of them are always taken; plus the replaced inspector's department's
-  drawable inspectors who are in no group of the task, with their real LOAD/MAX_LOAD/TAGS;
-- params: `groups` 1, `group` = {KEEP-GROUP: n, <dept>: 1} (plus KEEP-LEAD), `required_tags` of
-  that department, and `lead_dept` = KEEP-GROUP when the leader stays, KEEP-LEAD when the leader is
-  replaced and other lead-department members remain (the new leader is drawn among them), or the
-  department itself when the leader was its group's only lead-department member;
-- conflicts: the pool against the group's objects; stage 2's retries pick another pool member
-  until nobody in the group conflicts with any of its objects.
-The one pool member the draw adds joins the group in the parent draw's lists; the replaced member
-row is marked `replaced_by`, never deleted.
+- inspectors: the group's remaining members under pseudo-departments, LOAD 0, MAX_LOAD 1, no tags,
+  so that every one of them is always taken: `KEEP-LEADER` for the leader when the leader stays,
+  `KEEP-LEAD` for the remaining lead-department members when the leader is the one replaced,
+  `KEEP-GROUP` for everyone else; plus the replaced member's department's drawable inspectors
+  (or the experts) who are in no group of the task, with their real LOAD/MAX_LOAD/TAGS;
+- params: `groups` 1, `group` = {KEEP-GROUP: n, <dept>: 1, and KEEP-LEADER or KEEP-LEAD}, that
+  department's `required_tags`, and `lead_dept` = KEEP-LEADER when the leader stays (so the drawn
+  "leader" is the leader in office), KEEP-LEAD when the leader is replaced and other lead-department
+  members remain (the new leader is drawn among them), or the department itself when the leader
+  was the group's only lead-department member (the new member leads); `replacement` says which
+  draw, group and member, and why as a category (illness, recusal, ...), never the free text;
+- conflicts: the pool (inspectors and experts) against the group's objects; stage 2's retries
+  pick another pool member until nobody in the group conflicts with any of its objects.
+The result's one group is the whole group as it stands afterwards, leader included; the parent
+draw's rows are brought to exactly that (replaced rows marked `replaced_by`, never deleted) and
+checked against it in the same transaction.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from registries.drawable import EXPERT_DEPARTMENT, conflict_pairs
-from tasks.choices import DrawKind, DrawState, TaskStatus
+from tasks.choices import DrawKind, DrawState, ReplacementCategory, TaskStatus
 from tasks.draw.protocol import (
     Candidate,
     Conflict,
@@ -41,19 +45,30 @@ from tasks.draw.protocol import (
 )
 from tasks.models import Draw, GroupMember
 from tasks.permissions import can_manage_task
+from tasks.services.ceremony import (
+    announce_draw,
+    check_second_witness,
+    current_members,
+    group_member_rows,
+    lock_draw,
+    next_draw_number,
+    protocol_error_message,
+    record_draw_event,
+    reveal_time,
+    witness_roster,
+)
 from tasks.services.snapshots import LEGAL_BASIS, Snapshot, inspector_rows
 
 KEEP = "KEEP-GROUP"
 KEEP_LEAD = "KEEP-LEAD"
+KEEP_LEADER = "KEEP-LEADER"
 STRATUM = "GROUP"
 
-
-def current_members(draw: Draw):
-    return GroupMember.objects.filter(draw=draw, replaced_by__isnull=True)
+__all__ = ["apply_replacement", "current_members", "replacement_announce"]
 
 
 def _replacement_snapshot(
-    draw: Draw, member: GroupMember, reason: str, protocol_task_id: str
+    draw: Draw, member: GroupMember, category: str, protocol_task_id: str
 ) -> Snapshot:
     task = draw.task
     lead = task.lead_department.code
@@ -64,22 +79,25 @@ def _replacement_snapshot(
     taken = set(current_members(draw).values_list("code", flat=True))
     was_leader = member.is_leader
     keep_rows: list[InspectorRow] = []
-    lead_keep = 0
     for other in group_members:
-        label = KEEP_LEAD if was_leader and other.department_code == lead else KEEP
-        lead_keep += label == KEEP_LEAD
+        if not was_leader and other.is_leader:
+            label = KEEP_LEADER
+        elif was_leader and other.department_code == lead:
+            label = KEEP_LEAD
+        else:
+            label = KEEP
         keep_rows.append(InspectorRow(other.code, label, 0, 1, ()))
     pool = [
         row for row in inspector_rows(task, departments=[dept]) if row.inspector_id not in taken
     ]
     group: dict[str, int] = {dept: 1}
-    for label in (KEEP, KEEP_LEAD):
+    for label in (KEEP, KEEP_LEAD, KEEP_LEADER):
         count = sum(1 for row in keep_rows if row.dept == label)
         if count:
             group[label] = count
     if not was_leader:
-        lead_dept = KEEP
-    elif lead_keep:
+        lead_dept = KEEP_LEADER
+    elif KEEP_LEAD in group:
         lead_dept = KEEP_LEAD
     else:
         lead_dept = dept
@@ -89,16 +107,12 @@ def _replacement_snapshot(
     if not objects:
         raise ValidationError(_("该检查组没有分配检查对象，无须替补。"))
     required = (task.required_tags or {}).get(dept) if dept != EXPERT_DEPARTMENT else None
-    conflicts = (
-        [
-            Conflict(i, o)
-            for i, o in conflict_pairs(
-                inspector_codes=[row.inspector_id for row in pool], objects=objects
-            )
-        ]
-        if dept != EXPERT_DEPARTMENT
-        else []
-    )
+    conflicts = [
+        Conflict(i, o)
+        for i, o in conflict_pairs(
+            inspector_codes=[row.inspector_id for row in pool], objects=objects
+        )
+    ]
     params: dict[str, Any] = {
         "strata": {STRATUM: {"count": 0}},
         "lead_dept": lead_dept,
@@ -111,7 +125,7 @@ def _replacement_snapshot(
             "parent_draw": f"{draw.protocol_task_id}#{draw.number}",
             "group": member.group_id,
             "replaced": member.code,
-            "reason": reason,
+            "reason": category,
         },
         "legal_basis": LEGAL_BASIS,
         "snapshot_time": format_ts(timezone.now()),
@@ -125,21 +139,23 @@ def _replacement_snapshot(
             params,
         )
     except ProtocolError as error:
-        from tasks.services.draws import protocol_error_message
-
         raise ValidationError(protocol_error_message(error)) from None
     return Snapshot(inputs, {}, {code: ["group"] for code in objects}, {})
 
 
 @transaction.atomic
 def replacement_announce(
-    *, draw: Draw, inspector_code: str, reason: str, announced_by: User
+    *,
+    draw: Draw,
+    inspector_code: str,
+    reason: str,
+    announced_by: User,
+    category: str = ReplacementCategory.OTHER,
 ) -> Draw:
     """Announce a replacement draw for one member of a drawn group; it then goes through the same
-    review (witness entries) and reveal as any draw."""
-    from tasks.services.draws import _announce, _lock_draw, _next_number, _record
-
-    draw = _lock_draw(draw.pk)
+    review (witness entries) and reveal as any draw. The reason is published as its category;
+    the free text is kept for the office."""
+    draw = lock_draw(draw.pk)
     task = draw.task
     if not can_manage_task(announced_by, task):
         raise PermissionDenied(_("只有牵头部门可以发起替补抽取。"))
@@ -149,6 +165,8 @@ def replacement_announce(
         raise ValidationError(_("任务当前状态不能替补人员。"))
     if not reason.strip():
         raise ValidationError({"reason": _("替补须说明原因（如因病不能参加）。")})
+    if category not in ReplacementCategory.values:
+        raise ValidationError({"category": _("请选择替补原因类别。")})
     if task.draws.filter(
         kind=DrawKind.REPLACEMENT, state__in=[DrawState.ANNOUNCED, DrawState.DRAWING]
     ).exists():
@@ -156,55 +174,57 @@ def replacement_announce(
     member = current_members(draw).filter(code=inspector_code).first()
     if member is None:
         raise ValidationError({"inspector_code": _("该人员不在本任务的检查组中。")})
-    number = _next_number(task)
+    check_second_witness(task, announced_by)
+    number = next_draw_number(task)
     protocol_task_id = f"{task.code}-R{number}"
-    snapshot = _replacement_snapshot(draw, member, reason.strip(), protocol_task_id)
-    replacement = _announce(
+    snapshot = _replacement_snapshot(draw, member, category, protocol_task_id)
+    now = timezone.now().replace(microsecond=0)
+    replacement = announce_draw(
         task=task,
         announced_by=announced_by,
         snapshot=snapshot,
+        reveal_not_before=reveal_time(now, None),
+        roster=witness_roster(task),
+        announced_at=now,
         kind=DrawKind.REPLACEMENT,
         protocol_task_id=protocol_task_id,
         parent_draw=draw,
         replaced_inspector_code=member.code,
         replaced_group=member.group_id,
         replacement_reason=reason.strip(),
+        replacement_category=category,
     )
-    _record(
+    record_draw_event(
         replacement,
         announced_by,
         "draw.replacement_announce",
         replaced=member.code,
         group=member.group_id,
+        category=category,
     )
     return replacement
 
 
-def _apply_replacement(replacement: Draw, result: dict[str, Any]) -> None:
-    """Put the drawn pool member into the parent draw's group (called inside draw_execute)."""
-    from tasks.services.draws import _members
-
+def apply_replacement(replacement: Draw, result: dict[str, Any]) -> None:
+    """Bring the parent draw's group to exactly the replacement's result group (called inside the
+    draw job's transaction, which then checks the rows against the published results)."""
     parent = replacement.parent_draw
-    keep = {
-        row.split(",")[0]
-        for row in replacement.inspector_rows()
-        if row.split(",")[1] in (KEEP, KEEP_LEAD)
-    }
+    group_id = replacement.replaced_group
     ((_gid, group),) = result["groups"].items()
-    old = current_members(parent).get(
-        group_id=replacement.replaced_group, code=replacement.replaced_inspector_code
+    leader = group["leader"]
+    standing = {m.code: m for m in current_members(parent).filter(group_id=group_id)}
+    retired = [
+        row
+        for code, row in standing.items()
+        if code not in group["members"] or row.is_leader != (code == leader)
+    ]
+    retired_codes = {row.code for row in retired}
+    added = sorted(
+        code for code in group["members"] if code not in standing or code in retired_codes
     )
-    changed = [old]
-    new_leader = group["leader"] if old.is_leader else None
-    added_codes = [code for code in group["members"] if code not in keep]
-    if new_leader and new_leader in keep:
-        previous = current_members(parent).get(group_id=old.group_id, code=new_leader)
-        changed.append(previous)
-        added_codes.append(new_leader)
-    GroupMember.objects.filter(pk__in=[m.pk for m in changed]).update(replaced_by=replacement)
-    rows = _members(
-        parent,
-        {old.group_id: {"leader": new_leader or "", "members": sorted(added_codes)}},
-        added_by=replacement,
+    GroupMember.objects.filter(pk__in=[row.pk for row in retired]).update(replaced_by=replacement)
+    GroupMember.objects.bulk_create(
+        group_member_rows(
+            parent, {group_id: {"leader": leader, "members": added}}, added_by=replacement
+        )
     )
-    GroupMember.objects.bulk_create(rows)

@@ -1,8 +1,9 @@
 """Sealing the draw secret S until the reveal.
 
 S must never be readable before the reveal, not even from a database dump: it is stored XOR-ed with
-a one-time keystream HMAC-SHA256(K, nonce) where K is derived from DRAW_SECRET_KEY (falls back to
-SECRET_KEY), and authenticated with a second HMAC. HMAC-SHA256 is a PRF, so with a fresh random
+a one-time keystream HMAC-SHA256(K, nonce) where K is derived from DRAW_SECRET_KEY (its own secret:
+never SECRET_KEY, which many more people and processes hold; production refuses to start without
+it or with the two equal), and authenticated with a second HMAC. HMAC-SHA256 is a PRF, so with a fresh random
 nonce per draw this is a sound one-block stream cipher using only the standard library.
 """
 
@@ -13,13 +14,16 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 NONCE_BYTES = 16
 SECRET_BYTES = 32
 
 
 def _key(purpose: bytes) -> bytes:
-    master = getattr(settings, "DRAW_SECRET_KEY", "") or settings.SECRET_KEY
+    master = getattr(settings, "DRAW_SECRET_KEY", "")
+    if not master:
+        raise ImproperlyConfigured("DRAW_SECRET_KEY is not set: draw secrets cannot be sealed.")
     return hmac.new(master.encode("utf-8"), b"ssj-draw-secret|" + purpose, hashlib.sha256).digest()
 
 

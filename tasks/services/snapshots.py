@@ -3,7 +3,8 @@ and the params, read from the registries in a handful of set-based queries.
 
 Candidates are the market entities in the task's scope (status active by default), with the
 platform rules applied before any randomness exists:
-- low-risk (A) objects already drawn `low_risk_yearly_limit` times this year are left out (003 II);
+- low-risk (A) objects already inspected `low_risk_yearly_limit` times in the task's year are left
+  out (003 II), counted by tasks.selectors.objects_at_yearly_inspection_limit;
 - "not again within N months after a clean result" (TaskPolicy.clean_result_months) excludes the
   objects whose latest approved result found no problem (`recently_clean_object_ids`);
 - special-list objects in scope are MUST (002 plan 3 VII.4), with the lists kept as the reason;
@@ -23,20 +24,17 @@ from typing import Any, NamedTuple
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
-    CharField,
     Count,
     ExpressionWrapper,
     Q,
     QuerySet,
     Value,
-    When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from registries.choices import MARKET_ENTITY_KINDS, RiskClass
-from registries.drawable import EXPERT_DEPARTMENT, conflict_pairs, drawable_inspectors
+from registries.drawable import conflict_pairs, drawable_inspectors
 from registries.models import InspectionObject
 from registries.scopes import (
     clean_scope,
@@ -45,7 +43,7 @@ from registries.scopes import (
     special_list_condition,
     special_lists_of,
 )
-from tasks.choices import DrawKind, DrawState
+from tasks.choices import DrawState
 from tasks.draw.protocol import USCC_RE, Conflict, DrawInputs, InspectorRow, format_ts
 
 LEGAL_BASIS = "《市场监管领域部门联合抽查实施细则》第十二条至第十四条；draw-protocol ssj-draw/1"
@@ -98,36 +96,11 @@ def recently_clean_object_ids(*, months: int | None, on: date) -> set[int]:
 
 
 def low_risk_over_limit_ids(*, limit: int, year: int) -> QuerySet:
-    """Objects already inspected `limit` times in `year` by standing draws (003 II: low-risk
-    objects at most twice a year; the caller keeps the A class). An inspection counts in the
-    year its approved result says it was completed, until then in the year of its draw; a
-    combined visit (one door, several tasks) counts once."""
-    from tasks.models import DrawnObject
+    """Objects at the yearly inspection limit (the A-class ones among them are left out, 003 II);
+    counted by tasks.selectors.objects_at_yearly_inspection_limit."""
+    from tasks.selectors import objects_at_yearly_inspection_limit
 
-    completed = ExtractYear("inspection__result__approved_version__completed_on")
-    drawn = ExtractYear("draw__drawn_at")
-    # Concat turns NULL into "" on PostgreSQL, so the visit key is chosen with a CASE.
-    visit = Case(
-        When(
-            inspection__combined_visit__isnull=False,
-            then=Concat(Value("v"), Cast("inspection__combined_visit_id", CharField())),
-        ),
-        default=Concat(Value("d"), Cast("id", CharField())),
-    )
-    return (
-        DrawnObject.objects.filter(
-            draw__kind=DrawKind.DRAW,
-            draw__state=DrawState.DRAWN,
-            draw__drawn_at__year__gte=year - 1,
-            draw__drawn_at__year__lte=year,
-        )
-        .annotate(visit_year=Coalesce(completed, drawn), visit=visit)
-        .filter(visit_year=year)
-        .values("inspection_object_id")
-        .annotate(times=Count("visit", distinct=True))
-        .filter(times__gte=limit)
-        .values_list("inspection_object_id", flat=True)
-    )
+    return objects_at_yearly_inspection_limit(year=year, limit=limit)
 
 
 def candidate_queryset(task, *, on: date) -> QuerySet:
@@ -136,7 +109,9 @@ def candidate_queryset(task, *, on: date) -> QuerySet:
     policy = TaskPolicy.current()
     scope = clean_scope(task.scope)
     queryset = objects_in_scope(scope).filter(kind__in=sorted(MARKET_ENTITY_KINDS))
-    over_limit = list(low_risk_over_limit_ids(limit=policy.low_risk_yearly_limit, year=on.year))
+    over_limit = list(
+        low_risk_over_limit_ids(limit=policy.low_risk_yearly_limit, year=task.start_date.year)
+    )
     if over_limit:
         queryset = queryset.exclude(Q(risk_class=RiskClass.A) & Q(pk__in=over_limit))
     clean = recently_clean_object_ids(months=policy.clean_result_months, on=on)
@@ -275,7 +250,9 @@ def snapshot_task(task, *, now: datetime | None = None) -> Snapshot:
             "code", "anomaly_since", "serious_violation_since", "penalised_at", "group_complaint_at"
         )
     }
-    limited = list(low_risk_over_limit_ids(limit=policy.low_risk_yearly_limit, year=on.year))
+    limited = list(
+        low_risk_over_limit_ids(limit=policy.low_risk_yearly_limit, year=task.start_date.year)
+    )
     over_limit = (
         objects_in_scope(clean_scope(task.scope))
         .filter(risk_class=RiskClass.A, pk__in=limited)
@@ -302,7 +279,7 @@ def snapshot_task(task, *, now: datetime | None = None) -> Snapshot:
     conflicts = [
         Conflict(inspector_code, object_code)
         for inspector_code, object_code in conflict_pairs(
-            inspector_codes=[i.inspector_id for i in inspectors if i.dept != EXPERT_DEPARTMENT],
+            inspector_codes=[i.inspector_id for i in inspectors],
             objects=queryset.values("pk"),
         )
         if object_code in candidate_ids
@@ -310,6 +287,11 @@ def snapshot_task(task, *, now: datetime | None = None) -> Snapshot:
     params = build_params(task, snapshot_time=now, notes=notes)
     inputs = DrawInputs(task.code, candidates, inspectors, conflicts, params)
     return Snapshot(inputs, candidate_ids, must_reasons, notes)
+
+
+def pool_sizes(candidates) -> dict[str, int]:
+    """Stage 1's pool per stratum (MUST rows are drawn anyway and are in no pool)."""
+    return dict(Counter(c.stratum for c in candidates if not c.must))
 
 
 def canonical_file(rows: list[str]) -> bytes:

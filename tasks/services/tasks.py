@@ -11,17 +11,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.audit import record_event
 from accounts.models import Department, User
 from accounts.roles import is_office_admin, require
 from catalog.models import CheckPoint, Matter
+from plans.scoping import format_bp, item_cap_bp
 from registries.choices import RiskClass
 from registries.drawable import EXPERT_DEPARTMENT
 from registries.scopes import ScopeError, clean_scope
 from tasks.choices import TaskStatus
-from tasks.models import TASK_CODE_RE, Task
-from tasks.permissions import can_create_task, can_manage_task
+from tasks.models import MAX_ATTEMPTS_LIMIT, TASK_CODE_RE, WITNESS_TASK, Task
+from tasks.permissions import can_create_task, can_manage_task, is_eligible_second_witness
+from tasks.services.terms import approval_holds, changed_terms, task_terms
 
 EDITABLE_STATUSES = (TaskStatus.DRAFT, TaskStatus.APPROVED, TaskStatus.PENDING_APPROVAL)
 TAG_RE = re.compile(r"^[!-+\--:<-{}~]+$")
@@ -44,8 +47,12 @@ def next_task_code(year: int) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
-def clean_strata(strata: Any) -> dict[str, dict[str, int]]:
-    """Per credit risk class A–D: {"rate_bp": 0..10000} or {"count": n}; every class is set."""
+def clean_strata(strata: Any, *, cap_bp: int = 10000) -> dict[str, dict[str, int]]:
+    """Per credit risk class A–D: {"rate_bp": 0..cap} or {"count": n}; every class is set.
+
+    `cap_bp` is the matters' ratio cap (general matters are capped, key matters go to 100 %); a
+    count rule is held to the same cap when the announcement knows the pool (`check_count_caps`).
+    """
     if not isinstance(strata, dict):
         raise ValidationError({"strata": _("分类抽查比例格式不正确。")})
     cleaned: dict[str, dict[str, int]] = {}
@@ -70,11 +77,78 @@ def clean_strata(strata: Any) -> dict[str, dict[str, int]]:
             raise ValidationError(
                 {"strata": _("%(c)s类的比例必须在 0 至 10000 基点之间。") % {"c": risk_class}}
             )
+        if kind == "rate_bp" and value > cap_bp:
+            raise ValidationError(
+                {
+                    "strata": _(
+                        "%(c)s类抽查比例 %(v)s 超过所选事项的比例上限 %(cap)s（一般事项有上限，"
+                        "重点事项最高 100%%）。"
+                    )
+                    % {"c": risk_class, "v": format_bp(value), "cap": format_bp(cap_bp)}
+                }
+            )
         cleaned[risk_class] = {kind: value}
     unknown = sorted(set(strata) - set(RiskClass.values))
     if unknown:
         raise ValidationError({"strata": _("未知的风险分类：%(v)s") % {"v": "、".join(unknown)}})
     return cleaned
+
+
+def matters_cap_bp(matters: list[Matter]) -> int:
+    """The highest rate a task of these matters may use (common matters, merged into every task,
+    do not count: the plan items' caps leave them out too)."""
+    return item_cap_bp([matter for matter in matters if not matter.is_common])
+
+
+def check_count_caps(strata: dict[str, Any], pool_sizes: dict[str, int], *, cap_bp: int) -> None:
+    """A {"count": k} rule draws at most what the cap allows of the stratum's pool."""
+    for risk_class, rule in sorted(strata.items()):
+        if "count" not in rule:
+            continue
+        pool = pool_sizes.get(risk_class, 0)
+        allowed = (pool * cap_bp + 9999) // 10000
+        if rule["count"] > allowed:
+            raise ValidationError(
+                {
+                    "strata": _(
+                        "%(c)s类按户数抽取 %(k)s 户，超过比例上限 %(cap)s 允许的 %(n)s 户"
+                        "（候选 %(pool)s 户）。"
+                    )
+                    % {
+                        "c": risk_class,
+                        "k": rule["count"],
+                        "cap": format_bp(cap_bp),
+                        "n": allowed,
+                        "pool": pool,
+                    }
+                }
+            )
+
+
+def _clean_max_attempts(value: Any) -> int:
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({"max_attempts": _("最多分配尝试次数必须是整数。")}) from None
+    if not 1 <= value <= MAX_ATTEMPTS_LIMIT:
+        raise ValidationError(
+            {
+                "max_attempts": _("最多分配尝试次数应在 1 至 %(n)s 之间。")
+                % {"n": MAX_ATTEMPTS_LIMIT}
+            }
+        )
+    return value
+
+
+def _check_second_witness(task: Task, witness: User | None) -> None:
+    if witness is not None and not is_eligible_second_witness(witness, task):
+        raise ValidationError(
+            {
+                "second_witness": _(
+                    "第二见证人须是本部门的纪检监督人员（见证人角色），或经联席办为本任务指定的人员。"
+                )
+            }
+        )
 
 
 def _validate_composition(
@@ -134,6 +208,7 @@ def _validate_common(
     participants: list[Department],
     scope: Any,
     strata: Any,
+    cap_bp: int,
     groups: int,
     composition: Any,
     required_tags: Any,
@@ -159,7 +234,7 @@ def _validate_common(
     )
     return {
         "scope": scope,
-        "strata": clean_strata(strata),
+        "strata": clean_strata(strata, cap_bp=cap_bp),
         "group_composition": composition,
         "required_tags": tags,
         "groups": groups,
@@ -193,9 +268,14 @@ def task_create(
     second_witness: User | None = None,
     code: str = "",
     max_attempts: int = 20,
+    deviation_reason: str = "",
 ) -> Task:
     """Create a task from an approved plan item of the user's department, or ad hoc with a reason
-    (the office approves it before it can go to joint review)."""
+    (the office approves it before it can go to joint review).
+
+    From a plan item, whatever is not given is taken from the item; what is given and differs
+    from it (tasks.services.terms) makes the task an ad-hoc change that the office approves,
+    with `deviation_reason`, before the draw can be announced."""
     if not can_create_task(created_by):
         raise PermissionDenied(_("只有成员部门的工作人员可以创建抽查任务。"))
     lead = created_by.department
@@ -216,6 +296,8 @@ def task_create(
             matters = list(plan_item.matters.all())
         title = title or plan_item.title
         adhoc_reason = ""
+    elif deviation_reason.strip():
+        raise ValidationError({"deviation_reason": _("只有根据计划事项创建的任务才有偏离理由。")})
     elif not adhoc_reason.strip():
         raise ValidationError({"adhoc_reason": _("临时任务须说明事由，并经联席办审批。")})
     participants = list(participating_departments or [])
@@ -230,6 +312,7 @@ def task_create(
         participants=participants,
         scope=scope or {},
         strata=strata or {},
+        cap_bp=matters_cap_bp(matters),
         groups=int(groups),
         composition=group_composition,
         required_tags=required_tags or {},
@@ -249,10 +332,12 @@ def task_create(
         adhoc_reason=adhoc_reason.strip(),
         inspection_method=inspection_method,
         second_witness=second_witness,
-        max_attempts=max_attempts,
+        max_attempts=_clean_max_attempts(max_attempts),
+        deviation_reason=deviation_reason.strip(),
         created_by=created_by,
         **cleaned,
     )
+    _check_second_witness(task, second_witness)
     task.full_clean()
     task.save()
     task.participating_departments.set(participants)
@@ -266,6 +351,8 @@ def task_create(
             "plan_item": plan_item.pk if plan_item else None,
             "adhoc": task.is_adhoc,
             "participants": [d.code for d in participants],
+            "terms": task_terms(task),
+            "deviates_from_plan": task.deviates_from_plan,
         },
     )
     return task
@@ -275,14 +362,40 @@ def _lock(task: Task) -> Task:
     return Task.objects.select_for_update().select_related("lead_department").get(pk=task.pk)
 
 
+UPDATABLE_FIELDS = frozenset(
+    {
+        "title",
+        "inspection_method",
+        "second_witness",
+        "max_attempts",
+        "adhoc_reason",
+        "deviation_reason",
+    }
+)
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, User):
+        return value.username
+    return value
+
+
 @transaction.atomic
 def task_update(*, task: Task, updated_by: User, **changes: Any) -> Task:
-    """Change a task that is not under review yet (draft, or ad hoc awaiting/after approval)."""
+    """Change a task that is not under review yet (draft, or ad hoc awaiting/after approval).
+
+    The office approved exact terms: a change of scope, rates, matters or participants of an
+    approved task (also after a withdrawal) makes the approval lapse, and the task waits for the
+    office again (status "awaiting approval"); the audit event carries every value before and after.
+    """
     task = _lock(task)
     if not can_manage_task(updated_by, task):
         raise PermissionDenied(_("只有牵头部门可以修改任务。"))
     if task.status not in (TaskStatus.DRAFT, TaskStatus.APPROVED):
         raise ValidationError(_("任务已提交会审或已抽取，不能修改；请先撤回公告。"))
+    before_terms = task_terms(task)
     participants = changes.pop("participating_departments", None)
     matters = changes.pop("matters", None)
     participants = (
@@ -290,53 +403,85 @@ def task_update(*, task: Task, updated_by: User, **changes: Any) -> Task:
         if participants is not None
         else list(task.participating_departments.all())
     )
+    matter_list = list(matters) if matters is not None else list(task.matters.all())
     cleaned = _validate_common(
         lead=task.lead_department,
         participants=participants,
         scope=changes.pop("scope", task.scope),
         strata=changes.pop("strata", task.strata),
+        cap_bp=matters_cap_bp(matter_list),
         groups=int(changes.pop("groups", task.groups)),
         composition=changes.pop("group_composition", task.group_composition),
         required_tags=changes.pop("required_tags", task.required_tags),
         start_date=changes.pop("start_date", task.start_date),
         end_date=changes.pop("end_date", task.end_date),
     )
-    allowed = {"title", "inspection_method", "second_witness", "max_attempts", "adhoc_reason"}
-    unknown = set(changes) - allowed
+    unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise ValidationError(_("不能修改：%(f)s") % {"f": "、".join(sorted(unknown))})
+    if "max_attempts" in changes:
+        changes["max_attempts"] = _clean_max_attempts(changes["max_attempts"])
+    if "deviation_reason" in changes:
+        if task.plan_item_id is None and (changes["deviation_reason"] or "").strip():
+            raise ValidationError({"deviation_reason": _("临时任务请填写临时任务事由。")})
+        changes["deviation_reason"] = (changes["deviation_reason"] or "").strip()
+    if "second_witness" in changes:
+        _check_second_witness(task, changes["second_witness"])
+    before = {name: _plain_value(getattr(task, name)) for name in {*cleaned, *changes}}
     for name, value in {**cleaned, **changes}.items():
         setattr(task, name, value)
     task.full_clean()
-    task.save()
     task.participating_departments.set(participants)
     if matters is not None:
-        _set_matters(task, list(matters))
+        _set_matters(task, matter_list)
+    after_terms = task_terms(task)
+    lapsed = task.approved_at is not None and after_terms != task.approved_terms
+    if lapsed:
+        task.status, task.approved_by, task.approved_at = TaskStatus.PENDING_APPROVAL, None, None
+    task.save()
+    term_changes = changed_terms(before_terms, after_terms)
+    field_changes = {
+        name: {"before": before[name], "after": _plain_value(getattr(task, name))}
+        for name in sorted(before)
+        if name not in term_changes and before[name] != _plain_value(getattr(task, name))
+    }
     record_event(
         actor=updated_by,
         action="task.update",
         target=task,
-        details={"fields": sorted({*cleaned, *changes})},
+        details={
+            "fields": sorted({*field_changes, *term_changes}),
+            "changes": {**field_changes, **term_changes},
+            "approval_lapsed": lapsed,
+        },
     )
     return task
 
 
 @transaction.atomic
 def task_submit_for_approval(*, task: Task, submitted_by: User) -> Task:
+    """Ad-hoc tasks, and tasks that deviate from their plan item, go to the office with a reason."""
     task = _lock(task)
     if not can_manage_task(submitted_by, task):
         raise PermissionDenied(_("只有牵头部门可以提交审批。"))
-    if not task.is_adhoc:
-        raise ValidationError(_("根据年度计划创建的任务无须审批。"))
-    if task.status != TaskStatus.DRAFT or task.approved_at is not None:
+    if not task.needs_approval:
+        raise ValidationError(_("与计划事项一致的任务无须审批。"))
+    if task.status != TaskStatus.DRAFT or approval_holds(task):
         raise ValidationError(_("只有未审批的草稿可以提交审批。"))
-    task.status = TaskStatus.PENDING_APPROVAL
-    task.save(update_fields=["status", "updated_at"])
+    if not task.is_adhoc and not task.deviation_reason.strip():
+        raise ValidationError(
+            {"deviation_reason": _("任务与计划事项不一致，须说明偏离理由后提交联席办审批。")}
+        )
+    task.status, task.approved_by, task.approved_at = TaskStatus.PENDING_APPROVAL, None, None
+    task.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     record_event(
         actor=submitted_by,
         action="task.submit_for_approval",
         target=task,
-        details={"reason": task.adhoc_reason},
+        details={
+            "reason": task.adhoc_reason or task.deviation_reason,
+            "terms": task_terms(task),
+        },
     )
     return task
 
@@ -348,24 +493,61 @@ def task_approve(*, task: Task, approved_by: User, approve: bool = True, comment
     task = _lock(task)
     if task.status != TaskStatus.PENDING_APPROVAL:
         raise ValidationError(_("该任务不在待审批状态。"))
+    terms = task_terms(task)
     if approve:
-        task.status, task.approved_by, task.approved_at = (
+        # The office approves exactly these terms; the draw is announced only while they hold.
+        task.status, task.approved_by, task.approved_at, task.approved_terms = (
             TaskStatus.APPROVED,
             approved_by,
             timezone.now(),
+            terms,
         )
     else:
         if not comment.strip():
             raise ValidationError({"comment": _("退回须说明原因。")})
         task.status, task.last_return_reason = TaskStatus.DRAFT, comment.strip()
     task.save(
-        update_fields=["status", "approved_by", "approved_at", "last_return_reason", "updated_at"]
+        update_fields=[
+            "status",
+            "approved_by",
+            "approved_at",
+            "approved_terms",
+            "last_return_reason",
+            "updated_at",
+        ]
     )
     record_event(
         actor=approved_by,
         action="task.approve" if approve else "task.approval_return",
         target=task,
-        details={"comment": comment.strip()},
+        details={"comment": comment.strip(), "terms": terms},
+    )
+    return task
+
+
+@transaction.atomic
+def task_witness_grant(*, task: Task, user: User, granted_by: User, revoke: bool = False) -> Task:
+    """The office names who may be a single-department task's second witness besides the witness
+    accounts it creates, e.g. the department head, through a per-object permission on the task."""
+    require(is_office_admin, granted_by, _("见证人由联席办指定。"))
+    task = _lock(task)
+    if not revoke:
+        if not user.is_active or user.is_superuser or user.department_id != task.lead_department_id:
+            raise ValidationError({"user": _("只能指定牵头部门的在用账户。")})
+        assign_perm(WITNESS_TASK, user, task)
+    else:
+        if task.second_witness_id == user.pk and task.status not in (
+            TaskStatus.DRAFT,
+            TaskStatus.APPROVED,
+            TaskStatus.PENDING_APPROVAL,
+        ):
+            raise ValidationError(_("该人员已是本次公告的见证人，撤回公告后才能取消指定。"))
+        remove_perm(WITNESS_TASK, user, task)
+    record_event(
+        actor=granted_by,
+        action="task.witness_revoke" if revoke else "task.witness_grant",
+        target=task,
+        details={"user": user.username, "department": task.lead_department.code},
     )
     return task
 

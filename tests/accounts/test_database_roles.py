@@ -13,6 +13,8 @@ from accounts.audit import record_event
 from accounts.models import AuditEvent
 from platform_site import dbroles
 
+pytestmark = pytest.mark.usefixtures("separate_database_roles")
+
 APPEND_ONLY = ["accounts_auditevent", "tasks_drawlogentry"]
 # Every way the runtime role could try to rewrite, empty or get rid of an append-only table.
 ATTACKS = {

@@ -88,7 +88,7 @@ def test_joint_task_from_creation_to_verified_bundle(
     assert len(page.get_by_test_id("seed").inner_text()) == 64
     page.screenshot(path=str(artifacts / "task-draw-record.png"), full_page=True)
     with page.expect_download() as download_info:
-        page.get_by_test_id("bundle-download").click()
+        page.get_by_test_id("public-bundle-download").click()
     bundle_path = tmp_path / "bundle.json"
     download_info.value.save_as(bundle_path)
 

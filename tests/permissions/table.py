@@ -480,6 +480,10 @@ TABLE = {
         get(every="200 404 404 404 404 404 404 login login"),
         post({"name": "钱", "organisation": "院", "speciality": "药品", "status": "active", "max_load": 2}, every="302 404 404 404 404 404 404 login login"),
     ],
+    "registries:expert_recusal_declare": [
+        get(every="200 404 404 404 404 404 404 login login"),
+        post({"object_code": "{object_a.code}", "reason": "relative"}, every="302 404 404 404 404 404 404 login login"),
+    ],
     "registries:recusal_list": [
         get(every="200 200 200 200 200 200 200 login login"),
         get(query="format=xlsx", label="xlsx", every="200 200 200 200 200 200 200 login login"),
@@ -931,6 +935,25 @@ TABLE = {
     "tasks:verify": [
         get(every="200 200 200 200 200 200 200 200 200"),
     ],
+    "tasks:verify_result": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "tasks:public_announcement": [
+        get(own="200 200 200 200 200 200 200 200 200", other="200 200 200 200 200 200 200 200 200"),
+    ],
+    "tasks:task_witness_grant": [
+        post({"user": "{lead_member.pk}"}, own="302 404 404 404 404 404 404 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "tasks:policy": [
+        get(every="200 404 404 404 404 404 404 login login"),
+        post({"escalate_after_working_days": 3, "remind_every_working_days": 1, "low_risk_yearly_limit": 2, "reveal_delay_minutes": 10}, every="302 404 404 404 404 404 404 login login"),
+    ],
+    "tasks:draw_withdraw_request": [
+        post({"reason": "x"}, own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 302 login login"),
+    ],
+    "tasks:draw_withdraw_decide": [
+        post({"approve": "1"}, own="302 404 404 404 404 404 404 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
     # Joint task API
     "tasks_api:task_list": [
         get(every="200 200 200 200 200 200 200 403 403"),
@@ -1186,6 +1209,27 @@ TABLE = {
     ],
     "inspections_api:combined_visit_cancel": [
         post({"reason": "x"}, own="403 200 200 200 200 403 403 403 403", other="403 404 404 404 404 404 404 403 403"),
+    ],
+    "tasks_api:verify_result": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "tasks_api:public_announcement": [
+        get(own="200 200 200 200 200 200 200 200 200", other="200 200 200 200 200 200 200 200 200"),
+    ],
+    "tasks_api:task_witness_grant": [
+        post({"user": "{lead_member.username}"}, own="200 404 404 404 404 404 404 403 403", other="400 404 404 404 404 404 404 403 403"),
+    ],
+    "tasks_api:policy": [
+        get(every="200 404 404 404 404 404 404 403 403"),
+    ],
+    "tasks_api:draws_stuck": [
+        get(every="200 404 404 404 404 404 404 403 403"),
+    ],
+    "tasks_api:draw_withdraw_request": [
+        post({"reason": "x"}, own="403 200 200 200 403 403 403 403 403", other="403 404 404 404 404 404 403 403 403"),
+    ],
+    "tasks_api:draw_withdraw_decide": [
+        post({"approve": True}, own="400 404 404 404 404 404 404 403 403", other="400 404 404 404 404 404 404 403 403"),
     ],
     # Working-day calendar API
     "publication_api:year_list": [

@@ -292,6 +292,11 @@ def _tasks(world, dept_a, dept_b, dept_c, staff_b, staff_c):
     world.put("tasks", "review_id", review_a.pk, review_c.pk)
     world.put("tasks", "code", own.code, other.code)
     world.put("tasks", "number", draw_own.number, draw_other.number)
+    # a verification job's result page (the bundle is queued after a commit that never comes)
+    from tasks.verification import verification_request_create
+
+    world.put("tasks", "token", verification_request_create(text="{}").token)
+
     # No draw of the world stands (they are announced), so no drawn object has forms to print: the
     # print routes answer 404 to everyone (tests/platform/documents/ covers a drawn task).
     world.put("tasks", "drawn_object_id", 0)
@@ -300,7 +305,7 @@ def _tasks(world, dept_a, dept_b, dept_c, staff_b, staff_c):
     world.put("documents_api", "document_id", "0" * 32)
     world.extra.update(
         task_own=own, task_other=other, task_partner=partner, draw_own=draw_own,
-        draw_partner=draw_partner, review_lead=review_lead,
+        draw_partner=draw_partner, review_lead=review_lead, lead_member=users["dept_admin"],
     )  # fmt: skip
 
 

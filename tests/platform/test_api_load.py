@@ -73,6 +73,7 @@ def test_production_requires_a_login_for_the_schema():
         "DATABASE_URL": "postgresql://u:p@localhost:5432/x",
         "REDIS_URL": "redis://localhost:6379/0",
         "SECRET_KEY": "k" * 60,
+        "DRAW_SECRET_KEY": "d" * 60,
     }
     env.pop("API_SCHEMA_REQUIRES_LOGIN", None)
     code = "from django.conf import settings; print(settings.API_SCHEMA_REQUIRES_LOGIN)"

@@ -66,6 +66,7 @@ def _production_env(**extra):
         **environment,
         "DJANGO_SETTINGS_MODULE": "platform_site.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(60),
+        "DRAW_SECRET_KEY": secrets.token_urlsafe(60),
         "DATABASE_URL": settings.DATABASE_URL,
         "REDIS_URL": settings.REDIS_URL,
         "ALLOWED_HOSTS": "ssj.example.cn",
@@ -97,6 +98,48 @@ def test_production_refuses_to_start_without_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def _production_check(environment: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+
+
+def test_production_requires_its_own_draw_secret_key():
+    # no DRAW_SECRET_KEY: refused, nothing falls back to SECRET_KEY
+    missing = _production_env()
+    del missing["DRAW_SECRET_KEY"]
+    result = _production_check(missing)
+    assert result.returncode != 0
+    assert "DRAW_SECRET_KEY" in result.stderr
+    # the same value as SECRET_KEY: refused
+    same = _production_env()
+    same["DRAW_SECRET_KEY"] = same["SECRET_KEY"]
+    result = _production_check(same)
+    assert result.returncode != 0
+    assert "DRAW_SECRET_KEY must differ from SECRET_KEY" in result.stderr
+    # too short, or the development default: refused
+    for weak in ("short", "dev-only-draw-secret-key-change-me-in-production-0123456789"):
+        result = _production_check(_production_env(DRAW_SECRET_KEY=weak))
+        assert result.returncode != 0, weak
+        assert "DRAW_SECRET_KEY" in result.stderr
+    # its own random value: accepted
+    assert _production_check(_production_env()).returncode == 0
+
+
+def test_sealing_never_falls_back_to_the_secret_key(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tasks.services.secrets import new_secret, seal
+
+    settings.DRAW_SECRET_KEY = ""
+    with pytest.raises(ImproperlyConfigured, match="DRAW_SECRET_KEY"):
+        seal(new_secret(), "LJ-2026-0001|1")
 
 
 def test_security_headers_on_every_page(client, db):

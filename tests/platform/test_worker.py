@@ -7,15 +7,10 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from accounts.audit import record_event
 from platform_site.celery import app
-
-
-def _database_url_of_test_db() -> str:
-    db = connection.settings_dict
-    return f"postgresql://{db['USER'] or 'postgres'}@/{db['NAME']}?host={db['HOST']}"
+from tests.database import url_of_test_database
 
 
 @pytest.fixture
@@ -24,7 +19,7 @@ def worker(transactional_db):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "platform_site.settings.base",
-        "DATABASE_URL": _database_url_of_test_db(),
+        "DATABASE_URL": url_of_test_database(),
         "REDIS_URL": settings.REDIS_URL,
         # this test's checkpoint log, not the development database's
         "AUDIT_CHECKPOINT_LOG": str(settings.AUDIT_CHECKPOINT_LOG),

@@ -108,7 +108,7 @@ def test_missing_columns_are_named(staff_a):
 
 
 def test_damaged_xlsx_is_refused(staff_a):
-    with pytest.raises(ImportFileError, match="XLSX"):
+    with pytest.raises(ImportFileError, match="已损坏"):
         _run(staff_a, b"PK\x03\x04garbage", filename="x.xlsx")
 
 
@@ -144,19 +144,23 @@ def test_one_bad_row_imports_nothing_and_every_error_is_reported(staff_a, depart
     assert all(error.message for error in report.errors)
 
 
-def test_formula_cells_are_refused(staff_a):
+def test_formula_like_names_are_stored_as_text_as_in_the_object_import(staff_a):
+    # one rule for every import: cells are data, never evaluated; exports guard them
     report = _run(
-        staff_a, _csv(',=HYPERLINK("http://evil"),DEPA,,,,,,,,,,,', ",@SUM(A1),DEPA,,,,,,,,,,,")
+        staff_a, _csv(',"=HYPERLINK(""http://evil"")",DEPA,,,,,,,,,,,', ",@SUM(A1),DEPA,,,,,,,,,,,")
     )
-    assert not report.applied
-    assert {error.column for error in report.errors} == {"姓名"}
-    assert all("公式" in error.message for error in report.errors)
+    assert report.applied, report.errors
+    assert set(Inspector.objects.values_list("name", flat=True)) == {
+        '=HYPERLINK("http://evil")',
+        "@SUM(A1)",
+    }
 
 
-def test_formula_in_xlsx_is_refused(staff_a):
+def test_formula_in_xlsx_is_stored_as_its_text(staff_a):
     rows = [["姓名", "部门代码"], ["=1+1", "DEPA"]]
     report = _run(staff_a, _xlsx(rows), filename="x.xlsx")
-    assert not report.ok
+    assert report.applied
+    assert Inspector.objects.get().name == "=1+1"
 
 
 def test_another_departments_code_is_reported_as_missing(staff_b, department_a):
@@ -189,3 +193,73 @@ def test_expert_rows_are_validated(office_admin):
     assert not report.applied
     assert [(error.row, error.column) for error in report.errors] == [(2, "所在单位"), (3, "标签")]
     assert Expert.objects.count() == 0
+
+
+def test_rows_keep_the_sheets_numbers_after_blank_rows(staff_a):
+    report = _run(staff_a, ("\n" + HEADER + GOOD + "\n\n,,DEPA,,,,,,,,,,,\n").encode())
+    assert [(error.row, error.column) for error in report.errors] == [(5, "姓名")]
+
+
+def test_an_expired_certificate_and_an_unknown_tag_are_reported(staff_a, department_a):
+    make_inspector(department_a, tags=["FOOD", "DRUG"])
+    expired = ",钱七,DEPA,科员,ZJ300,2015-01-01,2020-12-31,FODD,330102,,在岗,,,2"
+    report = _run(staff_a, _csv(GOOD, expired), apply=False)
+    assert report.ok  # warnings do not block
+    assert [(warning.row, warning.column) for warning in report.warnings] == [
+        (3, "执法证有效期至"),
+        (3, "标签"),
+    ]
+    assert "已于 2020-12-31 过期" in report.warnings[0].message
+    assert "FODD" in report.warnings[1].message
+    assert report.as_dict()["warnings"][1]["row"] == 3
+
+
+def test_an_impossible_date_is_named_as_such(staff_a):
+    report = _run(staff_a, _csv(",王五,DEPA,,ZJ100,2025/2/30,2030-12-31,,,,,,,"))
+    assert [error.message for error in report.errors] == ["日期不存在：2025/2/30（请检查月份和日）"]
+
+
+def test_a_legacy_xls_is_read(staff_a, tmp_path):
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("人员")
+    for number, row in enumerate([HEADER.strip().split(","), GOOD.split(",")]):
+        for column, value in enumerate(row):
+            sheet.write(number, column, value)
+    book.save(str(tmp_path / "people.xls"))
+    report = _run(staff_a, (tmp_path / "people.xls").read_bytes(), filename="people.xls")
+    assert report.applied and report.created == 1
+
+
+def test_the_file_is_read_by_a_worker_job(staff_a, monkeypatch):
+    from platform_site.jobs import read_table_job
+
+    sent = []
+    original = read_table_job.apply_async
+
+    def spy(args=None, **kwargs):
+        sent.append(args)
+        return original(args=args, **kwargs)
+
+    monkeypatch.setattr(read_table_job, "apply_async", spy)
+    assert _run(staff_a, _csv(GOOD), apply=False).ok
+    assert len(sent) == 1
+    assert sent[0][0].startswith("uploads/reading/") and sent[0][1:] == ("csv", 20_000)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_export_imports_back_unchanged(staff_a, department_a, file_format):
+    from registries.inspector_importing import KIND_INSPECTORS, export_response
+
+    # given: inspectors whose names look like formulas (single entry stores them as text)
+    for name in ("=1+2", "-王", "'=引号"):
+        make_inspector(department_a, name=name, tags=["FOOD", "LE"], grid="330102-01")
+    response = export_response(KIND_INSPECTORS, Inspector.objects.order_by("pk"), file_format)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    # when
+    report = _run(staff_a, content, filename=f"inspectors.{file_format}")
+    # then
+    assert report.applied, report.errors
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+    assert sorted(Inspector.objects.values_list("name", flat=True)) == ["'=引号", "-王", "=1+2"]

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from catalog.choices import MatterCategory
 from catalog.models import Matter
 from registries.choices import ObjectKind
 from registries.models import InspectionObject, Inspector
@@ -60,6 +61,10 @@ def make_inspectors(
 
 
 def make_matter(**fields) -> Matter:
+    """A matter with one check point; a key matter (no ratio cap) unless told otherwise, so the
+    small test registries can be drawn at high rates."""
+    fields.setdefault("category", MatterCategory.KEY)
+    fields.setdefault("ratio_cap_bp", None if fields["category"] == MatterCategory.KEY else 500)
     matter = MatterFactory(**fields)
     CheckPointFactory(matter=matter, text=f"{matter.name}：检查要点一")
     return matter
@@ -101,3 +106,45 @@ def approve(task, office_admin):
 
     task = task_submit_for_approval(task=task, submitted_by=task.created_by)
     return task_approve(task=task, approved_by=office_admin)
+
+
+def make_plan_item(
+    department,
+    created_by,
+    office_admin,
+    *,
+    participants=(),
+    matters=None,
+    scope=None,
+    ratios=None,
+    year=None,
+):
+    """An approved plan item of `department` (plan year approved), to make tasks from."""
+    from plans.choices import PlanItemStatus, PlanYearStatus
+    from plans.models import PlanItem, PlanYear
+
+    year = year or default_dates()[0].year
+    plan_year, _created = PlanYear.objects.get_or_create(
+        year=year,
+        defaults={
+            "status": PlanYearStatus.APPROVED,
+            "submission_deadline": date(year - 1, 11, 30),
+            "approval_deadline": date(year - 1, 12, 31),
+            "opened_by": office_admin,
+            "opened_at": timezone.now(),
+        },
+    )
+    item = PlanItem.objects.create(
+        plan_year=plan_year,
+        department=department,
+        title="计划内联合抽查",
+        scope=scope if scope is not None else {"region_prefixes": ["3301"]},
+        ratios=ratios or {"A": 1000, "B": 2500, "C": 5000, "D": 5000},
+        window_start_month=1,
+        window_end_month=12,
+        status=PlanItemStatus.APPROVED,
+        created_by=created_by,
+    )
+    item.matters.set(matters or [make_matter()])
+    item.participating_departments.set(participants)
+    return item

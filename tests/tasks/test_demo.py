@@ -2,6 +2,7 @@
 
 import io
 import time
+from datetime import timedelta
 
 import pytest
 from django.db.models import Count
@@ -29,7 +30,13 @@ def demo_city(db):
 
 def test_demo_builds_joint_tasks_in_every_stage_and_is_idempotent(demo_city):
     from tasks import demo
+    from tasks.draw.verify import verify_bundle
+    from tasks.integrity import draws_verify
+    from tasks.models import TaskPolicy
+    from tasks.services.bundles import draw_bundle
 
+    # the office's delay before a reveal, as in production (the test settings start at 0)
+    TaskPolicy.objects.update_or_create(pk=1, defaults={"reveal_delay_minutes": 10})
     out = io.StringIO()
     started = time.perf_counter()
     demo.build(stdout=out)
@@ -73,12 +80,33 @@ def test_demo_builds_joint_tasks_in_every_stage_and_is_idempotent(demo_city):
     assert redrawn.redraw_of is not None and redrawn.redraw_of.state == DrawState.VOIDED
     assert tasks[codes[5]].is_adhoc and tasks[codes[5]].approved_at is None
     # made from the lead department's approved plan item on the subject (the plan demo's
-    # priorities), except the ad hoc one waiting for the office
+    # priorities), except the ad hoc one waiting for the office; the narrower scopes and own
+    # rates are deviations the office approved, with a reason
     for code in codes[:5]:
         task = tasks[code]
         assert task.plan_item is not None and task.adhoc_reason == "", code
         assert task.plan_item.department == task.lead_department
         assert set(task.plan_item.matters.all()) <= set(task.matters.all())
+        if task.deviates_from_plan:
+            assert task.deviation_reason and task.approved_at is not None, code
+
+    # announcements left waiting state the office's delay; the policy itself is unchanged
+    assert TaskPolicy.current().reveal_delay_minutes == 10
+    for code in codes[:2]:
+        waiting_draw = tasks[code].draws.get(state=DrawState.ANNOUNCED)
+        assert waiting_draw.reveal_not_before - waiting_draw.announced_at == timedelta(minutes=10)
+
+    # every completed draw verifies, as full and as public bundle, and its stored rows agree
+    completed = Draw.objects.filter(
+        task__code__in=codes, state__in=[DrawState.DRAWN, DrawState.VOIDED]
+    )
+    assert completed.count() == 4
+    for draw in completed:
+        for public in (False, True):
+            report = verify_bundle(draw_bundle(draw, public=public))
+            assert report.valid, (draw.task.code, public, report.problems)
+    reports = draws_verify(recompute=False, draws=Draw.objects.filter(task__code__in=codes))
+    assert all(report.ok for report in reports), [r for r in reports if not r.ok]
 
     # realistic sizes: hundreds of candidates, 20–80 drawn, 5–10 objects per group of 2+ people
     for draw in Draw.objects.filter(task__code__in=codes).exclude(state=DrawState.WITHDRAWN):

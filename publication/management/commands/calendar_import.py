@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from platform_site.uploads import UploadError, decode_text
 from publication.calendar import calendar_year_import, calendar_year_import_preview
 
 
@@ -71,8 +72,8 @@ class Command(BaseCommand):
         if path == "-":
             return sys.stdin.read()
         try:
-            return Path(path).read_text(encoding="utf-8-sig")
+            return decode_text(Path(path).read_bytes())
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error}") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{path} is not UTF-8 text.") from None
+        except UploadError as error:
+            raise CommandError(f"{path}: {error}") from None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from platform_site.uploads import UploadError, decode_text
 from registries.uscc import UsccCheck, validate_uscc
 
 
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             except OSError as error:
                 raise CommandError(f"cannot read {file}: {error}") from None
             try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = raw.decode("gb18030")
+                text = decode_text(raw)
+            except UploadError as error:
+                raise CommandError(f"{file}: {error}") from None
         return [line.strip() for line in text.splitlines() if line.strip()]

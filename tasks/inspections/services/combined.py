@@ -25,6 +25,7 @@ from tasks.inspections.choices import (
 from tasks.inspections.models import CombinedVisit, CombinedVisitPart, Inspection
 from tasks.inspections.permissions import can_arrange_inspection
 from tasks.inspections.services._common import department_contacts, notify
+from tasks.inspections.services.deadlines import result_deadline_follow
 
 
 def _lock_inspections(*inspections: Inspection) -> list[Inspection]:
@@ -166,6 +167,13 @@ def combined_visit_accept(*, visit: CombinedVisit, accepted_by: User) -> Combine
             scheduled_by=accepted_by,
             scheduled_at=now,
         )
+        for each in parts:
+            inspection = Inspection.objects.select_related(
+                "task", "task__lead_department", "inspection_object", "drawn_object", "result"
+            ).get(pk=each.inspection_id)
+            result_deadline_follow(
+                result=inspection.result, changed_by=accepted_by, reason=_("商定合并检查日期")
+            )
     record_event(
         actor=accepted_by,
         action="combined_visit.accept",

@@ -43,6 +43,10 @@ from tasks.inspections.services._common import (
     notify,
     result_label,
 )
+from tasks.inspections.services.deadlines import (
+    rectification_deadline_close,
+    rectification_deadline_open,
+)
 
 
 def _result_departments(result: InspectionResult) -> set[int]:
@@ -66,8 +70,9 @@ def measure_add(
     receiving_body: str = "",
 ) -> FollowUpMeasure:
     """Register a follow-up measure carried out by `department` (one of the inspection's
-    departments). A rectification's deadline defaults to RECTIFY_DEFAULT_WORKING_DAYS working
-    days from today, a notification's acknowledgement to NOTIFY_ACK_WORKING_DAYS."""
+    departments). A rectification opens its working-day deadline (the date on the notice, or
+    the office's rule for rectifications counted from the inspection's end); a notification's
+    acknowledgement is due NOTIFY_ACK_WORKING_DAYS working days from today."""
     result = lock_result(result)
     if not can_add_measure(added_by, result, department.pk):
         raise PermissionDenied(_("只有检查组组长或承办部门可以登记处置措施。"))
@@ -90,10 +95,9 @@ def measure_add(
         deadline_on = deadline_on or add_working_days(today, settings.NOTIFY_ACK_WORKING_DAYS)
     else:
         notified_department = None
-    if kind == MeasureKind.RECTIFY:
-        deadline_on = deadline_on or add_working_days(
-            result.completed_on or today, settings.RECTIFY_DEFAULT_WORKING_DAYS
-        )
+    by_rule = kind == MeasureKind.RECTIFY and deadline_on is None
+    if by_rule:  # replaced by the deadline's due date below
+        deadline_on = result.completed_on or today
     if kind in (MeasureKind.CASE_CLUE, MeasureKind.JUDICIAL) and not receiving_body:
         raise ValidationError({"receiving_body": _("请填写接收的执法机构或司法机关。")})
     # A rectification is ordered on site (责令整改通知书), so its deadline may already lie behind
@@ -111,6 +115,7 @@ def measure_add(
         deadline_on=deadline_on,
         created_by=added_by,
     )
+    rectification_deadline_open(measure=measure, opened_by=added_by, by_rule=by_rule)
     record_event(
         actor=added_by,
         action="measure.add",
@@ -120,7 +125,7 @@ def measure_add(
             "kind": kind,
             "department": department.code,
             "notified_department": notified_department.code if notified_department else None,
-            "deadline_on": deadline_on,
+            "deadline_on": measure.deadline_on,
         },
     )
     if notified_department is not None:
@@ -177,6 +182,18 @@ def measure_acknowledge(
         action="measure.acknowledge",
         target=measure,
         details={"note": measure.acknowledgement_note},
+    )
+    notify(
+        [measure.created_by] if measure.created_by_id else [],
+        kind="inspections.measure_acknowledged",
+        department=measure.department,
+        title=_("抄告已签收：%(label)s") % {"label": result_label(measure.result)},
+        body=_("%(dept)s 已签收，请记录处置结果后办结。%(note)s")
+        % {
+            "dept": measure.notified_department.display_name,
+            "note": measure.acknowledgement_note,
+        },
+        url=reverse("inspections:measure_detail", args=[measure.pk]),
     )
     return measure
 
@@ -246,4 +263,5 @@ def measure_close(
         target=measure,
         details={"outcome_on": outcome_on, "kind": measure.kind},
     )
+    rectification_deadline_close(measure=measure, closed_by=closed_by)
     return measure

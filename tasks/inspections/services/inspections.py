@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from accounts.audit import record_event
 from accounts.models import Department, User
 from catalog.models import CheckPoint, Matter
-from publication.calendar import add_working_days
 from tasks.choices import DrawKind, DrawState, TaskStatus
 from tasks.inspections.choices import EDITABLE_RESULT_STATUSES, RecordStatus
 from tasks.inspections.models import (
@@ -28,16 +27,8 @@ from tasks.inspections.models import (
     RecordAnswer,
 )
 from tasks.inspections.permissions import can_arrange_inspection
+from tasks.inspections.services.deadlines import result_deadline_follow, result_deadlines_open
 from tasks.models import Draw, GroupMember, Task
-
-# 000 art. 16: results are entered within 20 working days of finishing the inspection.
-RESULT_DUE_WORKING_DAYS = 20
-
-
-def result_due_on(*, completed_on: date | None, task: Task) -> date:
-    """The last day for entering a result: 20 working days after the inspection of the object
-    ended, or after the task's end while that day is not recorded yet."""
-    return add_working_days(completed_on or task.end_date, RESULT_DUE_WORKING_DAYS)
 
 
 def _standing_draw(task: Task) -> Draw | None:
@@ -134,7 +125,6 @@ def inspections_open(*, task: Task, opened_by: User | None) -> int:
         group_id: by_make_up[frozenset(codes)] for group_id, codes in group_departments.items()
     }
     fallback = by_make_up[frozenset()]
-    due_on = result_due_on(completed_on=None, task=task)
     inspections = Inspection.objects.bulk_create(
         Inspection(
             task=task,
@@ -145,7 +135,7 @@ def inspections_open(*, task: Task, opened_by: User | None) -> int:
         for row in drawn
     )
     InspectionResult.objects.bulk_create(
-        InspectionResult(inspection=inspection, due_on=due_on) for inspection in inspections
+        InspectionResult(inspection=inspection) for inspection in inspections
     )
     records = _insert_records(
         (inspection.pk, matter.pk, matter.revision, department.pk)
@@ -153,6 +143,7 @@ def inspections_open(*, task: Task, opened_by: User | None) -> int:
         for matter, department in assignments.get(inspection.group_id, fallback)
     )
     answers = _copy_check_points(records)
+    deadlines = result_deadlines_open(task=task, inspections=inspections, opened_by=opened_by)
     record_event(
         actor=opened_by,
         action="inspection.open",
@@ -161,7 +152,7 @@ def inspections_open(*, task: Task, opened_by: User | None) -> int:
             "inspections": len(inspections),
             "records": len(records),
             "answers": answers,
-            "due_on": due_on,
+            "entry_deadlines": deadlines,
         },
     )
     return len(inspections)
@@ -213,6 +204,9 @@ def inspection_schedule(
         action="inspection.schedule",
         target=inspection,
         details={"from": previous, "to": scheduled_on, "object": inspection.drawn_object.code},
+    )
+    result_deadline_follow(
+        result=inspection.result, changed_by=scheduled_by, reason=_("检查日期调整")
     )
     return inspection
 

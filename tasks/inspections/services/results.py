@@ -42,7 +42,7 @@ from tasks.inspections.services._common import (
     notify,
     result_label,
 )
-from tasks.inspections.services.inspections import result_due_on
+from tasks.inspections.services.deadlines import result_deadline_close, result_deadline_follow
 from tasks.models import Task
 
 RETENTION_YEARS = 2  # 000 art. 19: kept at least two years
@@ -110,8 +110,8 @@ def result_compile(
     result.categories = cleaned
     result.completed_on = completed_on
     result.remarks = remarks
-    result.due_on = result_due_on(completed_on=completed_on, task=task)
-    result.save(update_fields=["categories", "completed_on", "remarks", "due_on", "updated_at"])
+    result.save(update_fields=["categories", "completed_on", "remarks", "updated_at"])
+    result_deadline_follow(result=result, changed_by=compiled_by, reason=_("录入检查完成日期"))
     result.pending_departments.set(departments)
     record_event(
         actor=compiled_by,
@@ -385,6 +385,7 @@ def result_approve(*, result: InspectionResult, approved_by: User) -> Inspection
             "categories": version.categories,
         },
     )
+    result_deadline_close(result=result, closed_by=approved_by)
     _complete_task_if_done(result.inspection.task, approved_by)
     return result
 

@@ -1,12 +1,16 @@
-"""`python manage.py export_draw_bundle TASK_CODE [--all]`: the latest draw's bundle (§8) to stdout,
-or with --all a JSON list of every draw of the task that has a bundle."""
+"""`python manage.py export_draw_bundle TASK_CODE [--all] [--public] [--announcement]`: the latest
+draw's bundle (§8) to stdout, or with --all a JSON list of every draw of the task that has one.
+
+The full bundle by default (every frozen file as committed: for the office and auditors);
+--public writes the public bundle (conflict rows of drawn objects only); --announcement writes
+the announcement of the latest draw instead, as published before the draw."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from tasks.models import Task
-from tasks.services.draws import draw_bundle, draw_has_bundle
+from tasks.services.bundles import announcement_document, draw_bundle, draw_has_bundle
 
 
 class Command(BaseCommand):
@@ -17,15 +21,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--all", action="store_true", help="every draw of the task, as a JSON list"
         )
+        parser.add_argument(
+            "--public", action="store_true", help="the public bundle (§8.3) instead of the full one"
+        )
+        parser.add_argument(
+            "--announcement",
+            action="store_true",
+            help="the latest draw's announcement (as published before the draw)",
+        )
 
     def handle(self, *args, **options):
         task = Task.objects.filter(code=options["task_code"]).first()
         if task is None:
             raise CommandError(f"no task {options['task_code']}")
-        draws = [d for d in task.draws.order_by("number") if draw_has_bundle(d)]
-        if not draws:
-            raise CommandError(f"task {task.code} has no completed draw yet")
-        payload = [draw_bundle(d) for d in draws] if options["all"] else draw_bundle(draws[-1])
+        if options["announcement"]:
+            draw = task.draws.order_by("number").last()
+            if draw is None:
+                raise CommandError(f"task {task.code} has no announcement yet")
+            payload = announcement_document(draw)
+        else:
+            draws = [d for d in task.draws.order_by("number") if draw_has_bundle(d)]
+            if not draws:
+                raise CommandError(f"task {task.code} has no completed draw yet")
+            public = options["public"]
+            payload = (
+                [draw_bundle(d, public=public) for d in draws]
+                if options["all"]
+                else draw_bundle(draws[-1], public=public)
+            )
         self.stdout.write(
             json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         )

@@ -313,3 +313,36 @@ def test_only_office_admins_import(staff_a, dept_admin_a):
     for user in (staff_a, dept_admin_a):
         with pytest.raises(PermissionDenied):
             preview(user)
+
+
+def test_a_zip_bomb_is_refused_in_the_worker_before_it_is_parsed(
+    office_admin, city_departments, tmp_path, monkeypatch
+):
+    from catalog.jobs import read_matter_list_job
+    from tests.platform.spreadsheets import SHEET_HEAD, MiB, Repeated, xlsx
+
+    # given: a sheet that inflates to 512 MiB, sent through the worker job
+    sheet = Repeated(SHEET_HEAD + b"<sheetData>", b" " * MiB, 512, b"</sheetData></worksheet>")
+    content = xlsx(tmp_path / "bomb.xlsx", sheet).read_bytes()
+    sent = []
+    original = read_matter_list_job.apply_async
+
+    def spy(args=None, **kwargs):
+        sent.append(args)
+        return original(args=args, **kwargs)
+
+    monkeypatch.setattr(read_matter_list_job, "apply_async", spy)
+    # when / then
+    with pytest.raises(ValidationError) as error:
+        matter_import_preview(uploaded_by=office_admin, content=content, filename="bomb.xlsx")
+    assert "该 Excel 文件不能读取" in " ".join(error.value.message_dict["file"])
+    assert len(sent) == 1
+    assert not MatterImport.objects.exists()
+
+
+def test_the_platforms_export_guard_is_not_read_as_data(office_admin, city_departments):
+    rows = [HEADER, ["1", "'=SUM(A1)", "企业", "一般检查事项", "现场检查", "市场监管部门", "法"]]
+    matter_import = matter_import_preview(
+        uploaded_by=office_admin, content=csv_bytes(rows), filename="list.csv"
+    )
+    assert matter_import.diff["added"][0]["name"] == "=SUM(A1)"

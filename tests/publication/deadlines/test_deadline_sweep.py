@@ -103,7 +103,7 @@ def test_one_escalation_digest_per_department_lists_its_overdue_items(
     open_deadline(start=date(2025, 9, 26), title="B00", department=department_b)
     deadline_sweep(today=date(2025, 11, 3))
     digests = Notification.objects.filter(kind="deadline.escalation").order_by(
-        "recipient__username"
+        "recipient__username", "department__code"
     )
     assert [(n.recipient.username, n.department.code) for n in digests] == [
         ("admin_a", "DEPA"),

@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection
 
 from registries.importing import merge
 from registries.models import DeferredIndex
+from tests.database import url_of_test_database
 from tests.registries.object_factories import make_object
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -77,10 +78,7 @@ def test_one_builder_at_a_time(definition):
     with connection.cursor() as cursor:
         cursor.execute(f"DROP INDEX {NAME}")
     DeferredIndex.objects.create(name=NAME, table=merge.OBJECT_TABLE, definition=definition)
-    settings = connection.settings_dict
-    other = psycopg2.connect(
-        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"]
-    )
+    other = psycopg2.connect(url_of_test_database())
     try:
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [merge.DEFERRED_INDEX_LOCK])

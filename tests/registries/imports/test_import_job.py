@@ -160,12 +160,22 @@ def test_a_large_import_into_the_empty_registry_defers_its_search_indexes_past_t
     # when
     with django_capture_on_commit_callbacks() as callbacks:
         object_import_job(job.pk)
-    # then: the rows and the constraints are in; the search and filter indexes are listed to build
+    # then: the rows and the constraints are in; the search and filter indexes are listed to
+    # build, and the supervisions' key to the registry (in force, NOT VALID) to validate
     assert InspectionObject.objects.count() == 20
     assert {table: merge._rebuildable_constraints(table) for table in tables} == constraints
     assert all(merge._secondary_indexes(table) == [] for table in tables)
+    (key,) = merge._foreign_keys_into_the_registry()
+    assert merge._constraint_state(key[0]) is False
     assert sorted(DeferredIndex.objects.values_list("table", "name", "definition")) == sorted(
-        (table, name, definition) for table in tables for name, definition in before[table]
+        [
+            *((table, name, definition) for table in tables for name, definition in before[table]),
+            (
+                merge.SUPERVISION_TABLE,
+                key[0],
+                f'ALTER TABLE {merge.SUPERVISION_TABLE} VALIDATE CONSTRAINT "{key[0]}"',
+            ),
+        ]
     )
     assert merge.deferred_indexes_pending()
     assert InspectionObject.objects.filter(name__contains="测试企业7").count() >= 1
@@ -174,6 +184,7 @@ def test_a_large_import_into_the_empty_registry_defers_its_search_indexes_past_t
         callback()
     # then
     assert {table: merge._secondary_indexes(table) for table in tables} == before
+    assert merge._constraint_state(key[0]) is True
     assert not merge.deferred_indexes_pending()
     assert merge.build_deferred_indexes() == []  # nothing left: running it again is harmless
 

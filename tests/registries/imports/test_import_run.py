@@ -109,7 +109,7 @@ def test_every_field_rule_is_checked_and_reported_per_column(run_import, dept_ad
     assert by_column["信用风险分类"].startswith("无法识别的信用风险分类")
     assert by_column["登记状态"].startswith("无法识别的登记状态")
     assert by_column["监管部门"] == "未知的监管部门：不存在的局（请填写部门代码或名称）"
-    assert by_column["经营异常名录日期"].startswith("日期格式错误")
+    assert by_column["经营异常名录日期"] == "日期不存在：2024-02-30（请检查月份和日）"
     assert by_column["网格"] == "内容过长，最多 40 个字符"
     product = InspectionObject.objects.get(code="PRD-0001")
     assert (product.kind, product.risk_class, product.status) == ("product", "A", "active")
@@ -187,7 +187,7 @@ def test_a_department_cannot_overwrite_another_departments_object(
     rows[0][1] = "甲部门想改的名字"
     job = run_import(dept_admin_a, csv_bytes(rows))
     assert (job.inserted_count, job.updated_count, job.invalid_rows) == (1, 0, 1)
-    assert "由其他部门监管" in read_report(job)[1][3]
+    assert "不由本部门监管" in read_report(job)[1][3]
     assert InspectionObject.objects.get(code=rows[0][0]).name == object_rows(1)[0][1]
 
 

@@ -15,6 +15,7 @@ from platform_site.celery import app
 from registries.importing import merge
 from registries.importing.services import import_job_is_running_somewhere
 from registries.models import ImportJob, InspectionObject
+from tests.database import url_of_test_database
 from tests.registries.imports.conftest import csv_bytes, object_rows, upload
 
 pytestmark = [
@@ -22,11 +23,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Results are not stored in backend:RuntimeWarning"),
 ]
 ROWS = 120_000
-
-
-def _database_url_of_test_db() -> str:
-    db = connection.settings_dict
-    return f"postgresql://{db['USER'] or 'postgres'}@/{db['NAME']}?host={db['HOST']}"
 
 
 @pytest.fixture
@@ -38,7 +34,7 @@ def start_worker(transactional_db, settings):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "platform_site.settings.base",
-            "DATABASE_URL": _database_url_of_test_db(),
+            "DATABASE_URL": url_of_test_database(),
             "REDIS_URL": settings.REDIS_URL,
             # this test's checkpoint log, not the development database's
             "AUDIT_CHECKPOINT_LOG": str(settings.AUDIT_CHECKPOINT_LOG),
@@ -140,6 +136,7 @@ def test_sigkill_mid_import_leaves_the_registry_untouched_and_a_rerun_imports_ev
         "object_industry_code_idx", "object_kind_status_idx", "object_name_chars", "object_name_trgm",
         "object_region_code_idx", "object_risk_status_idx", "registries_inspectionobject_code_7b2c57d7_like",
         "registries_objectsupervision_claimed_by_id_317a52b2", "supervision_dept_idx",
+        "registries_objectsup_inspection_object_id_9fbf0a35_fk_registrie",
     ])  # fmt: skip
     assert _indexes() == indexes
     job.refresh_from_db()

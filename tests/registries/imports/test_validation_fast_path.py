@@ -12,7 +12,7 @@ import io
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from registries.importing import validation
@@ -26,7 +26,15 @@ from registries.importing.validation import (
 from registries.uscc import all_valid_uscc, is_valid_uscc, random_uscc
 
 CODES = [random_uscc(random.Random(seed)) for seed in range(40)]
-DIRECTORY = {"SAMR": 1, "临江市市场监督管理局": 1, "市场监管局": 1, "ENV": 2, "生态环境局": 2}
+DIRECTORY = {
+    "SAMR": 1,
+    "临江市市场监督管理局": 1,
+    "市场监管局": 1,
+    "ENV": 2,
+    "生态环境局": 2,
+    "LXB": 9,
+}
+MARKERS = ["【清空】", " [清空] "]  # clears a clearable column; refused in the others
 
 # Each column: values that pass as they are, then values the row loop must repair, escape or report.
 CLEAN = {
@@ -74,7 +82,7 @@ DIRTY = {
     "status": ["停业", " 存续"],
     "registering_authority": ["长" * 101],
     "grid": ["长" * 41, " 网格02 "],
-    "departments": ["未知局", "SAMR,ENV"],
+    "departments": ["未知局", "SAMR,ENV", "LXB", "SAMR;LXB"],
     "anomaly_since": ["2025-13-45", " 2025-06-30 "],
     "anomaly_source": [" 来源 ", "来源\\"],
     "penalised_at": ["昨天"],
@@ -92,6 +100,9 @@ def rows(draw, dirty: bool) -> list[str]:
             row = row[: draw(st.integers(0, len(row) - 1))]  # a short row, or a blank line
     return row
 
+
+for _key in COLUMN_KEYS:
+    DIRTY[_key] = [*DIRTY.get(_key, []), *MARKERS]
 
 # Three clean rows for every dirty one, so that many blocks of four go through the fast path.
 files = st.lists(st.one_of(rows(False), rows(False), rows(False), rows(True)), max_size=24)
@@ -120,7 +131,7 @@ def validate(file_rows, *, fast: bool, registry: bool, departments_column: bool 
         staging_chunks(
             [list(row) for row in body],
             map_header(header_row),
-            departments=DepartmentDirectory(by_key=dict(DIRECTORY)),
+            departments=DepartmentDirectory(by_key=dict(DIRECTORY), office_ids=frozenset({9})),
             stats=stats,
             report_error=lambda *error: errors.append(error),
             registry_load=load,
@@ -216,6 +227,9 @@ def test_clean_blocks_take_the_fast_path_and_a_bad_row_sends_its_block_to_the_ro
     assert both[True]["stats"][1:3] == (599, 1)
 
 
+# No deadline nor "too slow" check: on a loaded 2-core machine drawing the inputs alone can take a
+# second, which says nothing about the code under test.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.sampled_from(CODES), min_size=1, max_size=6),
     st.integers(0, 17),

@@ -26,13 +26,9 @@ from tasks.draw.protocol import (
     serialize_rows,
 )
 from tasks.draw.verify import verify_bundle
-from tasks.services.draws import (
-    _compute,
-    draw_bundle,
-    draw_reveal,
-    review_confirm,
-    task_push_to_review,
-)
+from tasks.services.bundles import draw_bundle
+from tasks.services.draws import draw_reveal, review_confirm, task_push_to_review
+from tasks.services.execution import compute_result
 from tasks.services.snapshots import canonical_file
 
 seeds = st.binary(min_size=1, max_size=16).map(lambda data: hashlib.sha256(data).hexdigest())
@@ -262,9 +258,9 @@ def test_a_platform_draw_equals_the_reference_protocol(
     draw.refresh_from_db()
     assert draw.state == DrawState.DRAWN
     witnesses = list(draw.witnesses)
-    assert _compute(draw, draw.revealed_secret, witnesses, reference=True) == draw.result
-    assert _compute(draw, draw.revealed_secret, witnesses) == draw.result
-    report = verify_bundle(draw_bundle(draw))
+    assert compute_result(draw, draw.revealed_secret, witnesses, reference=True) == draw.result
+    assert compute_result(draw, draw.revealed_secret, witnesses) == draw.result
+    report = verify_bundle(draw_bundle(draw, public=False))
     assert report.valid, report.problems
     assert report.recomputed_result == draw.result
     inputs = DrawInputs.from_rows(

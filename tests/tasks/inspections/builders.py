@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.choices import Role
+from catalog.choices import MatterCategory
 from tasks.inspections.models import Inspection, MatterRecord
 from tasks.models import GroupMember, Task
 from tests.accounts.factories import UserFactory
@@ -40,7 +41,8 @@ class Started:
 
 
 def make_form_matter(department, name: str, points: int = 2):
-    matter = MatterFactory(name=name)
+    # a key matter (no ratio cap), so the small test registry can be drawn at the test rates
+    matter = MatterFactory(name=name, category=MatterCategory.KEY, ratio_cap_bp=None)
     matter.implementing_departments.set([department])
     for position in range(1, points + 1):
         CheckPointFactory(matter=matter, position=position, text=f"{name}：要点{position}")
@@ -57,7 +59,8 @@ def _link(member: GroupMember, username: str, department):
 
 def start_joint_task(*, staff_a, staff_b, office_admin, department_a, department_b, code=""):
     """Create, review, draw and start a two-group DEPA+DEPB task running from 5 days ago."""
-    from tasks.services.draws import draw_execute, draw_reveal, review_confirm, task_push_to_review
+    from tasks.services.draws import draw_reveal, review_confirm, task_push_to_review
+    from tasks.services.execution import draw_execute
     from tasks.services.tasks import task_start
 
     today = timezone.localdate()

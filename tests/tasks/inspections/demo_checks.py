@@ -56,3 +56,34 @@ def check_inspection_demo() -> None:
     before = (InspectionResult.objects.count(), AuditEvent.objects.count())
     demo.build(stdout=io.StringIO())
     assert (InspectionResult.objects.count(), AuditEvent.objects.count()) == before
+    check_demo_deadlines()
+
+
+def check_demo_deadlines() -> None:
+    """The demo's results and rectifications stand on real working-day deadlines, and the sweep
+    (tasks.demo_deadlines, as the beat job would) puts yellow and red cards in SAMR's inboxes."""
+    from accounts.models import Department, Notification
+    from publication.models import Deadline, DeadlineKind, DeadlineState
+    from tasks import demo_deadlines
+
+    entry = Deadline.objects.filter(kind=DeadlineKind.RESULT_ENTRY)
+    assert entry.filter(state=DeadlineState.OVERDUE).exists()
+    assert entry.filter(state__in=[DeadlineState.MET, DeadlineState.LATE]).exists()
+    assert entry.filter(state=DeadlineState.OPEN).exists()  # the task in progress
+    rectification = Deadline.objects.filter(kind=DeadlineKind.RECTIFICATION)
+    assert rectification.filter(state=DeadlineState.OVERDUE).exists()
+    assert rectification.filter(state=DeadlineState.DUE_SOON).exists()
+    assert rectification.filter(is_open=False).exists()
+    assert FollowUpMeasure.objects.filter(kind=MeasureKind.RECTIFY).count() == (
+        rectification.count()
+    )
+    demo_deadlines.build()
+    samr = Department.objects.get(code="SAMR")
+    assert samr.liaison is not None
+    cards = set(
+        Notification.objects.filter(recipient=samr.liaison).values_list("severity", flat=True)
+    )
+    assert {"yellow", "red"} <= cards, cards
+    assert Notification.objects.filter(
+        kind="deadline.escalation", recipient__username="samr_admin"
+    ).exists()

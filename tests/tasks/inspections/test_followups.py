@@ -38,9 +38,9 @@ def _rectify(started, department, **kwargs):
     )
 
 
-def test_rectification_gets_a_working_day_deadline_by_default(started, department_a, settings):
+def test_rectification_gets_a_working_day_deadline_by_default(started, department_a):
     measure = _rectify(started, department_a)
-    expected = add_working_days(timezone.localdate(), settings.RECTIFY_DEFAULT_WORKING_DAYS)
+    expected = add_working_days(timezone.localdate(), 15)  # the rectification rule's default
     assert measure.deadline_on == expected
 
 
@@ -219,3 +219,71 @@ def test_department_staff_follow_up_after_approval(
         description="后续发现停业，移交日常监管",
     )
     assert measure.department == department_b
+
+
+def test_a_notification_reaches_the_liaisons_inbox_and_is_acknowledged_on_page_and_api(
+    started, department_a, staff_b, office_admin, client, api_client_for
+):
+    from django.urls import reverse
+
+    from accounts.liaisons import department_set_liaison
+    from accounts.models import AuditEvent, Notification
+    from tests.accounts.factories import DepartmentFactory, UserFactory
+
+    department_c = DepartmentFactory(code="DEPC", name="丙部门")
+    liaison_c = UserFactory(username="liaison_c", department=department_c, roles=["liaison"])
+    UserFactory(username="staff_c", department=department_c, roles=["staff"])
+    department_set_liaison(department=department_c, liaison=liaison_c, set_by=office_admin)
+
+    def notify_c(text):
+        return measure_add(
+            result=started.first().result,
+            added_by=started.leader,
+            kind=MeasureKind.NOTIFY,
+            department=department_a,
+            notified_department=department_c,
+            description=text,
+        )
+
+    measure = notify_c("发现无证经营，属丙部门职责")
+    notice = Notification.objects.get(kind="inspections.measure_notified")
+    assert notice.recipient == liaison_c  # the designated liaison, not every account
+    assert notice.department == department_c
+    assert notice.url == reverse("inspections:measure_detail", args=[measure.pk])
+    # another department neither acknowledges through the API nor the page
+    response = api_client_for(staff_b).post(
+        f"/api/v1/inspections/measures/{measure.pk}/acknowledge/", {"note": "x"}, format="json"
+    )
+    assert response.status_code in (403, 404)
+    client.force_login(liaison_c)
+    page = client.get(notice.url)
+    assert page.status_code == 200 and "签收" in page.content.decode()
+    response = client.post(
+        reverse("inspections:measure_acknowledge", args=[measure.pk]), {"note": "已收到，将立案"}
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.acknowledged_by == liaison_c and measure.acknowledgement_note == "已收到，将立案"
+    assert AuditEvent.objects.filter(
+        action="measure.acknowledge", target_id=str(measure.pk)
+    ).exists()
+    back = Notification.objects.get(kind="inspections.measure_acknowledged")
+    assert back.recipient == started.leader
+    # twice is refused, and the API acknowledges a second notification
+    api = api_client_for(liaison_c)
+    again = api.post(f"/api/v1/inspections/measures/{measure.pk}/acknowledge/", {}, format="json")
+    assert again.status_code == 400
+    second = notify_c("另一项问题")
+    response = api.post(
+        f"/api/v1/inspections/measures/{second.pk}/acknowledge/", {"note": "收到"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["acknowledged_at"]
+    # nothing closes without an outcome, and only the notifying department closes it
+    with pytest.raises(PermissionDenied):
+        measure_close(
+            measure=second, closed_by=liaison_c, outcome="已处理", outcome_on=timezone.localdate()
+        )
+    with pytest.raises(ValidationError):
+        measure_close(
+            measure=second, closed_by=started.leader, outcome="", outcome_on=timezone.localdate()
+        )

@@ -9,14 +9,14 @@ from tasks.draw.protocol import commitment
 from tasks.draw.verify import verify_bundle
 from tasks.models import Draw, DrawLogEntry, DrawnObject, GroupMember
 from tasks.services import secrets as draw_secrets
+from tasks.services.bundles import draw_bundle
 from tasks.services.draws import (
-    draw_bundle,
-    draw_execute,
     draw_reveal,
     review_confirm,
     review_return,
     task_push_to_review,
 )
+from tasks.services.execution import draw_execute
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_full_draw_produces_a_valid_bundle(joint_task, staff_a, staff_b, run_on_
     assert draw.state == DrawState.DRAWN
     assert joint_task.status == TaskStatus.DRAWN
     assert draw.witnesses == ["314159"]
-    bundle = draw_bundle(draw)
+    bundle = draw_bundle(draw, public=False)
     report = verify_bundle(bundle)
     assert report.valid, report.problems
     assert DrawnObject.objects.filter(draw=draw).count() == len(draw.result["objects"])

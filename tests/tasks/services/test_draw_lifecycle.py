@@ -14,8 +14,9 @@ from tasks.choices import DrawKind, DrawState, ReviewRole, TaskStatus
 from tasks.draw.protocol import DrawFailed
 from tasks.draw.verify import verify_bundle
 from tasks.models import DrawnObject, GroupMember
+from tasks.services.bundles import draw_bundle
+from tasks.services.ceremony import current_members
 from tasks.services.draws import (
-    draw_bundle,
     draw_reveal,
     draw_void_decide,
     draw_void_request,
@@ -23,7 +24,7 @@ from tasks.services.draws import (
     review_confirm,
     task_push_to_review,
 )
-from tasks.services.replacements import current_members, replacement_announce
+from tasks.services.replacements import replacement_announce
 from tasks.services.snapshots import snapshot_task
 from tests.tasks.factories import approve, make_task
 
@@ -52,7 +53,7 @@ def test_void_needs_office_approval_and_redraw_references_it(
     drawn.refresh_from_db()
     assert drawn.state == DrawState.VOIDED
     assert drawn.log_entries.order_by("-seq").first().type == "void"
-    report = verify_bundle(draw_bundle(drawn))
+    report = verify_bundle(draw_bundle(drawn, public=False))
     assert report.valid and report.voided
     assert DrawnObject.objects.filter(draw=drawn).exists()  # the drawn list is kept, never deleted
     redraw = task_push_to_review(task=drawn.task, pushed_by=staff_a)
@@ -81,7 +82,7 @@ def test_failed_draw_is_logged_in_its_own_transaction(joint_task, staff_a, staff
     draw = task_push_to_review(task=joint_task, pushed_by=staff_a)
     review_confirm(review=draw.reviews.get(), confirmed_by=staff_b, witness="9")
     with mock.patch(
-        "tasks.services.draws.draw_groups",
+        "tasks.services.execution.draw_groups",
         side_effect=DrawFailed("object X could not be placed", "X", 20),
     ):
         run_on_commit(draw_reveal, draw=draw, revealed_by=staff_a)
@@ -111,13 +112,17 @@ def test_single_department_task_needs_a_second_person(
     registry, staff_a, witness_a, dept_admin_a, office_admin, run_on_commit
 ):
     # given
-    task = approve(make_task(staff_a, groups=2, composition={"DEPA": 2}), office_admin)
+    task = approve(
+        make_task(staff_a, groups=2, composition={"DEPA": 2}, second_witness=witness_a),
+        office_admin,
+    )
     draw = task_push_to_review(task=task, pushed_by=staff_a)
     review = draw.reviews.get()
     assert review.role == ReviewRole.SECOND_PERSON
-    # the announcer cannot be their own witness, nor can ordinary staff
-    with pytest.raises(PermissionDenied):
-        review_confirm(review=review, confirmed_by=staff_a, witness="1")
+    # the announcer cannot be their own witness, nor can anyone but the named witness
+    for other in (staff_a, dept_admin_a):
+        with pytest.raises(PermissionDenied):
+            review_confirm(review=review, confirmed_by=other, witness="1")
     # when
     review_confirm(review=review, confirmed_by=witness_a, witness="骰子 5 3 6")
     run_on_commit(draw_reveal, draw=draw, revealed_by=staff_a)
@@ -125,7 +130,7 @@ def test_single_department_task_needs_a_second_person(
     draw.refresh_from_db()
     assert draw.state == DrawState.DRAWN
     assert draw.reviews.get().witness_name == witness_a.full_name
-    assert verify_bundle(draw_bundle(draw)).valid
+    assert verify_bundle(draw_bundle(draw, public=False)).valid
 
 
 def test_ad_hoc_task_needs_approval_before_review(registry, staff_a, department_b):
@@ -238,7 +243,7 @@ def test_replacement_draw_replaces_one_member_from_the_same_pool(
     # then
     replacement.refresh_from_db()
     assert replacement.state == DrawState.DRAWN and replacement.kind == DrawKind.REPLACEMENT
-    assert verify_bundle(draw_bundle(replacement)).valid
+    assert verify_bundle(draw_bundle(replacement, public=False)).valid
     members = list(current_members(drawn).filter(group_id="G001"))
     codes = {m.code for m in members}
     assert member.code not in codes and len(members) == 2

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from registries.choices import RecusalReason, RecusalStatus
 from registries.models import Recusal
 from tasks.draw.protocol import DrawInputs, Ticketer, compute_seed, draw_objects, run_draw
-from tasks.services.draws import _inputs_of, task_push_to_review
+from tasks.services.bundles import draw_inputs
+from tasks.services.draws import task_push_to_review
 from tests.tasks.factories import approve, make_task
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def announced(registry, staff_a, department_b, office_admin):
         office_admin,
     )
     draw = task_push_to_review(task=task, pushed_by=staff_a)
-    return _inputs_of(draw)
+    return draw_inputs(draw)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=HEALTH)

@@ -9,7 +9,8 @@ from django.db import connection
 
 from tasks.choices import DrawState, TaskStatus
 from tasks.models import Draw, DrawLogEntry, DrawnObject, GroupMember
-from tasks.services.draws import draw_execute, draw_reveal, review_confirm, task_push_to_review
+from tasks.services.draws import draw_reveal, review_confirm, task_push_to_review
+from tasks.services.execution import draw_execute
 from tests.tasks.factories import approve, make_task
 
 
