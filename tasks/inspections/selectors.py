@@ -265,8 +265,11 @@ def inspection_list(
     if status:
         inspections = inspections.filter(result__status=status)
     if overdue:
+        # a correction of an approved result is not a late entry (its deadline was closed)
         inspections = inspections.filter(
-            result__status__in=EDITABLE_RESULT_STATUSES, result__due_on__lt=timezone.localdate()
+            result__status__in=EDITABLE_RESULT_STATUSES,
+            result__approved_version__isnull=True,
+            result__due_on__lt=timezone.localdate(),
         )
     if q:
         inspections = inspections.filter(
@@ -300,11 +303,13 @@ def results_awaiting_review(user: Any) -> QuerySet[InspectionResult]:
 
 
 def overdue_results(user: Any) -> QuerySet[InspectionResult]:
-    """Results not yet submitted whose 20-working-day entry deadline has passed."""
+    """Results not yet submitted whose 20-working-day entry deadline has passed (corrections of
+    approved results are not late entries)."""
     ids = _in_my_groups(user, standing(inspections_visible_to(user))).values("pk")
     return InspectionResult.objects.filter(
         inspection_id__in=ids,
         status__in=EDITABLE_RESULT_STATUSES,
+        approved_version__isnull=True,
         due_on__lt=timezone.localdate(),
     ).select_related("inspection", "inspection__task", "inspection__inspection_object")
 

@@ -17,6 +17,7 @@ from publication.deadlines.selectors import deadline_for_subject
 from publication.deadlines.services import (
     DeadlineSpec,
     deadline_open_many,
+    deadline_rules_ensure,
     deadline_set_responsible,
     deadline_sweep,
 )
@@ -223,9 +224,8 @@ def _rectify(started, department, **kwargs):
 
 
 def test_a_rectification_opens_its_deadline_by_the_office_rule(started, department_a):
-    rule = DeadlineRule.objects.get(kind=DeadlineKind.RECTIFICATION)
-    rule.working_days = 7
-    rule.save()
+    deadline_rules_ensure()  # a flushing (transactional) test may have run before in this worker
+    DeadlineRule.objects.filter(kind=DeadlineKind.RECTIFICATION).update(working_days=7)
     measure = _rectify(started, department_a)
     deadline = deadline_for_subject(DeadlineKind.RECTIFICATION, measure)
     assert deadline.working_days == 7 and deadline.department == department_a
@@ -294,3 +294,32 @@ def test_the_command_opens_entry_deadlines_missing_from_earlier_inspections(star
     assert have == set(ids) - approved
     call_command("inspections_open", stdout=StringIO())
     assert Deadline.objects.filter(kind=ENTRY, subject_id__in=ids).count() == len(have)
+
+
+def test_a_correction_after_the_due_date_is_not_a_late_entry(
+    started, department_a, department_b, staff_a
+):
+    from tasks.inspections.selectors import overdue_results
+    from tasks.inspections.services.results import result_correct
+
+    inspection = started.first()
+    fill_record(record_of(inspection, department_a), started.leader)
+    fill_record(record_of(inspection, department_b), started.member_b)
+    result = result_compile(
+        result=InspectionResult.objects.get(inspection=inspection),
+        compiled_by=started.leader,
+        categories=[ResultCategory.NO_PROBLEM],
+        completed_on=timezone.localdate(),
+    )
+    result = result_submit(result=result, submitted_by=started.leader)
+    result = result_approve(result=result, approved_by=staff_a)
+    result_correct(result=result, corrected_by=staff_a, reason="更正备注")
+    days_after = (_entry(inspection).due_date - timezone.localdate()).days + 3
+    with time_machine.travel(timezone.now() + timedelta(days=days_after)):
+        assert not overdue_results(started.leader).filter(pk=result.pk).exists()
+        other = started.inspections[started.group][1]
+        InspectionResult.objects.filter(inspection=other).update(
+            due_on=timezone.localdate() - timedelta(days=1)
+        )
+        assert overdue_results(started.leader).filter(inspection=other).exists()
+    assert _entry(inspection).state == DeadlineState.MET  # no new deadline for the correction
