@@ -9,7 +9,8 @@
   or late on the approval day): a result is entered when the lead department has accepted it
   and it is ready to publish, so a submission that is returned does not stop the clock. A
   correction of an approved result opens no new deadline. A voided draw cancels the deadlines
-  of its inspections.
+  of its inspections; a replacement draw that changes a group's leader hands the group's open
+  deadlines to the new leader.
 * Rectification (责令整改): a rectify measure opens a `rectification` deadline owned by the
   department that follows it up, due on the date of the rectification notice
   (`FollowUpMeasure.deadline_on`) or, without one, after the office's rule for rectifications
@@ -191,6 +192,31 @@ def draw_deadlines_cancel(*, draw: Draw, cancelled_by: User | None) -> int:
         ):
             cancelled += 1
     return cancelled
+
+
+def result_deadlines_follow_leader(*, draw: Draw, group_id: str, changed_by: User | None) -> int:
+    """After a replacement draw changed a group: the open entry deadlines of the group's
+    inspections name the group's current leader(s). Returns how many deadlines changed."""
+    leaders = _leaders(draw.pk).get(group_id, [])
+    subject_type = ContentType.objects.get_for_model(Inspection, for_concrete_model=False)
+    inspection_ids = Inspection.objects.filter(drawn_object__draw=draw, group_id=group_id).values(
+        "pk"
+    )
+    changed = 0
+    for deadline in Deadline.objects.filter(
+        kind=RESULT_ENTRY,
+        subject_type=subject_type,
+        subject_id__in=inspection_ids,
+        closed_at__isnull=True,
+    ).order_by("pk"):
+        if sorted(deadline.responsible.values_list("pk", flat=True)) != sorted(leaders):
+            deadline_set_responsible(
+                deadline=deadline,
+                responsible=User.objects.filter(pk__in=leaders),
+                set_by=changed_by,
+            )
+            changed += 1
+    return changed
 
 
 def rectification_deadline_open(

@@ -323,3 +323,50 @@ def test_a_correction_after_the_due_date_is_not_a_late_entry(
         )
         assert overdue_results(started.leader).filter(inspection=other).exists()
     assert _entry(inspection).state == DeadlineState.MET  # no new deadline for the correction
+
+
+def test_a_replaced_leader_hands_the_open_entry_deadlines_to_the_new_leader(
+    started, staff_a, staff_b, run_on_commit
+):
+    from accounts.choices import Role
+    from registries.models import Inspector
+    from tasks.services.ceremony import current_members
+    from tasks.services.draws import draw_reveal, review_confirm
+    from tasks.services.replacements import replacement_announce
+    from tests.accounts.factories import UserFactory
+
+    inspection = started.first()
+    draw = inspection.drawn_object.draw
+    for n, inspector in enumerate(
+        Inspector.objects.filter(department=started.task.lead_department, user__isnull=True)
+    ):
+        inspector.user = UserFactory(
+            username=f"lead_inspector_{n}",
+            department=inspector.department,
+            roles=[Role.INSPECTOR],
+        )
+        inspector.save(update_fields=["user"])
+    leader = current_members(draw).get(group_id=started.group, is_leader=True)
+    # when the leader falls ill and a replacement draw names the group's new leader
+    replacement = replacement_announce(
+        draw=draw,
+        inspector_code=leader.code,
+        reason="因病住院",
+        announced_by=staff_a,
+        category="illness",
+    )
+    review_confirm(review=replacement.reviews.get(), confirmed_by=staff_b, witness="35")
+    run_on_commit(draw_reveal, draw=replacement, revealed_by=staff_a)
+    # then the group's open entry deadlines name the new leader, and only them
+    new_leader = current_members(draw).get(group_id=started.group, is_leader=True)
+    assert new_leader.code != leader.code
+    group_deadlines = Deadline.objects.filter(
+        kind=ENTRY,
+        closed_at__isnull=True,
+        subject_id__in=Inspection.objects.filter(
+            drawn_object__draw=draw, group_id=started.group
+        ).values("pk"),
+    )
+    assert group_deadlines.exists()
+    for deadline in group_deadlines:
+        assert list(deadline.responsible.all()) == [new_leader.inspector.user]
