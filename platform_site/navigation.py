@@ -59,6 +59,7 @@ NAV_ITEMS = [
     NavItem(_("工作指标"), "indicators:home", _office_or_working),
     NavItem(_("检查与结果"), "inspections:home"),
     NavItem(_("通知"), "accounts:inbox"),
+    NavItem(_("公示管理"), "publication:manage", has_working_role),
     NavItem(_("期限"), "publication:deadline_list", _office_or_department_member),
     NavItem(_("联络员通讯录"), "accounts:contact_directory", is_office_admin),
     NavItem(_("生产经营旺季"), "plans:peak_season_list", is_office_admin),

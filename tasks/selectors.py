@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.audit import chain_head
+from publication.models import PublicationKind, is_published, published_subject_ids
 from registries.choices import SpecialList
 from registries.models import InspectionObject
 from tasks.choices import DrawKind, DrawState, ReplacementCategory, TaskStatus
@@ -67,6 +68,19 @@ def standing_draw(task: Task) -> Draw | None:
 def public_tasks() -> QuerySet[Task]:
     """Tasks whose announcement is public: every task that has ever been announced."""
     return Task.objects.filter(draws__isnull=False).distinct().select_related("lead_department")
+
+
+def draw_result_is_public(draw: Draw) -> bool:
+    """A draw's announcement is public from the start (the protocol needs it); its result (the
+    objects, the groups, the bundle) only once the drawn list is published, an explicit and
+    audited act (publication.site.services.drawn_list_publish). A replacement draw's result is
+    public once a main draw of its task is."""
+    if draw.kind == DrawKind.DRAW:
+        return is_published(PublicationKind.DRAWN_LIST, draw)
+    main_draws = Draw.objects.filter(task_id=draw.task_id, kind=DrawKind.DRAW)
+    return main_draws.filter(
+        pk__in=published_subject_ids(PublicationKind.DRAWN_LIST, Draw)
+    ).exists()
 
 
 @dataclass

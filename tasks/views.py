@@ -36,6 +36,7 @@ from tasks.selectors import (
     combine_proposals,
     current_draw,
     draw_record_context,
+    draw_result_is_public,
     reroll_counts,
     stuck_draw_minutes,
     task_list,
@@ -663,10 +664,15 @@ def _public_task(code: str) -> Task:
 
 
 def public_task_view(request, code: str):
-    """The public announcement (from the moment it is made) and, after the draw, the drawn list
-    and the bundle with a short "how to verify"."""
+    """The public announcement (from the moment it is made) and, once its drawn list is
+    published, the drawn list and the bundle with a short "how to verify"."""
     task = _public_task(code)
-    draws = [draw_record_context(draw, public=True) for draw in task.draws.order_by("number")]
+    draws = []
+    for draw in task.draws.order_by("number"):
+        if draw.result and not draw_result_is_public(draw):
+            draws.append({"draw": draw, "awaiting_publication": True})
+            continue
+        draws.append(draw_record_context(draw, public=True))
     # The draw that stands (and its replacements) first; withdrawn, failed and voided ones
     # stay public but folded away beneath it, newest first.
     set_aside = {DrawState.WITHDRAWN, DrawState.FAILED, DrawState.VOIDED}
@@ -688,6 +694,8 @@ def public_task_view(request, code: str):
 def public_bundle_view(request, code: str, number: int):
     task = _public_task(code)
     draw = get_object_or_404(Draw, task=task, number=number)
+    if not draw_result_is_public(draw):
+        raise Http404
     return _bundle_response(draw, public=True)
 
 

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "plans",
     "tasks",
     "publication",
+    "publication.site",
     # Last: the pages that gather panels from every app (role home pages, status) and demo_city.
     "platform_site",
 ]
@@ -392,3 +393,12 @@ UPLOAD_LIMITS = {
     "tasks:verify": _uploads.DRAW_BUNDLE_MAX_BYTES,
     "tasks_api:verify": _uploads.DRAW_BUNDLE_MAX_BYTES,
 }
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600, minimum=0)
+# Rate limits of the public site's forms, per client address (publication/site/ratelimit.py).
+PUBLIC_RATES = {
+    "search": env_str("PUBLIC_RATE_SEARCH", "60/minute"),
+    "objection": env_str("PUBLIC_RATE_OBJECTION", "5/hour"),
+}
+# Objections: how many files a business may attach, and how many open objections a result takes.
+OBJECTION_MAX_FILES = env_int("OBJECTION_MAX_FILES", 5, minimum=0)
+OBJECTION_MAX_OPEN_PER_RESULT = env_int("OBJECTION_MAX_OPEN_PER_RESULT", 5, minimum=1)

@@ -24,7 +24,7 @@ from tasks.permissions import (
     access_task_for_user,
     can_download_full_bundle,
 )
-from tasks.selectors import draws_stuck_in_drawing, task_list
+from tasks.selectors import draw_result_is_public, draws_stuck_in_drawing, task_list
 from tasks.services import draws as draw_services
 from tasks.services import tasks as task_services
 from tasks.services.bundles import announcement_document, bundle_json, draw_bundle
@@ -405,7 +405,14 @@ class PublicTaskApi(APIView):
         task = Task.objects.filter(code=code).first()
         if task is None or not task.draws.exists():
             raise Http404
-        return Response(s.PublicDrawSerializer(task.draws.order_by("number"), many=True).data)
+        rows = []
+        for draw in task.draws.order_by("number"):
+            row = dict(s.PublicDrawSerializer(draw).data)
+            if draw.result and not draw_result_is_public(draw):
+                # Drawn but its list not yet published: only the announcement is public.
+                row.update(result=None, seed="", revealed_secret="", witnesses=[])
+            rows.append(row)
+        return Response(rows)
 
 
 class PublicBundleApi(APIView):
@@ -416,7 +423,10 @@ class PublicBundleApi(APIView):
 
     @extend_schema(responses={200: OpenApiResponse(description="ssj-draw/1 public bundle (§8.3)")})
     def get(self, request, code: str, number: int):
-        return _bundle(get_object_or_404(Draw, task__code=code, number=number), public=True)
+        draw = get_object_or_404(Draw, task__code=code, number=number)
+        if not draw_result_is_public(draw):
+            raise Http404
+        return _bundle(draw, public=True)
 
 
 class PublicAnnouncementApi(APIView):

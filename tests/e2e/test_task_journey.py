@@ -108,6 +108,11 @@ def test_joint_task_from_creation_to_verified_bundle(
     bundle_path = tmp_path / "bundle.json"
     download_info.value.save_as(bundle_path)
 
+    # and the lead department publishes the drawn list (the publication desk)
+    page.goto(live_server.url + "/publication/")
+    page.get_by_test_id("publish-drawn-list").first.click()
+    assert "抽查名单已公示" in page.content()
+
     # then: anyone can verify the bundle on the public verification page
     page.context.clear_cookies()
     page.goto(live_server.url + f"/tasks/public/{code}/")

@@ -84,7 +84,11 @@ def test_flow_through_the_pages(
     data["result"]["seed"] = "0" * 64
     verify = client_for(None).post("/tasks/verify/", {"bundle_text": json.dumps(data)})
     assert "公布的种子与重新计算的不一致" in verify.content.decode()
-    assert client_for(None).get(f"/tasks/public/{task.code}/draws/1/bundle.json").status_code == 200
+    # the public bundle waits for the drawn list's publication (the lead department, audited)
+    public_bundle = f"/tasks/public/{task.code}/draws/1/bundle.json"
+    assert client_for(None).get(public_bundle).status_code == 404
+    assert lead.post(f"/publication/draws/{draw.pk}/publish/").status_code == 302
+    assert client_for(None).get(public_bundle).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         waiting = lead.get(f"/tasks/draws/{draw.pk}/record.pdf")
     assert waiting.status_code == 202 and "正在生成" in waiting.content.decode()

@@ -14,6 +14,7 @@ DEMO_BUILDERS = [
     "plans.demo",
     "tasks.demo",
     "tasks.inspections.demo",
+    "publication.site.demo",
     "tasks.demo_deadlines",
 ]
 
