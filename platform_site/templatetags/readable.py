@@ -6,6 +6,7 @@ A page shows what a clerk reads, never what a program stores: {"A": {"rate_bp": 
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from accounts.models import Department
 from plans.scoping import format_bp
@@ -150,7 +151,8 @@ def strata_text(strata) -> str:
         if rule.get("rate_bp") is not None:
             value = format_bp(int(rule["rate_bp"]))
         else:
-            value = _("%(n)s 户") % {"n": rule.get("count")}
+            count = int(rule.get("count") or 0)
+            value = ngettext("%(n)s 户", "%(n)s 户", count) % {"n": count}
         parts.append(_("%(cls)s类 %(value)s") % {"cls": risk_class, "value": value})
     return "；".join(parts)
 
