@@ -87,7 +87,7 @@ def test_citizen_on_a_phone_from_search_to_a_verified_draw(
     page.get_by_role("link", name="核验页面").click()
     page.get_by_label("上传数据包（JSON 文件）").set_input_files(str(bundle))
     page.get_by_test_id("verify-submit").click()
-    assert page.get_by_test_id("verify-result").inner_text().startswith("VALID")
+    assert page.get_by_test_id("verify-result").inner_text().startswith("有效 — 数据包有效")
     look("verified")
     # every other public page
     for name, path in [
