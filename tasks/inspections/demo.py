@@ -146,13 +146,16 @@ def _relink(username: str, member: GroupMember) -> User | None:
         return None
     if target.user_id == account.pk:
         return account
-    if target.user_id is not None:
-        return target.user
     admin = _admin(target.department)
     previous = getattr(account, "inspector", None)
     target_name = target.name
+    # The draw may have made a record linked to another account the leader: the two accounts
+    # swap records, so the demo account always leads whoever the draw picked.
+    other = target.user
+    if other is not None:
+        inspector_update(inspector=target, updated_by=admin, user=None)
     if previous is not None:
-        inspector_update(inspector=previous, updated_by=admin, user=None, name=target_name)
+        inspector_update(inspector=previous, updated_by=admin, user=other, name=target_name)
     inspector_update(inspector=target, updated_by=admin, user=account, name=account.full_name)
     return account
 
