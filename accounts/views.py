@@ -38,6 +38,7 @@ from accounts.selectors import (
     department_list_visible_to,
 )
 from platform_site.exports import Echo, safe_cell
+from platform_site.web import errors_to_messages
 
 
 class LoginView(auth_views.LoginView):
@@ -49,14 +50,6 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         services.login_record_success(account=form.get_user(), address=client_address(self.request))
         return response
-
-
-def _form_errors_to_messages(request, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("无权执行此操作。"))
 
 
 @login_required
@@ -161,7 +154,7 @@ def account_freeze(request, account_id: int):
             services.account_freeze(account=account, frozen_by=request.user, **form.cleaned_data)
             messages.success(request, _("账户已冻结。"))
         except (ValidationError, PermissionDenied) as error:
-            _form_errors_to_messages(request, error)
+            errors_to_messages(request, error)
     return redirect("accounts:account_detail", account_id=account.pk)
 
 
@@ -173,7 +166,7 @@ def account_unfreeze(request, account_id: int):
         services.account_unfreeze(account=account, unfrozen_by=request.user)
         messages.success(request, _("账户已解冻。"))
     except (ValidationError, PermissionDenied) as error:
-        _form_errors_to_messages(request, error)
+        errors_to_messages(request, error)
     return redirect("accounts:account_detail", account_id=account.pk)
 
 
@@ -189,7 +182,7 @@ def account_reissue(request, account_id: int):
             account=account, reissued_by=request.user, note=form.cleaned_data.get("note", "")
         )
     except (ValidationError, PermissionDenied) as error:
-        _form_errors_to_messages(request, error)
+        errors_to_messages(request, error)
         return redirect("accounts:account_detail", account_id=account.pk)
     return render(
         request,
@@ -206,7 +199,7 @@ def account_reset_password(request, account_id: int):
     try:
         account, password = services.account_reset_password(account=account, reset_by=request.user)
     except PermissionDenied as error:
-        _form_errors_to_messages(request, error)
+        errors_to_messages(request, error)
         return redirect("accounts:account_detail", account_id=account.pk)
     return render(
         request, "accounts/account_issued.html", {"account": account, "password": password}

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Department, User
 from accounts.roles import is_admin, is_office_admin, refuse_page_unless
+from platform_site.web import denial_or_errors_to_form, errors_to_messages
 from registries import inspector_importing as importing
 from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
 from registries.drawable import EXPERT_DEPARTMENT, ineligibility_reasons
@@ -47,25 +48,6 @@ def _int_or_none(value) -> int | None:
 def _member_only(user) -> None:
     if not (user.is_active and user.department_id):
         raise Http404
-
-
-def _apply_errors(form: forms.Form, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error) or _("无权执行此操作。"))
-        return
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.message_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _messages_from(request, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("无权执行此操作。"))
 
 
 # --- forms -------------------------------------------------------------------------------------
@@ -335,7 +317,7 @@ def inspector_create(request):
         try:
             inspector = services.inspector_create(created_by=user, **data)
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -408,7 +390,7 @@ def inspector_edit(request, inspector_id: int):
         try:
             services.inspector_update(inspector=inspector, updated_by=request.user, **changes)
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("registries:inspector_detail", inspector_id=inspector.pk)
@@ -441,7 +423,7 @@ def inspector_certificate(request, inspector_id: int):
                 inspector=inspector, changed_by=request.user, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(request, _("执法证信息已更新。"))
             return redirect("registries:inspector_detail", inspector_id=inspector.pk)
@@ -595,7 +577,7 @@ def expert_create(request):
         try:
             expert = services.expert_create(created_by=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -624,7 +606,7 @@ def expert_edit(request, expert_id: int):
         try:
             services.expert_update(expert=expert, updated_by=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("registries:expert_detail", expert_id=expert.pk)
@@ -655,7 +637,7 @@ def expert_recusal_declare(request, expert_id: int):
                 declared_by=request.user,
             )
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(request, _("专家回避申报已记录，确认后进入抽取的回避关系。"))
             return redirect("registries:recusal_detail", recusal_id=recusal.pk)
@@ -757,7 +739,7 @@ def recusal_declare(request):
                 declared_by=user,
             )
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(request, _("回避申报已提交，待部门系统管理员确认。"))
             return redirect("registries:recusal_detail", recusal_id=recusal.pk)
@@ -808,7 +790,7 @@ def _decide(request, recusal_id: int, service, done_message: str):
     try:
         service(recusal=recusal, decided_by=request.user, note=form.cleaned_data.get("note", ""))
     except (ValidationError, PermissionDenied) as error:
-        _messages_from(request, error)
+        errors_to_messages(request, error)
     else:
         messages.success(request, done_message)
     if request.POST.get("next") == "queue":
@@ -839,7 +821,7 @@ def recusal_rules(request):
             try:
                 recusal_services.recusal_rule_set(set_by=user, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as error:
-                _messages_from(request, error)
+                errors_to_messages(request, error)
             else:
                 messages.success(request, _("自动回避规则已更新。"))
         return redirect("registries:recusal_rules")

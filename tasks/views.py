@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.roles import is_office_admin, refuse_page_unless
 from platform_site.documents import document_response
 from platform_site.exports import Echo, safe_cell
+from platform_site.web import errors_to_form, errors_to_messages, form_errors_to_messages
 from tasks import forms
 from tasks.choices import DrawState, ReviewRole, ReviewStatus, TaskStatus
 from tasks.models import Draw, DrawReview, Task, TaskPolicy
@@ -68,22 +69,6 @@ EXPORT_HEADER = [
     "plan_item",
     "adhoc",
 ]
-
-
-def _errors(request, error) -> None:
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("无权执行此操作。"))
-
-
-def _form_service_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- task list and forms -------------------------------------------------------------------------
@@ -185,7 +170,7 @@ def task_create_view(request):
         try:
             task = task_services.task_create(created_by=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _form_service_error(form, error)
+            errors_to_form(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -211,7 +196,7 @@ def task_edit_view(request, task_id: int):
         try:
             task_services.task_update(task=task, updated_by=request.user, **kwargs)
         except ValidationError as error:
-            _form_service_error(form, error)
+            errors_to_form(form, error)
         else:
             task.refresh_from_db()
             if task.status == TaskStatus.PENDING_APPROVAL:
@@ -297,7 +282,7 @@ def _task_action(request, task_id, function, success, *, manage=True, **kwargs):
     try:
         function(task=task, **kwargs)
     except (ValidationError, PermissionDenied) as error:
-        _errors(request, error)
+        errors_to_messages(request, error)
     else:
         messages.success(request, success)
     return redirect("tasks:task_detail", task_id=task.pk)
@@ -340,9 +325,7 @@ def task_approve_view(request, task_id: int):
 def task_push_view(request, task_id: int):
     form = forms.PushForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return redirect("tasks:task_detail", task_id=task_id)
     return _task_action(
         request,
@@ -398,7 +381,7 @@ def review_confirm_view(request, review_id: int):
                 review=review, confirmed_by=request.user, witness=form.cleaned_data["witness"]
             )
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(request, _("已确认会审，见证值已记录（揭示前不公开）。"))
     else:
@@ -417,7 +400,7 @@ def review_return_view(request, review_id: int):
                 review=review, returned_by=request.user, reason=form.cleaned_data["reason"]
             )
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(request, _("已退回，公告已撤回。"))
     else:
@@ -436,7 +419,7 @@ def _draw_action(request, draw_id, function, success, form_class=None, **kwargs)
     try:
         result = function(draw=draw, **kwargs)
     except (ValidationError, PermissionDenied) as error:
-        _errors(request, error)
+        errors_to_messages(request, error)
         return redirect("tasks:draw_detail", draw_id=draw.pk)
     messages.success(request, success)
     target = result if isinstance(result, Draw) else draw
@@ -719,7 +702,7 @@ def policy_view(request):
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as error:
-            _form_service_error(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("抽查任务规则已保存。"))
             return redirect("tasks:policy")
