@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registries', '0008_object_code_collate_c'),
+        ('registries', '0010_importjob_loaded_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
