@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -7,8 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.audit import chain_head
+from accounts.exports import audit_event_export_response
 from accounts.forms import (
     AccountForm,
     AuditFilterForm,
@@ -25,7 +22,6 @@ from accounts.forms import (
     ReissueForm,
 )
 from accounts.logins import client_address
-from accounts.models import AuditEvent
 from accounts.permissions import (
     access_account_for_user,
     access_department_for_user,
@@ -37,7 +33,6 @@ from accounts.selectors import (
     audit_event_list,
     department_list_visible_to,
 )
-from platform_site.exports import Echo, safe_cell
 from platform_site.web import errors_to_messages
 
 
@@ -213,36 +208,10 @@ def audit_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_event_list(**{key: value for key, value in filters.items() if value})
     if request.GET.get("format") == "csv":
-        return _audit_csv(events)
+        return audit_event_export_response(events)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/audit_list.html",
         {"form": form, "page": page, "head": chain_head(), "query": request.GET.urlencode()},
     )
-
-
-def _audit_csv(events: QuerySet[AuditEvent]) -> StreamingHttpResponse:
-    writer = csv.writer(Echo())
-    header = ["seq", "occurred_at", "actor", "action", "target_type", "target_id", "target", "hash"]
-
-    def rows():
-        yield "\ufeff" + writer.writerow(header)
-        for event in events.iterator(chunk_size=2000):
-            yield writer.writerow(
-                safe_cell(value)
-                for value in (
-                    event.seq,
-                    event.occurred_at.isoformat(),
-                    event.actor_label,
-                    event.action,
-                    event.target_type,
-                    event.target_id,
-                    event.target_label,
-                    event.hash,
-                )
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
-    return response

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.roles import page_requires, refuse_page_unless
 from catalog import services
 from catalog.choices import ImportStatus, MatterStatus, ProposalKind, ProposalStatus
-from catalog.exports import matter_csv_response, matter_xlsx_response
+from catalog.exports import matter_export_response
 from catalog.filters import MatterFilter, ProposalFilter, PublicMatterFilter
 from catalog.forms import (
     CheckPointFormSet,
@@ -47,6 +47,7 @@ from catalog.selectors import (
 )
 from catalog.snapshots import FIELD_LABELS, display_value
 from platform_site.documents import document_response
+from platform_site.exports import EXPORT_FORMATS
 from platform_site.web import errors_to_form, errors_to_messages
 
 
@@ -60,10 +61,8 @@ def _query_without_page(request) -> str:
 def _listing(request, filterset, template: str, extra: dict):
     matters = filterset.qs
     export = request.GET.get("format")
-    if export == "csv":
-        return matter_csv_response(matters)
-    if export == "xlsx":
-        return matter_xlsx_response(matters)
+    if export in EXPORT_FORMATS:
+        return matter_export_response(matters, export)
     page = Paginator(matters, 50).get_page(request.GET.get("page"))
     return render(
         request,

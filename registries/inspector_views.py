@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Department, User
 from accounts.roles import is_admin, is_office_admin, refuse_page_unless
+from platform_site.exports import table_response
 from platform_site.web import denial_or_errors_to_form, errors_to_messages
 from registries import inspector_importing as importing
 from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
@@ -689,10 +690,12 @@ def recusal_list(request):
             ]
             for recusal in recusals.iterator(chunk_size=2000)
         )
-        name = f"recusals-{timezone.localdate():%Y%m%d}"
-        if export == "xlsx":
-            return importing.xlsx_response(name, header, rows)
-        return importing.csv_response(name, header, rows)
+        return table_response(
+            export_format=export,
+            filename=f"recusals-{timezone.localdate():%Y%m%d}",
+            header=header,
+            rows=rows,
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_office_admin, refuse_page_unless
 from platform_site.documents import document_response
-from platform_site.exports import Echo, safe_cell
+from platform_site.exports import EXPORT_FORMATS
 from platform_site.web import errors_to_form, errors_to_messages, form_errors_to_messages
 from tasks import forms
 from tasks.choices import DrawState, ReviewRole, ReviewStatus, TaskStatus
+from tasks.exports import task_export_response
 from tasks.models import Draw, DrawReview, Task, TaskPolicy
 from tasks.permissions import (
     access_draw_for_user,
@@ -57,20 +56,6 @@ from tasks.verification import (
     verify_now,
 )
 
-EXPORT_HEADER = [
-    "code",
-    "title",
-    "status",
-    "lead_department",
-    "participants",
-    "start_date",
-    "end_date",
-    "groups",
-    "plan_item",
-    "adhoc",
-]
-
-
 # --- task list and forms -------------------------------------------------------------------------
 
 
@@ -80,10 +65,8 @@ def task_list_view(request):
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     tasks = task_list(request.user, **filters)
     export = request.GET.get("format")
-    if export == "csv":
-        return _tasks_csv(tasks)
-    if export == "xlsx":
-        return _tasks_xlsx(tasks)
+    if export in EXPORT_FORMATS:
+        return task_export_response(tasks, export_format=export)
     page = Paginator(tasks.prefetch_related("participating_departments"), 30).get_page(
         request.GET.get("page")
     )
@@ -99,55 +82,6 @@ def task_list_view(request):
             "can_create": can_create_task(request.user),
         },
     )
-
-
-def _export_rows(tasks):
-    for task in tasks.prefetch_related("participating_departments").iterator(chunk_size=500):
-        yield [
-            task.code,
-            task.title,
-            task.get_status_display(),
-            task.lead_department.code,
-            " ".join(d.code for d in task.participating_departments.all()),
-            task.start_date.isoformat(),
-            task.end_date.isoformat(),
-            task.groups,
-            task.plan_item.title if task.plan_item else "",
-            "1" if task.is_adhoc else "0",
-        ]
-
-
-def _tasks_csv(tasks):
-    writer = csv.writer(Echo())
-
-    def rows():
-        yield "\ufeff" + writer.writerow(EXPORT_HEADER)
-        for row in _export_rows(tasks):
-            yield writer.writerow(safe_cell(v) for v in row)
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="tasks.csv"'
-    return response
-
-
-def _tasks_xlsx(tasks):
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("tasks")
-    sheet.append(EXPORT_HEADER)
-    for row in _export_rows(tasks):
-        sheet.append([safe_cell(v) for v in row])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="tasks.xlsx"'
-    return response
 
 
 @login_required
