@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 from accounts.models import AuditEvent
-from platform_site.exports import csv_response
+from platform_site.exports import table_response
 
 AUDIT_HEADER = [
     "seq",
@@ -21,9 +21,10 @@ AUDIT_HEADER = [
 
 
 def audit_event_export_response(
-    events: QuerySet[AuditEvent],
-) -> HttpResponse | StreamingHttpResponse:
-    return csv_response(
+    events: QuerySet[AuditEvent], export_format: str = "csv"
+) -> HttpResponseBase:
+    return table_response(
+        export_format=export_format,
         filename="audit-events",
         header=AUDIT_HEADER,
         rows=(

@@ -4,7 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,6 +32,7 @@ from accounts.selectors import (
     audit_event_list,
     department_list_visible_to,
 )
+from platform_site.lists import list_page
 from platform_site.web import errors_to_messages
 
 
@@ -207,11 +207,11 @@ def audit_list(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_event_list(**{key: value for key, value in filters.items() if value})
-    if request.GET.get("format") == "csv":
-        return audit_event_export_response(events)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "accounts/audit_list.html",
-        {"form": form, "page": page, "head": chain_head(), "query": request.GET.urlencode()},
+        rows=events,
+        template="accounts/audit_list.html",
+        context={"form": form, "head": chain_head()},
+        export=audit_event_export_response,
+        export_formats=("csv",),
     )

@@ -47,33 +47,17 @@ from catalog.selectors import (
 )
 from catalog.snapshots import FIELD_LABELS, display_value
 from platform_site.documents import document_response
-from platform_site.exports import EXPORT_FORMATS
+from platform_site.lists import list_page, list_query
 from platform_site.web import errors_to_form, errors_to_messages
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return query.urlencode()
-
-
 def _listing(request, filterset, template: str, extra: dict):
-    matters = filterset.qs
-    export = request.GET.get("format")
-    if export in EXPORT_FORMATS:
-        return matter_export_response(matters, export)
-    page = Paginator(matters, 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        template,
-        {
-            "filter": filterset,
-            "form": filterset.form,
-            "page": page,
-            "query": _query_without_page(request),
-            **extra,
-        },
+        rows=filterset.qs,
+        template=template,
+        context={"filter": filterset, "form": filterset.form, **extra},
+        export=matter_export_response,
     )
 
 
@@ -296,7 +280,7 @@ def proposal_list(request):
         {
             "form": filterset.form,
             "page": page,
-            "query": _query_without_page(request),
+            "query": list_query(request),
             "can_edit": can_edit_matters(request.user),
             "can_propose": can_propose(request.user),
         },

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from accounts.urls import urlpatterns as accounts_urlpatterns
 from platform_site import documents, views
 from platform_site.health import check_database, check_redis
+from platform_site.status import StatusApi
 
 
 def healthz(request):
@@ -88,6 +89,7 @@ api_v1 = [
     path("calendar/", include(("publication.calendar.api.urls", "publication_api"))),
     path("deadlines/", include(("publication.deadlines.api.urls", "deadlines_api"))),
     path("documents/", include(("platform_site.documents_api", "documents_api"))),
+    path("status/", StatusApi.as_view(), name="status_api"),
 ]
 
 urlpatterns = [

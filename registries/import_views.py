@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from platform_site.exports import EXPORT_FORMATS, csv_response, table_response
-from registries.importing.columns import COLUMNS, TEMPLATE_EXAMPLE
+from platform_site.exports import table_response
+from platform_site.lists import list_page
+from registries.importing.columns import COLUMNS, import_template_response
 from registries.importing.forms import ImportJobFilterForm, ImportUploadForm
 from registries.importing.permissions import (
     access_import_job_for_user,
@@ -79,22 +79,23 @@ def _export_row(job) -> list:
 def import_job_list(request):
     _require_importer(request.user)
     form, jobs = _filtered_jobs(request)
-    export = request.GET.get("format")
-    if export in EXPORT_FORMATS:
-        return table_response(
-            export_format=export,
-            filename="import-jobs",
-            header=EXPORT_HEADER,
-            rows=(_export_row(job) for job in jobs.iterator(chunk_size=500)),
-            sheet_title=_("导入任务"),
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
-    page = Paginator(jobs, 30).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "registries/import_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        rows=jobs,
+        template="registries/import_list.html",
+        context={"form": form},
+        per_page=30,
+        export=_export_response,
+    )
+
+
+def _export_response(jobs, export_format: str):
+    return table_response(
+        export_format=export_format,
+        filename="import-jobs",
+        header=EXPORT_HEADER,
+        rows=(_export_row(job) for job in jobs.iterator(chunk_size=500)),
+        sheet_title=_("导入任务"),
     )
 
 
@@ -186,9 +187,4 @@ def import_job_retry_view(request, job_id: int):
 def import_template(request):
     """An empty template with every column (UTF-8 with BOM, so Excel shows the Chinese headers)."""
     _require_importer(request.user)
-    return csv_response(
-        filename="object-import-template",
-        header=[column.label for column in COLUMNS],
-        rows=[TEMPLATE_EXAMPLE],
-        stream=False,
-    )
+    return import_template_response()

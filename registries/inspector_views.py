@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Department, User
 from accounts.roles import is_admin, is_office_admin, refuse_page_unless
 from platform_site.exports import table_response
+from platform_site.lists import list_page
 from platform_site.web import denial_or_errors_to_form, errors_to_messages
 from registries import inspector_importing as importing
 from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
@@ -661,54 +662,53 @@ def recusal_list(request):
     recusals = selectors.recusal_list_visible_to(
         user, status=filters.get("status", ""), q=filters.get("q", "")
     )
-    export = request.GET.get("format")
-    if export in ("csv", "xlsx"):
-        header = [
-            "人员编码",
-            "姓名",
-            "部门代码",
-            "对象代码",
-            "对象名称",
-            "回避事由",
-            "说明",
-            "状态",
-            "申报时间",
-            "处理意见",
-        ]
-        rows = (
-            [
-                recusal.person.code,
-                recusal.person.name,
-                recusal.inspector.department.code if recusal.inspector_id else EXPERT_DEPARTMENT,
-                recusal.inspection_object.code,
-                recusal.inspection_object.name,
-                recusal.get_reason_display(),
-                recusal.note,
-                recusal.get_status_display(),
-                timezone.localtime(recusal.declared_at).strftime("%Y-%m-%d %H:%M"),
-                recusal.decision_note,
-            ]
-            for recusal in recusals.iterator(chunk_size=2000)
-        )
-        return table_response(
-            export_format=export,
-            filename=f"recusals-{timezone.localdate():%Y%m%d}",
-            header=header,
-            rows=rows,
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    return list_page(
         request,
-        "registries/recusal_list.html",
-        {
+        rows=recusals,
+        template="registries/recusal_list.html",
+        context={
             "form": form,
-            "page": Paginator(recusals, 50).get_page(request.GET.get("page")),
-            "query": query.urlencode(),
             "can_declare": selectors.declarable_inspectors_for(user).exists(),
             "queue_count": selectors.recusal_queue_for(user).count(),
             "is_decider": user.is_office_admin or user.is_department_admin,
         },
+        export=_recusal_export,
+    )
+
+
+def _recusal_export(recusals, export_format: str):
+    header = [
+        "人员编码",
+        "姓名",
+        "部门代码",
+        "对象代码",
+        "对象名称",
+        "回避事由",
+        "说明",
+        "状态",
+        "申报时间",
+        "处理意见",
+    ]
+    rows = (
+        [
+            recusal.person.code,
+            recusal.person.name,
+            recusal.inspector.department.code if recusal.inspector_id else EXPERT_DEPARTMENT,
+            recusal.inspection_object.code,
+            recusal.inspection_object.name,
+            recusal.get_reason_display(),
+            recusal.note,
+            recusal.get_status_display(),
+            timezone.localtime(recusal.declared_at).strftime("%Y-%m-%d %H:%M"),
+            recusal.decision_note,
+        ]
+        for recusal in recusals.iterator(chunk_size=2000)
+    )
+    return table_response(
+        export_format=export_format,
+        filename=f"recusals-{timezone.localdate():%Y%m%d}",
+        header=header,
+        rows=rows,
     )
 
 

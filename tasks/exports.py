@@ -41,7 +41,7 @@ def _export_rows(tasks: QuerySet[Task]) -> Iterator[list[Any]]:
         ]
 
 
-def task_export_response(tasks: QuerySet[Task], *, export_format: str) -> HttpResponseBase:
+def task_export_response(tasks: QuerySet[Task], export_format: str) -> HttpResponseBase:
     return table_response(
         export_format=export_format,
         filename="tasks",

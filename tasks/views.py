@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_office_admin, refuse_page_unless
 from platform_site.documents import document_response
-from platform_site.exports import EXPORT_FORMATS
+from platform_site.lists import list_page
 from platform_site.web import errors_to_form, errors_to_messages, form_errors_to_messages
 from tasks import forms
 from tasks.choices import DrawState, ReviewRole, ReviewStatus, TaskStatus
@@ -63,24 +62,14 @@ from tasks.verification import (
 def task_list_view(request):
     form = forms.TaskFilterForm(request.GET or None)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
-    tasks = task_list(request.user, **filters)
-    export = request.GET.get("format")
-    if export in EXPORT_FORMATS:
-        return task_export_response(tasks, export_format=export)
-    page = Paginator(tasks.prefetch_related("participating_departments"), 30).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    tasks = task_list(request.user, **filters).prefetch_related("participating_departments")
+    return list_page(
         request,
-        "tasks/task_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "can_create": can_create_task(request.user),
-        },
+        rows=tasks,
+        template="tasks/task_list.html",
+        context={"form": form, "can_create": can_create_task(request.user)},
+        per_page=30,
+        export=task_export_response,
     )
 
 
