@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -277,24 +276,19 @@ def inspector_list(request):
     departments = selectors.inspector_departments_visible_to(user)
     form = InspectorFilterForm(request.GET or None, departments=departments)
     inspectors = selectors.inspector_list_visible_to(user, form.filters())
-    export = request.GET.get("format")
-    if export in ("csv", "xlsx"):
-        return importing.export_response(
-            importing.KIND_INSPECTORS, inspectors.iterator(chunk_size=2000), export
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    return list_page(
         request,
-        "registries/inspector_list.html",
-        {
+        rows=inspectors,
+        template="registries/inspector_list.html",
+        context={
             "form": form,
-            "page": Paginator(inspectors, 50).get_page(request.GET.get("page")),
-            "query": query.urlencode(),
             "can_edit": can_edit_registry(user),
             "today": timezone.localdate(),
             "expiring_until": timezone.localdate() + timedelta(days=selectors.EXPIRING_WINDOW_DAYS),
         },
+        export=lambda rows, export_format: importing.export_response(
+            importing.KIND_INSPECTORS, rows.iterator(chunk_size=2000), export_format
+        ),
     )
 
 
@@ -536,22 +530,14 @@ def expert_list(request):
     form = ExpertFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     experts = selectors.expert_list_visible_to(user, **{k: v for k, v in filters.items() if v})
-    export = request.GET.get("format")
-    if export in ("csv", "xlsx"):
-        return importing.export_response(
-            importing.KIND_EXPERTS, experts.iterator(chunk_size=2000), export
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    return list_page(
         request,
-        "registries/expert_list.html",
-        {
-            "form": form,
-            "page": Paginator(experts, 50).get_page(request.GET.get("page")),
-            "query": query.urlencode(),
-            "can_edit": user.is_office_admin,
-        },
+        rows=experts,
+        template="registries/expert_list.html",
+        context={"form": form, "can_edit": user.is_office_admin},
+        export=lambda rows, export_format: importing.export_response(
+            importing.KIND_EXPERTS, rows.iterator(chunk_size=2000), export_format
+        ),
     )
 
 
