@@ -63,7 +63,7 @@ class ActionApi(APIView):
                 request=cls.input_serializer, responses={cls.success_status: cls.output_serializer}
             )(cls)
 
-    def get_targets(self, request: Request, **url_kwargs: Any) -> dict[str, Any]:
+    def get_targets(self, request: Any, *args: Any, **url_kwargs: Any) -> dict[str, Any]:
         """The service's keyword arguments naming the object(s) acted on."""
         raise NotImplementedError
 
@@ -93,14 +93,12 @@ class ActionApi(APIView):
 
 
 # A list's download beside its page (`?format=csv` there, `…/export/csv/` here): the filtered rows
-# (``rows``, through the view's filterset when it names one) as a file from ``export_response``
-# (the app's function over platform_site.exports.table_response). An unknown format is a 404.
+# (``rows``, through the view's filterset when it names one) as a file from ``export``. An unknown format is a 404.
 # The schema (file types, filters, ``export_parameters``) follows from the class attributes.
 class ExportApi(GenericAPIView):
     pagination_class = None
     export_formats: tuple[str, ...] = EXPORT_FORMATS
     export_parameters: list[OpenApiParameter] = []
-    export_response: Callable[[Any, str], HttpResponseBase]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -111,7 +109,7 @@ class ExportApi(GenericAPIView):
             filters=getattr(cls, "filterset_class", None) is not None,
         )(cls)
 
-    def rows(self, request: Request, **url_kwargs: Any) -> Any:
+    def rows(self, request: Any, *args: Any, **url_kwargs: Any) -> Any:
         """The list, narrowed to the user (the view's filterset applies after)."""
         raise NotImplementedError
 
@@ -124,4 +122,5 @@ class ExportApi(GenericAPIView):
         return self.export(rows, export_format)
 
     def export(self, rows: Any, export_format: str) -> HttpResponseBase:
-        return type(self).export_response(rows, export_format)
+        """The rows as a file: the app's function over platform_site.exports.table_response."""
+        raise NotImplementedError

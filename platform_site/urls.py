@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import get_language
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -78,7 +78,7 @@ document_urls = [
     path("<str:document_id>/file/", documents.document_file_view, name="document_file"),
 ]
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("accounts/", include(("accounts.api.urls", "accounts_api"))),
     path("inbox/", include(("accounts.inbox.api_urls", "inbox_api"))),
     path("liaisons/", include(("accounts.liaison_api_urls", "liaisons_api"))),

@@ -203,7 +203,6 @@ class AuditEventExportApi(ExportApi):
         OpenApiParameter("actor", str),
         OpenApiParameter("target", str),
     ]
-    export_response = audit_event_export_response
 
     def rows(self, request):
         params = request.query_params
@@ -212,6 +211,9 @@ class AuditEventExportApi(ExportApi):
             actor=params.get("actor", ""),
             target=params.get("target", ""),
         )
+
+    def export(self, rows, export_format: str):
+        return audit_event_export_response(rows, export_format)
 
 
 class AuditHeadApi(APIView):

@@ -64,10 +64,12 @@ class MatterExportApi(ExportApi):
 
     filterset_class = MatterFilter
     queryset = Matter.objects.none()
-    export_response = matter_export_response
 
     def rows(self, request):
         return matter_list(user=request.user)
+
+    def export(self, rows, export_format: str):
+        return matter_export_response(rows, export_format)
 
 
 class MatterDetailApi(APIView):

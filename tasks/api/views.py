@@ -152,10 +152,12 @@ class TaskExportApi(ExportApi):
     permission_classes = [IsAuthenticated]
     queryset = Task.objects.none()
     export_parameters = _TASK_FILTERS
-    export_response = task_export_response
 
     def rows(self, request):
         return _task_list_from(request).prefetch_related("participating_departments")
+
+    def export(self, rows, export_format: str):
+        return task_export_response(rows, export_format)
 
 
 class _TaskActionApi(ActionApi):
