@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import chain_head
+from accounts.types import RequestUser
 from registries.choices import SpecialList
 from registries.models import InspectionObject
 from tasks.choices import DrawKind, DrawState, ReplacementCategory, TaskStatus
@@ -32,7 +33,12 @@ PUBLIC_STATES = (
 
 
 def task_list(
-    user: Any, *, status: str = "", q: str = "", department: str = "", year: int | None = None
+    user: RequestUser,
+    *,
+    status: str = "",
+    q: str = "",
+    department: str = "",
+    year: int | None = None,
 ) -> QuerySet[Task]:
     tasks = tasks_visible_to(user).select_related("lead_department", "plan_item")
     if status:
@@ -165,7 +171,7 @@ def workload_flags(task: Task) -> list[WorkloadFlag]:
     return flags
 
 
-def tasks_with_workload_flags(user: Any) -> list[Task]:
+def tasks_with_workload_flags(user: RequestUser) -> list[Task]:
     return [
         t
         for t in task_list(user, status=TaskStatus.DRAWN)
@@ -173,7 +179,7 @@ def tasks_with_workload_flags(user: Any) -> list[Task]:
     ]
 
 
-def status_counts(user: Any) -> dict[str, int]:
+def status_counts(user: RequestUser) -> dict[str, int]:
     return dict(
         tasks_visible_to(user)
         .values("status")
@@ -299,7 +305,7 @@ def _drawn_object_rows(draw: Draw) -> tuple[list[dict], dict[str, list]]:
     return objects, objects_by_group
 
 
-def draw_record_context(draw: Draw, *, public: bool, user: Any = None) -> dict:
+def draw_record_context(draw: Draw, *, public: bool, user: RequestUser | None = None) -> dict:
     """Everything the draw record page, the PDF and the public page show, in plain Chinese.
 
     Witness values appear once S is public (the reveal, or a withdrawal); the free text of a

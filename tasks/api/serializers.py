@@ -240,8 +240,9 @@ class WorkloadFlagOutputSerializer(serializers.Serializer):
 class TaskUpdateInputSerializer(TaskCreateInputSerializer):
     """The task edit form's fields, each optional: what is sent changes, the rest stays."""
 
-    plan_item = None
-    code = None
+    # DRF's way to leave out an inherited field (the plan item and code are set at creation).
+    plan_item = None  # type: ignore[assignment]
+    code = None  # type: ignore[assignment]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, partial=True, **kwargs)
