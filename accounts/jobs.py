@@ -3,9 +3,11 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.audit import verify_chain
 from accounts.checkpoints import checkpoint_write
+from accounts.nightly import nightly_check_record
 
 # A notice whose e-mail job was never queued (broker down at the commit) is picked up by the
 # catch-up job once it is this old, leaving the normal job time to run first.
@@ -18,6 +20,20 @@ def audit_verify_job() -> dict:
     """Nightly re-computation of the audit chain against every signed checkpoint; the result is
     kept in the result backend."""
     report = verify_chain()
+    problems = [report.problem] if report.problem else []
+    problems += list(report.checkpoint_problems)
+    nightly_check_record(
+        name="audit",
+        title=_("审计链"),
+        ok=report.ok,
+        detail=(
+            _("已核验 %(checked)d 条事件，%(matched)d 个签名检查点一致。")
+            % {"checked": report.checked, "matched": report.checkpoints_matched}
+            if report.ok
+            else "; ".join(str(problem) for problem in problems)
+        ),
+        url="/status/",
+    )
     return {
         "ok": report.ok,
         "checked": report.checked,

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.audit import chain_head
 from accounts.liaisons import departments_without_liaison
+from accounts.nightly import nightly_checks
 from accounts.permissions import IsOfficeAdmin
 from platform_site.health import platform_checks
 from publication.calendar import calendar_coverage
@@ -21,7 +22,7 @@ from tasks.selectors import draws_stuck_in_drawing, stuck_draw_minutes
 
 def status_panels() -> dict[str, Any]:
     return {
-        "checks": platform_checks(),
+        "checks": platform_checks() + nightly_checks(),
         "head": chain_head(),
         "coverage": calendar_coverage(),
         "stuck_draws": list(draws_stuck_in_drawing()),
@@ -62,8 +63,8 @@ class StatusOutputSerializer(serializers.Serializer):
 
 
 class StatusApi(APIView):
-    """The office's status page as data: the platform's parts (database, Redis, worker, beat), the
-    audit chain's head, the working calendar's coverage, draws stuck in "drawing", and departments
+    """The office's status page as data: the platform's parts (database, Redis, worker, beat) and
+    the nightly checks (audit chain, draws), the audit chain's head, the working calendar's coverage, draws stuck in "drawing", and departments
     without a designated liaison."""
 
     permission_classes = [IsOfficeAdmin]

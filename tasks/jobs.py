@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
 
 
 @shared_task(
@@ -38,13 +39,23 @@ def draws_requeue_stuck_job() -> list[int]:
 @shared_task
 def draws_verify_job() -> dict:
     """Nightly: every completed draw's log, files, result and operational rows, re-computed."""
+    from accounts.nightly import nightly_check_record
     from tasks.integrity import draws_verify
 
     reports = draws_verify(recompute=True)
-    return {
-        "checked": len(reports),
-        "problems": {report.label: report.problems for report in reports if report.problems},
-    }
+    problems = {report.label: report.problems for report in reports if report.problems}
+    nightly_check_record(
+        name="draws",
+        title=_("抽取"),
+        ok=not problems,
+        detail=(
+            "; ".join(f"{label}: {', '.join(map(str, found))}" for label, found in problems.items())
+            if problems
+            else _("已核验 %(count)d 次抽取。") % {"count": len(reports)}
+        ),
+        url="/status/",
+    )
+    return {"checked": len(reports), "problems": problems}
 
 
 @shared_task(acks_late=True)

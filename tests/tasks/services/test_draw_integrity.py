@@ -128,13 +128,23 @@ def test_draws_verify_reports_an_edited_result_and_frozen_file(drawn):
     assert code == 1 and "frozen conflicts file no longer matches" in out
 
 
-def test_the_nightly_job_reports_problems(drawn):
+def test_the_nightly_job_reports_problems_on_the_status_page_and_to_the_office(drawn, office_admin):
+    from accounts.models import Notification
+    from accounts.nightly import nightly_check as check_nightly
     from tasks.jobs import draws_verify_job
 
     assert draws_verify_job() == {"checked": 1, "problems": {}}
+    assert check_nightly("draws", "draws").ok
+    assert not Notification.objects.filter(recipient=office_admin).exists()
+
     GroupMember.objects.filter(draw=drawn).update(is_leader=False)
     report = draws_verify_job()
     assert list(report["problems"]) == [f"{drawn.protocol_task_id}#1"]
+    shown = check_nightly("draws", "draws")
+    assert not shown.ok and drawn.protocol_task_id in shown.detail
+    draws_verify_job()  # a second run the same day tells the office once
+    notices = Notification.objects.filter(recipient=office_admin, kind="integrity.draws")
+    assert [n.severity for n in notices] == ["red"]
 
 
 # --- replacements -------------------------------------------------------------------------------
