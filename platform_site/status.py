@@ -64,8 +64,8 @@ class StatusOutputSerializer(serializers.Serializer):
 
 class StatusApi(APIView):
     """The office's status page as data: the platform's parts (database, Redis, worker, beat) and
-    the nightly checks (audit chain, draws), the audit chain's head, the working calendar's coverage, draws stuck in "drawing", and departments
-    without a designated liaison."""
+    the nightly checks, the audit chain's head, the working calendar's coverage, draws stuck in
+    "drawing", and departments without a designated liaison."""
 
     permission_classes = [IsOfficeAdmin]
 
