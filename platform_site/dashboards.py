@@ -137,6 +137,65 @@ def _review_cards(user: User) -> list[Card]:
     ]
 
 
+def _inspection_cards(user: User) -> list[Card]:
+    """The inspector's groups (through their linked registry record), and for the departments
+    the results and follow-up waiting for them."""
+    from tasks.inspections import selectors
+
+    cards = []
+    home = _url("inspections:home")
+    groups = selectors.groups_for_user(user)
+    if Role.INSPECTOR in user.roles or groups:
+        leading = sum(1 for group in groups if group.is_leader)
+        cards.append(
+            Card(
+                str(_("我的检查组")),
+                len(groups),
+                note=str(_("其中任组长 %(n)d 个")) % {"n": leading}
+                if groups
+                else str(_("被抽中后在此显示")),
+                url=home,
+                tone="good" if groups else "neutral",
+            )
+        )
+    to_enter = selectors.leader_results_to_enter(user).count()
+    if to_enter:
+        cards.append(Card(str(_("待汇总录入的检查结果")), to_enter, url=home, tone="warn"))
+    review = selectors.results_awaiting_review(user).count()
+    if review:
+        cards.append(Card(str(_("待审核的检查结果")), review, url=home + "#review", tone="warn"))
+    overdue = selectors.overdue_results(user).count() if user.department_id else 0
+    if overdue:
+        cards.append(
+            Card(
+                str(_("逾期未录入的检查结果")),
+                overdue,
+                note=str(_("检查完成之日起20个工作日内录入")),
+                url=home + "?overdue=on",
+                tone="warn",
+            )
+        )
+    acknowledge = selectors.notifications_to_acknowledge(user).count()
+    if acknowledge:
+        cards.append(
+            Card(str(_("待签收的抄告")), acknowledge, url=home + "#acknowledge", tone="warn")
+        )
+    measures = _url("inspections:measure_list")
+    open_measures = selectors.measure_list(user).count() if measures else 0
+    if open_measures:
+        late = selectors.measure_list(user, selectors.MeasureFilters(overdue=True)).count()
+        cards.append(
+            Card(
+                str(_("跟踪中的后续处置")),
+                open_measures,
+                note=str(_("已逾期 %(n)d 项")) % {"n": late} if late else "",
+                url=measures,
+                tone="warn" if late else "neutral",
+            )
+        )
+    return cards
+
+
 def _dispute_cards() -> list[Card]:
 
     disputes = disputed_claims().count()
@@ -195,6 +254,7 @@ def _office_dashboard(user: User) -> Dashboard:
     board.cards += _catalog_cards(user)
     board.cards += _recusal_cards(user)
     board.cards += _dispute_cards()
+    board.cards += _inspection_cards(user)
     missing = departments_without_liaison()
     if missing:
         board.warnings.append(
@@ -248,8 +308,7 @@ def _department_dashboard(user: User) -> Dashboard:
     if roles & WORKING_ROLES:
         board.cards += _catalog_cards(user)
         board.actions.append((str(_("建议新增事项")), _url("catalog:proposal_create")))
-    if Role.INSPECTOR in roles:
-        board.cards.append(Card(str(_("我的检查组")), 0, note=str(_("抽取后在此显示"))))
+    board.cards += _inspection_cards(user)
     if Role.WITNESS in roles:
         board.cards.append(Card(str(_("待见证的抽取")), 0, note=str(_("会审确认后在此显示"))))
     return board

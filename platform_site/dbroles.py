@@ -7,7 +7,9 @@
   owns every ordinary table, because the object import drops and re-adds constraints and builds
   indexes ``CONCURRENTLY``, which only a table's owner may do; on the append-only tables it may only
   SELECT and INSERT, so it can neither update, delete, truncate nor drop them, nor disable their
-  triggers (that takes ownership), nor skip them in replica mode (a superuser's setting).
+  triggers (that takes ownership), nor skip them in replica mode (a superuser's setting). The
+  inspection archive (``KEEP_TABLES``) is owned by the owner too; there the runtime role may also
+  UPDATE, but never delete or truncate.
 
 ``manage.py migrate`` connects as the owner when ``DATABASE_OWNER_URL`` is set (accounts' migrate
 command) and then calls `hand_over`, which gives new ordinary tables to the runtime role and grants
@@ -27,13 +29,25 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 
-APPEND_ONLY_TABLES = ("accounts_auditevent", "tasks_drawlogentry")
+APPEND_ONLY_TABLES = ("accounts_auditevent", "tasks_drawlogentry", "tasks_resultversion")
+# The inspection archive (000 art. 19): rows are written and updated while inspections go on, but
+# never deleted. Owned by the owner; the runtime role may SELECT, INSERT and UPDATE them only.
+KEEP_TABLES = (
+    "tasks_inspection",
+    "tasks_inspectionresult",
+    "tasks_matterrecord",
+    "tasks_recordanswer",
+    "tasks_commissionedcheck",
+    "tasks_followupmeasure",
+    "tasks_attachment",
+)
 # Readable by the runtime role, written only by the owner: a runtime role that could edit the
 # migration history could make the owner skip a migration that protects something.
 OWNER_ONLY_TABLES = ("django_migrations",)
 CREDENTIAL_KEYS = ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
 # What the runtime role must not hold on an append-only table (PostgreSQL 17 adds MAINTAIN).
 FORBIDDEN_PRIVILEGES = ("UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
+KEEP_FORBIDDEN_PRIVILEGES = ("DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 
 
 def owner_settings() -> dict[str, Any] | None:
@@ -121,7 +135,7 @@ def hand_over(cursor, role: str) -> list[str]:
     """As the owner, after migrating: the runtime role gets every ordinary relation of the public
     schema, SELECT and INSERT on the append-only tables, SELECT on the owner-only ones, and nothing
     more on either. Returns the relations whose owner changed."""
-    protected = [*APPEND_ONLY_TABLES, *OWNER_ONLY_TABLES]
+    protected = [*APPEND_ONLY_TABLES, *KEEP_TABLES, *OWNER_ONLY_TABLES]
     quoted_role = _quote(role)
     cursor.execute("SELECT current_database()")
     database = cursor.fetchone()[0]
@@ -161,7 +175,12 @@ def hand_over(cursor, role: str) -> list[str]:
             cursor.execute(f"ALTER TABLE {_quote(table)} OWNER TO CURRENT_USER")
             changed.append(table)
         cursor.execute(f"REVOKE ALL ON {_quote(table)} FROM PUBLIC, {quoted_role}")
-        granted = "SELECT, INSERT" if table in APPEND_ONLY_TABLES else "SELECT"
+        if table in APPEND_ONLY_TABLES:
+            granted = "SELECT, INSERT"
+        elif table in KEEP_TABLES:
+            granted = "SELECT, INSERT, UPDATE"
+        else:
+            granted = "SELECT"
         cursor.execute(f"GRANT {granted} ON {_quote(table)} TO {quoted_role}")
     return changed
 
@@ -226,6 +245,41 @@ def protection_problems(cursor, role: str) -> list[str]:
             problems.append(
                 f"{table} lacks an always-enabled trigger against UPDATE/DELETE/TRUNCATE"
             )
+    problems += _keep_problems(cursor, role)
+    return problems
+
+
+def _keep_problems(cursor, role: str) -> list[str]:
+    """Why the runtime role could delete from the inspection archive, if it could."""
+    problems = []
+    for table in KEEP_TABLES:
+        cursor.execute("SELECT to_regclass(%s)", [f"public.{table}"])
+        if cursor.fetchone()[0] is None:
+            problems.append(f"{table} does not exist")
+            continue
+        cursor.execute(
+            "SELECT pg_has_role(%s, relowner, 'USAGE') FROM pg_class WHERE oid = %s::regclass",
+            [role, table],
+        )
+        if cursor.fetchone()[0]:
+            problems.append(f"the runtime role {role} owns {table}")
+        for privilege in KEEP_FORBIDDEN_PRIVILEGES:
+            cursor.execute("SELECT has_table_privilege(%s, %s, %s)", [role, table, privilege])
+            if cursor.fetchone()[0]:
+                problems.append(f"the runtime role {role} holds {privilege} on {table}")
+        cursor.execute(
+            """
+            SELECT count(*) FILTER (WHERE tgtype & 8 <> 0),
+                   count(*) FILTER (WHERE tgtype & 32 <> 0)
+              FROM pg_trigger
+             WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgenabled = 'A'
+               AND tgfoid = 'ssj_reject_change'::regproc
+            """,
+            [table],
+        )
+        delete, truncate = cursor.fetchone()
+        if not delete or not truncate:
+            problems.append(f"{table} lacks an always-enabled trigger against DELETE/TRUNCATE")
     return problems
 
 

@@ -47,6 +47,7 @@ NAV_ITEMS = [
     NavItem(_("账户管理"), "accounts:department_list", is_admin),
     NavItem(_("年度抽查计划"), "plans:year_list"),
     NavItem(_("联合抽查任务"), "tasks:task_list"),
+    NavItem(_("检查与结果"), "inspections:home"),
     NavItem(_("通知"), "accounts:inbox"),
     NavItem(_("期限"), "publication:deadline_list", _office_or_department_member),
     NavItem(_("联络员通讯录"), "accounts:contact_directory", is_office_admin),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.choices import Role
 from accounts.models import Department, User
 from accounts.roles import is_admin, is_office_admin, refuse_page_unless
 from platform_site.exports import table_response
@@ -113,7 +114,7 @@ class InspectorProfileFields(forms.Form):
 
     def set_accounts(self, departments) -> None:
         self.fields["user"].queryset = User.objects.filter(
-            department__in=departments, is_active=True
+            department__in=departments, is_active=True, roles__contains=[Role.INSPECTOR]
         ).order_by("username")
 
 

@@ -24,6 +24,7 @@ from registries.choices import ObjectKind, ObjectStatus, RiskClass, Scale, Speci
 from registries.exports import export_response
 from registries.importing.merge import deferred_indexes_pending
 from registries.models import InspectionObject, ObjectSupervision
+from registries.object_panels import object_panels
 from registries.permissions import (
     access_dispute_for_user,
     access_object_for_user,
@@ -200,6 +201,7 @@ def object_list(request):
 def object_detail_page(request, object_id: int):
     inspection_object = access_object_for_user(request.user, object_id)
     context = {
+        "panels": object_panels(request.user, inspection_object),
         "object": inspection_object,
         "special_lists": special_lists_of(inspection_object, timezone.localdate()),
         "flag_rows": _flag_rows(inspection_object),

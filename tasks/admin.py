@@ -66,3 +66,57 @@ class TaskPolicyAdmin(admin.ModelAdmin):
         "clean_result_months",
         "reveal_delay_minutes",
     ]
+
+
+# Inspection archive: read-only in the admin like everything above; nothing can be deleted (the
+# database refuses it too, migration 0005).
+from tasks.inspections.models import (  # noqa: E402
+    Attachment,
+    CombinedVisit,
+    FollowUpMeasure,
+    Inspection,
+    InspectionResult,
+    MatterRecord,
+    ResultVersion,
+)
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdmin):
+    list_display = ["task", "group_id", "inspection_object", "scheduled_on"]
+    list_select_related = ["task", "inspection_object"]
+    raw_id_fields = ["task", "drawn_object", "inspection_object", "combined_visit"]
+
+
+@admin.register(InspectionResult)
+class InspectionResultAdmin(ReadOnlyAdmin):
+    list_display = ["inspection", "status", "version", "due_on", "published_at"]
+    list_filter = ["status"]
+
+
+@admin.register(ResultVersion)
+class ResultVersionAdmin(ReadOnlyAdmin):
+    list_display = ["result", "number", "approved_at", "retain_until", "content_hash"]
+
+
+@admin.register(MatterRecord)
+class MatterRecordAdmin(ReadOnlyAdmin):
+    list_display = ["inspection", "matter", "department", "status"]
+    list_filter = ["status"]
+
+
+@admin.register(FollowUpMeasure)
+class FollowUpMeasureAdmin(ReadOnlyAdmin):
+    list_display = ["result", "kind", "department", "status", "deadline_on"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "kind", "content_type", "size", "uploaded_at"]
+    exclude = ["file"]  # served only through the permission-checked download view
+
+
+@admin.register(CombinedVisit)
+class CombinedVisitAdmin(ReadOnlyAdmin):
+    list_display = ["inspection_object", "visit_on", "status"]

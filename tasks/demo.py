@@ -490,3 +490,15 @@ def build(stdout=None, **options) -> None:
         _say(stdout, f"联合抽查任务：{_summary(task)}")
     if created:
         _say(stdout, f"联合抽查任务：新建 {created} 项")
+
+
+def demo_task_build(spec: DemoTask, departments: dict[str, Department], office_admin: User):
+    """Create one demo task from `spec` and take it to its target stage, through the services;
+    None when a department, account or enough inspectors are missing. For other demo builders
+    (tasks.inspections.demo adds tasks of its own); the caller owns the transaction."""
+    if not _ready(departments, spec):
+        return None
+    task = _create(spec, departments, office_admin)
+    _advance(spec, task, office_admin)
+    task.refresh_from_db()
+    return task

@@ -433,3 +433,8 @@ class TaskNoticesKind(DocumentKind):
 
     def url(self, params: Mapping[str, int]) -> str:
         return reverse("tasks:notices_pdf", args=[params["task"]])
+
+
+def document_sequence(draw: Draw, drawn: DrawnObject) -> int:
+    """The drawn object's serial in its draw's documents (for other printers of the same forms)."""
+    return _sequence(draw, drawn)

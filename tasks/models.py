@@ -58,7 +58,7 @@ class TaskPolicy(models.Model):
         _("检查未发现问题后不再抽取的月数"),
         null=True,
         blank=True,
-        help_text=_("留空表示不启用。检查结果模块上线前，此规则不排除任何对象。"),
+        help_text=_("留空表示不启用；按对象最近一次审核通过的检查结果判断。"),
     )
     reveal_delay_minutes = models.PositiveIntegerField(
         _("公告后最早多少分钟可以揭示"),
@@ -587,3 +587,39 @@ class VerificationRequest(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+# Inspection work after the draw (visits, records, results, follow-up): tasks/inspections/models.py
+from tasks.inspections.models import (  # noqa: E402
+    Attachment,
+    CombinedVisit,
+    CombinedVisitPart,
+    CommissionedCheck,
+    FollowUpMeasure,
+    Inspection,
+    InspectionResult,
+    MatterRecord,
+    RecordAnswer,
+    ResultVersion,
+)
+
+__all__ = [
+    "Attachment",
+    "CombinedVisit",
+    "CombinedVisitPart",
+    "CommissionedCheck",
+    "Draw",
+    "DrawLogEntry",
+    "DrawReview",
+    "DrawnObject",
+    "FollowUpMeasure",
+    "GroupMember",
+    "Inspection",
+    "InspectionResult",
+    "MatterRecord",
+    "RecordAnswer",
+    "ResultVersion",
+    "Task",
+    "TaskPolicy",
+    "VerificationRequest",
+]

@@ -9,8 +9,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,17 +195,30 @@ def objects_at_yearly_inspection_limit(*, year: int, limit: int) -> QuerySet:
     """Ids of the objects already inspected `limit` times in `year` (003 II: a low-risk object at
     most twice a year). The one place that counts inspections for the limit.
 
-    Inspection results are not recorded on the platform yet, so an inspection is counted when it is
-    certain to happen: an object drawn by a standing (not voided) draw of a task whose inspection
-    period starts in that year. When results exist, this counts the results instead."""
+    Every object drawn by a standing (not voided) main draw is an inspection. It counts in the
+    year its approved result says it was completed, until then in the year its task's inspection
+    period starts; a combined visit (one door, several tasks) counts once."""
+    completed = ExtractYear("inspection__result__approved_version__completed_on")
+    started = ExtractYear("draw__task__start_date")
+    # Concat turns NULL into "" on PostgreSQL, so the visit key is chosen with a CASE.
+    visit = Case(
+        When(
+            inspection__combined_visit__isnull=False,
+            then=Concat(Value("v"), Cast("inspection__combined_visit_id", CharField())),
+        ),
+        default=Concat(Value("d"), Cast("id", CharField())),
+    )
     return (
         DrawnObject.objects.filter(
             draw__kind=DrawKind.DRAW,
             draw__state=DrawState.DRAWN,
-            draw__task__start_date__year=year,
+            draw__task__start_date__year__gte=year - 1,
+            draw__task__start_date__year__lte=year,
         )
+        .annotate(visit_year=Coalesce(completed, started), visit=visit)
+        .filter(visit_year=year)
         .values("inspection_object_id")
-        .annotate(times=Count("id"))
+        .annotate(times=Count("visit", distinct=True))
         .filter(times__gte=limit)
         .values_list("inspection_object_id", flat=True)
     )

@@ -184,6 +184,15 @@ MEDIA_URL = "/media/"
 # Rendered PDFs (printing app): outside MEDIA_ROOT and STATIC_ROOT, served only through the
 # permission check of the page they belong to. Web and worker must share it (docker-compose).
 DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(BASE_DIR / ".data" / "documents")))
+# Inspection attachments (photos, scans, test reports): outside the web root and MEDIA_ROOT, served
+# only through the permission-checked download view (tasks/inspections/storage.py).
+ATTACHMENT_ROOT = Path(env_str("ATTACHMENT_ROOT", str(BASE_DIR / ".data" / "attachments")))
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 80_000_000, minimum=1)
+ATTACHMENTS_PER_RECORD = env_int("ATTACHMENTS_PER_RECORD", 60, minimum=1)
+# Follow-up defaults in working days: a rectification's deadline (the department may set another
+# date) and the time a notified department has to acknowledge a notification (抄告).
+NOTIFY_ACK_WORKING_DAYS = env_int("NOTIFY_ACK_WORKING_DAYS", 5, minimum=1)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
@@ -266,6 +275,11 @@ SPECTACULAR_SETTINGS = {
         "DeadlineStateEnum": "publication.models.DeadlineState",
         "NotificationSeverityEnum": "accounts.choices.NotificationSeverity",
         "RecusalRuleKindEnum": "registries.models.inspectors.RecusalRule.Kind",
+        "InspectionMethodEnum": "catalog.choices.InspectionMethod",
+        "ResultCategoryEnum": "tasks.inspections.choices.ResultCategory",
+        "AttachmentKindEnum": "tasks.inspections.choices.AttachmentKind",
+        "CommissionKindEnum": "tasks.inspections.choices.CommissionKind",
+        "MeasureKindEnum": "tasks.inspections.choices.MeasureKind",
     },
 }
 

@@ -20,6 +20,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # pytest-playwright drives the live server from an event loop; Django's guard would refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="ssj-static-"))
+ATTACHMENT_ROOT = Path(tempfile.mkdtemp(prefix="ssj-attachments-"))
 WHITENOISE_USE_FINDERS = True
 DOCUMENTS_ROOT = Path(tempfile.mkdtemp(prefix="ssj-documents-"))
 STORAGES["staticfiles"] = {  # noqa: F405

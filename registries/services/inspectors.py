@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
+from accounts.choices import Role
 from accounts.models import Department, User
 from accounts.roles import is_office_admin, require
 from accounts.types import RequestUser
@@ -155,6 +156,9 @@ def _clean_user_link(
         return
     if user.department_id != department.pk:
         raise ValidationError({"user": _("关联的账户必须属于该人员所在部门。")})
+    if Role.INSPECTOR not in user.roles:
+        # The link is how an inspector account finds its groups and enters its records.
+        raise ValidationError({"user": _("关联的账户须具有执法检查人员角色。")})
     taken = Inspector.objects.filter(user=user)
     if inspector is not None and inspector.pk:
         taken = taken.exclude(pk=inspector.pk)

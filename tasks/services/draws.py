@@ -454,6 +454,9 @@ def draw_void_decide(*, draw: Draw, decided_by: User, approve: bool, comment: st
             status=TaskStatus.DRAFT, last_return_reason=draw.void_reason, updated_at=timezone.now()
         )
         record_draw_event(draw, decided_by, "draw.void", reason=draw.void_reason, comment=comment)
+        from tasks.inspections.services.deadlines import draw_deadlines_cancel
+
+        draw_deadlines_cancel(draw=draw, cancelled_by=decided_by)
     else:
         if not comment.strip():
             raise ValidationError({"comment": _("不予作废须说明原因。")})

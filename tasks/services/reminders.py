@@ -32,6 +32,9 @@ def review_reminders_run(*, today: date | None = None) -> dict[str, int]:
     drawn_list_deadlines_sync()
     report = deadline_sweep(today=today, kinds=[DeadlineKind.JOINT_REVIEW])
     escalated = _feed_review_counters(today)
+    from tasks.inspections.services.deadlines import result_due_dates_sync
+
+    result_due_dates_sync()  # results' due dates after a calendar change recomputed deadlines
     return {"reminded": report.notified_deadlines, "escalated": escalated}
 
 

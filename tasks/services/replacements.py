@@ -228,3 +228,6 @@ def apply_replacement(replacement: Draw, result: dict[str, Any]) -> None:
             parent, {group_id: {"leader": leader, "members": added}}, added_by=replacement
         )
     )
+    from tasks.inspections.services.deadlines import result_deadlines_follow_leader
+
+    result_deadlines_follow_leader(draw=parent, group_id=group_id, changed_by=None)

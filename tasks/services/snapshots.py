@@ -5,8 +5,8 @@ Candidates are the market entities in the task's scope (status active by default
 platform rules applied before any randomness exists:
 - low-risk (A) objects already inspected `low_risk_yearly_limit` times in the task's year are left
   out (003 II), counted by tasks.selectors.objects_at_yearly_inspection_limit;
-- "not again within N months after a clean result" (TaskPolicy.clean_result_months) is a hook,
-  `recently_clean_object_ids`, that excludes nothing until inspection results exist;
+- "not again within N months after a clean result" (TaskPolicy.clean_result_months) excludes the
+  objects whose latest approved result found no problem (`recently_clean_object_ids`);
 - special-list objects in scope are MUST (002 plan 3 VII.4), with the lists kept as the reason;
 - objects whose code is not a USCC (products, projects, behaviours) cannot be a protocol candidate
   and are left out, counted in the notes.
@@ -22,7 +22,14 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -50,14 +57,42 @@ class Snapshot:
     notes: dict[str, int] = field(default_factory=dict)
 
 
-def recently_clean_object_ids(*, months: int | None, on: date) -> set[int]:
-    """Objects inspected with a clean result ("未发现问题") within `months` before `on`.
+def _months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - day 28 always exists
 
-    Hook for the office rule "not inspected again within N months after a clean result". Inspection
-    results are not recorded on the platform yet, so this excludes nothing; when results exist it
-    returns their object ids and the candidate file honours it without further change.
-    """
-    return set()
+
+def recently_clean_object_ids(*, months: int | None, on: date) -> set[int]:
+    """Objects whose latest approved inspection result ("未发现问题" and nothing else) was
+    completed within `months` months before `on`: the office rule "not inspected again within
+    N months after a clean result". The latest approved version counts (a correction in
+    progress does not change it); an object whose later result found problems is not clean."""
+    if not months:
+        return set()
+    from tasks.inspections.models import InspectionResult
+
+    since = _months_before(on, months)
+    latest: dict[int, bool] = {}
+    rows = (
+        InspectionResult.objects.filter(
+            approved_version__isnull=False,
+            approved_version__completed_on__gte=since,
+            approved_version__completed_on__lte=on,
+            inspection__drawn_object__draw__state=DrawState.DRAWN,
+        )
+        .order_by("inspection__inspection_object_id", "-approved_version__completed_on", "-pk")
+        .values_list("inspection__inspection_object_id", "approved_version__categories")
+    )
+    for object_id, categories in rows:
+        latest.setdefault(object_id, list(categories) == ["no_problem"])
+    return {object_id for object_id, clean in latest.items() if clean}
 
 
 def low_risk_over_limit_ids(*, limit: int, year: int) -> QuerySet:
@@ -225,10 +260,19 @@ def snapshot_task(task, *, now: datetime | None = None) -> Snapshot:
         if limited
         else 0
     )
+    clean = recently_clean_object_ids(months=policy.clean_result_months, on=on)
+    excluded_clean = (
+        objects_in_scope(clean_scope(task.scope))
+        .filter(kind__in=sorted(MARKET_ENTITY_KINDS), pk__in=clean)
+        .exclude(Q(risk_class=RiskClass.A) & Q(pk__in=limited))
+        .count()
+        if clean
+        else 0
+    )
     notes = {
         "excluded_not_uscc": skipped,
         "excluded_low_risk_limit": over_limit,
-        "excluded_clean_result": 0,
+        "excluded_clean_result": excluded_clean,
     }
     departments = sorted(dept for dept, n in task.group_composition.items() if int(n) > 0)
     inspectors = inspector_rows(task, departments=departments)

@@ -554,7 +554,7 @@ def task_witness_grant(*, task: Task, user: User, granted_by: User, revoke: bool
 
 @transaction.atomic
 def task_start(*, task: Task, started_by: User) -> Task:
-    """The groups set off: drawn → in progress."""
+    """The groups set off: drawn → in progress; every drawn object's inspection opens."""
     task = _lock(task)
     if not can_manage_task(started_by, task):
         raise PermissionDenied(_("只有牵头部门可以开始检查。"))
@@ -563,6 +563,9 @@ def task_start(*, task: Task, started_by: User) -> Task:
     task.status, task.started_at = TaskStatus.IN_PROGRESS, timezone.now()
     task.save(update_fields=["status", "started_at", "updated_at"])
     record_event(actor=started_by, action="task.start", target=task, details={})
+    from tasks.inspections.services.inspections import inspections_open
+
+    inspections_open(task=task, opened_by=started_by)
     return task
 
 

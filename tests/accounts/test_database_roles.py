@@ -89,16 +89,19 @@ def test_runtime_role_owns_the_ordinary_tables_and_not_the_protected_ones(db):
             "accounts_user",
         ):
             assert _owner_of(cursor, table) == role, table
-        for table in [*APPEND_ONLY, "django_migrations"]:
+        protected = [
+            *dbroles.APPEND_ONLY_TABLES,
+            *dbroles.KEEP_TABLES,
+            *dbroles.OWNER_ONLY_TABLES,
+        ]
+        for table in protected:
             assert _owner_of(cursor, table) != role, table
         cursor.execute(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = 'public' AND c.relkind = 'r' AND pg_get_userbyid(c.relowner) <> %s",
             [role],
         )
-        assert sorted(row[0] for row in cursor.fetchall()) == sorted(
-            [*APPEND_ONLY, "django_migrations"]
-        )
+        assert sorted(row[0] for row in cursor.fetchall()) == sorted(protected)
 
 
 def test_runtime_role_cannot_record_a_migration(db):

@@ -207,8 +207,49 @@ PAYLOADS = {
         "inspector": _inspector(world, variant).pk, "object_code": world.extra["free_object"].code,
         "reason": "relative",
     },
+    "inspection_dates": lambda world, variant: {
+        f"date_{_inspection(world, variant).pk}": _today(1)
+    },
+    "combine_page": lambda world, variant: {
+        "other": _peer(world, variant).pk, "visit_on": _today(1)
+    },
+    "combine_api": lambda world, variant: {
+        "other": _peer(world, variant).pk, "visit_on": _today(1)
+    },
+    "photo_page": lambda world, variant: {"file": _photo(), "caption": "门头"},
+    "photo_api": lambda world, variant: {"kind": "photo", "file": _photo()},
+    "scan_page": lambda world, variant: {"kind": "scan", "file": _photo(), "caption": "回执"},
 }  # fmt: skip
+
+
+def _inspection(world: World, variant: str):
+    return world.extra["inspection_other" if variant == OTHER else "inspection_own"]
+
+
+def _peer(world: World, variant: str):
+    return world.extra["peer_other" if variant == OTHER else "peer_own"]
+
+
+def _today(days: int = 0) -> str:
+    import datetime
+
+    from django.utils import timezone
+
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+def _photo():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.tasks.inspections.builders import jpeg_bytes
+
+    return SimpleUploadedFile("photo.jpg", jpeg_bytes(), content_type="image/jpeg")
+
+
 SCOPED_PAYLOADS = {
+    "inspection_dates",
+    "combine_page",
+    "combine_api",
     "inspector_create_api",
     "release_page",
     "release_api",

@@ -991,6 +991,196 @@ TABLE = {
     "tasks_api:verify": [
         post({"bundle": {}}, every="200 200 200 200 200 200 200 200 200"),
     ],
+    # Inspection work: visits, records, results, follow-up (tasks/inspections; the inspector actor
+    # leads the own task's group and is department A's only member in it). Department content is
+    # for doers of the department and the lead department (the office, witnesses and auditors see
+    # states and dates); a page's refused action redirects with a message.
+    "inspections:home": [
+        get(every="200 200 200 200 200 200 200 login login"),
+    ],
+    "inspections:group_detail": [
+        get(own="200 200 200 200 200 200 200 login login", other="200 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:group_schedule": [
+        post("@inspection_dates", own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:inspection_detail": [
+        get(own="200 200 200 200 200 200 200 login login", other="200 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:result_compile": [
+        post({"categories": ["no_problem"], "completed_on": "{today}"}, own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:result_submit": [
+        post(own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:result_approve": [
+        post(own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:result_return": [
+        post({"reason": "x"}, own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:result_publish": [
+        post(own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:result_correct": [
+        post({"reason": "x"}, own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:measure_add": [
+        post({"kind": "handover", "department": "{dept_a.pk}", "description": "x"}, own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:combine_propose": [
+        post("@combine_page", own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:combined_accept": [
+        post(own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:combined_decline": [
+        post({"reason": "x"}, own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:combined_cancel": [
+        post({"reason": "x"}, own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:record": [
+        get(own="404 200 200 200 200 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+        post({}, own="404 404 404 404 302 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:record_pdf": [
+        get(own="404 202 202 202 202 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:rectification_pdf": [
+        get(own="404 404 404 404 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+        get(label="rectification", kwargs={"measure_id": "{rectify_own.pk}"}, every="404 202 202 202 202 404 404 login login"),
+    ],
+    "inspections:record_attachment": [
+        post("@photo_page", own="404 404 404 404 302 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:record_commission": [
+        post({"kind": "testing", "body": "检测院", "subject": "抽样", "commissioned_on": "{today}"}, own="404 404 404 404 302 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:commission_conclude": [
+        post({"conclusion": "合格", "concluded_on": "{today}"}, own="404 404 404 404 302 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:attachment": [
+        get(own="404 200 200 200 200 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:attachment_withdraw": [
+        post({"reason": "x"}, own="404 302 302 302 302 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:measure_list": [
+        get(every="404 200 200 200 200 404 404 login login"),
+    ],
+    "inspections:measure_detail": [
+        get(own="404 200 200 200 200 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:measure_acknowledge": [
+        post({"note": ""}, own="404 302 302 302 302 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:measure_recheck": [
+        post({"recheck_on": "{today}", "note": "x"}, own="404 302 302 302 302 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:measure_close": [
+        post({"outcome": "x", "outcome_on": "{today}"}, own="404 302 302 302 302 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "inspections:measure_attachment": [
+        post("@scan_page", own="404 302 302 302 302 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    # Inspection work API
+    "inspections_api:inspection_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "inspections_api:group_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "inspections_api:inspection_detail": [
+        get(own="200 200 200 200 200 200 200 403 403", other="200 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:inspection_schedule": [
+        post({"scheduled_on": "{today}"}, own="403 200 200 200 200 403 403 403 403", other="403 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:combined_visit_propose": [
+        post("@combine_api", own="403 400 400 400 400 403 403 403 403", other="403 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:record_detail": [
+        get(own="404 200 200 200 200 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:record_update": [
+        post({"findings": "x"}, own="404 404 404 404 200 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:record_complete": [
+        post({}, own="404 404 404 404 400 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:attachment_upload": [
+        post("@photo_api", multipart=True, own="404 404 404 404 201 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:commissioned_check_create": [
+        post({"kind": "testing", "body": "检测院", "subject": "抽样", "commissioned_on": "{today}"}, own="404 404 404 404 201 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:commissioned_check_conclude": [
+        post({"conclusion": "合格", "concluded_on": "{today}"}, own="404 404 404 404 200 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:attachment_download": [
+        get(own="404 200 200 200 200 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:attachment_withdraw": [
+        post({"reason": "x"}, own="404 403 403 403 200 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:result_detail": [
+        get(own="404 200 200 200 200 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:result_compile": [
+        post({"categories": ["no_problem"], "completed_on": "{today}"}, own="404 403 403 403 200 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:result_submit": [
+        post({}, own="404 403 403 403 400 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:result_approve": [
+        post({}, own="404 400 400 400 403 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:result_return": [
+        post({"reason": "x"}, own="404 400 400 400 403 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:result_publish": [
+        post({}, own="404 400 400 400 400 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:result_correct": [
+        post({"reason": "x"}, own="404 400 400 400 400 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:result_versions": [
+        get(own="404 200 200 200 200 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:measure_create": [
+        post({"kind": "handover", "department": "DEPA", "description": "x"}, own="404 403 403 403 201 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:measure_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "inspections_api:measure_detail": [
+        get(own="404 200 200 200 200 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:measure_acknowledge": [
+        post({"note": ""}, own="404 403 403 403 403 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:measure_recheck": [
+        post({"recheck_on": "{today}", "note": "x"}, own="404 400 400 400 400 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:measure_close": [
+        post({"outcome": "x", "outcome_on": "{today}"}, own="404 400 400 400 400 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:measure_attachment_upload": [
+        post("@photo_api", multipart=True, own="404 201 201 201 201 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:combined_visit_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "inspections_api:combined_visit_accept": [
+        post({}, own="403 403 403 403 403 403 403 403 403", other="403 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:combined_visit_decline": [
+        post({"reason": "x"}, own="403 403 403 403 403 403 403 403 403", other="403 404 404 404 404 404 404 403 403"),
+    ],
+    "inspections_api:combined_visit_cancel": [
+        post({"reason": "x"}, own="403 200 200 200 200 403 403 403 403", other="403 404 404 404 404 404 404 403 403"),
+    ],
     "tasks_api:verify_result": [
         get(every="200 200 200 200 200 200 200 200 200"),
     ],

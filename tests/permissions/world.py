@@ -91,6 +91,7 @@ def build_world() -> World:
     _registries(world, dept_a, dept_b, staff_b, admin_b)
     _plans(world, dept_a, dept_b, liaison_b)
     _tasks(world, dept_a, dept_b, dept_c, staff_b, staff_c)
+    _inspections(world, dept_a, dept_b, dept_c, staff_b, staff_c)
     world.put("publication", "year", 2027)
     _deadlines(world, dept_a, dept_b)
     return world
@@ -308,6 +309,161 @@ def _tasks(world, dept_a, dept_b, dept_c, staff_b, staff_c):
     world.extra.update(
         task_own=own, task_other=other, task_partner=partner, draw_own=draw_own,
         draw_partner=draw_partner, review_lead=review_lead, lead_member=users["dept_admin"],
+    )  # fmt: skip
+
+
+def _started_task(code, lead, participants, created_by, members, objects, matters):
+    """A task in progress with one group (G001) of `members` [(inspector, is_leader)] that visits
+    `objects`, written without a ceremony (the draw is not the question here), and its inspections
+    opened by the service."""
+    from tasks.choices import DrawState, TaskStatus
+    from tasks.inspections.services.inspections import inspections_open
+    from tasks.models import Draw, DrawnObject, GroupMember, Task
+
+    today = timezone.localdate()
+    task = Task.objects.create(
+        code=code, title=f"{code} 检查", lead_department=lead, adhoc_reason="matrix",
+        strata={}, start_date=today - datetime.timedelta(days=5),
+        end_date=today + datetime.timedelta(days=25), status=TaskStatus.IN_PROGRESS,
+        created_by=created_by,
+    )  # fmt: skip
+    task.participating_departments.set(participants)
+    task.matters.set(matters)
+    draw = Draw.objects.create(
+        task=task, number=1, state=DrawState.DRAWN, protocol_task_id=code, sealed_secret=b"",
+        commitment="0" * 64, candidate_file=b"", inspector_file=b"", conflict_file=b"",
+        announced_by=created_by, announced_at=timezone.now(), drawn_at=timezone.now(),
+    )  # fmt: skip
+    for obj in objects:
+        DrawnObject.objects.create(
+            draw=draw, inspection_object=obj, code=obj.code, stratum="B", group_id="G001"
+        )
+    for inspector, is_leader in members:
+        GroupMember.objects.create(
+            draw=draw, group_id="G001", code=inspector.code, inspector=inspector,
+            department_code=inspector.department.code, is_leader=is_leader,
+        )  # fmt: skip
+    inspections_open(task=task, opened_by=None)
+    return {i.inspection_object_id: i for i in task.inspections.select_related("result")}
+
+
+def _inspections(world, dept_a, dept_b, dept_c, staff_b, staff_c):
+    """own: a task led by A (B takes part) whose group the inspector actor leads (张三 is their
+    record), with an object also drawn by a task led by B, and a combined visit A proposed; other:
+    a task led by B with C, and a combined visit between it and one led by C (A in neither)."""
+    from registries.models import Inspector
+    from tasks.inspections.choices import CombinedVisitStatus, ConsentStatus, MeasureKind
+    from tasks.inspections.models import (
+        Attachment,
+        CombinedVisit,
+        CombinedVisitPart,
+        CommissionedCheck,
+        FollowUpMeasure,
+    )
+    from tests.registries.object_factories import make_object
+    from tests.tasks.inspections.builders import jpeg_bytes, make_form_matter
+
+    users = world.users
+    today = timezone.localdate()
+    matters = {
+        department.code: make_form_matter(department, f"{department.code} 检查事项")
+        for department in (dept_a, dept_b, dept_c)
+    }
+    person = {code: Inspector.objects.get(code=f"T{code}-0001") for code in ("DEPB", "DEPC")}
+    person["DEPB2"] = Inspector.objects.get(code="TDEPB-0002")
+    person["DEPC2"] = Inspector.objects.get(code="TDEPC-0002")
+    shared_a = make_object(departments=[dept_a], name="临江市联检商贸有限公司")
+    shared_b = make_object(departments=[dept_b], name="临江市合检物流有限公司")
+    own = _started_task(
+        "I-OWN", dept_a, [dept_b], users["staff"],
+        [(world.extra["inspector_a"], True), (person["DEPB"], False)], [shared_a],
+        [matters["DEPA"], matters["DEPB"]],
+    )[shared_a.pk]  # fmt: skip
+    partner = _started_task(
+        "I-PARTNER", dept_b, [dept_a], staff_b, [(person["DEPB2"], True)], [shared_a],
+        [matters["DEPB"]],
+    )[shared_a.pk]  # fmt: skip
+    other = _started_task(
+        "I-OTHER", dept_b, [dept_c], staff_b,
+        [(person["DEPB"], True), (person["DEPC"], False)], [shared_b],
+        [matters["DEPB"], matters["DEPC"]],
+    )[shared_b.pk]  # fmt: skip
+    third = _started_task(
+        "I-THIRD", dept_c, [dept_b], staff_c, [(person["DEPC2"], True)], [shared_b],
+        [matters["DEPC"]],
+    )[shared_b.pk]  # fmt: skip
+
+    def visit(first, second, proposer):
+        made = CombinedVisit.objects.create(
+            inspection_object_id=first.inspection_object_id, visit_on=today, proposed_by=proposer
+        )
+        CombinedVisitPart.objects.create(
+            visit=made, inspection=first, department=first.task.lead_department,
+            status=ConsentStatus.AGREED, decided_by=proposer, decided_at=timezone.now(),
+        )  # fmt: skip
+        CombinedVisitPart.objects.create(
+            visit=made, inspection=second, department=second.task.lead_department
+        )
+        assert made.status == CombinedVisitStatus.PROPOSED
+        return made
+
+    visit_own = visit(own, partner, users["staff"])
+    visit_other = visit(other, third, staff_b)
+    record_own = own.records.get(department=dept_a)
+    record_other = other.records.get(department=dept_b)
+    checks, attachments, measures = [], [], []
+    for record, uploader in ((record_own, users["inspector"]), (record_other, staff_b)):
+        checks.append(
+            CommissionedCheck.objects.create(
+                record=record,
+                kind="testing",
+                body="临江市检验检测院",
+                subject="抽样检测",
+                commissioned_on=today,
+                created_by=uploader,
+            )
+        )
+        attachment = Attachment(
+            record=record, kind="photo", original_name="现场.jpg", content_type="image/jpeg",
+            size=len(jpeg_bytes()), sha256="0" * 64, uploaded_by=uploader,
+        )  # fmt: skip
+        attachment.file.save("upload", SimpleUploadedFile("现场.jpg", jpeg_bytes()), save=True)
+        attachments.append(attachment)
+    for inspection, department, author in (
+        (own, dept_a, users["inspector"]),
+        (other, dept_b, staff_b),
+    ):
+        measures.append(
+            FollowUpMeasure.objects.create(
+                result=inspection.result,
+                kind=MeasureKind.NOTIFY,
+                department=department,
+                notified_department=dept_c,
+                description="抄告",
+                deadline_on=today,
+                created_by=author,
+            )
+        )
+    rectify_own = FollowUpMeasure.objects.create(
+        result=own.result,
+        kind=MeasureKind.RECTIFY,
+        department=dept_a,
+        description="责令整改",
+        deadline_on=today,
+        created_by=users["inspector"],
+    )
+    world.put("inspections", "task_id", own.task_id, other.task_id)
+    world.put("inspections", "group_id", "G001")
+    world.put("inspections", "inspection_id", own.pk, other.pk)
+    world.put("inspections", "record_id", record_own.pk, record_other.pk)
+    world.put("inspections", "check_id", checks[0].pk, checks[1].pk)
+    world.put("inspections", "attachment_id", attachments[0].pk, attachments[1].pk)
+    world.put("inspections", "measure_id", measures[0].pk, measures[1].pk)
+    world.put("inspections", "visit_id", visit_own.pk, visit_other.pk)
+    world.put("inspections", "result_id", own.result.pk, other.result.pk)
+    world.extra.update(
+        inspection_own=own, inspection_other=other, peer_own=partner, peer_other=third,
+        rectify_own=rectify_own,
     )  # fmt: skip
 
 

@@ -136,3 +136,12 @@ def test_failed_creation_leaves_no_event(staff_a, department_a):
     with pytest.raises(ValidationError):
         _create(staff_a, department_a, tags=["坏"])
     assert AuditEvent.objects.count() == before
+
+
+def test_linked_account_must_hold_the_inspector_role(staff_a, department_a):
+    from tests.accounts.factories import UserFactory
+
+    clerk = UserFactory(username="clerk_a", department=department_a, roles=["staff"])
+    with pytest.raises(ValidationError) as error:
+        _create(staff_a, department_a, user=clerk)
+    assert "执法检查人员角色" in str(error.value)

@@ -145,6 +145,11 @@ def test_demo_builds_joint_tasks_in_every_stage_and_is_idempotent(demo_city):
     demo.build(stdout=io.StringIO())
     assert (Task.objects.count(), Draw.objects.count(), AuditEvent.objects.count()) == counts
 
+    # the inspection work on the same demo city (built once: it is the slow part of the suite)
+    from tests.tasks.inspections.demo_checks import check_inspection_demo
+
+    check_inspection_demo()
+
 
 def test_demo_without_the_demo_city_creates_nothing(office_admin):
     from tasks import demo

@@ -12,6 +12,7 @@ DEMO_BUILDERS = [
     "registries.demo",
     "plans.demo",
     "tasks.demo",
+    "tasks.inspections.demo",
     "tasks.demo_deadlines",
 ]
 
