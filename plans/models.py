@@ -394,3 +394,85 @@ class PeakSeason(models.Model):
     @property
     def months_label(self) -> str:
         return "、".join(str(month) for month in sorted(self.months))
+
+
+class IndicatorTarget(models.Model):
+    """The office's target for one indicator in one year (basis points, 100 = 1 %). A year
+    without a row uses the default of tasks.indicators.live (003)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    key = models.CharField(_("指标"), max_length=32)
+    target_bp = models.PositiveIntegerField(_("目标值（基点）"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("设置人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("设置时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("指标目标值")
+        verbose_name_plural = _("指标目标值")
+        ordering = ["year", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "key"], name="indicatortarget_unique"),
+            models.CheckConstraint(
+                condition=Q(target_bp__lte=10000), name="indicatortarget_at_most_100_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.key} {self.target_bp}"
+
+
+class OtherInspection(models.Model):
+    """An inspection that was not a random draw (投诉举报、专项检查、转办交办…), recorded or
+    imported only so that the random inspections' share has its true denominator (003: random
+    inspections ≥ 40 % of all inspections)."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("投诉举报核查")
+        SPECIAL = "special", _("专项检查")
+        REFERRAL = "referral", _("转办交办")
+        OTHER = "other", _("其他检查")
+
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("检查部门"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("检查类型"), max_length=12, choices=Kind.choices)
+    inspected_on = models.DateField(_("检查日期"))
+    object_code = models.CharField(_("对象代码"), max_length=32, blank=True)
+    object_name = models.CharField(_("对象名称"), max_length=200)
+    reference = models.CharField(_("文书编号"), max_length=100, blank=True)
+    source = models.CharField(_("来源"), max_length=12, default="manual")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("其他检查")
+        verbose_name_plural = _("其他检查")
+        ordering = ["-inspected_on", "-pk"]
+        indexes = [
+            models.Index(fields=["department", "inspected_on"], name="otherinspection_dept_idx"),
+            models.Index(fields=["inspected_on"], name="otherinspection_date_idx"),
+        ]
+        constraints = [
+            # The same document imported twice is one inspection, not two.
+            models.UniqueConstraint(
+                fields=["department", "reference"],
+                condition=~Q(reference=""),
+                name="otherinspection_unique_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspected_on} {self.object_name}"

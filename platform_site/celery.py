@@ -43,6 +43,10 @@ app.conf.beat_schedule = {
         "task": "tasks.jobs.review_reminders_job",
         "schedule": crontab(hour=9, minute=0),
     },
+    "risk-classes-nightly": {
+        "task": "registries.jobs.risk_classes_recompute_job",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "registry-deferred-indexes": {
         "task": "registries.jobs.build_deferred_indexes_job",
         "schedule": 300.0,

@@ -101,6 +101,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
     path("inspections/", include("tasks.inspections.urls")),
+    path("indicators/", include("tasks.indicators.urls")),
     path("documents/", include((document_urls, "documents"))),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SchemaView.as_view(), name="api_schema"),

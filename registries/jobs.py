@@ -36,3 +36,20 @@ def build_deferred_indexes_job() -> list[str]:
     """The search and filter indexes a bulk load left to build after its commit. Queued by the load
     and run by beat every few minutes as well, so an interrupted build is finished later."""
     return build_deferred_indexes()
+
+
+@shared_task(name="registries.jobs.risk_classes_recompute_job", acks_late=True, max_retries=3)
+def risk_classes_recompute_job(
+    department_id: int | None = None, object_ids: list[int] | None = None
+) -> dict:
+    """Recompute the fused credit-risk classes (after an import of general classes, a new rule
+    version, a published result, and nightly). Idempotent: unchanged classes write nothing."""
+    from accounts.models import Department
+    from registries.credit.services import risk_classes_recompute
+
+    department = None
+    if department_id is not None:
+        department = Department.objects.filter(pk=department_id).first()
+        if department is None:
+            return {"closed": 0, "written": 0}
+    return risk_classes_recompute(department=department, object_ids=object_ids)

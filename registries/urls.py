@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("registries.object_urls")),
     path("imports/", include("registries.import_urls")),
     path("inspectors/", include("registries.inspector_urls")),
+    path("", include("registries.credit.urls")),
 ]

@@ -13,6 +13,9 @@ class TasksConfig(AppConfig):
         from tasks.inspections.selectors import object_history_panel
 
         register_object_panel(object_history_panel)
+        from tasks.indicators.credit import register as register_credit_signals
+
+        register_credit_signals()
         register(attachments_root_outside_web_roots)
 
 

@@ -438,3 +438,7 @@ class TaskNoticesKind(DocumentKind):
 def document_sequence(draw: Draw, drawn: DrawnObject) -> int:
     """The drawn object's serial in its draw's documents (for other printers of the same forms)."""
     return _sequence(draw, drawn)
+
+
+# The year-end summary (tasks/indicators/report.py) registers its own printing kind.
+from tasks.indicators import report as _year_report  # noqa: E402,F401

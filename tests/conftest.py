@@ -168,6 +168,8 @@ def calendar_restored(request, django_db_blocker):
     calendar_cache_clear()
     if {"transactional_db", "live_server"} & set(request.fixturenames):
         _seed_official_calendar(django_db_blocker)
+        # The flush removed the deadline rules and the working-day index too.
+        _build_workday_index(django_db_blocker)
 
 
 @pytest.fixture(autouse=True)

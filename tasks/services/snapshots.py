@@ -103,7 +103,10 @@ def low_risk_over_limit_ids(*, limit: int, year: int) -> QuerySet:
     return objects_at_yearly_inspection_limit(year=year, limit=limit)
 
 
-def candidate_queryset(task, *, on: date) -> QuerySet:
+def candidate_queryset(task, *, on: date, at: datetime | None = None) -> QuerySet:
+    """The candidates, each with its `stratum`: the lead department's fused credit-risk class
+    valid at the snapshot time (registries.credit), else the object's general class."""
+    from registries.credit.services import fused_class_at
     from tasks.models import TaskPolicy
 
     policy = TaskPolicy.current()
@@ -117,7 +120,9 @@ def candidate_queryset(task, *, on: date) -> QuerySet:
     clean = recently_clean_object_ids(months=policy.clean_result_months, on=on)
     if clean:
         queryset = queryset.exclude(pk__in=clean)
-    return queryset
+    return queryset.annotate(
+        stratum=fused_class_at(department_id=task.lead_department_id, at=at or timezone.now())
+    )
 
 
 def _inspector_loads(
@@ -218,7 +223,7 @@ def candidate_rows(
     One client-side fetch without ORDER BY (the files are sorted by bytes later anyway, and a
     server-side cursor would make PostgreSQL plan for the first rows instead of all of them); the
     special lists are evaluated by the database."""
-    rows = _fetch_all(_with_must(queryset, on).values_list("code", "risk_class", "must", "id"))
+    rows = _fetch_all(_with_must(queryset, on).values_list("code", "stratum", "must", "id"))
     fullmatch = USCC_RE.fullmatch
     valid = [row for row in rows if fullmatch(row[0])]
     # map/itemgetter loop in C: for 100,000 rows this is a few milliseconds instead of ~100.
@@ -230,7 +235,7 @@ def candidate_rows(
 
 def stage1_rows(queryset: QuerySet, *, on: date) -> list[tuple[str, str, bool]]:
     """(USCC, stratum, MUST) of the candidates, straight from the database, for stage 1 alone."""
-    rows = _fetch_all(_with_must(queryset, on).values_list("code", "risk_class", "must"))
+    rows = _fetch_all(_with_must(queryset, on).values_list("code", "stratum", "must"))
     fullmatch = USCC_RE.fullmatch
     return [row for row in rows if fullmatch(row[0])]
 
@@ -242,7 +247,7 @@ def snapshot_task(task, *, now: datetime | None = None) -> Snapshot:
     from tasks.models import TaskPolicy
 
     policy = TaskPolicy.current()
-    queryset = candidate_queryset(task, on=on)
+    queryset = candidate_queryset(task, on=on, at=now)
     candidates, candidate_ids, must_ids, skipped = candidate_rows(queryset, on=on)
     must_reasons = {
         obj.code: [str(value) for value in special_lists_of(obj, on)]

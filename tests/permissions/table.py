@@ -684,6 +684,44 @@ TABLE = {
         get(kwargs={"year": 2027}, every="200 200 200 200 200 200 200 login login"),
         get(label="draft", every="200 404 404 404 404 404 404 login login"),
     ],
+    # Credit-risk classes: the office imports the general classes; a department admin versions
+    # the department's rules.
+    "registries:risk_class_import": [
+        get(every="200 404 404 404 404 404 404 login login"),
+        post({"source": "x"}, every="200 404 404 404 404 404 404 login login"),
+    ],
+    "registries:risk_rules": [
+        get(every="404 200 404 404 404 404 404 login login"),
+        post({"anomaly__class": "C"}, every="404 302 404 404 404 404 404 login login"),
+    ],
+    # Indicators: the city and the targets for the office admin; a department's view for its
+    # working roles (admin, liaison, staff) and the office, never another department's.
+    "indicators:home": [
+        get(every="302 302 302 302 404 404 404 login login"),
+    ],
+    "indicators:year": [
+        get(kwargs={"year": 2025}, every="200 404 404 404 404 404 404 login login"),
+    ],
+    "indicators:department": [
+        get(kwargs={"year": 2025}, own="200 200 200 200 404 404 404 login login", other="200 404 404 404 404 404 404 login login"),
+    ],
+    "indicators:detail": [
+        get(kwargs={"year": 2025, "key": "joint_share"}, every="200 404 404 404 404 404 404 login login"),
+    ],
+    "indicators:export": [
+        get(kwargs={"year": 2025}, every="200 404 404 404 404 404 404 login login"),
+    ],
+    "indicators:report": [
+        get(kwargs={"year": 2025}, every="202 404 404 404 404 404 404 login login"),
+    ],
+    "indicators:targets": [
+        get(kwargs={"year": 2025}, every="200 404 404 404 404 404 404 login login"),
+        post({"joint_share": "x"}, kwargs={"year": 2025}, every="200 404 404 404 404 404 404 login login"),
+    ],
+    "indicators:other_inspections": [
+        get(kwargs={"year": 2025}, every="200 200 200 200 404 404 404 login login"),
+        post({"action": "record", "kind": "special", "inspected_on": "2025-03-01", "object_name": "x"}, kwargs={"year": 2025}, every="200 302 302 302 404 404 404 login login"),
+    ],
     "plans:version_pdf": [
         get(kwargs={"year": 2027}, every="202 202 202 202 202 202 202 login login"),
     ],

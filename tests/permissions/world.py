@@ -247,6 +247,7 @@ def _plans(world, dept_a, dept_b, liaison_b):
     world.put("plans", "number", 1)
     world.put("plans", "export_format", "csv")
     world.put("plans", "department_id", dept_a.pk, dept_b.pk)
+    world.put("indicators", "department_id", dept_a.pk, dept_b.pk)
     world.put("plans", "item_id", item_a.pk, item_b.pk)
     world.put("plans", "proposal_id", year.merge_proposals.first().pk)
     world.put("plans", "season_id", season.pk)
