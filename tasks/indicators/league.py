@@ -121,13 +121,10 @@ def league_table(scope: Scope, departments: list[Department] | None = None) -> l
         )
     draws = draw_statistics(scope.year)
     overdue = overdue_items(scope.today)
-    scope.working_day_deadlines()  # computed once for every department
     rows = [
         LeagueRow(
             department=department,
-            indicators=compute_all(
-                Scope(scope.year, department.pk, today=scope.today, _due=scope._due)
-            ),
+            indicators=compute_all(Scope(scope.year, department.pk, today=scope.today)),
             overdue=overdue.get(department.pk, Overdue()),
             draws=draws.get(department.pk, DrawStatistics()),
         )

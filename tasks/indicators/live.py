@@ -25,26 +25,25 @@ Counting rules (tested in tests/tasks/indicators/):
   end date;
 - a result is *entered* at its first submission: the earlier of the current submission and the
   first version's approval, so a correction after publication does not make it late (or on time);
-- a drawn list is published when its draw is revealed (the public task page shows it at once);
-  the five working days run from the task's first announcement of a draw.
+- a task's drawn list is its first draw's: the five working days run from the draw (the date of
+  the reveal) to the list's publication, as the `drawn_list_publication` deadline of
+  publication.deadlines records them (one authority for the date rules and the calendar).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db import connection
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from publication.calendar.cache import working_calendar
 from publication.calendar.workdays import shanghai_today
 from registries.choices import MARKET_ENTITY_KINDS
 
 MONTHS = range(1, 13)
-DRAWN_LIST_WORKING_DAYS = 5
 TZ = "Asia/Shanghai"
 
 
@@ -287,26 +286,30 @@ DRAWN_LISTS_ON_TIME = Definition(
     _("抽取结果5个工作日内公示率"),
     10000,
     _(
-        "年度内首次公告抽取的任务中，自公告起5个工作日内揭示并公示抽取名单的比例"
-        "（尚未抽取且已逾期的计为未按期）。"
+        "年度内完成抽取的任务中，自抽取之日起5个工作日内公示抽查名单的比例"
+        "（尚未公示且已逾期的计为未按期）。"
     ),
     f"""
     SELECT 'task' AS kind, t.id AS ref_id, t.code || ' ' || t.title AS label,
-           {_month("a.announced_on")} AS den_month,
-           CASE WHEN a.drawn_on <= due.due_on THEN {_month("a.announced_on")} END AS num_month,
+           {_month("dl.start_date")} AS den_month,
+           CASE WHEN dl.state = 'met' THEN
+             {_later(_month("dl.start_date"), "dl.closed_on")} END AS num_month,
            NULL::int AS num_until,
-           %(due)s || to_char(due.due_on, 'YYYY-MM-DD') || COALESCE(
-               %(drawn)s || to_char(a.drawn_on, 'YYYY-MM-DD'), %(not_drawn)s) AS note
+           %(due)s || to_char(dl.due_date, 'YYYY-MM-DD') || COALESCE(
+               %(drawn)s || to_char(dl.closed_on, 'YYYY-MM-DD'), %(not_drawn)s) AS note
     FROM tasks_task t
     JOIN LATERAL (
-        SELECT {_local("min(dr.announced_at)")} AS announced_on,
-               {_local("min(dr.drawn_at)")} AS drawn_on
-        FROM tasks_draw dr WHERE dr.task_id = t.id AND dr.kind = 'draw'
-    ) a ON a.announced_on IS NOT NULL
-    JOIN unnest(%(day)s::date[], %(due_day)s::date[]) AS due(on_date, due_on)
-      ON due.on_date = a.announced_on
-    WHERE a.announced_on BETWEEN %(start)s AND %(end)s
-      AND (due.due_on < %(today)s OR a.drawn_on IS NOT NULL)
+        SELECT d.start_date, d.due_date, d.state, d.closed_on
+        FROM publication_deadline d
+        JOIN tasks_draw dr ON dr.id = d.subject_id AND dr.task_id = t.id
+        WHERE d.kind = 'drawn_list_publication' AND d.state <> 'cancelled'
+          AND d.subject_type_id = (SELECT ct.id FROM django_content_type ct
+                                   WHERE ct.app_label = 'tasks' AND ct.model = 'draw')
+        ORDER BY d.start_date, d.id
+        LIMIT 1
+    ) dl ON TRUE
+    WHERE dl.start_date BETWEEN %(start)s AND %(end)s
+      AND (dl.due_date < %(today)s OR dl.closed_on IS NOT NULL)
       AND {TASK_LED_BY_DEPARTMENT}
     """,
     unit_kind="task",
@@ -462,7 +465,6 @@ class Scope:
     year: int
     department_id: int | None = None
     today: date = field(default_factory=shanghai_today)
-    _due: tuple[list[date], list[date]] | None = None
 
     @property
     def start(self) -> date:
@@ -472,20 +474,7 @@ class Scope:
     def end(self) -> date:
         return date(self.year, 12, 31)
 
-    def working_day_deadlines(self) -> tuple[list[date], list[date]]:
-        """Every day of the year with its deadline five working days later, for a hash join in
-        SQL (the calendar's holidays and make-up days live in Python)."""
-        if self._due is None:
-            calendar = working_calendar()
-            days = [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
-            self._due = (
-                days,
-                [calendar.add_working_days(day, DRAWN_LIST_WORKING_DAYS) for day in days],
-            )
-        return self._due
-
     def params(self) -> dict[str, Any]:
-        days, due_days = self.working_day_deadlines()
         return {
             "year": self.year,
             "start": self.start,
@@ -493,8 +482,6 @@ class Scope:
             "today": self.today,
             "dept": self.department_id,
             "market": sorted(str(kind) for kind in MARKET_ENTITY_KINDS),
-            "day": days,
-            "due_day": due_days,
             "times": str(_(" 次")),
             "random": str(_("随机抽查")),
             "other": str(_("其他检查")),
@@ -508,7 +495,7 @@ class Scope:
             "entered": str(_("，录入 ")),
             "not_entered": str(_("，未录入")),
             "drawn": str(_("，公示 ")),
-            "not_drawn": str(_("，未抽取")),
+            "not_drawn": str(_("，未公示")),
             "closed": str(_("已办结")),
             "open": str(_("跟踪中")),
         }

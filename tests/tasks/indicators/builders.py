@@ -54,7 +54,11 @@ def make_task(code, lead, user, *, start, end=None, participants=(), matters=())
     return task
 
 
-def make_draw(task, user, *, announced, drawn=None, state="drawn", objects=(), stratum="A"):
+def make_draw(
+    task, user, *, announced, drawn=None, listed=None, state="drawn", objects=(), stratum="A"
+):
+    """A draw; once drawn, its drawn-list deadline (publication.deadlines) opened from the draw
+    date and closed on `listed`, the day its list was published (None: not yet)."""
     number = task.draws.count() + 1
     draw = Draw.objects.create(
         task=task,
@@ -70,6 +74,12 @@ def make_draw(task, user, *, announced, drawn=None, state="drawn", objects=(), s
         announced_at=at(announced),
         drawn_at=at(drawn) if drawn else None,
     )
+    if drawn:
+        from tasks.services.deadlines import drawn_list_deadline_close, drawn_list_deadline_open
+
+        drawn_list_deadline_open(draw=draw)
+        if listed:
+            drawn_list_deadline_close(draw=draw, published_on=listed)
     inspections = []
     for inspection_object in objects:
         drawn_object = DrawnObject.objects.create(
@@ -155,28 +165,45 @@ def build_year(*, office_admin, department_a, department_b) -> Year2025:
     common.implementing_departments.set([department_a])
     world.matters.update(m1=m1, m2=m2, m3=m3)
 
-    # T1: joint task of A with B, drawn on time (5 working days from Mon 3 March: 10 March).
+    # Drawn lists are due 5 working days after the draw. T1: joint task of A with B, drawn on
+    # Friday 7 March, its list published on Friday 14 March: on time.
     t1 = make_task(
         "T1", department_a, user, start=date(2025, 3, 10), end=date(2025, 3, 31),
         participants=[department_b], matters=[m1],
     )  # fmt: skip
     _, (i1, i2) = make_draw(
-        t1, user, announced=date(2025, 3, 3), drawn=date(2025, 3, 7), objects=[o1, o2]
+        t1,
+        user,
+        announced=date(2025, 3, 3),
+        drawn=date(2025, 3, 7),
+        listed=date(2025, 3, 14),
+        objects=[o1, o2],
     )
     # T2: single-department task of A: a first draw (revealed, later voided) and a redraw.
     t2 = make_task("T2", department_a, user, start=date(2025, 5, 5), end=date(2025, 5, 30))
     make_draw(
-        t2, user, announced=date(2025, 4, 28), drawn=date(2025, 4, 29), state="voided",
-        objects=[o3],
+        t2, user, announced=date(2025, 4, 28), drawn=date(2025, 4, 29), listed=date(2025, 4, 30),
+        state="voided", objects=[o3],
     )  # fmt: skip
     _, (i3, i4) = make_draw(
-        t2, user, announced=date(2025, 5, 12), drawn=date(2025, 5, 20), objects=[o1, o4]
+        t2,
+        user,
+        announced=date(2025, 5, 12),
+        drawn=date(2025, 5, 20),
+        listed=date(2025, 5, 20),
+        objects=[o1, o4],
     )
-    # T3: B's task, announced before the National Day holidays and drawn after them: on time in
-    # working days (due 13 October), late in calendar days.
+    # T3: B's task, drawn before the National Day holidays (Mon 29 September) and its list
+    # published after them: on time in working days (due 13 October, the make-up Saturday 11
+    # October counting), late in calendar days.
     t3 = make_task("T3", department_b, user, start=date(2025, 10, 10), matters=[m2])
     _, (i5,) = make_draw(
-        t3, user, announced=date(2025, 9, 29), drawn=date(2025, 10, 9), objects=[o4]
+        t3,
+        user,
+        announced=date(2025, 9, 26),
+        drawn=date(2025, 9, 29),
+        listed=date(2025, 10, 13),
+        objects=[o4],
     )
     # T2 and T3 visit o4 once together (an agreed combined visit).
     visit = CombinedVisit.objects.create(
@@ -185,15 +212,20 @@ def build_year(*, office_admin, department_a, department_b) -> Year2025:
     Inspection.objects.filter(pk__in=[i4.pk, i5.pk]).update(
         combined_visit=visit, scheduled_on=date(2025, 5, 20)
     )
-    # T4: B's task drawn late (announced 1 September, due 8 September, drawn 15 September): o1's
-    # third inspection of the year.
+    # T4: B's task whose list was published late (drawn 1 September, due 8 September, published
+    # 15 September): o1's third inspection of the year.
     t4 = make_task("T4", department_b, user, start=date(2025, 9, 16))
     _, (_i6,) = make_draw(
-        t4, user, announced=date(2025, 9, 1), drawn=date(2025, 9, 15), objects=[o1]
+        t4,
+        user,
+        announced=date(2025, 8, 29),
+        drawn=date(2025, 9, 1),
+        listed=date(2025, 9, 15),
+        objects=[o1],
     )
-    # T5: announced at the end of December and never drawn: overdue.
+    # T5: drawn on 22 December and its list never published: overdue.
     t5 = make_task("T5", department_a, user, start=date(2026, 1, 10))
-    make_draw(t5, user, announced=date(2025, 12, 29), state="announced")
+    make_draw(t5, user, announced=date(2025, 12, 19), drawn=date(2025, 12, 22))
     world.tasks.update(T1=t1, T2=t2, T3=t3, T4=t4, T5=t5)
 
     # Results: r1 entered on time, published, then corrected after publication (its second
