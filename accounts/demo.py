@@ -32,10 +32,14 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 
 
 def demo_name(index: int) -> str:
-    """A deterministic, real-sounding Chinese name for the index-th demo person."""
-    surname = SURNAMES[index % len(SURNAMES)]
-    first = GIVEN[(index * 7) % len(GIVEN)]
-    second = GIVEN[(index * 13 + 5) % len(GIVEN)]
+    """A deterministic, real-sounding Chinese name for the index-th demo person, different for
+    every index below len(SURNAMES) × len(GIVEN) (6,000): the surname and the first given
+    character together identify the index (the step 1 + 7 × len(SURNAMES) is coprime with
+    len(GIVEN)), so nobody in one department shares a name with someone in another."""
+    surnames, given = len(SURNAMES), len(GIVEN)
+    surname = SURNAMES[index % surnames]
+    first = GIVEN[(index // surnames + 7 * index) % given]
+    second = GIVEN[(index * 13 + 5) % given]
     return surname + first + (second if index % 3 else "")
 
 

@@ -4,12 +4,31 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.types import RequestUser
 from catalog.choices import MatterStatus
-from catalog.models import CheckPoint, Matter, MatterChangeProposal, MatterImport, MatterRevision
+from catalog.models import (
+    CheckPoint,
+    Matter,
+    MatterChangeProposal,
+    MatterImport,
+    MatterRevision,
+)
+
+
+def natural_order(field: str = "code") -> Func:
+    """A sort key giving matter codes their natural order ("10-2" before "10-10"): every digit run
+    left-padded to ten digits (prefix ten zeros, then keep the last ten), compared bytewise."""
+    padded = Func(
+        F(field), Value(r"(\d+)"), Value(r"0000000000\1"), Value("g"), function="regexp_replace"
+    )
+    key = Func(padded, Value(r"0*(\d{10})"), Value(r"\1"), Value("g"), function="regexp_replace")
+    return Func(key, function="", template='(%(expressions)s) COLLATE "C"')
+
+
+NATURAL_CODE = natural_order()
 
 
 def matter_list(*, user: RequestUser | None = None) -> QuerySet[Matter]:
@@ -17,7 +36,7 @@ def matter_list(*, user: RequestUser | None = None) -> QuerySet[Matter]:
     return (
         Matter.objects.prefetch_related("implementing_departments", "participating_departments")
         .annotate(check_point_count=Count("check_points", distinct=True))
-        .order_by("code")
+        .order_by(NATURAL_CODE)
     )
 
 
@@ -35,7 +54,9 @@ def public_matter_list(on: date | None = None) -> QuerySet[Matter]:
 
 def common_matters(on: date | None = None) -> QuerySet[Matter]:
     """Matters merged into every task (年报公示, 明码标价, 标准自我声明…)."""
-    return Matter.objects.filter(current_matter_condition(on), is_common=True).order_by("code")
+    return Matter.objects.filter(current_matter_condition(on), is_common=True).order_by(
+        NATURAL_CODE
+    )
 
 
 def matter_detail(matter_id: int) -> Matter:

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import DepartmentKind
 from accounts.models import Department
+from catalog.filters import YesNoWidget
 from catalog.models import Matter
+from catalog.selectors import NATURAL_CODE
 from plans.choices import MergeStatus, PlanItemStatus
 from plans.models import PlanItem
 
@@ -16,12 +18,20 @@ class PlanItemFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         label=_("牵头部门"),
         queryset=Department.objects.filter(kind=DepartmentKind.DEPARTMENT).order_by("code"),
+        empty_label=_("全部"),
     )
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=PlanItemStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=PlanItemStatus.choices, empty_label=_("全部")
+    )
     matter = django_filters.ModelChoiceFilter(
-        label=_("抽查事项"), queryset=Matter.objects.order_by("code"), field_name="matters"
+        label=_("抽查事项"),
+        queryset=Matter.objects.order_by(NATURAL_CODE),
+        field_name="matters",
+        empty_label=_("全部"),
     )
-    joint = django_filters.BooleanFilter(label=_("联合抽查"), method="filter_joint")
+    joint = django_filters.BooleanFilter(
+        label=_("联合抽查"), method="filter_joint", widget=YesNoWidget
+    )
 
     class Meta:
         model = PlanItem

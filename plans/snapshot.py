@@ -57,6 +57,36 @@ def item_snapshot(item) -> dict[str, Any]:
     }
 
 
+def readable_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A published snapshot as the pages show it, without changing what was published: the scope in
+    words with department names (older snapshots wrote their codes), and each joint item's 配合部门 —
+    its participating departments, or for an item joint through an accepted merge, the other
+    departments of the merge."""
+    snapshot = dict(snapshot or {})
+    items = [dict(item) for item in snapshot.get("items", [])]
+    by_id = {item.get("id"): item for item in items}
+    merged_with: dict[Any, list[str]] = {}
+    for merge in snapshot.get("merges", []):
+        if merge.get("status") != MergeStatus.ACCEPTED:
+            continue
+        names = [by_id[i]["department"]["name"] for i in merge.get("items", []) if i in by_id]
+        for item_id in merge.get("items", []):
+            if item_id in by_id:
+                own = by_id[item_id]["department"]["name"]
+                merged_with[item_id] = [name for name in dict.fromkeys(names) if name != own]
+    for item in items:
+        if "scope" in item:
+            item["scope_text"] = describe_scope(item["scope"])
+        if isinstance(item.get("ratios"), dict):
+            item["ratios_text"] = "；".join(
+                f"{cls}类 {format_bp(item['ratios'].get(cls))}" for cls in ("A", "B", "C", "D")
+            )
+        names = [d["name"] for d in item.get("participating_departments", [])]
+        item["co_departments"] = names or merged_with.get(item.get("id"), [])
+    snapshot["items"] = items
+    return snapshot
+
+
 def merge_snapshot(proposal: MergeProposal) -> dict[str, Any]:
     return {
         "id": proposal.pk,

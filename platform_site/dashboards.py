@@ -15,7 +15,7 @@ from accounts.choices import Role
 from accounts.inbox.selectors import notification_unread_count
 from accounts.liaisons import departments_without_liaison
 from accounts.models import Department, User
-from accounts.roles import WORKING_ROLES
+from accounts.roles import WORKING_ROLES, is_department_worker
 from catalog.selectors import pending_proposal_count, public_matter_list
 from plans.choices import PlanYearStatus
 from plans.models import DepartmentSubmission, PlanYear
@@ -37,11 +37,25 @@ class Card:
 
 
 @dataclass
+class Todo:
+    """One kind of work waiting for the viewer, with how many and where to do it."""
+
+    label: str
+    count: int
+    url: str
+
+
+@dataclass
 class Dashboard:
     headline: str
     cards: list[Card] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     actions: list[tuple[str, str]] = field(default_factory=list)
+    todos: list[Todo] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> list[Todo]:
+        return [todo for todo in self.todos if todo.count]
 
 
 def _url(name: str, *args) -> str:
@@ -274,6 +288,7 @@ def _office_dashboard(user: User) -> Dashboard:
                 )
                 % {"year": year_status.year}
             )
+    board.todos = _office_todos(user)
     board.actions += [
         (str(_("新建部门")), _url("accounts:department_create")),
         (str(_("工作日历")), _url("publication:calendar")),
@@ -305,13 +320,73 @@ def _department_dashboard(user: User) -> Dashboard:
     board.cards[:0] = _plan_cards(user) + _deadline_cards(user)
     if roles & (WORKING_ROLES | {Role.WITNESS}):
         board.cards += _review_cards(user)
-    if roles & WORKING_ROLES:
+    if roles & WORKING_ROLES and is_department_worker(user):
         board.cards += _catalog_cards(user)
         board.actions.append((str(_("建议新增事项")), _url("catalog:proposal_create")))
     board.cards += _inspection_cards(user)
     if Role.WITNESS in roles:
-        board.cards.append(Card(str(_("待见证的抽取")), 0, note=str(_("会审确认后在此显示"))))
+        waiting = DrawReview.objects.filter(
+            department_id=department.pk,
+            status=ReviewStatus.PENDING,
+            draw__state="announced",
+            role="second_person",
+        ).count()
+        board.cards.append(
+            Card(
+                str(_("待见证的抽取")),
+                waiting,
+                note=str(_("会审确认后在此显示")) if not waiting else "",
+                url=_url("tasks:task_list"),
+                tone="warn" if waiting else "neutral",
+            )
+        )
     return board
+
+
+def _office_todos(user: User) -> list[Todo]:
+    """Everything waiting for the office, each with its count; the page lists those above zero."""
+    from plans.choices import SubmissionStatus
+    from tasks.choices import DrawState, TaskStatus
+    from tasks.models import Draw, Task
+
+    tasks = _url("tasks:task_list")
+    return [
+        Todo(
+            str(_("待审批的抽查任务（临时任务或偏离计划）")),
+            Task.objects.filter(status=TaskStatus.PENDING_APPROVAL).count(),
+            f"{tasks}?status={TaskStatus.PENDING_APPROVAL}",
+        ),
+        Todo(
+            str(_("待批准的作废申请")),
+            Draw.objects.filter(state=DrawState.DRAWN, void_requested_at__isnull=False).count(),
+            tasks,
+        ),
+        Todo(
+            str(_("待批准的撤回公告申请")),
+            Draw.objects.filter(
+                state=DrawState.ANNOUNCED, withdraw_requested_at__isnull=False
+            ).count(),
+            tasks,
+        ),
+        Todo(str(_("认领争议")), disputed_claims().count(), _url("registries:claim_disputes")),
+        Todo(
+            str(_("事项调整建议")),
+            pending_proposal_count(user),
+            _url("catalog:proposal_list"),
+        ),
+        Todo(
+            str(_("已报送待汇编的部门年度计划")),
+            DepartmentSubmission.objects.filter(
+                status=SubmissionStatus.SUBMITTED, plan_year__status=PlanYearStatus.COLLECTING
+            ).count(),
+            _url("plans:year_list"),
+        ),
+        Todo(
+            str(_("待确认回避申报")),
+            recusal_queue_for(user).count(),
+            _url("registries:recusal_queue"),
+        ),
+    ]
 
 
 def dashboard_for(user: User) -> dict:

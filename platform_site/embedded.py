@@ -689,9 +689,9 @@ def run_platform() -> int:
             processes.append(subprocess.Popen(command, env=env))
         time.sleep(2)
         print(
-            f"\n  平台已启动 / Platform running: {url}\n"
-            "  Demo logins are listed above; every demo password is Demo-2026-ssj.\n"
-            "  Ctrl-C stops web, worker, beat and the embedded services.\n",
+            f"\n  平台已启动：{url}\n"
+            "  演示账户见上表，密码均为 Demo-2026-ssj。\n"
+            "  按 Ctrl-C 停止网站、后台任务和内置数据库。\n",
             flush=True,
         )
         while all(process.poll() is None for process in processes):

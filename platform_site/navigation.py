@@ -14,6 +14,7 @@ from accounts.roles import (
     is_admin,
     is_department_admin,
     is_department_user,
+    is_department_worker,
     is_office_admin,
     is_signed_in,
 )
@@ -22,6 +23,12 @@ from accounts.types import RequestUser
 
 def _office_or_working(user: RequestUser) -> bool:
     return is_office_admin(user) or has_working_role(user)
+
+
+def _office_or_department_worker(user: RequestUser) -> bool:
+    """Who may open the matter proposals (catalog.permissions: the office edits, a working role
+    of an ordinary department proposes); the office's own staff do neither."""
+    return is_office_admin(user) or is_department_worker(user)
 
 
 def _office_or_department_member(user: RequestUser) -> bool:
@@ -41,7 +48,7 @@ class NavItem:
 NAV_ITEMS = [
     NavItem(_("工作台"), "accounts:home"),
     NavItem(_("抽查事项清单"), "catalog:matter_list"),
-    NavItem(_("事项调整建议"), "catalog:proposal_list", _office_or_working),
+    NavItem(_("事项调整建议"), "catalog:proposal_list", _office_or_department_worker),
     NavItem(_("检查对象库"), "registries:object_list"),
     NavItem(_("批量导入"), "registries:import_job_list", _office_or_working),
     NavItem(_("执法检查人员库"), "registries:inspector_list"),
@@ -53,6 +60,7 @@ NAV_ITEMS = [
     NavItem(_("工作指标"), "indicators:home", _office_or_working),
     NavItem(_("检查与结果"), "inspections:home"),
     NavItem(_("通知"), "accounts:inbox"),
+    NavItem(_("公示管理"), "publication:manage", has_working_role),
     NavItem(_("期限"), "publication:deadline_list", _office_or_department_member),
     NavItem(_("联络员通讯录"), "accounts:contact_directory", is_office_admin),
     NavItem(_("生产经营旺季"), "plans:peak_season_list", is_office_admin),

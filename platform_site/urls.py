@@ -4,7 +4,11 @@ from django.http import JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import get_language
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
@@ -53,12 +57,20 @@ class SchemaView(_SchemaAccess, SpectacularAPIView):
         )
 
 
-class SwaggerView(_SchemaAccess, SpectacularSwaggerView):
-    pass
+class SwaggerView(_SchemaAccess, SpectacularSwaggerSplitView):
+    """Swagger UI under the site's CSP: its init script is a second request to this view, and its
+    assets come from drf-spectacular-sidecar's static files."""
 
 
 class RedocView(_SchemaAccess, SpectacularRedocView):
-    pass
+    """Redoc from the sidecar's static file. Redoc writes its styles into <style> elements and
+    runs its search in a worker made from a blob: URL, so this page alone (not the site) allows
+    inline styles and blob: workers; scripts still come only from this site."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY_REDOC
+        return response
 
 
 # The role home pages and the status page gather panels from every app, so they live here, above

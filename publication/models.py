@@ -411,3 +411,68 @@ class Deadline(models.Model):
     def card(self) -> str:
         """The card colour a page shows: red (overdue), yellow (due soon) or none."""
         return DEADLINE_CARDS.get(self.state, "")
+
+
+class PublicationKind(models.TextChoices):
+    DRAWN_LIST = "drawn_list", _("抽查名单")
+
+
+class Publication(models.Model):
+    """The explicit, audited act of making something public (公示): today the drawn list of a
+    main draw. Nothing of a draw's result (objects, groups, bundle) is shown to the public before
+    its row exists; a row is never deleted (publication is never silently undone).
+
+    The subject is generic (like `Deadline`) so that the apps below the public site, which may
+    read publication.models, can ask "is this published?" without this module naming them.
+    Written only by `publication.site.services.drawn_list_publish`."""
+
+    kind = models.CharField(_("公示内容"), max_length=20, choices=PublicationKind.choices)
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField()
+    published_at = models.DateTimeField(_("公示时间"), default=timezone.now)
+    published_on = models.DateField(_("公示日期"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("公示人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("公示记录")
+        verbose_name_plural = _("公示记录")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id"], name="publication_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PublicationKind.values), name="publication_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_type_id}:{self.subject_id}"
+
+
+def published_subject_ids(kind: str, model: type[models.Model]) -> models.QuerySet:
+    """The ids of the published subjects of `model` (a subquery for `pk__in`)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return Publication.objects.filter(
+        kind=kind, subject_type=ContentType.objects.get_for_model(model)
+    ).values("subject_id")
+
+
+def is_published(kind: str, subject: models.Model) -> bool:
+    from django.contrib.contenttypes.models import ContentType
+
+    return Publication.objects.filter(
+        kind=kind,
+        subject_type=ContentType.objects.get_for_model(type(subject)),
+        subject_id=subject.pk,
+    ).exists()

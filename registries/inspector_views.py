@@ -101,7 +101,9 @@ class InspectorProfileFields(forms.Form):
     tags = forms.CharField(
         label=gettext_lazy("资格与专长标签"),
         required=False,
-        help_text=gettext_lazy("用分号分隔，例如 FOOD;DRUG；LE（持执法证）随执法证自动维护"),
+        help_text=gettext_lazy(
+            "用分号分隔，与人员列表中已有的标签写法一致；“持执法证”随执法证自动维护，不必填写"
+        ),
     )
     region_code = forms.CharField(label=gettext_lazy("行政区划代码"), max_length=12, required=False)
     grid = forms.CharField(label=gettext_lazy("网格"), max_length=40, required=False)
@@ -109,7 +111,10 @@ class InspectorProfileFields(forms.Form):
         label=gettext_lazy("同期最多参加检查组数"), min_value=1, max_value=20, initial=3
     )
     user = forms.ModelChoiceField(
-        label=gettext_lazy("关联平台账户"), queryset=User.objects.none(), required=False
+        label=gettext_lazy("关联平台账户"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("（不关联）"),
     )
 
     def set_accounts(self, departments) -> None:
@@ -120,7 +125,9 @@ class InspectorProfileFields(forms.Form):
 
 class InspectorCreateForm(InspectorProfileFields):
     department = forms.ModelChoiceField(
-        label=gettext_lazy("所属部门"), queryset=Department.objects.none()
+        label=gettext_lazy("所属部门"),
+        queryset=Department.objects.none(),
+        empty_label=gettext_lazy("（请选择）"),
     )
     certificate_number = forms.CharField(
         label=gettext_lazy("执法证号"), max_length=50, required=False

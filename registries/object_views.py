@@ -200,15 +200,21 @@ def object_list(request):
 @login_required
 def object_detail_page(request, object_id: int):
     inspection_object = access_object_for_user(request.user, object_id)
+    flag_rows = _flag_rows(inspection_object)
+    listed = [row for row in flag_rows if row["date"]]
+    clear_form = None
+    if listed:  # only a list the object is on can it be taken off
+        clear_form = FlagClearForm()
+        clear_form.fields["flag"].choices = [(row["flag"], row["label"]) for row in listed]
     context = {
         "panels": object_panels(request.user, inspection_object),
         "object": inspection_object,
         "special_lists": special_lists_of(inspection_object, timezone.localdate()),
-        "flag_rows": _flag_rows(inspection_object),
+        "flag_rows": flag_rows,
         "can_edit": can_edit_registry(request.user),
         "is_office": request.user.is_office_admin,
         "flag_set_form": FlagSetForm(),
-        "flag_clear_form": FlagClearForm(),
+        "flag_clear_form": clear_form,
         **object_detail(inspection_object),
     }
     return render(request, "registries/object_detail.html", context)

@@ -164,7 +164,17 @@ def describe_scope(spec: dict[str, Any] | None) -> str:
     }
     parts = []
     for key, values in spec.items():
-        if key in labels:
+        if key == "departments":
+            from accounts.models import Department
+
+            names = {
+                code: short or name
+                for code, name, short in Department.objects.filter(code__in=values).values_list(
+                    "code", "name", "short_name"
+                )
+            }
+            parts.append(f"{titles[key]}：{'、'.join(names.get(v, v) for v in values)}")
+        elif key in labels:
             title, names = labels[key]
             parts.append(f"{title}：{'、'.join(str(names.get(value, value)) for value in values)}")
         else:

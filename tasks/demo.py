@@ -106,7 +106,7 @@ TASKS = [
         returned_by="FIRE",
         return_reason="检查时间与本支队冬季消防安全专项检查重叠，请顺延一周后重新提交。",
         moved_by_days=7,
-        witnesses={"HEALTH": "3141592653"},
+        witnesses={"HEALTH": "4 2 6 1 5 3 3 6 2 1"},
         pending=("FIRE",),
     ),
     DemoTask(
@@ -125,7 +125,7 @@ TASKS = [
         days=35,
         target=CONFIRMED,
         adhoc_reason="元旦春节旅游旺季前，对全市旅行社和宾馆、旅店开展经营服务和卫生状况联合抽查。",
-        witnesses={"SAMR": "2718281828", "HEALTH": "1618033988"},
+        witnesses={"SAMR": "5 1 1 4 6 2 3 5 6 2", "HEALTH": "2 6 3 3 1 5 4 4 6 1"},
     ),
     DemoTask(
         number=3,
@@ -143,7 +143,7 @@ TASKS = [
         days=30,
         target=DRAWN,
         adhoc_reason="按照市安委会岁末年初安全生产工作部署，对化工、化工贸易企业和加油站开展联合抽查。",
-        witnesses={"FIRE": "1414213562"},
+        witnesses={"FIRE": "6 3 2 5 1 1 4 2 5 3"},
     ),
     DemoTask(
         number=4,
@@ -161,7 +161,7 @@ TASKS = [
         days=35,
         target=IN_PROGRESS,
         adhoc_reason="根据省交通运输厅道路运输安全生产专项整治要求，对萧山区、余杭区道路货运和客运企业开展联合抽查。",
-        witnesses={"EMB": "1732050807"},
+        witnesses={"EMB": "1 4 5 6 2 3 6 1 3 4"},
     ),
     DemoTask(
         number=5,
@@ -179,10 +179,10 @@ TASKS = [
         days=30,
         target=DRAWN,
         adhoc_reason="冬季建筑施工安全生产形势严峻，对信用风险较高（B、C、D类）的建筑施工企业开展联合抽查。",
-        witnesses={"EMB": "2236067977"},
+        witnesses={"EMB": "3 3 1 2 6 5 2 4 1 6"},
         void_reason="原定检查期间与全市建筑施工安全生产大检查重叠，检查时间顺延两周，申请作废后重新抽取。",
         moved_by_days=14,
-        redraw_witnesses={"EMB": "6931471805"},
+        redraw_witnesses={"EMB": "5 6 4 1 3 2 2 6 5 4"},
     ),
     DemoTask(
         number=6,
@@ -362,7 +362,7 @@ def _confirm(draw, witnesses: dict[str, str], *, skip: tuple[str, ...] = ()) -> 
         review_confirm(
             review=review,
             confirmed_by=reviewer,
-            witness=witnesses.get(code, "5772156649"),
+            witness=witnesses.get(code, "2 5 6 3 4 1 5 3 1 6"),
         )
 
 

@@ -13,9 +13,11 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.audit import chain_head
 from accounts.types import RequestUser
+from publication.models import PublicationKind, is_published, published_subject_ids
 from registries.choices import SpecialList
 from registries.models import InspectionObject
 from tasks.choices import DrawKind, DrawState, ReplacementCategory, TaskStatus
@@ -72,6 +74,19 @@ def standing_draw(task: Task) -> Draw | None:
 def public_tasks() -> QuerySet[Task]:
     """Tasks whose announcement is public: every task that has ever been announced."""
     return Task.objects.filter(draws__isnull=False).distinct().select_related("lead_department")
+
+
+def draw_result_is_public(draw: Draw) -> bool:
+    """A draw's announcement is public from the start (the protocol needs it); its result (the
+    objects, the groups, the bundle) only once the drawn list is published, an explicit and
+    audited act (publication.site.services.drawn_list_publish). A replacement draw's result is
+    public once a main draw of its task is."""
+    if draw.kind == DrawKind.DRAW:
+        return is_published(PublicationKind.DRAWN_LIST, draw)
+    main_draws = Draw.objects.filter(task_id=draw.task_id, kind=DrawKind.DRAW)
+    return main_draws.filter(
+        pk__in=published_subject_ids(PublicationKind.DRAWN_LIST, Draw)
+    ).exists()
 
 
 @dataclass
@@ -318,6 +333,31 @@ def _drawn_object_rows(draw: Draw) -> tuple[list[dict], dict[str, list]]:
     return objects, objects_by_group
 
 
+LOG_ENTRY_LABELS = {
+    "announce": _lazy("公告（冻结输入、公布承诺值）"),
+    "witness": _lazy("录入见证值"),
+    "beacon": _lazy("公共随机信标"),
+    "reveal": _lazy("揭示秘密值"),
+    "result": _lazy("抽取结果"),
+    "draw_failed": _lazy("抽取失败"),
+    "publish": _lazy("公开结果"),
+    "void": _lazy("作废"),
+}
+
+
+def _log_time(ts: Any):
+    """A log entry's UTC stamp ("2026-12-04T20:40:39Z") as an aware datetime, which pages show in
+    the site's time zone; the bundle keeps the UTC text."""
+    from datetime import datetime
+
+    if not isinstance(ts, str):
+        return ts
+    try:
+        return datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
 def draw_record_context(draw: Draw, *, public: bool, user: RequestUser | None = None) -> dict:
     """Everything the draw record page, the PDF and the public page show, in plain Chinese.
 
@@ -330,7 +370,12 @@ def draw_record_context(draw: Draw, *, public: bool, user: RequestUser | None = 
         if entry.type == "witness" and not revealed:
             data = {"value": _("（揭示前不公开）")}
         entries.append(
-            {"entry": entry, "data": json.dumps(data, ensure_ascii=False, sort_keys=True)}
+            {
+                "entry": entry,
+                "data": json.dumps(data, ensure_ascii=False, sort_keys=True),
+                "type_label": LOG_ENTRY_LABELS.get(entry.type, entry.type),
+                "at": _log_time(entry.ts),
+            }
         )
     groups: dict[str, list] = defaultdict(list)
     objects: list[dict] = []

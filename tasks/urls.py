@@ -7,6 +7,7 @@ app_name = "tasks"
 urlpatterns = [
     path("", views.task_list_view, name="task_list"),
     path("new/", views.task_create_view, name="task_create"),
+    path("new/estimate/", views.task_estimate_view, name="task_estimate"),
     path("<int:task_id>/", views.task_detail_view, name="task_detail"),
     path("<int:task_id>/edit/", views.task_edit_view, name="task_edit"),
     path("<int:task_id>/submit/", views.task_submit_view, name="task_submit"),

@@ -35,6 +35,7 @@ from tasks.selectors import (
     combine_proposals,
     current_draw,
     draw_record_context,
+    draw_result_is_public,
     reroll_counts,
     stuck_draw_minutes,
     task_list,
@@ -131,6 +132,25 @@ def task_edit_view(request, task_id: int):
     return render(request, "tasks/task_form.html", {"form": form, "task": task})
 
 
+@login_required
+@require_POST
+def task_estimate_view(request):
+    """htmx: the new-task form's live figures — objects in scope and expected draws per credit
+    class (as the plan items have), the matters' ratio cap, and drawable inspectors per
+    department against what the groups need."""
+    from tasks.estimates import task_form_estimate
+
+    task = None
+    task_id = request.GET.get("task", "")
+    if task_id.isdigit():
+        task = access_task_for_user(request.user, int(task_id), manage=True)
+    elif not can_create_task(request.user):
+        raise Http404
+    form = forms.TaskForm(request.POST, user=request.user, task=task)
+    form.is_valid()
+    return render(request, "tasks/_estimate.html", task_form_estimate(form, task=task))
+
+
 # --- task detail and actions ---------------------------------------------------------------------
 
 
@@ -185,7 +205,26 @@ def task_detail_view(request, task_id: int):
         "DrawState": DrawState,
         **_printable_forms(user, task, draw),
     }
+    context["has_next_step"] = _has_next_step(context, user)
     return render(request, "tasks/task_detail.html", context)
+
+
+def _has_next_step(context: dict, user) -> bool:
+    """Whether the "下一步" panel has anything for this viewer (it is left out otherwise)."""
+    task, draw = context["task"], context["draw"]
+    managing = context["can_manage"] and task.status in (
+        TaskStatus.DRAFT,
+        TaskStatus.APPROVED,
+        TaskStatus.DRAWN,
+    )
+    in_review = context["can_manage"] and task.status == TaskStatus.IN_REVIEW and draw is not None
+    return bool(
+        managing
+        or in_review
+        or task.status == TaskStatus.PENDING_APPROVAL
+        or (draw is not None and draw.withdraw_requested_at and is_office_admin(user))
+        or context["my_reviews"]
+    )
 
 
 def _printable_forms(user, task: Task, draw: Draw | None) -> dict:
@@ -531,16 +570,27 @@ def _public_task(code: str) -> Task:
 
 
 def public_task_view(request, code: str):
-    """The public announcement (from the moment it is made) and, after the draw, the drawn list
-    and the bundle with a short "how to verify"."""
+    """The public announcement (from the moment it is made) and, once its drawn list is
+    published, the drawn list and the bundle with a short "how to verify"."""
     task = _public_task(code)
-    draws = [draw_record_context(draw, public=True) for draw in task.draws.order_by("number")]
+    draws = []
+    for draw in task.draws.order_by("number"):
+        if draw.result and not draw_result_is_public(draw):
+            draws.append({"draw": draw, "awaiting_publication": True})
+            continue
+        draws.append(draw_record_context(draw, public=True))
+    # The draw that stands (and its replacements) first; withdrawn, failed and voided ones
+    # stay public but folded away beneath it, newest first.
+    set_aside = {DrawState.WITHDRAWN, DrawState.FAILED, DrawState.VOIDED}
     return render(
         request,
         "tasks/public_task.html",
         {
             "task": task,
-            "draw_contexts": draws,
+            "draw_contexts": [ctx for ctx in draws if ctx["draw"].state not in set_aside],
+            "set_aside_contexts": [
+                ctx for ctx in reversed(draws) if ctx["draw"].state in set_aside
+            ],
             "matters": task.matters.order_by("code"),
             "reroll_counts": reroll_counts(department_id=task.lead_department_id),
         },
@@ -550,6 +600,8 @@ def public_task_view(request, code: str):
 def public_bundle_view(request, code: str, number: int):
     task = _public_task(code)
     draw = get_object_or_404(Draw, task=task, number=number)
+    if not draw_result_is_public(draw):
+        raise Http404
     return _bundle_response(draw, public=True)
 
 

@@ -175,8 +175,10 @@ def calendar_restored(request, django_db_blocker):
 @pytest.fixture(autouse=True)
 def rate_counters_reset():
     """Login lock-out and API throttling count in Redis, which outlives a test's transaction: every
-    test starts with no attempts counted (only this process's keys, by its cache prefix)."""
-    _delete_cache_keys("login:*", "throttle_*")
+    test starts with no attempts counted (only this process's keys, by its cache prefix). The
+    public site's cached pages and rate counters go too (a page cached by one test would show
+    another test's rolled-back data)."""
+    _delete_cache_keys("login:*", "throttle_*", "public:*")
 
 
 def _delete_cache_keys(*patterns: str) -> None:

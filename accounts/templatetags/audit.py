@@ -16,6 +16,10 @@ ACTION_LABELS = {
     "auth.login": _("登录"),
     "auth.login_failed": _("登录失败"),
     "auth.locked": _("登录锁定"),
+    "department.liaison_set": _("指定联络员"),
+    "admin.action": _("后台批量操作"),
+    "admin.change": _("后台修改"),
+    "admin.delete": _("后台删除"),
 }
 
 

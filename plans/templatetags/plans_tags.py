@@ -16,4 +16,4 @@ def bp(value):
 @register.filter
 def ratios_text(ratios):
     ratios = ratios or {}
-    return " / ".join(f"{cls} {format_bp(ratios.get(cls))}" for cls in "ABCD")
+    return "；".join(f"{cls}类 {format_bp(ratios.get(cls))}" for cls in "ABCD")

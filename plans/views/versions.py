@@ -17,6 +17,7 @@ from plans.selectors import (
     public_plan_years,
     public_version_history,
 )
+from plans.snapshot import readable_snapshot
 from platform_site.documents import document_response
 
 
@@ -45,7 +46,11 @@ def version_detail(request, year: int, number: int):
     return render(
         request,
         "plans/version_detail.html",
-        {"plan_year": plan_year, "version": version, "snapshot": version.snapshot or {}},
+        {
+            "plan_year": plan_year,
+            "version": version,
+            "snapshot": readable_snapshot(version.snapshot),
+        },
     )
 
 
@@ -83,7 +88,7 @@ def public_detail(request, year: int, number: int | None = None):
         {
             "plan_year": plan_year,
             "version": version,
-            "snapshot": version.snapshot or {},
+            "snapshot": readable_snapshot(version.snapshot),
             "history": public_version_history(plan_year),
             "is_current": version.pk == plan_year.current_version_id,
         },

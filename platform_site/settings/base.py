@@ -25,6 +25,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 PRODUCTION = False
 DEBUG = env_bool("DEBUG", True)
+# With DEBUG, pages still show the site's own 404/500 pages unless a developer asks for Django's
+# debug pages (platform_site.middleware.FriendlyErrorPagesMiddleware).
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", False)
 SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -91,6 +94,7 @@ INSTALLED_APPS = [
     "plans",
     "tasks",
     "publication",
+    "publication.site",
     # Last: the pages that gather panels from every app (role home pages, status) and demo_city.
     "platform_site",
 ]
@@ -110,6 +114,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "platform_site.middleware.FriendlyErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "platform_site.urls"
@@ -246,6 +251,8 @@ API_THROTTLE_RATES = {
 }
 # The OpenAPI schema and its browsable docs: production requires a login (settings.production).
 API_SCHEMA_REQUIRES_LOGIN = env_bool("API_SCHEMA_REQUIRES_LOGIN", False)
+# django-filter: a filter's empty choice reads "全部", never "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 SPECTACULAR_SETTINGS = {
     "TITLE": "双随机一公开 联合抽查平台 API",
     "DESCRIPTION": "Joint 'double random, one public' inspection platform.",
@@ -292,6 +299,13 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
     "base-uri 'self'; object-src 'none'"
+)
+# /api/redoc/ only (platform_site.urls.RedocView): Redoc injects <style> elements and starts a
+# blob: worker; everything else stays as above.
+CONTENT_SECURITY_POLICY_REDOC = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src blob:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
 )
 
 # E-mail: console by default; production sets EMAIL_BACKEND / EMAIL_HOST and friends.
@@ -379,3 +393,12 @@ UPLOAD_LIMITS = {
     "tasks:verify": _uploads.DRAW_BUNDLE_MAX_BYTES,
     "tasks_api:verify": _uploads.DRAW_BUNDLE_MAX_BYTES,
 }
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600, minimum=0)
+# Rate limits of the public site's forms, per client address (publication/site/ratelimit.py).
+PUBLIC_RATES = {
+    "search": env_str("PUBLIC_RATE_SEARCH", "60/minute"),
+    "objection": env_str("PUBLIC_RATE_OBJECTION", "5/hour"),
+}
+# Objections: how many files a business may attach, and how many open objections a result takes.
+OBJECTION_MAX_FILES = env_int("OBJECTION_MAX_FILES", 5, minimum=0)
+OBJECTION_MAX_OPEN_PER_RESULT = env_int("OBJECTION_MAX_OPEN_PER_RESULT", 5, minimum=1)

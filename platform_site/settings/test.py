@@ -32,3 +32,5 @@ if os.environ.get("TEST_DB_SUFFIX"):
 # The permission matrix and the API fuzzing send thousands of requests from one address; the
 # throttling tests set their own rates.
 API_THROTTLE_RATES = {scope: "100000/minute" for scope in API_THROTTLE_RATES}  # noqa: F405
+# The suite posts many objections and searches from one address; tests of the limits set their own.
+PUBLIC_RATES = {"search": "1000/minute", "objection": "1000/hour"}

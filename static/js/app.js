@@ -11,3 +11,7 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+// A table wider than the screen scrolls inside its wrapper: let keyboard users reach and scroll it.
+document.querySelectorAll(".table-wrap").forEach((wrap) => {
+  if (!wrap.hasAttribute("tabindex")) wrap.tabIndex = 0;
+});

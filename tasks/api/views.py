@@ -27,6 +27,7 @@ from tasks.permissions import (
 )
 from tasks.selectors import (
     combine_proposals,
+    draw_result_is_public,
     draws_stuck_in_drawing,
     task_list,
     workload_flags,
@@ -392,7 +393,14 @@ class PublicTaskApi(APIView):
         task = Task.objects.filter(code=code).first()
         if task is None or not task.draws.exists():
             raise Http404
-        return Response(s.PublicDrawSerializer(task.draws.order_by("number"), many=True).data)
+        rows = []
+        for draw in task.draws.order_by("number"):
+            row = dict(s.PublicDrawSerializer(draw).data)
+            if draw.result and not draw_result_is_public(draw):
+                # Drawn but its list not yet published: only the announcement is public.
+                row.update(result=None, seed="", revealed_secret="", witnesses=[])
+            rows.append(row)
+        return Response(rows)
 
 
 class PublicBundleApi(APIView):
@@ -403,7 +411,10 @@ class PublicBundleApi(APIView):
 
     @extend_schema(responses={200: OpenApiResponse(description="ssj-draw/1 public bundle (§8.3)")})
     def get(self, request, code: str, number: int):
-        return _bundle(get_object_or_404(Draw, task__code=code, number=number), public=True)
+        draw = get_object_or_404(Draw, task__code=code, number=number)
+        if not draw_result_is_public(draw):
+            raise Http404
+        return _bundle(draw, public=True)
 
 
 class PublicAnnouncementApi(APIView):

@@ -27,6 +27,12 @@ class OtherInspectionForm(forms.ModelForm):
         fields = ["kind", "inspected_on", "object_name", "object_code", "reference"]
         widgets = {"inspected_on": forms.DateInput(attrs={"type": "date"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        # the empty choice in words, not "---------"
+        kind.choices = [("", _("（请选择）")), *[c for c in kind.choices if c[0] != ""]]  # type: ignore[attr-defined]
+
 
 class OtherInspectionImportForm(forms.Form):
     file = forms.FileField(label=_("CSV 或 XLSX 文件"))

@@ -5,10 +5,9 @@
   confirmation or return closes it (met or late), a withdrawn announcement cancels it.
 * Drawn-list publication (抽查名单公示, 002 plan 3 VII.5: within 5 working days): a completed
   main draw opens its `drawn_list_publication` deadline, owned by the lead department, counted
-  from the draw. Publication closes it. Today the drawn list is public from the draw itself
-  (`tasks.views.public_task_view` shows it as soon as the draw completes), so the publication
-  date is the draw date and the deadline closes met at once; the public-site issue, which brings
-  a publish step, moves the close to its publish service (`drawn_list_deadline_close`).
+  from the draw. The public site's publish step (publication.site.services.drawn_list_publish,
+  the explicit and audited publication) closes it with `drawn_list_deadline_close`; a draw
+  published before this sync saw it gets its deadline opened and closed on its publication date.
 
 Both are synchronised here by the review-reminders job rather than from inside the draw services,
 so the draw code stays untouched; the deadlines' dates come from the draws' own timestamps, so a
@@ -27,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from publication.deadlines.services import deadline_cancel, deadline_close, deadline_open
-from publication.models import Deadline, DeadlineKind
+from publication.models import Deadline, DeadlineKind, Publication, PublicationKind
 from tasks.choices import DrawKind, DrawState, ReviewStatus
 from tasks.models import Draw, DrawReview
 
@@ -125,8 +124,7 @@ def drawn_list_deadline_close(
 
 @transaction.atomic
 def drawn_list_deadlines_sync() -> int:
-    """Give every completed main draw its drawn-list deadline (see the module docstring: closed
-    on the draw date, the day the list became public)."""
+    """Give every completed main draw its drawn-list deadline (see the module docstring)."""
     have_any = _deadline_subject_ids(DRAWN_LIST, Draw, open_only=False)
     draws = (
         Draw.objects.filter(
@@ -138,9 +136,17 @@ def drawn_list_deadlines_sync() -> int:
         .select_related("task__lead_department")
         .order_by("pk")
     )
+    published = dict(
+        Publication.objects.filter(
+            kind=PublicationKind.DRAWN_LIST,
+            subject_type=ContentType.objects.get_for_model(Draw),
+            subject_id__in=[draw.pk for draw in draws],
+        ).values_list("subject_id", "published_on")
+    )
     count = 0
     for draw in draws:
         drawn_list_deadline_open(draw=draw)
-        drawn_list_deadline_close(draw=draw, published_on=_local(draw.drawn_at))
+        if draw.pk in published:
+            drawn_list_deadline_close(draw=draw, published_on=published[draw.pk])
         count += 1
     return count

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Department
 from registries.scopes import clean_scope, describe_scope
 
 TERM_FIELDS = ("scope", "strata", "matters", "participants")
@@ -101,10 +102,13 @@ def _describe(name: str, value: Any) -> str:
         parts = []
         for risk_class, rule in sorted(value.items()):
             if "rate_bp" in rule:
-                parts.append(f"{risk_class}：{rule['rate_bp'] / 100:g}%")
+                parts.append(f"{risk_class}类 {rule['rate_bp'] / 100:g}%")
             else:
-                parts.append(f"{risk_class}：{rule['count']} {_('户')}")
+                parts.append(f"{risk_class}类 {rule['count']} {_('户')}")
         return "；".join(parts)
+    if name == "participants":
+        names = dict(Department.objects.filter(code__in=value).values_list("code", "short_name"))
+        return "、".join(names.get(code) or code for code in value) or "—"
     return "、".join(value) or "—"
 
 

@@ -3,7 +3,14 @@ from datetime import timedelta
 from django.utils import timezone
 
 from catalog.choices import MatterStatus, ProposalKind
-from catalog.selectors import common_matters, pending_proposal_count, public_matter_list
+from catalog.models import Matter
+from catalog.selectors import (
+    NATURAL_CODE,
+    common_matters,
+    matter_list,
+    pending_proposal_count,
+    public_matter_list,
+)
 from catalog.services import proposal_reject, proposal_submit
 from tests.catalog.factories import MatterFactory
 
@@ -33,3 +40,12 @@ def test_pending_proposal_counts(office_admin, staff_a, staff_b, matter):
     assert pending_proposal_count(staff_a) == 1
     proposal_reject(proposal=other, rejected_by=office_admin, decision_reason="不需要")
     assert pending_proposal_count(staff_b) == 0
+
+
+def test_matter_codes_sort_naturally(db):
+    for code in ["HN-10-10", "HN-10-2", "HN-9-1", "HN-10-1"]:
+        MatterFactory(code=code)
+    codes = [m.code for m in matter_list() if m.code.startswith("HN-")]
+    assert codes == ["HN-9-1", "HN-10-1", "HN-10-2", "HN-10-10"]
+    natural = Matter.objects.filter(code__startswith="HN-").order_by(NATURAL_CODE)
+    assert [m.code for m in natural] == codes

@@ -4,6 +4,7 @@ reviewed by two participating departments, drawn, and its bundle verified on the
 import pytest
 
 from accounts.choices import Role
+from tasks.models import Task
 from tests.accounts.factories import DepartmentFactory, UserFactory
 from tests.tasks.factories import default_dates, make_inspectors, make_matter, make_objects
 
@@ -43,21 +44,36 @@ def test_joint_task_from_creation_to_verified_bundle(
     matter = make_matter(name="食品经营许可事项检查")
     start, end = default_dates()
 
-    # when: the lead department creates an ad-hoc joint task
+    # when: the lead department creates an ad-hoc joint task, in words: no code is typed
     _login(page, live_server, "staff_a", password)
     page.goto(live_server.url + "/tasks/new/")
     page.get_by_label("任务名称").fill("食品安全联合抽查（演练）")
     page.get_by_label("临时任务事由").fill("节前食品安全专项整治")
-    page.get_by_label("乙部门（生态环境局）").check()
-    page.get_by_label("丙部门（卫生健康委）").check()
-    page.get_by_label("抽查事项").select_option(str(matter.pk))
+    page.get_by_label("查找事项（编码、名称或部门）").fill("食品经营")
+    page.get_by_role("checkbox", name=matter.name).check()
+    assert "已选 1 项" in page.get_by_test_id("matter-count").inner_text()
+    page.get_by_label("生态环境局", exact=True).check()
+    page.get_by_label("卫生健康委", exact=True).check()
+    # ticking a department fills in one member per group; the lead's certificate is required
+    assert page.get_by_label("卫生健康委每组人数").input_value() == "1"
+    page.get_by_label("市场监管局每组人数").fill("1")
+    page.get_by_role("group", name="市场监管局资格要求").get_by_label("持执法证").check()
+    page.get_by_label("A类（低风险）", exact=True).fill("50")
     page.get_by_label("检查组数").fill("2")
-    page.get_by_label("每组人员构成").fill("DEPA=1, DEPB=1, DEPC=1")
     page.get_by_label("检查开始日期").fill(start.isoformat())
     page.get_by_label("检查结束日期").fill(end.isoformat())
+    # the live estimate counts the objects in scope and the people who can be drawn
+    estimate = page.get_by_test_id("estimate")
+    estimate.get_by_test_id("expected").wait_for()
+    assert int(estimate.get_by_test_id("in-scope").inner_text()) == 60
+    assert "卫生健康委" in estimate.get_by_test_id("people-estimate").inner_text()
+    page.screenshot(path=str(artifacts / "task-form.png"), full_page=True)
     page.get_by_role("button", name="保存").click()
     code = page.get_by_test_id("task-code").inner_text()
     task_url = page.url
+    task = Task.objects.get(code=code)
+    assert task.group_composition == {"DEPA": 1, "DEPB": 1, "DEPC": 1}
+    assert task.required_tags == {"DEPA": ["LE"]} and task.strata["A"] == {"rate_bp": 5000}
     page.get_by_role("button", name="提交联席办审批").click()
 
     # the office approves it
@@ -92,6 +108,11 @@ def test_joint_task_from_creation_to_verified_bundle(
     bundle_path = tmp_path / "bundle.json"
     download_info.value.save_as(bundle_path)
 
+    # and the lead department publishes the drawn list (the publication desk)
+    page.goto(live_server.url + "/publication/")
+    page.get_by_test_id("publish-drawn-list").first.click()
+    assert "抽查名单已公示" in page.content()
+
     # then: anyone can verify the bundle on the public verification page
     page.context.clear_cookies()
     page.goto(live_server.url + f"/tasks/public/{code}/")
@@ -100,5 +121,5 @@ def test_joint_task_from_creation_to_verified_bundle(
     page.get_by_label("上传数据包（JSON 文件）").set_input_files(str(bundle_path))
     page.get_by_test_id("verify-submit").click()
     result = page.get_by_test_id("verify-result").inner_text()
-    assert result.startswith("VALID"), result
+    assert result.startswith("有效"), result
     page.screenshot(path=str(artifacts / "task-verify-valid.png"), full_page=True)

@@ -41,6 +41,64 @@ TABLE = {
     "publication:audit_anchor": [
         get(every="200 200 200 200 200 200 200 200 200"),
     ],
+    # The public site: anonymous pages, the same for everyone (tests/publication/site/)
+    "publication:task_index": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "publication:task_detail": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "publication:result_list": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "publication:result_detail": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "publication:objection_create": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+        post({"credit_code": "{object_a.code}", "contact_name": "x", "contact_phone": "1", "reason": "too short"}, every="400 400 400 400 400 400 400 400 400"),
+    ],
+    "publication:objection_status": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "publication:search": [
+        get(query="q=临江", every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "publication:enterprise": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "publication:how_to_verify": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "publication:verifier_script": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "publication:open_data": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "publication:open_data_file": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "publication:feed": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "publication:sitemap": [
+        get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    # The publication desk: the lead department publishes drawn lists and decides objections
+    "publication:manage": [
+        get(every="404 200 200 200 404 404 404 login login"),
+    ],
+    "publication:drawn_list_publish": [
+        post(own="302 302 302 302 302 302 302 login login", other="302 404 404 404 404 404 404 login login"),
+    ],
+    "publication:objection_detail": [
+        get(own="404 200 200 200 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+        post({"outcome": "rejected", "decision": "不成立"}, own="404 302 302 302 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
+    "publication:objection_attachment": [
+        get(own="404 200 200 200 404 404 404 login login", other="404 404 404 404 404 404 404 login login"),
+    ],
     "publication:calendar": [
         get(query="year=2025", every="200 404 404 404 404 404 404 login login"),
     ],
@@ -839,6 +897,9 @@ TABLE = {
     ],
     "tasks:task_create": [
         get(every="404 200 200 200 404 404 404 login login"),
+    ],
+    "tasks:task_estimate": [
+        post({"rate_a": "3", "groups": "1"}, every="404 200 200 200 404 404 404 login login"),
     ],
     "tasks:task_detail": [
         get(own="200 200 200 200 200 200 200 login login", other="200 404 404 404 404 404 200 login login"),

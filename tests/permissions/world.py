@@ -94,6 +94,7 @@ def build_world() -> World:
     _inspections(world, dept_a, dept_b, dept_c, staff_b, staff_c)
     world.put("publication", "year", 2027)
     _deadlines(world, dept_a, dept_b)
+    _public_site(world, dept_a, dept_b)
     return world
 
 
@@ -471,3 +472,64 @@ def _inspections(world, dept_a, dept_b, dept_c, staff_b, staff_c):
 def plan_dates() -> tuple[datetime.date, datetime.date]:
     today = timezone.localdate()
     return today + datetime.timedelta(days=10), today + datetime.timedelta(days=40)
+
+
+def _public_site(world, dept_a, dept_b):
+    """Published drawn lists (of the B- and C-led started tasks), a result of each side shown on
+    the public site, and an objection to each (own: A decides it; other: B does). The drawn list
+    of the A-led started task is left to publish (own) beside the B-led partner's (other)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from publication.models import Publication, PublicationKind
+    from publication.site.models import Objection, ObjectionAttachment, PublicResult
+    from tasks.models import Draw
+    from tests.tasks.inspections.builders import jpeg_bytes
+
+    extra = world.extra
+    draw_type = ContentType.objects.get_for_model(Draw)
+    for inspection in (extra["inspection_other"], extra["peer_other"]):
+        Publication.objects.create(
+            kind=PublicationKind.DRAWN_LIST, subject_type=draw_type,
+            subject_id=inspection.drawn_object.draw_id, published_on=timezone.localdate(),
+        )  # fmt: skip
+    rows, objections, files = [], [], []
+    for inspection in (extra["inspection_own"], extra["inspection_other"]):
+        task, obj = inspection.task, inspection.inspection_object
+        row = PublicResult.objects.create(
+            result=inspection.result, version=1, task=task, task_code=task.code,
+            task_title=task.title, lead_department=task.lead_department,
+            departments=task.lead_department.name, year=timezone.localdate().year,
+            month=timezone.localdate().month, categories=["no_problem"], result_text="未发现问题",
+            inspection_object=obj, enterprise_name=obj.name, credit_code=obj.code,
+            published_at=timezone.now(),
+        )  # fmt: skip
+        objection = Objection.objects.create(
+            public_result=row, result=inspection.result, department=task.lead_department,
+            credit_code=obj.code, contact_name="王经理", contact_phone="0571-88886666",
+            reason="记录与事实不符，请予更正。",
+        )  # fmt: skip
+        attachment = ObjectionAttachment(
+            objection=objection, original_name="证明.jpg", content_type="image/jpeg",
+            size=len(jpeg_bytes()), sha256="0" * 64,
+        )  # fmt: skip
+        attachment.file.save("upload", SimpleUploadedFile("证明.jpg", jpeg_bytes()), save=True)
+        rows.append(row)
+        objections.append(objection)
+        files.append(attachment)
+    world.put(
+        "publication", "code", extra["inspection_other"].task.code, extra["peer_other"].task.code
+    )
+    world.put("publication", "result_id", rows[0].result_id, rows[1].result_id)
+    world.put("publication", "credit_code", rows[0].credit_code, rows[1].credit_code)
+    world.put("publication", "reference", objections[0].reference, objections[1].reference)
+    world.put("publication", "objection_id", objections[0].pk, objections[1].pk)
+    world.put("publication", "attachment_id", files[0].pk, files[1].pk)
+    world.put(
+        "publication",
+        "draw_id",
+        extra["inspection_own"].drawn_object.draw_id,
+        extra["inspection_other"].drawn_object.draw_id,
+    )
+    world.put("publication", "dataset", "results")
+    world.put("publication", "fmt", "csv")
+    world.extra.update(public_rows=rows, objections=objections)

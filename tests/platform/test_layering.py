@@ -59,6 +59,8 @@ PLATFORM_PAGES = (
     "platform_site.urls",
     "platform_site.navigation",
     "platform_site.context_processors",
+    # template filters that put the apps' codes into words (departments, tags, rates, actions)
+    "platform_site.templatetags",
 )
 # ... and those that name apps only as configuration (settings, Celery's beat schedule by task
 # name, the demo-city command's list of builders). Every other platform_site module is a shared

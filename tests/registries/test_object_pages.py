@@ -76,6 +76,11 @@ def test_edit_page_keeps_history_visible_on_detail(client_for, staff_a, object_a
 def test_flag_forms(client_for, staff_a, object_a):  # noqa: F811
     client = client_for(staff_a)
     today = timezone.localdate().isoformat()
+    # not on any list: nothing to take it off
+    assert (
+        'data-testid="flag-clear"'
+        not in client.get(f"/registries/objects/{object_a.pk}/").content.decode()
+    )
     client.post(
         f"/registries/objects/{object_a.pk}/flags/set/",
         {"flag": "group_complaint", "since": today, "source": "12315平台"},
@@ -84,6 +89,9 @@ def test_flag_forms(client_for, staff_a, object_a):  # noqa: F811
     assert object_a.group_complaint_source == "12315平台"
     html = client.get(f"/registries/objects/{object_a.pk}/").content.decode()
     assert "12315平台" in html
+    clear_form = html[html.index('data-testid="flag-clear"') :]
+    clear_form = clear_form[: clear_form.index("</form>")]
+    assert 'value="group_complaint"' in clear_form and 'value="anomaly"' not in clear_form
     client.post(
         f"/registries/objects/{object_a.pk}/flags/clear/",
         {"flag": "group_complaint", "reason": "核实不属实"},

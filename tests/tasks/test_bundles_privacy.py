@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.choices import Role
+from publication.site.services import drawn_list_publish
 from registries.choices import RecusalReason, RecusalStatus
 from registries.models import Expert, Recusal, RecusalRule
 from registries.services.recusals import recusal_confirm, recusal_declare
@@ -48,6 +49,8 @@ def drawn(joint_task, registry, staff_a, staff_b, run_on_commit):
     review_confirm(review=draw.reviews.get(), confirmed_by=staff_b, witness="2024")
     run_on_commit(draw_reveal, draw=draw, revealed_by=staff_a)
     draw.refresh_from_db()
+    # the public bundle is served once the drawn list is published (the public site's publish step)
+    drawn_list_publish(draw=draw, published_by=staff_a)
     return draw
 
 

@@ -32,13 +32,14 @@ def test_flow_through_the_pages(
             "adhoc_reason": "群众投诉集中",
             "participating_departments": [department_b.pk],
             "matters": [matter.pk],
-            "rate_a": 1000,
-            "rate_b": 2000,
-            "rate_c": 5000,
-            "rate_d": 10000,
+            "rate_a": "10",
+            "rate_b": "20",
+            "rate_c": "50",
+            "rate_d": "100",
             "groups": 2,
-            "group_composition": "DEPA=1, DEPB=1",
-            "required_tags": "DEPA=LE",
+            f"members_{staff_a.department_id}": 1,
+            f"members_{department_b.pk}": 1,
+            f"tags_{staff_a.department_id}": ["LE"],
             "start_date": start.isoformat(),
             "end_date": end.isoformat(),
             "inspection_method": "on_site",
@@ -46,12 +47,19 @@ def test_flow_through_the_pages(
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     task = Task.objects.get(title="食品安全联合抽查")
+    assert task.strata["C"] == {"rate_bp": 5000}
+    assert task.group_composition == {"DEPA": 1, "DEPB": 1}
+    assert task.required_tags == {"DEPA": ["LE"]}
+    # no public page before the announcement, so no button to it
+    assert 'data-testid="public-page-link"' not in lead.get(f"/tasks/{task.pk}/").content.decode()
+    assert client_for(None).get(f"/tasks/public/{task.code}/").status_code == 404
     assert lead.post(f"/tasks/{task.pk}/submit/").status_code == 302
     assert office.post(f"/tasks/{task.pk}/approve/", {"approve": "1"}).status_code == 302
     assert lead.post(f"/tasks/{task.pk}/push/").status_code == 302
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_REVIEW
     draw = Draw.objects.get(task=task)
+    assert 'data-testid="public-page-link"' in lead.get(f"/tasks/{task.pk}/").content.decode()
     # the public announcement exists from now on, without the secret
     public = client_for(None).get(f"/tasks/public/{task.code}/")
     assert public.status_code == 200 and draw.commitment in public.content.decode()
@@ -71,12 +79,16 @@ def test_flow_through_the_pages(
     bundle = lead.get(f"/tasks/draws/{draw.pk}/bundle.json")
     assert bundle.status_code == 200
     verify = client_for(None).post("/tasks/verify/", {"bundle_text": bundle.content.decode()})
-    assert "VALID" in verify.content.decode()
+    assert 'data-verdict="valid"' in verify.content.decode()
     data = json.loads(bundle.content)
     data["result"]["seed"] = "0" * 64
     verify = client_for(None).post("/tasks/verify/", {"bundle_text": json.dumps(data)})
     assert "公布的种子与重新计算的不一致" in verify.content.decode()
-    assert client_for(None).get(f"/tasks/public/{task.code}/draws/1/bundle.json").status_code == 200
+    # the public bundle waits for the drawn list's publication (the lead department, audited)
+    public_bundle = f"/tasks/public/{task.code}/draws/1/bundle.json"
+    assert client_for(None).get(public_bundle).status_code == 404
+    assert lead.post(f"/publication/draws/{draw.pk}/publish/").status_code == 302
+    assert client_for(None).get(public_bundle).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         waiting = lead.get(f"/tasks/draws/{draw.pk}/record.pdf")
     assert waiting.status_code == 202 and "正在生成" in waiting.content.decode()

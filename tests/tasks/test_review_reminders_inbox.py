@@ -9,6 +9,7 @@ from django.core import mail
 
 from accounts.models import AuditEvent, Notification
 from publication.models import Deadline
+from publication.site.services import drawn_list_publish
 from tasks.jobs import review_reminders_job
 from tasks.services.draws import draw_reveal, review_confirm, task_push_to_review
 from tests.accounts.factories import UserFactory
@@ -77,9 +78,13 @@ def test_an_answer_closes_the_deadline_and_a_draw_gets_its_drawn_list_deadline(
     assert (str(drawn.start_date), str(drawn.due_date), drawn.state) == (
         "2025-09-30",
         "2025-10-14",
-        "met",
+        "open",
     )
     assert drawn.department == joint_task.lead_department
+    # the drawn list's publication (the public site's publish step) closes it
     with _at("2025-10-09"):
+        drawn_list_publish(draw=draw, published_by=staff_a)
         review_reminders_job()
+    drawn.refresh_from_db()
+    assert (str(drawn.closed_on), drawn.state) == ("2025-10-09", "met")
     assert Deadline.objects.count() == 2

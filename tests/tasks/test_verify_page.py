@@ -24,7 +24,7 @@ def test_a_small_bundle_is_verified_in_the_request_with_head_and_commitment(kat_
     bundle = json.loads(kat_text)
     response = client_for(None).post("/tasks/verify/", {"bundle_text": kat_text})
     page = response.content.decode()
-    assert "VALID" in page
+    assert 'data-verdict="valid"' in page
     assert bundle["log"][-1]["hash"] in page and bundle["log"][0]["data"]["commitment"] in page
     assert not VerificationRequest.objects.exists()
 
@@ -49,7 +49,7 @@ def test_the_page_checks_the_archived_announcement(kat_text, client_for):
         .post("/tasks/verify/", {"bundle_text": kat_text, "head": bundle["log"][0]["hash"]})
         .content.decode()
     )
-    assert "VALID" in page
+    assert 'data-verdict="valid"' in page
 
 
 def test_the_page_recomputes_no_more_than_its_attempt_limit(client_for, settings):
@@ -84,7 +84,7 @@ def test_a_large_bundle_is_verified_by_a_job_with_a_result_page(
     assert response["Location"] == f"/tasks/verify/{verification.token}/"
     assert verification.status == VerificationStatus.DONE
     page = client.get(response["Location"]).content.decode()
-    assert "VALID" in page
+    assert 'data-verdict="valid"' in page
     fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert 'data-testid="verify-status"' in fragment and "hx-trigger" not in fragment
 

@@ -1,3 +1,4 @@
+import unicodedata
 from importlib import import_module
 
 from django.conf import settings
@@ -13,6 +14,7 @@ DEMO_BUILDERS = [
     "plans.demo",
     "tasks.demo",
     "tasks.inspections.demo",
+    "publication.site.demo",
     "tasks.demo_deadlines",
 ]
 
@@ -29,6 +31,12 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             # The demo city issues accounts with a published password: never in production.
             raise CommandError(_("演示数据不能在生产环境中加载（settings.production）。"))
+        # The demo is built before `make run` starts a worker: what would be queued (reading the
+        # matter lists' workbooks, rendering) runs here, in this process.
+        from platform_site.celery import app as celery_app
+
+        celery_app.conf.task_always_eager = True
+        celery_app.conf.task_eager_propagates = True
         logins = []
         for module_name in DEMO_BUILDERS:
             try:
@@ -42,11 +50,12 @@ class Command(BaseCommand):
                 logins = result
         from accounts.demo import DEMO_PASSWORD
 
-        self.stdout.write(f"\n演示账户 / Demo logins (password for all: {DEMO_PASSWORD})")
-        for username, department, role in logins:
-            self.stdout.write(f"  {username:<18} {department:<10} {role}")
+        self.stdout.write(f"\n演示账户（所有账户的密码均为 {DEMO_PASSWORD}）")
+        rows = [("用户名", "部门", "角色"), *logins]
+        for username, department, role in rows:
+            self.stdout.write(f"  {pad(username, 18)}{pad(department, 16)}{role}")
         self.stdout.write(
-            "  (every department has <code>_admin, _liaison, _staff and _inspector accounts)"
+            "  （每个部门另有 <部门代码>_admin、_liaison、_staff 和 _inspector 账户）\n"
         )
 
     @staticmethod
@@ -54,3 +63,9 @@ class Command(BaseCommand):
         if module_name == "registries.demo":
             return {"objects": options["objects"]}
         return {}
+
+
+def pad(text: str, width: int) -> str:
+    """Left-align in a terminal column: a Chinese character takes two columns."""
+    used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(width - used, 1)

@@ -49,8 +49,14 @@ def test_inspection_notice_names_the_object_the_group_and_its_certificates(drawn
 
 def test_onsite_record_lists_every_check_point_with_its_basis_and_answer_boxes(drawn, tmp_path):
     matter = drawn.task.matters.get()
+    # after the matter's own points (their positions come from a factory sequence shared by the
+    # whole process, so a fixed number may already be taken)
+    last = max(matter.check_points.values_list("position", flat=True), default=0)
     CheckPointFactory(
-        matter=matter, position=99, text="食品贮存条件符合要求", basis="《食品安全法》第三十三条"
+        matter=matter,
+        position=last + 1,
+        text="食品贮存条件符合要求",
+        basis="《食品安全法》第三十三条",
     )
     drawn_object = drawn.drawn_objects.select_related("inspection_object").first()
     kind = get_kind("tasks.onsite_record")

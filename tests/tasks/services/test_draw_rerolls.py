@@ -163,6 +163,13 @@ def test_public_page_counts_withdrawals_voids_and_redraws_per_department_and_yea
         f'data-department="DEPA" data-year="{year}" data-withdrawn="1" data-voided="1" '
         'data-failed="0" data-replacing="2"'
     ) in page
+    # the standing announcement comes first; the withdrawn and voided draws are folded beneath it
+    standing = page.index('data-testid="public-draw"')
+    folded = page.index('data-testid="set-aside-draws"')
+    assert standing < folded
+    assert page.count('data-testid="public-draw"') == 1
+    assert page.count('data-testid="public-draw-set-aside"') == 2
+    assert page.index("第 3 次抽取") < page.index("第 2 次抽取") < page.index("第 1 次抽取")
 
 
 # --- the second witness -------------------------------------------------------------------------

@@ -123,12 +123,12 @@ def test_plan_task_attack_through_the_form_is_held_for_approval(plan_item, staff
             "plan_item": plan_item.pk,
             "region_prefixes": "330102",
             "industry_prefixes": "",
-            "rate_a": 10000,
-            "rate_b": 10000,
-            "rate_c": 10000,
-            "rate_d": 10000,
+            "rate_a": "100",
+            "rate_b": "100",
+            "rate_c": "100",
+            "rate_d": "100",
             "groups": 1,
-            "group_composition": "DEPA=2",
+            f"members_{staff_a.department_id}": 2,
             "start_date": start.isoformat(),
             "end_date": end.isoformat(),
             "inspection_method": "on_site",
@@ -144,7 +144,7 @@ def test_plan_task_attack_through_the_form_is_held_for_approval(plan_item, staff
 
 def test_form_for_a_plan_item_starts_from_the_plan_items_terms(plan_item, staff_a, client_for):
     page = client_for(staff_a).get(f"/tasks/new/?plan_item={plan_item.pk}").content.decode()
-    assert 'name="rate_a" value="1000"' in page
+    assert 'name="rate_a" value="10"' in page  # the plan item's 1000 basis points, in percent
     assert "3301" in page
 
 
