@@ -1,14 +1,9 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.audit import chain_head
+from accounts.exports import audit_event_export_response
 from accounts.forms import (
     AccountForm,
     AuditFilterForm,
@@ -25,7 +21,6 @@ from accounts.forms import (
     ReissueForm,
 )
 from accounts.logins import client_address
-from accounts.models import AuditEvent
 from accounts.permissions import (
     access_account_for_user,
     access_department_for_user,
@@ -37,7 +32,8 @@ from accounts.selectors import (
     audit_event_list,
     department_list_visible_to,
 )
-from platform_site.exports import Echo, safe_cell
+from platform_site.lists import list_page
+from platform_site.web import errors_to_messages
 
 
 class LoginView(auth_views.LoginView):
@@ -49,14 +45,6 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         services.login_record_success(account=form.get_user(), address=client_address(self.request))
         return response
-
-
-def _form_errors_to_messages(request, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("无权执行此操作。"))
 
 
 @login_required
@@ -161,7 +149,7 @@ def account_freeze(request, account_id: int):
             services.account_freeze(account=account, frozen_by=request.user, **form.cleaned_data)
             messages.success(request, _("账户已冻结。"))
         except (ValidationError, PermissionDenied) as error:
-            _form_errors_to_messages(request, error)
+            errors_to_messages(request, error)
     return redirect("accounts:account_detail", account_id=account.pk)
 
 
@@ -173,7 +161,7 @@ def account_unfreeze(request, account_id: int):
         services.account_unfreeze(account=account, unfrozen_by=request.user)
         messages.success(request, _("账户已解冻。"))
     except (ValidationError, PermissionDenied) as error:
-        _form_errors_to_messages(request, error)
+        errors_to_messages(request, error)
     return redirect("accounts:account_detail", account_id=account.pk)
 
 
@@ -189,7 +177,7 @@ def account_reissue(request, account_id: int):
             account=account, reissued_by=request.user, note=form.cleaned_data.get("note", "")
         )
     except (ValidationError, PermissionDenied) as error:
-        _form_errors_to_messages(request, error)
+        errors_to_messages(request, error)
         return redirect("accounts:account_detail", account_id=account.pk)
     return render(
         request,
@@ -206,7 +194,7 @@ def account_reset_password(request, account_id: int):
     try:
         account, password = services.account_reset_password(account=account, reset_by=request.user)
     except PermissionDenied as error:
-        _form_errors_to_messages(request, error)
+        errors_to_messages(request, error)
         return redirect("accounts:account_detail", account_id=account.pk)
     return render(
         request, "accounts/account_issued.html", {"account": account, "password": password}
@@ -219,37 +207,11 @@ def audit_list(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_event_list(**{key: value for key, value in filters.items() if value})
-    if request.GET.get("format") == "csv":
-        return _audit_csv(events)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "accounts/audit_list.html",
-        {"form": form, "page": page, "head": chain_head(), "query": request.GET.urlencode()},
+        rows=events,
+        template="accounts/audit_list.html",
+        context={"form": form, "head": chain_head()},
+        export=audit_event_export_response,
+        export_formats=("csv",),
     )
-
-
-def _audit_csv(events: QuerySet[AuditEvent]) -> StreamingHttpResponse:
-    writer = csv.writer(Echo())
-    header = ["seq", "occurred_at", "actor", "action", "target_type", "target_id", "target", "hash"]
-
-    def rows():
-        yield "\ufeff" + writer.writerow(header)
-        for event in events.iterator(chunk_size=2000):
-            yield writer.writerow(
-                safe_cell(value)
-                for value in (
-                    event.seq,
-                    event.occurred_at.isoformat(),
-                    event.actor_label,
-                    event.action,
-                    event.target_type,
-                    event.target_id,
-                    event.target_label,
-                    event.hash,
-                )
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
-    return response

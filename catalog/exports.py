@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-
-import openpyxl
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from catalog.models import Matter
 from catalog.snapshots import display_value
-from platform_site.exports import Echo, safe_cell
+from platform_site.exports import table_response
 
 HEADER = [
     "事项编码", "抽查事项", "领域", "事项类别", "比例上限", "抽查对象", "检查方式", "实施部门",
@@ -46,39 +41,11 @@ def _row(matter: Matter) -> list:
     ]
 
 
-def matter_rows(matters: Iterable[Matter]) -> Iterator[list]:
-    for matter in matters:
-        yield [safe_cell(value) for value in _row(matter)]
-
-
-def _filename(extension: str) -> str:
-    return f"matters-{timezone.localdate().isoformat()}.{extension}"
-
-
-def matter_csv_response(matters) -> StreamingHttpResponse:
-    writer = csv.writer(Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(HEADER)
-        for row in matter_rows(matters.iterator(chunk_size=500)):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
-
-
-def matter_xlsx_response(matters) -> HttpResponse:
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("抽查事项清单")
-    sheet.append(HEADER)
-    for row in matter_rows(matters.iterator(chunk_size=500)):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+def matter_export_response(matters, export_format: str) -> HttpResponseBase:
+    return table_response(
+        export_format=export_format,
+        filename=f"matters-{timezone.localdate().isoformat()}",
+        header=HEADER,
+        rows=(_row(matter) for matter in matters.iterator(chunk_size=500)),
+        sheet_title="抽查事项清单",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    return response

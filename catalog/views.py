@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.roles import page_requires, refuse_page_unless
 from catalog import services
 from catalog.choices import ImportStatus, MatterStatus, ProposalKind, ProposalStatus
-from catalog.exports import matter_csv_response, matter_xlsx_response
+from catalog.exports import matter_export_response
 from catalog.filters import MatterFilter, ProposalFilter, PublicMatterFilter
 from catalog.forms import (
     CheckPointFormSet,
@@ -47,49 +47,17 @@ from catalog.selectors import (
 )
 from catalog.snapshots import FIELD_LABELS, display_value
 from platform_site.documents import document_response
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _messages(request, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("无权执行此操作。"))
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return query.urlencode()
+from platform_site.lists import list_page, list_query
+from platform_site.web import errors_to_form, errors_to_messages
 
 
 def _listing(request, filterset, template: str, extra: dict):
-    matters = filterset.qs
-    export = request.GET.get("format")
-    if export == "csv":
-        return matter_csv_response(matters)
-    if export == "xlsx":
-        return matter_xlsx_response(matters)
-    page = Paginator(matters, 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        template,
-        {
-            "filter": filterset,
-            "form": filterset.form,
-            "page": page,
-            "query": _query_without_page(request),
-            **extra,
-        },
+        rows=filterset.qs,
+        template=template,
+        context={"filter": filterset, "form": filterset.form, **extra},
+        export=matter_export_response,
     )
 
 
@@ -162,7 +130,7 @@ def matter_create(request):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("已新增事项：%(code)s") % {"code": matter.code})
             return redirect("catalog:matter_detail", matter_id=matter.pk)
@@ -183,7 +151,7 @@ def matter_edit(request, matter_id: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("事项已保存。"))
             return redirect("catalog:matter_detail", matter_id=matter.pk)
@@ -202,7 +170,7 @@ def matter_retire(request, matter_id: int):
             services.matter_retire(matter=matter, retired_by=request.user, **form.cleaned_data)
             messages.success(request, _("事项已停用。"))
         except (ValidationError, PermissionDenied) as error:
-            _messages(request, error)
+            errors_to_messages(request, error)
     return redirect("catalog:matter_detail", matter_id=matter.pk)
 
 
@@ -269,7 +237,7 @@ def proposal_create(request, matter_id: int | None = None):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("调整建议已提交，等待联席办处理。"))
             return redirect("catalog:proposal_detail", proposal_id=proposal.pk)
@@ -291,7 +259,7 @@ def proposal_retire(request, matter_id: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("停用建议已提交，等待联席办处理。"))
             return redirect("catalog:proposal_detail", proposal_id=proposal.pk)
@@ -312,7 +280,7 @@ def proposal_list(request):
         {
             "form": filterset.form,
             "page": page,
-            "query": _query_without_page(request),
+            "query": list_query(request),
             "can_edit": can_edit_matters(request.user),
             "can_propose": can_propose(request.user),
         },
@@ -375,7 +343,7 @@ def proposal_decide(request, proposal_id: int, decision: str):
             )
             messages.success(request, _("已不予采纳该建议。"))
     except (ValidationError, PermissionDenied) as error:
-        _messages(request, error)
+        errors_to_messages(request, error)
     return redirect("catalog:proposal_detail", proposal_id=proposal.pk)
 
 
@@ -397,7 +365,7 @@ def import_upload(request):
                 **form.service_options(),
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             return redirect("catalog:import_detail", import_id=matter_import.pk)
     page = Paginator(import_list(), 20).get_page(request.GET.get("page"))
@@ -462,7 +430,7 @@ def import_apply(request, import_id: int):
             matter_import=matter_import, applied_by=request.user
         )
     except (ValidationError, PermissionDenied) as error:
-        _messages(request, error)
+        errors_to_messages(request, error)
     else:
         messages.success(
             request,
@@ -484,7 +452,7 @@ def import_discard(request, import_id: int):
         services.matter_import_discard(matter_import=matter_import, discarded_by=request.user)
         messages.success(request, _("已放弃本次导入。"))
     except (ValidationError, PermissionDenied) as error:
-        _messages(request, error)
+        errors_to_messages(request, error)
     return redirect("catalog:import_detail", import_id=matter_import.pk)
 
 

@@ -18,19 +18,20 @@ from accounts.roles import (
     is_office_admin,
     is_signed_in,
 )
+from accounts.types import RequestUser
 
 
-def _office_or_working(user: Any) -> bool:
+def _office_or_working(user: RequestUser) -> bool:
     return is_office_admin(user) or has_working_role(user)
 
 
-def _office_or_department_worker(user: Any) -> bool:
+def _office_or_department_worker(user: RequestUser) -> bool:
     """Who may open the matter proposals (catalog.permissions: the office edits, a working role
     of an ordinary department proposes); the office's own staff do neither."""
     return is_office_admin(user) or is_department_worker(user)
 
 
-def _office_or_department_member(user: Any) -> bool:
+def _office_or_department_member(user: RequestUser) -> bool:
     return is_office_admin(user) or is_department_user(user)
 
 

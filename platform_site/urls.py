@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import get_language
 from django.views.i18n import set_language
 from drf_spectacular.views import (
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from accounts.urls import urlpatterns as accounts_urlpatterns
 from platform_site import documents, views
 from platform_site.health import check_database, check_redis
+from platform_site.status import StatusApi
 
 
 def healthz(request):
@@ -89,7 +90,7 @@ document_urls = [
     path("<str:document_id>/file/", documents.document_file_view, name="document_file"),
 ]
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("accounts/", include(("accounts.api.urls", "accounts_api"))),
     path("inbox/", include(("accounts.inbox.api_urls", "inbox_api"))),
     path("liaisons/", include(("accounts.liaison_api_urls", "liaisons_api"))),
@@ -101,6 +102,7 @@ api_v1 = [
     path("calendar/", include(("publication.calendar.api.urls", "publication_api"))),
     path("deadlines/", include(("publication.deadlines.api.urls", "deadlines_api"))),
     path("documents/", include(("platform_site.documents_api", "documents_api"))),
+    path("status/", StatusApi.as_view(), name="status_api"),
 ]
 
 urlpatterns = [

@@ -29,3 +29,11 @@ def form_errors_to_messages(request, form) -> None:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
+
+
+def denial_or_errors_to_form(form, error: ValidationError | PermissionDenied) -> None:
+    """As :func:`errors_to_form`, and a refusal becomes an error of the whole form."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error) or _("无权执行此操作。"))
+    else:
+        errors_to_form(form, error)

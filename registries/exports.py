@@ -1,31 +1,26 @@
 """CSV and XLSX exports of any filtered list of inspection objects.
 
-Both stream: rows come from a server-side cursor (`iterator(chunk_size=…)`) as plain tuples, so a
-million-row export holds only a chunk in memory. CSV is written straight into the response
-(UTF-8 with a BOM, so Excel detects the encoding); XLSX is written by openpyxl in write-only mode
-into a temporary file (a zip cannot be streamed before it is finished) and then sent from disk.
-Every text cell goes through safe_cell against spreadsheet formula injection.
+Rows come from a server-side cursor (`iterator(chunk_size=…)`) as plain tuples, so a million-row
+export holds only a chunk in memory; `platform_site.exports.table_response` writes them (CSV
+streamed, XLSX from a temporary file), every text cell through safe_cell.
 """
 
 from __future__ import annotations
 
-import csv
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import FileResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from platform_site.exports import Echo, safe_cell
+from platform_site.exports import safe_cell, table_response
 from registries.choices import ObjectKind, ObjectStatus, RiskClass, Scale
 from registries.models import InspectionObject, ObjectSupervision
 
 CHUNK_SIZE = 2_000
-BOM = "\ufeff"
 
 
 def _columns() -> list[tuple[str, str]]:
@@ -67,6 +62,14 @@ def _labels() -> dict[str, dict[str, str]]:
 def export_rows(queryset: QuerySet[InspectionObject]) -> Iterator[list[Any]]:
     """The header, then one list of cell values per object (formula-safe, labels in Chinese)."""
     columns = _columns()
+    yield [label for _field, label in columns]
+    for row in _plain_rows(queryset, columns):
+        yield [safe_cell(value) for value in row]
+
+
+def _plain_rows(
+    queryset: QuerySet[InspectionObject], columns: list[tuple[str, str]]
+) -> Iterator[list[Any]]:
     departments = (
         ObjectSupervision.objects.filter(
             inspection_object=OuterRef("pk"), status=ObjectSupervision.Status.CLAIMED
@@ -83,7 +86,6 @@ def export_rows(queryset: QuerySet[InspectionObject]) -> Iterator[list[Any]]:
     )
     labels = _labels()
     positions = {field: index for index, (field, _label) in enumerate(columns)}
-    yield [label for _field, label in columns]
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
         cells = list(row)
         for field, names in labels.items():
@@ -91,59 +93,23 @@ def export_rows(queryset: QuerySet[InspectionObject]) -> Iterator[list[Any]]:
             cells[position] = names.get(cells[position], cells[position])
         licences = positions["licence_types"]
         cells[licences] = "、".join(cells[licences] or [])
-        yield [_cell(value) for value in cells]
+        yield [_plain(value) for value in cells]
 
 
-def _cell(value: Any) -> Any:
+def _plain(value: Any) -> Any:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return safe_cell(value)
+    return value
 
 
-def _filename(extension: str) -> str:
-    return f"inspection-objects-{timezone.localdate():%Y%m%d}.{extension}"
-
-
-def export_csv(queryset: QuerySet[InspectionObject]) -> StreamingHttpResponse:
-    writer = csv.writer(Echo())
-
-    def lines() -> Iterator[str]:
-        yield BOM
-        for row in export_rows(queryset):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
-
-
-def write_xlsx(queryset: QuerySet[InspectionObject], target) -> None:
-    """Write the export as an XLSX workbook into a binary file object (write-only: constant memory)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("检查对象"))
-    for row in export_rows(queryset):
-        sheet.append(row)
-    workbook.save(target)
-
-
-def export_xlsx(queryset: QuerySet[InspectionObject]) -> FileResponse:
-    # The temporary file is deleted when the response closes it.
-    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    write_xlsx(queryset, target)
-    target.seek(0)
-    return FileResponse(
-        target,
-        as_attachment=True,
-        filename=_filename("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+def export_response(queryset: QuerySet[InspectionObject], export_format: str) -> HttpResponseBase:
+    columns = _columns()
+    return table_response(
+        export_format=export_format,
+        filename=f"inspection-objects-{timezone.localdate():%Y%m%d}",
+        header=[label for _field, label in columns],
+        rows=_plain_rows(queryset, columns),
+        sheet_title=_("检查对象"),
     )
-
-
-def export_response(queryset: QuerySet[InspectionObject], export_format: str):
-    if export_format == "xlsx":
-        return export_xlsx(queryset)
-    return export_csv(queryset)

@@ -3,19 +3,17 @@ error report download, job list. Thin: access functions, one service each."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from platform_site.exports import Echo, safe_cell
-from registries.importing.columns import COLUMNS
+from platform_site.exports import table_response
+from platform_site.lists import list_page
+from registries.importing.columns import COLUMNS, import_template_response
 from registries.importing.forms import ImportJobFilterForm, ImportUploadForm
 from registries.importing.permissions import (
     access_import_job_for_user,
@@ -81,48 +79,24 @@ def _export_row(job) -> list:
 def import_job_list(request):
     _require_importer(request.user)
     form, jobs = _filtered_jobs(request)
-    export = request.GET.get("format")
-    if export == "csv":
-        writer = csv.writer(Echo())
-
-        def rows():
-            yield "\ufeff" + writer.writerow(EXPORT_HEADER)
-            for job in jobs.iterator(chunk_size=500):
-                yield writer.writerow([safe_cell(value) for value in _export_row(job)])
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="import-jobs.csv"'
-        return response
-    if export == "xlsx":
-        return _xlsx_response(jobs)
-    query = request.GET.copy()
-    query.pop("page", None)
-    page = Paginator(jobs, 30).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "registries/import_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        rows=jobs,
+        template="registries/import_list.html",
+        context={"form": form},
+        per_page=30,
+        export=_export_response,
     )
 
 
-def _xlsx_response(jobs) -> HttpResponse:
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("导入任务"))
-    sheet.append(EXPORT_HEADER)
-    for job in jobs.iterator(chunk_size=500):
-        sheet.append([safe_cell(value) for value in _export_row(job)])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+def _export_response(jobs, export_format: str):
+    return table_response(
+        export_format=export_format,
+        filename="import-jobs",
+        header=EXPORT_HEADER,
+        rows=(_export_row(job) for job in jobs.iterator(chunk_size=500)),
+        sheet_title=_("导入任务"),
     )
-    response["Content-Disposition"] = 'attachment; filename="import-jobs.xlsx"'
-    return response
 
 
 @login_required
@@ -213,13 +187,4 @@ def import_job_retry_view(request, job_id: int):
 def import_template(request):
     """An empty template with every column (UTF-8 with BOM, so Excel shows the Chinese headers)."""
     _require_importer(request.user)
-    writer = csv.writer(Echo())
-    example = ["91330102MA2H3K4L5W", "临江市示例贸易有限公司", "企业", "张三", "临江市江滨路1号", "330102", "F5221",
-               "食品经营；药品经营", "小型", "B", "存续", "临江市市场监督管理局", "网格01", "", "", "", "", "", "", "",
-               "", ""]  # fmt: skip
-    body = (
-        "\ufeff" + writer.writerow([column.label for column in COLUMNS]) + writer.writerow(example)
-    )
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="object-import-template.csv"'
-    return response
+    return import_template_response()

@@ -15,8 +15,6 @@ included.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,14 +22,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from accounts.models import Department, User
 from accounts.roles import is_office_admin, require
-from platform_site.exports import Echo, safe_cell
+from platform_site.exports import csv_response, table_response
 from platform_site.uploads import (
     REGISTRY_IMPORT_MAX_BYTES,
     CellDateError,
@@ -643,40 +641,7 @@ def expert_export_rows(experts: Iterable[Expert]) -> Iterator[list[Any]]:
         ]
 
 
-def csv_response(
-    filename: str, header: list[str], rows: Iterable[list[Any]]
-) -> StreamingHttpResponse:
-    writer = csv.writer(Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([safe_cell(_plain(value)) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def xlsx_response(filename: str, header: list[str], rows: Iterable[list[Any]]) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(header)
-    for row in rows:
-        sheet.append([safe_cell(_plain(value)) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
-
-
-def export_response(
-    kind: str, queryset: Iterable[Any], file_format: str
-) -> HttpResponse | StreamingHttpResponse:
+def export_response(kind: str, queryset: Iterable[Any], file_format: str) -> HttpResponseBase:
     stamp = timezone.localdate().strftime("%Y%m%d")
     if kind == KIND_EXPERTS:
         header, rows, name = (
@@ -690,12 +655,17 @@ def export_response(
             inspector_export_rows(queryset),
             "inspectors",
         )
-    if file_format == "xlsx":
-        return xlsx_response(f"{name}-{stamp}", header, rows)
-    return csv_response(f"{name}-{stamp}", header, rows)
+    return table_response(
+        export_format=file_format,
+        filename=f"{name}-{stamp}",
+        header=header,
+        rows=([_plain(value) for value in row] for row in rows),
+    )
 
 
 def template_response(kind: str) -> StreamingHttpResponse:
     """An empty CSV with the import header (UTF-8 with BOM, which Excel opens correctly)."""
     columns = EXPERT_COLUMNS if kind == KIND_EXPERTS else INSPECTOR_COLUMNS
-    return csv_response(f"{kind}-template", [label for _f, label in columns], [])
+    return csv_response(
+        filename=f"{kind}-template", header=[label for _f, label in columns], rows=[]
+    )

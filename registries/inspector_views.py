@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +24,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.choices import Role
 from accounts.models import Department, User
 from accounts.roles import is_admin, is_office_admin, refuse_page_unless
+from platform_site.exports import table_response
+from platform_site.lists import list_page
+from platform_site.web import denial_or_errors_to_form, errors_to_messages
 from registries import inspector_importing as importing
 from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
 from registries.drawable import EXPERT_DEPARTMENT, ineligibility_reasons
@@ -48,25 +50,6 @@ def _int_or_none(value) -> int | None:
 def _member_only(user) -> None:
     if not (user.is_active and user.department_id):
         raise Http404
-
-
-def _apply_errors(form: forms.Form, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error) or _("无权执行此操作。"))
-        return
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.message_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _messages_from(request, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("无权执行此操作。"))
 
 
 # --- forms -------------------------------------------------------------------------------------
@@ -301,24 +284,19 @@ def inspector_list(request):
     departments = selectors.inspector_departments_visible_to(user)
     form = InspectorFilterForm(request.GET or None, departments=departments)
     inspectors = selectors.inspector_list_visible_to(user, form.filters())
-    export = request.GET.get("format")
-    if export in ("csv", "xlsx"):
-        return importing.export_response(
-            importing.KIND_INSPECTORS, inspectors.iterator(chunk_size=2000), export
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    return list_page(
         request,
-        "registries/inspector_list.html",
-        {
+        rows=inspectors,
+        template="registries/inspector_list.html",
+        context={
             "form": form,
-            "page": Paginator(inspectors, 50).get_page(request.GET.get("page")),
-            "query": query.urlencode(),
             "can_edit": can_edit_registry(user),
             "today": timezone.localdate(),
             "expiring_until": timezone.localdate() + timedelta(days=selectors.EXPIRING_WINDOW_DAYS),
         },
+        export=lambda rows, export_format: importing.export_response(
+            importing.KIND_INSPECTORS, rows.iterator(chunk_size=2000), export_format
+        ),
     )
 
 
@@ -343,7 +321,7 @@ def inspector_create(request):
         try:
             inspector = services.inspector_create(created_by=user, **data)
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -416,7 +394,7 @@ def inspector_edit(request, inspector_id: int):
         try:
             services.inspector_update(inspector=inspector, updated_by=request.user, **changes)
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("registries:inspector_detail", inspector_id=inspector.pk)
@@ -449,7 +427,7 @@ def inspector_certificate(request, inspector_id: int):
                 inspector=inspector, changed_by=request.user, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(request, _("执法证信息已更新。"))
             return redirect("registries:inspector_detail", inspector_id=inspector.pk)
@@ -560,22 +538,14 @@ def expert_list(request):
     form = ExpertFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     experts = selectors.expert_list_visible_to(user, **{k: v for k, v in filters.items() if v})
-    export = request.GET.get("format")
-    if export in ("csv", "xlsx"):
-        return importing.export_response(
-            importing.KIND_EXPERTS, experts.iterator(chunk_size=2000), export
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    return list_page(
         request,
-        "registries/expert_list.html",
-        {
-            "form": form,
-            "page": Paginator(experts, 50).get_page(request.GET.get("page")),
-            "query": query.urlencode(),
-            "can_edit": user.is_office_admin,
-        },
+        rows=experts,
+        template="registries/expert_list.html",
+        context={"form": form, "can_edit": user.is_office_admin},
+        export=lambda rows, export_format: importing.export_response(
+            importing.KIND_EXPERTS, rows.iterator(chunk_size=2000), export_format
+        ),
     )
 
 
@@ -603,7 +573,7 @@ def expert_create(request):
         try:
             expert = services.expert_create(created_by=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -632,7 +602,7 @@ def expert_edit(request, expert_id: int):
         try:
             services.expert_update(expert=expert, updated_by=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("registries:expert_detail", expert_id=expert.pk)
@@ -663,7 +633,7 @@ def expert_recusal_declare(request, expert_id: int):
                 declared_by=request.user,
             )
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(request, _("专家回避申报已记录，确认后进入抽取的回避关系。"))
             return redirect("registries:recusal_detail", recusal_id=recusal.pk)
@@ -686,52 +656,53 @@ def recusal_list(request):
     recusals = selectors.recusal_list_visible_to(
         user, status=filters.get("status", ""), q=filters.get("q", "")
     )
-    export = request.GET.get("format")
-    if export in ("csv", "xlsx"):
-        header = [
-            "人员编码",
-            "姓名",
-            "部门代码",
-            "对象代码",
-            "对象名称",
-            "回避事由",
-            "说明",
-            "状态",
-            "申报时间",
-            "处理意见",
-        ]
-        rows = (
-            [
-                recusal.person.code,
-                recusal.person.name,
-                recusal.inspector.department.code if recusal.inspector_id else EXPERT_DEPARTMENT,
-                recusal.inspection_object.code,
-                recusal.inspection_object.name,
-                recusal.get_reason_display(),
-                recusal.note,
-                recusal.get_status_display(),
-                timezone.localtime(recusal.declared_at).strftime("%Y-%m-%d %H:%M"),
-                recusal.decision_note,
-            ]
-            for recusal in recusals.iterator(chunk_size=2000)
-        )
-        name = f"recusals-{timezone.localdate():%Y%m%d}"
-        if export == "xlsx":
-            return importing.xlsx_response(name, header, rows)
-        return importing.csv_response(name, header, rows)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    return list_page(
         request,
-        "registries/recusal_list.html",
-        {
+        rows=recusals,
+        template="registries/recusal_list.html",
+        context={
             "form": form,
-            "page": Paginator(recusals, 50).get_page(request.GET.get("page")),
-            "query": query.urlencode(),
             "can_declare": selectors.declarable_inspectors_for(user).exists(),
             "queue_count": selectors.recusal_queue_for(user).count(),
             "is_decider": user.is_office_admin or user.is_department_admin,
         },
+        export=_recusal_export,
+    )
+
+
+def _recusal_export(recusals, export_format: str):
+    header = [
+        "人员编码",
+        "姓名",
+        "部门代码",
+        "对象代码",
+        "对象名称",
+        "回避事由",
+        "说明",
+        "状态",
+        "申报时间",
+        "处理意见",
+    ]
+    rows = (
+        [
+            recusal.person.code,
+            recusal.person.name,
+            recusal.inspector.department.code if recusal.inspector_id else EXPERT_DEPARTMENT,
+            recusal.inspection_object.code,
+            recusal.inspection_object.name,
+            recusal.get_reason_display(),
+            recusal.note,
+            recusal.get_status_display(),
+            timezone.localtime(recusal.declared_at).strftime("%Y-%m-%d %H:%M"),
+            recusal.decision_note,
+        ]
+        for recusal in recusals.iterator(chunk_size=2000)
+    )
+    return table_response(
+        export_format=export_format,
+        filename=f"recusals-{timezone.localdate():%Y%m%d}",
+        header=header,
+        rows=rows,
     )
 
 
@@ -765,7 +736,7 @@ def recusal_declare(request):
                 declared_by=user,
             )
         except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(request, _("回避申报已提交，待部门系统管理员确认。"))
             return redirect("registries:recusal_detail", recusal_id=recusal.pk)
@@ -816,7 +787,7 @@ def _decide(request, recusal_id: int, service, done_message: str):
     try:
         service(recusal=recusal, decided_by=request.user, note=form.cleaned_data.get("note", ""))
     except (ValidationError, PermissionDenied) as error:
-        _messages_from(request, error)
+        errors_to_messages(request, error)
     else:
         messages.success(request, done_message)
     if request.POST.get("next") == "queue":
@@ -847,7 +818,7 @@ def recusal_rules(request):
             try:
                 recusal_services.recusal_rule_set(set_by=user, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as error:
-                _messages_from(request, error)
+                errors_to_messages(request, error)
             else:
                 messages.success(request, _("自动回避规则已更新。"))
         return redirect("registries:recusal_rules")

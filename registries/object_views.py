@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Department
 from accounts.roles import is_office_admin, refuse_page_unless
+from platform_site.web import denial_or_errors_to_form, errors_to_messages, form_errors_to_messages
 from registries.choices import ObjectKind, ObjectStatus, RiskClass, Scale, SpecialList
 from registries.exports import export_response
 from registries.importing.merge import deferred_indexes_pending
@@ -60,24 +61,6 @@ def _require_member(user) -> None:
 def _require_editor(user) -> None:
     if not can_edit_registry(user):
         raise Http404
-
-
-def _report(request, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("无权执行此操作。"))
-
-
-def _add_errors(form: forms.Form, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error))
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # Forms ------------------------------------------------------------------------------------------
@@ -273,7 +256,7 @@ def object_create_page(request):
                 created_by=request.user, supervising_departments=list(departments), **data
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(
                 request, _("已录入检查对象：%(name)s") % {"name": inspection_object.name}
@@ -294,7 +277,7 @@ def object_edit_page(request, object_id: int):
                 inspection_object=inspection_object, updated_by=request.user, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
+            denial_or_errors_to_form(form, error)
         else:
             messages.success(request, _("已保存修改。"))
             return redirect("registries:object_detail", object_id=inspection_object.pk)
@@ -309,16 +292,14 @@ def object_flag_set_page(request, object_id: int):
     inspection_object = access_object_for_user(request.user, object_id, for_change=True)
     form = FlagSetForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
     else:
         try:
             object_set_flag(
                 inspection_object=inspection_object, set_by=request.user, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            _report(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(request, _("已列入特殊名单。"))
     return redirect("registries:object_detail", object_id=inspection_object.pk)
@@ -330,16 +311,14 @@ def object_flag_clear_page(request, object_id: int):
     inspection_object = access_object_for_user(request.user, object_id, for_change=True)
     form = FlagClearForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
     else:
         try:
             object_clear_flag(
                 inspection_object=inspection_object, cleared_by=request.user, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            _report(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(request, _("已移出特殊名单。"))
     return redirect("registries:object_detail", object_id=inspection_object.pk)
@@ -405,7 +384,7 @@ def object_release_page(request, object_id: int):
             reason=request.POST.get("reason", ""),
         )
     except (ValidationError, PermissionDenied) as error:
-        _report(request, error)
+        errors_to_messages(request, error)
         return redirect("registries:object_detail", object_id=inspection_object.pk)
     messages.success(
         request, _("已撤销 %(department)s 的认领。") % {"department": department.display_name}
@@ -434,7 +413,7 @@ def claim_resolve_page(request, supervision_id: int):
             reason=request.POST.get("reason", ""),
         )
     except (ValidationError, PermissionDenied) as error:
-        _report(request, error)
+        errors_to_messages(request, error)
     else:
         if decision == ClaimDecision.KEEP:
             messages.success(request, _("已确认认领，该部门共同监管此对象。"))

@@ -13,13 +13,15 @@ whether another department's entry exists.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.models import User
 from accounts.roles import IsMember, IsOfficeAdmin, has_working_role, is_office_admin
 from accounts.roles import is_member as _is_member
+from accounts.types import RequestUser
 from registries.models import InspectionObject, Inspector, ObjectSupervision
 
 is_registry_office = is_office_admin
@@ -28,7 +30,7 @@ IsRegistryUser = IsMember
 IsRegistryOffice = IsOfficeAdmin
 
 
-def can_edit_registry(user: Any) -> bool:
+def can_edit_registry(user: RequestUser) -> TypeGuard[User]:
     """The user holds a role that may change registry entries (of their own department)."""
     return is_office_admin(user) or has_working_role(user)
 
@@ -42,7 +44,7 @@ def supervised_condition(department_id: int) -> Q:
     )
 
 
-def objects_visible_to(user: Any) -> QuerySet[InspectionObject]:
+def objects_visible_to(user: RequestUser) -> QuerySet[InspectionObject]:
     """The objects a user may see (no ordering or joins added: selectors do that)."""
     if not _is_member(user):
         return InspectionObject.objects.none()
@@ -52,7 +54,7 @@ def objects_visible_to(user: Any) -> QuerySet[InspectionObject]:
 
 
 def access_object_for_user(
-    user: Any, object_id: Any, *, for_change: bool = False
+    user: RequestUser, object_id: Any, *, for_change: bool = False
 ) -> InspectionObject:
     """The object if the user may see it (or change it, with for_change=True); Http404 otherwise."""
     if not _is_member(user):
@@ -66,7 +68,7 @@ def access_object_for_user(
     return inspection_object
 
 
-def inspectors_visible_to(user: Any) -> QuerySet[Inspector]:
+def inspectors_visible_to(user: RequestUser) -> QuerySet[Inspector]:
     if not _is_member(user):
         return Inspector.objects.none()
     if is_office_admin(user):
@@ -75,7 +77,7 @@ def inspectors_visible_to(user: Any) -> QuerySet[Inspector]:
 
 
 def access_inspector_for_user(
-    user: Any, inspector_id: Any, *, for_change: bool = False
+    user: RequestUser, inspector_id: Any, *, for_change: bool = False
 ) -> Inspector:
     """The inspector if they belong to the user's department (or the user is the office); Http404
     otherwise. Changing needs a working role (department admin, liaison or staff)."""
@@ -92,7 +94,7 @@ def access_inspector_for_user(
     return inspector
 
 
-def access_dispute_for_user(user: Any, supervision_id: Any) -> ObjectSupervision:
+def access_dispute_for_user(user: RequestUser, supervision_id: Any) -> ObjectSupervision:
     """A supervision claim in dispute: the office resolves it; nobody else learns it exists."""
     if not is_office_admin(user):
         raise Http404

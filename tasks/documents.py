@@ -25,6 +25,7 @@ from django.urls import reverse
 
 from accounts.audit import record_event
 from accounts.models import AuditEvent, Department
+from accounts.types import RequestUser
 from catalog.documents import onsite_record
 from catalog.models import Matter
 from platform_site.documents import DocumentKind, register
@@ -74,7 +75,7 @@ class DrawRecordKind(DocumentKind):
     def load(self, params: Mapping[str, int]) -> Draw:
         return Draw.objects.select_related("task", "task__lead_department").get(pk=params["draw"])
 
-    def authorize(self, user: Any, params: Mapping[str, int]) -> Draw:
+    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> Draw:
         return access_draw_for_user(user, params["draw"])
 
     def context(self, subject: Draw) -> dict[str, Any]:
@@ -240,7 +241,9 @@ def rectification_part(
     }
 
 
-def _record_printing(task: Task, kind: DocumentKind, user: Any, params: Mapping[str, int]) -> None:
+def _record_printing(
+    task: Task, kind: DocumentKind, user: RequestUser, params: Mapping[str, int]
+) -> None:
     """Printing an official form (it carries a document number) is a step of the inspection
     worth its line in the audit trail (全程留痕): who printed which form of which task, when."""
     if user is not None:
@@ -286,10 +289,10 @@ class _DrawnObjectKind(DocumentKind):
             raise Http404
         return drawn
 
-    def authorize(self, user: Any, params: Mapping[str, int]) -> DrawnObject:
+    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> DrawnObject:
         return access_drawn_object_for_user(user, params["drawn_object"])
 
-    def requested(self, subject: Any, *, user: Any, params: Mapping[str, int]) -> None:
+    def requested(self, subject: Any, *, user: RequestUser, params: Mapping[str, int]) -> None:
         drawn = subject[0] if isinstance(subject, tuple) else subject
         _record_printing(drawn.draw.task, self, user, params)
 
@@ -356,7 +359,7 @@ class OnSiteRecordKind(_DrawnObjectKind):
     def load(self, params: Mapping[str, int]) -> tuple[DrawnObject, list]:
         return self._subject(super().load(params), params)
 
-    def authorize(self, user: Any, params: Mapping[str, int]) -> tuple[DrawnObject, list]:
+    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> tuple[DrawnObject, list]:
         return self._subject(super().authorize(user, params), params)
 
     def filename(self, subject: tuple[DrawnObject, list]) -> str:
@@ -407,7 +410,7 @@ class TaskNoticesKind(DocumentKind):
             raise Http404
         return task, draw
 
-    def authorize(self, user: Any, params: Mapping[str, int]) -> tuple[Task, Draw]:
+    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> tuple[Task, Draw]:
         return access_task_forms_for_user(user, params["task"])
 
     def parts(self, subject: tuple[Task, Draw]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -421,7 +424,7 @@ class TaskNoticesKind(DocumentKind):
         return {"task": facts, "batch": True}, parts
 
     def requested(
-        self, subject: tuple[Task, Draw], *, user: Any, params: Mapping[str, int]
+        self, subject: tuple[Task, Draw], *, user: RequestUser, params: Mapping[str, int]
     ) -> None:
         _record_printing(subject[0], self, user, params)
 

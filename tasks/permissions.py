@@ -34,31 +34,32 @@ from accounts.roles import (
     is_witness,
 )
 from accounts.roles import is_signed_in as _active
+from accounts.types import RequestUser
 from tasks.models import Draw, DrawReview, Task
 
 VIEW_TASK = "tasks.view_task"
 
 
-def can_create_task(user: Any) -> bool:
+def can_create_task(user: RequestUser) -> bool:
     return is_department_worker(user)
 
 
 CanCreateTask = RolePermission.of(can_create_task)
 
 
-def can_manage_task(user: Any, task: Task) -> bool:
+def can_manage_task(user: RequestUser, task: Task) -> bool:
     """The lead department's staff, liaison and admins."""
     return has_working_role(user) and user.department_id == task.lead_department_id
 
 
-def takes_part(user: Any, task: Task) -> bool:
+def takes_part(user: RequestUser, task: Task) -> bool:
     return _active(user) and (
         user.department_id == task.lead_department_id
         or task.participating_departments.filter(pk=user.department_id).exists()
     )
 
 
-def can_view_task(user: Any, task: Task) -> bool:
+def can_view_task(user: RequestUser, task: Task) -> bool:
     if not _active(user):
         return False
     if is_office_admin(user):
@@ -68,19 +69,19 @@ def can_view_task(user: Any, task: Task) -> bool:
     return is_auditor(user) and user.has_perm(VIEW_TASK, task)
 
 
-def can_download_full_bundle(user: Any) -> bool:
+def can_download_full_bundle(user: RequestUser) -> bool:
     """The full bundle lists every conflict of interest of the candidate pool: office admins and
     auditors (of the tasks they may see: the access function checks the task first)."""
     return is_office_admin(user) or is_auditor(user)
 
 
-def can_read_replacement_reason(user: Any, task: Task) -> bool:
+def can_read_replacement_reason(user: RequestUser, task: Task) -> bool:
     """A replacement's free-text reason (often medical) stays with the office, auditors and the
     department that wrote it."""
     return can_download_full_bundle(user) or can_manage_task(user, task)
 
 
-def tasks_visible_to(user: Any) -> QuerySet[Task]:
+def tasks_visible_to(user: RequestUser) -> QuerySet[Task]:
     if not _active(user):
         return Task.objects.none()
     if is_office_admin(user):
@@ -94,7 +95,7 @@ def tasks_visible_to(user: Any) -> QuerySet[Task]:
     return Task.objects.filter(visible).distinct()
 
 
-def access_task_for_user(user: Any, task_id: Any, *, manage: bool = False) -> Task:
+def access_task_for_user(user: RequestUser, task_id: Any, *, manage: bool = False) -> Task:
     task = Task.objects.select_related("lead_department", "plan_item").filter(pk=task_id).first()
     if task is None or not can_view_task(user, task):
         raise Http404
@@ -103,14 +104,14 @@ def access_task_for_user(user: Any, task_id: Any, *, manage: bool = False) -> Ta
     return task
 
 
-def access_draw_for_user(user: Any, draw_id: Any) -> Draw:
+def access_draw_for_user(user: RequestUser, draw_id: Any) -> Draw:
     draw = Draw.objects.select_related("task", "task__lead_department").filter(pk=draw_id).first()
     if draw is None or not can_view_task(user, draw.task):
         raise Http404
     return draw
 
 
-def access_review_for_user(user: Any, review_id: Any) -> DrawReview:
+def access_review_for_user(user: RequestUser, review_id: Any) -> DrawReview:
     """A draw's joint-review row: visible to whoever may see the task (who may confirm or return
     it is the service's check: ``can_review_as_department`` / ``can_be_second_witness``)."""
     review = (
@@ -123,11 +124,11 @@ def access_review_for_user(user: Any, review_id: Any) -> DrawReview:
     return review
 
 
-def can_review_as_department(user: Any, department_id: int) -> bool:
+def can_review_as_department(user: RequestUser, department_id: int) -> bool:
     return has_working_role(user) and user.department_id == department_id
 
 
-def is_eligible_second_witness(user: Any, task: Task) -> bool:
+def is_eligible_second_witness(user: RequestUser, task: Task) -> bool:
     """Who may be named as a single-department task's second witness: an active witness account
     (discipline inspection) of the lead department, or a person the office designated for this
     task (e.g. the department head). Department admins cannot make either: only the office
@@ -139,7 +140,7 @@ def is_eligible_second_witness(user: Any, task: Task) -> bool:
     return task.pk is not None and ObjectPermissionChecker(user).has_perm("witness_task", task)
 
 
-def can_be_second_witness(user: Any, task: Task, announced_by_id: int | None) -> bool:
+def can_be_second_witness(user: RequestUser, task: Task, announced_by_id: int | None) -> bool:
     """The person named before the announcement, still eligible, and not the one who announced."""
     if task.second_witness_id is None or user is None or user.pk != task.second_witness_id:
         return False
@@ -151,7 +152,7 @@ def can_be_second_witness(user: Any, task: Task, announced_by_id: int | None) ->
 # --- printable forms (inspection notice, on-site record, rectification notice) -------------------
 
 
-def can_print_task_forms(user: Any, task: Task) -> bool:
+def can_print_task_forms(user: RequestUser, task: Task) -> bool:
     """The working staff (staff, liaison, department admin) of the lead and participating
     departments, and the office; a drawn inspector prints only their own group's forms
     (`access_drawn_object_for_user`)."""
@@ -162,7 +163,7 @@ def can_print_task_forms(user: Any, task: Task) -> bool:
     return is_department_worker(user) and takes_part(user, task)
 
 
-def member_groups(user: Any, draw: Draw) -> set[str]:
+def member_groups(user: RequestUser, draw: Draw) -> set[str]:
     """The groups of `draw` in which the user (through their inspector record) stands now."""
     if not _active(user):
         return set()
@@ -175,7 +176,7 @@ def member_groups(user: Any, draw: Draw) -> set[str]:
     )
 
 
-def access_task_forms_for_user(user: Any, task_id: Any) -> tuple[Task, Draw]:
+def access_task_forms_for_user(user: RequestUser, task_id: Any) -> tuple[Task, Draw]:
     """A task's forms as a whole (all its notices in one PDF): its working departments and the
     office, once the task has a standing draw."""
     from tasks.selectors import standing_draw
@@ -189,7 +190,7 @@ def access_task_forms_for_user(user: Any, task_id: Any) -> tuple[Task, Draw]:
     return task, draw
 
 
-def access_drawn_object_for_user(user: Any, drawn_object_id: Any):
+def access_drawn_object_for_user(user: RequestUser, drawn_object_id: Any):
     """One drawn object's forms: the task's working departments and the office, or an inspector
     of the group the object was dealt to; only while its draw stands."""
     from tasks.choices import DrawKind, DrawState

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.audit import chain_head
+from accounts.types import RequestUser
 from publication.models import PublicationKind, is_published, published_subject_ids
 from registries.choices import SpecialList
 from registries.models import InspectionObject
@@ -34,7 +35,12 @@ PUBLIC_STATES = (
 
 
 def task_list(
-    user: Any, *, status: str = "", q: str = "", department: str = "", year: int | None = None
+    user: RequestUser,
+    *,
+    status: str = "",
+    q: str = "",
+    department: str = "",
+    year: int | None = None,
 ) -> QuerySet[Task]:
     tasks = tasks_visible_to(user).select_related("lead_department", "plan_item")
     if status:
@@ -180,7 +186,7 @@ def workload_flags(task: Task) -> list[WorkloadFlag]:
     return flags
 
 
-def tasks_with_workload_flags(user: Any) -> list[Task]:
+def tasks_with_workload_flags(user: RequestUser) -> list[Task]:
     return [
         t
         for t in task_list(user, status=TaskStatus.DRAWN)
@@ -188,7 +194,7 @@ def tasks_with_workload_flags(user: Any) -> list[Task]:
     ]
 
 
-def status_counts(user: Any) -> dict[str, int]:
+def status_counts(user: RequestUser) -> dict[str, int]:
     return dict(
         tasks_visible_to(user)
         .values("status")
@@ -352,7 +358,7 @@ def _log_time(ts: Any):
         return None
 
 
-def draw_record_context(draw: Draw, *, public: bool, user: Any = None) -> dict:
+def draw_record_context(draw: Draw, *, public: bool, user: RequestUser | None = None) -> dict:
     """Everything the draw record page, the PDF and the public page show, in plain Chinese.
 
     Witness values appear once S is public (the reveal, or a withdrawal); the free text of a

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_office_admin, refuse_page_unless
 from platform_site.documents import document_response
-from platform_site.exports import Echo, safe_cell
+from platform_site.lists import list_page
+from platform_site.web import errors_to_form, errors_to_messages, form_errors_to_messages
 from tasks import forms
 from tasks.choices import DrawState, ReviewRole, ReviewStatus, TaskStatus
+from tasks.exports import task_export_response
 from tasks.models import Draw, DrawReview, Task, TaskPolicy
 from tasks.permissions import (
     access_draw_for_user,
@@ -57,36 +56,6 @@ from tasks.verification import (
     verify_now,
 )
 
-EXPORT_HEADER = [
-    "code",
-    "title",
-    "status",
-    "lead_department",
-    "participants",
-    "start_date",
-    "end_date",
-    "groups",
-    "plan_item",
-    "adhoc",
-]
-
-
-def _errors(request, error) -> None:
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("无权执行此操作。"))
-
-
-def _form_service_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 # --- task list and forms -------------------------------------------------------------------------
 
 
@@ -94,76 +63,15 @@ def _form_service_error(form, error: ValidationError) -> None:
 def task_list_view(request):
     form = forms.TaskFilterForm(request.GET or None)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
-    tasks = task_list(request.user, **filters)
-    export = request.GET.get("format")
-    if export == "csv":
-        return _tasks_csv(tasks)
-    if export == "xlsx":
-        return _tasks_xlsx(tasks)
-    page = Paginator(tasks.prefetch_related("participating_departments"), 30).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    tasks = task_list(request.user, **filters).prefetch_related("participating_departments")
+    return list_page(
         request,
-        "tasks/task_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "can_create": can_create_task(request.user),
-        },
+        rows=tasks,
+        template="tasks/task_list.html",
+        context={"form": form, "can_create": can_create_task(request.user)},
+        per_page=30,
+        export=task_export_response,
     )
-
-
-def _export_rows(tasks):
-    for task in tasks.prefetch_related("participating_departments").iterator(chunk_size=500):
-        yield [
-            task.code,
-            task.title,
-            task.get_status_display(),
-            task.lead_department.code,
-            " ".join(d.code for d in task.participating_departments.all()),
-            task.start_date.isoformat(),
-            task.end_date.isoformat(),
-            task.groups,
-            task.plan_item.title if task.plan_item else "",
-            "1" if task.is_adhoc else "0",
-        ]
-
-
-def _tasks_csv(tasks):
-    writer = csv.writer(Echo())
-
-    def rows():
-        yield "\ufeff" + writer.writerow(EXPORT_HEADER)
-        for row in _export_rows(tasks):
-            yield writer.writerow(safe_cell(v) for v in row)
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="tasks.csv"'
-    return response
-
-
-def _tasks_xlsx(tasks):
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("tasks")
-    sheet.append(EXPORT_HEADER)
-    for row in _export_rows(tasks):
-        sheet.append([safe_cell(v) for v in row])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="tasks.xlsx"'
-    return response
 
 
 @login_required
@@ -186,7 +94,7 @@ def task_create_view(request):
         try:
             task = task_services.task_create(created_by=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _form_service_error(form, error)
+            errors_to_form(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -212,7 +120,7 @@ def task_edit_view(request, task_id: int):
         try:
             task_services.task_update(task=task, updated_by=request.user, **kwargs)
         except ValidationError as error:
-            _form_service_error(form, error)
+            errors_to_form(form, error)
         else:
             task.refresh_from_db()
             if task.status == TaskStatus.PENDING_APPROVAL:
@@ -336,7 +244,7 @@ def _task_action(request, task_id, function, success, *, manage=True, **kwargs):
     try:
         function(task=task, **kwargs)
     except (ValidationError, PermissionDenied) as error:
-        _errors(request, error)
+        errors_to_messages(request, error)
     else:
         messages.success(request, success)
     return redirect("tasks:task_detail", task_id=task.pk)
@@ -379,9 +287,7 @@ def task_approve_view(request, task_id: int):
 def task_push_view(request, task_id: int):
     form = forms.PushForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return redirect("tasks:task_detail", task_id=task_id)
     return _task_action(
         request,
@@ -437,7 +343,7 @@ def review_confirm_view(request, review_id: int):
                 review=review, confirmed_by=request.user, witness=form.cleaned_data["witness"]
             )
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(request, _("已确认会审，见证值已记录（揭示前不公开）。"))
     else:
@@ -456,7 +362,7 @@ def review_return_view(request, review_id: int):
                 review=review, returned_by=request.user, reason=form.cleaned_data["reason"]
             )
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(request, _("已退回，公告已撤回。"))
     else:
@@ -475,7 +381,7 @@ def _draw_action(request, draw_id, function, success, form_class=None, **kwargs)
     try:
         result = function(draw=draw, **kwargs)
     except (ValidationError, PermissionDenied) as error:
-        _errors(request, error)
+        errors_to_messages(request, error)
         return redirect("tasks:draw_detail", draw_id=draw.pk)
     messages.success(request, success)
     target = result if isinstance(result, Draw) else draw
@@ -771,7 +677,7 @@ def policy_view(request):
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as error:
-            _form_service_error(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("抽查任务规则已保存。"))
             return redirect("tasks:policy")

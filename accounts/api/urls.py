@@ -32,6 +32,11 @@ urlpatterns = [
         name="account_reissue",
     ),
     path("audit/events/", views.AuditEventListApi.as_view(), name="audit_events"),
+    path(
+        "audit/events/export/<str:export_format>/",
+        views.AuditEventExportApi.as_view(),
+        name="audit_export",
+    ),
     path("audit/head/", views.AuditHeadApi.as_view(), name="audit_head"),
     path("audit/checkpoint/", views.AuditCheckpointApi.as_view(), name="audit_checkpoint"),
 ]

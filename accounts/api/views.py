@@ -2,7 +2,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -27,7 +27,8 @@ from accounts.checkpoints import (
     public_key_text,
     signing_key,
 )
-from accounts.models import Department, User
+from accounts.exports import audit_event_export_response
+from accounts.models import AuditEvent, Department, User
 from accounts.permissions import (
     IsAccountManager,
     IsOfficeAdmin,
@@ -39,7 +40,7 @@ from accounts.selectors import (
     audit_event_list,
     department_list_visible_to,
 )
-from platform_site.api import call_service
+from platform_site.api import ExportApi, call_service
 
 
 class MeApi(APIView):
@@ -189,6 +190,30 @@ class AuditEventListApi(ListAPIView):
             actor=params.get("actor", ""),
             target=params.get("target", ""),
         )
+
+
+class AuditEventExportApi(ExportApi):
+    """The filtered audit trail as CSV (UTF-8 with BOM), as the audit page exports it."""
+
+    permission_classes = [IsOfficeAdmin]
+    queryset = AuditEvent.objects.none()
+    export_formats = ("csv",)
+    export_parameters = [
+        OpenApiParameter("action", str),
+        OpenApiParameter("actor", str),
+        OpenApiParameter("target", str),
+    ]
+
+    def rows(self, request):
+        params = request.query_params
+        return audit_event_list(
+            action=params.get("action", ""),
+            actor=params.get("actor", ""),
+            target=params.get("target", ""),
+        )
+
+    def export(self, rows, export_format: str):
+        return audit_event_export_response(rows, export_format)
 
 
 class AuditHeadApi(APIView):

@@ -4,6 +4,9 @@ from catalog.api import views
 
 urlpatterns = [
     path("matters/", views.MatterListApi.as_view(), name="matter_list"),
+    path(
+        "matters/export/<str:export_format>/", views.MatterExportApi.as_view(), name="matter_export"
+    ),
     path("matters/create/", views.MatterCreateApi.as_view(), name="matter_create"),
     path("matters/<int:matter_id>/", views.MatterDetailApi.as_view(), name="matter_detail"),
     path("matters/<int:matter_id>/update/", views.MatterUpdateApi.as_view(), name="matter_update"),

@@ -27,6 +27,7 @@ from catalog.api.serializers import (
     RetireInputSerializer,
     RevisionOutputSerializer,
 )
+from catalog.exports import matter_export_response
 from catalog.filters import MatterFilter, ProposalFilter, PublicMatterFilter
 from catalog.models import Matter, MatterChangeProposal, MatterImport, MatterRevision
 from catalog.permissions import (
@@ -44,7 +45,7 @@ from catalog.selectors import (
     public_matter_list,
     revision_list,
 )
-from platform_site.api import call_service
+from platform_site.api import ActionApi, ExportApi, call_service
 
 
 class MatterListApi(ListAPIView):
@@ -56,6 +57,19 @@ class MatterListApi(ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         return matter_list(user=self.request.user)
+
+
+class MatterExportApi(ExportApi):
+    """The filtered matter list as CSV (UTF-8 with BOM) or XLSX; takes the list's filters."""
+
+    filterset_class = MatterFilter
+    queryset = Matter.objects.none()
+
+    def rows(self, request):
+        return matter_list(user=request.user)
+
+    def export(self, rows, export_format: str):
+        return matter_export_response(rows, export_format)
 
 
 class MatterDetailApi(APIView):
@@ -105,18 +119,19 @@ class MatterUpdateApi(APIView):
         return Response(MatterDetailOutputSerializer(matter_detail(matter.pk)).data)
 
 
-class MatterRetireApi(APIView):
+class MatterRetireApi(ActionApi):
     permission_classes = [IsOfficeAdmin]
+    service = services.matter_retire
+    actor_kwarg = "retired_by"
+    input_serializer = RetireInputSerializer
+    output_serializer = MatterDetailOutputSerializer
 
-    @extend_schema(request=RetireInputSerializer, responses=MatterDetailOutputSerializer)
-    def post(self, request, matter_id: int):
-        matter = access_matter_for_user(request.user, matter_id, edit=True)
-        data = RetireInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        call_service(
-            services.matter_retire, matter=matter, retired_by=request.user, **data.validated_data
-        )
-        return Response(MatterDetailOutputSerializer(matter_detail(matter.pk)).data)
+    def get_targets(self, request, matter_id: int):
+        return {"matter": access_matter_for_user(request.user, matter_id, edit=True)}
+
+    def respond(self, request, result, targets):
+        matter = matter_detail(targets["matter"].pk)
+        return Response(MatterDetailOutputSerializer(matter).data)
 
 
 class MatterCheckPointsSetApi(APIView):
@@ -195,38 +210,24 @@ class ProposalSubmitApi(APIView):
         return Response(ProposalOutputSerializer(proposal).data, status=status.HTTP_201_CREATED)
 
 
-class ProposalAcceptApi(APIView):
+class _ProposalDecisionApi(ActionApi):
     permission_classes = [IsOfficeAdmin]
+    output_serializer = ProposalOutputSerializer
 
-    @extend_schema(request=ProposalAcceptInputSerializer, responses=ProposalOutputSerializer)
-    def post(self, request, proposal_id: int):
-        proposal = access_proposal_for_user(request.user, proposal_id, decide=True)
-        data = ProposalAcceptInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        proposal = call_service(
-            services.proposal_accept,
-            proposal=proposal,
-            accepted_by=request.user,
-            **data.validated_data,
-        )
-        return Response(ProposalOutputSerializer(proposal).data)
+    def get_targets(self, request, proposal_id: int):
+        return {"proposal": access_proposal_for_user(request.user, proposal_id, decide=True)}
 
 
-class ProposalRejectApi(APIView):
-    permission_classes = [IsOfficeAdmin]
+class ProposalAcceptApi(_ProposalDecisionApi):
+    service = services.proposal_accept
+    actor_kwarg = "accepted_by"
+    input_serializer = ProposalAcceptInputSerializer
 
-    @extend_schema(request=ProposalRejectInputSerializer, responses=ProposalOutputSerializer)
-    def post(self, request, proposal_id: int):
-        proposal = access_proposal_for_user(request.user, proposal_id, decide=True)
-        data = ProposalRejectInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        proposal = call_service(
-            services.proposal_reject,
-            proposal=proposal,
-            rejected_by=request.user,
-            **data.validated_data,
-        )
-        return Response(ProposalOutputSerializer(proposal).data)
+
+class ProposalRejectApi(_ProposalDecisionApi):
+    service = services.proposal_reject
+    actor_kwarg = "rejected_by"
+    input_serializer = ProposalRejectInputSerializer
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -282,28 +283,22 @@ class ImportPreviewApi(APIView):
         )
 
 
-class ImportApplyApi(APIView):
+class _ImportActionApi(ActionApi):
     permission_classes = [IsOfficeAdmin]
+    output_serializer = MatterImportOutputSerializer
 
-    @extend_schema(request=None, responses=MatterImportOutputSerializer)
-    def post(self, request, import_id: int):
-        matter_import = access_import_for_user(request.user, import_id)
-        matter_import = call_service(
-            services.matter_import_apply, matter_import=matter_import, applied_by=request.user
-        )
-        return Response(MatterImportOutputSerializer(matter_import).data)
+    def get_targets(self, request, import_id: int):
+        return {"matter_import": access_import_for_user(request.user, import_id)}
 
 
-class ImportDiscardApi(APIView):
-    permission_classes = [IsOfficeAdmin]
+class ImportApplyApi(_ImportActionApi):
+    service = services.matter_import_apply
+    actor_kwarg = "applied_by"
 
-    @extend_schema(request=None, responses=MatterImportOutputSerializer)
-    def post(self, request, import_id: int):
-        matter_import = access_import_for_user(request.user, import_id)
-        matter_import = call_service(
-            services.matter_import_discard, matter_import=matter_import, discarded_by=request.user
-        )
-        return Response(MatterImportOutputSerializer(matter_import).data)
+
+class ImportDiscardApi(_ImportActionApi):
+    service = services.matter_import_discard
+    actor_kwarg = "discarded_by"
 
 
 # --- public -------------------------------------------------------------------------------------

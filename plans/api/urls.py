@@ -7,6 +7,11 @@ urlpatterns = [
     path("years/open/", views.PlanYearOpenApi.as_view(), name="year_open"),
     path("years/<int:year>/", views.PlanYearDetailApi.as_view(), name="year_detail"),
     path("years/<int:year>/items/", views.PlanItemListApi.as_view(), name="item_list"),
+    path(
+        "years/<int:year>/items/export/<str:export_format>/",
+        views.PlanItemExportApi.as_view(),
+        name="item_export",
+    ),
     path("years/<int:year>/items/create/", views.PlanItemCreateApi.as_view(), name="item_create"),
     path(
         "years/<int:year>/items/estimate/",
@@ -72,6 +77,11 @@ urlpatterns = [
     path("public/", views.PublicPlanListApi.as_view(), name="public_list"),
     path("public/<int:year>/", views.PublicPlanDetailApi.as_view(), name="public_detail"),
     path("peak-seasons/", views.PeakSeasonListApi.as_view(), name="peak_season_list"),
+    path(
+        "peak-seasons/export/<str:export_format>/",
+        views.PeakSeasonExportApi.as_view(),
+        name="peak_season_export",
+    ),
     path("peak-seasons/create/", views.PeakSeasonCreateApi.as_view(), name="peak_season_create"),
     path(
         "peak-seasons/<int:season_id>/update/",

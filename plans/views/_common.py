@@ -3,15 +3,14 @@ form errors."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError
 
 from accounts.roles import page_requires
 from plans.permissions import (
     can_manage_plans,
 )
+from platform_site.web import errors_to_form
 
 
 def office_only(view):
@@ -19,20 +18,14 @@ def office_only(view):
     return login_required(page_requires(can_manage_plans)(view))
 
 
-def report_error(request, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("无权执行此操作。"))
-
-
 def add_form_errors(form, error: ValidationError) -> None:
+    """The shared :func:`errors_to_form`, with a plan window's errors on its start month."""
     if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            target = field if field in form.fields else None
-            if field.startswith("window"):
-                target = "window_start_month" if "window_start_month" in form.fields else None
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error.messages)
+        window_field = "window_start_month" if "window_start_month" in form.fields else "__all__"
+        by_field: dict[str, list[ValidationError]] = {}
+        for field, errors in error.error_dict.items():
+            by_field.setdefault(window_field if field.startswith("window") else field, []).extend(
+                errors
+            )
+        error = ValidationError(by_field)
+    errors_to_form(form, error)

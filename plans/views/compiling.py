@@ -25,7 +25,8 @@ from plans.selectors import (
     submission_list_visible_to,
 )
 from plans.services.years import draft_version
-from plans.views._common import add_form_errors, office_only, report_error
+from plans.views._common import add_form_errors, office_only
+from platform_site.web import errors_to_messages
 
 
 @office_only
@@ -56,7 +57,7 @@ def _office_action(request, year: int, action, success: str, **extra):
     try:
         action(plan_year=plan_year, **extra)
     except (ValidationError, PermissionDenied) as error:
-        report_error(request, error)
+        errors_to_messages(request, error)
     else:
         messages.success(request, success)
     return redirect("plans:compilation", year=year)
@@ -135,7 +136,7 @@ def year_publish(request, year: int):
     try:
         services.plan_publish(plan_year=plan_year, published_by=request.user)
     except (ValidationError, PermissionDenied) as error:
-        report_error(request, error)
+        errors_to_messages(request, error)
         return redirect("plans:compilation", year=year)
     messages.success(request, _("计划已在公开网站公布。"))
     return redirect("plans:public_detail", year=year)
@@ -152,7 +153,7 @@ def year_adjust(request, year: int):
                 plan_year=plan_year, reason=form.cleaned_data["reason"], by=request.user
             )
         except (ValidationError, PermissionDenied) as error:
-            report_error(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(
                 request, _("已开始调整，新版本 v%(n)s 待审批。") % {"n": version.number}
@@ -200,7 +201,7 @@ def merge_accept(request, proposal_id: int):
         )
         messages.success(request, _("已采纳合并方案。"))
     except (ValidationError, PermissionDenied) as error:
-        report_error(request, error)
+        errors_to_messages(request, error)
     return redirect("plans:compilation", year=proposal.plan_year.year)
 
 
@@ -218,5 +219,5 @@ def merge_reject(request, proposal_id: int):
         )
         messages.success(request, _("已不采纳该合并方案。"))
     except (ValidationError, PermissionDenied) as error:
-        report_error(request, error)
+        errors_to_messages(request, error)
     return redirect("plans:compilation", year=proposal.plan_year.year)

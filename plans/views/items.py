@@ -28,7 +28,8 @@ from plans.scoping import (
     item_cap_bp,
     peak_season_warnings,
 )
-from plans.views._common import add_form_errors, report_error
+from plans.views._common import add_form_errors
+from platform_site.web import errors_to_messages
 from registries.scopes import ScopeError, clean_scope, describe_scope
 
 
@@ -52,7 +53,7 @@ def item_create(request, year: int):
         except ValidationError as error:
             add_form_errors(form, error)
         except PermissionDenied as error:
-            report_error(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(request, _("已保存计划事项：%(title)s") % {"title": item.title})
             return redirect("plans:item_detail", item_id=item.pk)
@@ -106,7 +107,7 @@ def item_edit(request, item_id: int):
         except ValidationError as error:
             add_form_errors(form, error)
         except PermissionDenied as error:
-            report_error(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(request, _("已保存修改。"))
             return redirect("plans:item_detail", item_id=item.pk)
@@ -123,7 +124,7 @@ def item_delete(request, item_id: int):
     try:
         withdrawn = services.plan_item_delete(item=item, deleted_by=request.user)
     except (ValidationError, PermissionDenied) as error:
-        report_error(request, error)
+        errors_to_messages(request, error)
         return redirect("plans:item_detail", item_id=item.pk)
     messages.success(request, _("已撤销该事项。") if withdrawn else _("已删除该事项。"))
     return redirect("plans:year_detail", year=year)

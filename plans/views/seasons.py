@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plans import services
+from plans.exports import peak_season_export_response
 from plans.forms import (
     PeakSeasonForm,
 )
@@ -24,33 +22,13 @@ from plans.selectors import (
     peak_season_list,
 )
 from plans.views._common import add_form_errors, office_only
-from platform_site.exports import Echo, safe_cell
 
 
 @login_required
 def peak_season_list_view(request):
     seasons = peak_season_list()
     if request.GET.get("format") == "csv":
-        writer = csv.writer(Echo())
-
-        def rows():
-            yield "\ufeff" + writer.writerow(["行业代码前缀", "旺季月份", "说明", "启用"])
-            for season in seasons:
-                yield writer.writerow(
-                    [
-                        safe_cell(value)
-                        for value in (
-                            season.industry_prefix,
-                            season.months_label,
-                            season.note,
-                            season.is_active,
-                        )
-                    ]
-                )
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="peak-seasons.csv"'
-        return response
+        return peak_season_export_response(seasons)
     return render(
         request,
         "plans/peak_season_list.html",

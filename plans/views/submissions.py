@@ -25,7 +25,8 @@ from plans.permissions import (
 from plans.selectors import (
     plan_item_list_visible_to,
 )
-from plans.views._common import office_only, report_error
+from plans.views._common import office_only
+from platform_site.web import errors_to_messages
 
 
 @login_required
@@ -41,7 +42,7 @@ def department_submit(request, year: int):
             plan_year=plan_year, department=department, submitted_by=request.user
         )
     except (ValidationError, PermissionDenied) as error:
-        report_error(request, error)
+        errors_to_messages(request, error)
     else:
         if submission.is_late:
             messages.warning(
@@ -94,5 +95,5 @@ def department_return(request, year: int, department_id: int):
                 request, _("已退回 %(name)s 的报送。") % {"name": department.display_name}
             )
         except (ValidationError, PermissionDenied) as error:
-            report_error(request, error)
+            errors_to_messages(request, error)
     return redirect("plans:submission_detail", year=year, department_id=department_id)

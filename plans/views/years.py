@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,19 +12,16 @@ from django.views.decorators.http import require_http_methods
 
 from plans import services
 from plans.choices import SubmissionStatus
+from plans.exports import plan_item_export_response
 from plans.filters import PlanItemFilter
 from plans.forms import (
     PlanYearOpenForm,
 )
-from plans.models import PlanItem
 from plans.permissions import (
     access_plan_year_for_user,
     can_draft_items,
     can_manage_plans,
     can_submit_department,
-)
-from plans.scoping import (
-    format_bp,
 )
 from plans.selectors import (
     plan_item_list_visible_to,
@@ -37,8 +30,6 @@ from plans.selectors import (
     version_list_visible_to,
 )
 from plans.views._common import add_form_errors, office_only
-from platform_site.exports import Echo, safe_cell
-from registries.scopes import describe_scope
 
 
 @login_required
@@ -76,72 +67,6 @@ def year_open(request):
     return render(request, "plans/year_open.html", {"form": form})
 
 
-def _item_export(items, year: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
-    header = [
-        "id",
-        "牵头部门",
-        "任务名称",
-        "抽查事项",
-        "配合部门",
-        "定向",
-        "抽查对象范围",
-        "A",
-        "B",
-        "C",
-        "D",
-        "计划时间",
-        "状态",
-        "备注",
-    ]
-
-    def row(item: PlanItem) -> list:
-        return [
-            safe_cell(value)
-            for value in (
-                item.pk,
-                item.department.display_name,
-                item.title,
-                "；".join(f"{matter.code} {matter.name}" for matter in item.matters.all()),
-                "、".join(
-                    department.display_name for department in item.participating_departments.all()
-                ),
-                "定向" if item.directed else "不定向",
-                describe_scope(item.scope),
-                *(format_bp(item.ratios.get(risk_class)) for risk_class in "ABCD"),
-                item.window_label,
-                item.get_status_display(),
-                item.notes,
-            )
-        ]
-
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("计划事项")
-        sheet.append(header)
-        for item in items:
-            sheet.append(row(item))
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="plan-items-{year}.xlsx"'
-        return response
-    writer = csv.writer(Echo())
-
-    def rows():
-        yield "\ufeff" + writer.writerow(header)
-        for item in items:
-            yield writer.writerow(row(item))
-
-    stream = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    stream["Content-Disposition"] = f'attachment; filename="plan-items-{year}.csv"'
-    return stream
-
-
 @login_required
 def year_detail(request, year: int):
     plan_year = access_plan_year_for_user(request.user, year)
@@ -152,7 +77,7 @@ def year_detail(request, year: int):
     items = item_filter.qs
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        return _item_export(items, plan_year.year, fmt)
+        return plan_item_export_response(items, year=plan_year.year, export_format=fmt)
     submissions = list(submission_list_visible_to(user, plan_year))
     own_submission = next((s for s in submissions if s.department_id == user.department_id), None)
     query = request.GET.copy()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_office_admin, refuse_page_unless
+from platform_site.web import errors_to_messages, form_errors_to_messages
 from publication.calendar import (
     calendar_day_clear,
     calendar_day_set,
@@ -49,14 +50,6 @@ def _calendar_url(year: int) -> str:
     return f"{reverse('publication:calendar')}?year={year}"
 
 
-def _errors_to_messages(request, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        messages.error(request, str(error) or _("无权执行此操作。"))
-        return
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @login_required
 def calendar_index(request):
     _office_only(request.user)
@@ -91,9 +84,7 @@ def calendar_day(request):
     clearing = request.POST.get("action") == "clear"
     form = CalendarDayClearForm(request.POST) if clearing else CalendarDayForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
+        form_errors_to_messages(request, form)
         return redirect(_calendar_url(_year_from(request.POST, shanghai_today().year)))
     day = form.cleaned_data["date"]
     try:
@@ -109,7 +100,7 @@ def calendar_day(request):
             )
             messages.success(request, _("已保存 %(date)s 的安排。") % {"date": day.isoformat()})
     except (ValidationError, PermissionDenied) as error:
-        _errors_to_messages(request, error)
+        errors_to_messages(request, error)
     return redirect(_calendar_url(day.year))
 
 
@@ -133,11 +124,9 @@ def calendar_year_status(request, year: int):
                     request, _("%(year)d 年已标记为无官方数据（仅周末休息）。") % {"year": year}
                 )
         except (ValidationError, PermissionDenied) as error:
-            _errors_to_messages(request, error)
+            errors_to_messages(request, error)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
+        form_errors_to_messages(request, form)
     return redirect(_calendar_url(year))
 
 
@@ -193,7 +182,7 @@ def _import_apply(request):
             note=data["note"],
         )
     except (ValidationError, PermissionDenied) as error:
-        _errors_to_messages(request, error)
+        errors_to_messages(request, error)
         form = CalendarImportForm(
             initial={"year": data["year"], "text": data["text"], "note": data["note"]}
         )

@@ -19,6 +19,7 @@ from accounts.audit import record_event
 from accounts.choices import NotificationSeverity
 from accounts.inbox.services import notification_send
 from accounts.models import Department, User
+from accounts.types import RequestUser
 from publication.calendar.workdays import shanghai_today
 from publication.models import Deadline, DeadlineKind, Publication, PublicationKind
 from publication.site.cache import public_cache_invalidate
@@ -43,7 +44,7 @@ OBJECTION_NOTICE_KIND = "objection"
 # --- drawn lists ---------------------------------------------------------------------------------
 
 
-def can_publish_drawn_list(user: object, draw: Draw) -> bool:
+def can_publish_drawn_list(user: RequestUser, draw: Draw) -> bool:
     return can_manage_task(user, draw.task)
 
 
@@ -278,7 +279,7 @@ def _clean_name(name: str) -> str:
     return "".join(ch for ch in name if ch.isprintable())[:200] or "file"
 
 
-def can_decide_objection(user: object, objection: Objection) -> bool:
+def can_decide_objection(user: RequestUser, objection: Objection) -> bool:
     return can_manage_task(user, objection.result.inspection.task)
 
 

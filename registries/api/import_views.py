@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from platform_site.api import call_service
+from registries.importing.columns import import_template_response
 from registries.importing.permissions import (
     CanImportObjects,
     access_import_job_for_user,
@@ -131,6 +132,17 @@ class ImportJobErrorsApi(APIView):
             filename=f"import-errors-{job.pk}.csv",
             content_type="text/csv; charset=utf-8",
         )
+
+
+class ImportTemplateApi(APIView):
+    """An empty object-import file: every column's header and one example row (CSV, UTF-8 with
+    BOM), as the import page offers it."""
+
+    permission_classes = [CanImportObjects]
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    def get(self, request):
+        return import_template_response()
 
 
 class ImportJobRetryApi(APIView):

@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
+
+from platform_site.exports import csv_response
 
 
 @dataclass(frozen=True)
@@ -118,3 +121,19 @@ def map_header(header: list[str]) -> HeaderMap:
             % {"columns": "、".join(missing)}
         )
     return HeaderMap(positions=positions, labels=labels, width=len(header))
+
+
+# The import template's example row (one line under the header), as the page and the API send it.
+TEMPLATE_EXAMPLE = ["91330102MA2H3K4L5W", "临江市示例贸易有限公司", "企业", "张三", "临江市江滨路1号", "330102",
+                    "F5221", "食品经营；药品经营", "小型", "B", "存续", "临江市市场监督管理局", "网格01", "", "",
+                    "", "", "", "", "", "", ""]  # fmt: skip
+
+
+def import_template_response() -> HttpResponse | StreamingHttpResponse:
+    """The empty import file (every header, one example row) that the page and the API offer."""
+    return csv_response(
+        filename="object-import-template",
+        header=[column.label for column in COLUMNS],
+        rows=[TEMPLATE_EXAMPLE],
+        stream=False,
+    )

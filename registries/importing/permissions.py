@@ -7,21 +7,25 @@ it and its error report, the office sees every job, nobody else learns that it e
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
+from accounts.models import User
+from accounts.types import RequestUser
 from registries.models import ImportJob
 from registries.permissions import can_edit_registry
 
 
-def can_import_objects(user: Any) -> bool:
+def can_import_objects(user: RequestUser) -> TypeGuard[User]:
     return can_edit_registry(user)
 
 
-def import_jobs_visible_to(user: Any) -> QuerySet[ImportJob]:
+def import_jobs_visible_to(user: RequestUser) -> QuerySet[ImportJob]:
     if not can_import_objects(user):
         return ImportJob.objects.none()
     jobs = ImportJob.objects.select_related("department", "created_by")
@@ -30,7 +34,7 @@ def import_jobs_visible_to(user: Any) -> QuerySet[ImportJob]:
     return jobs.filter(department_id=user.department_id)
 
 
-def access_import_job_for_user(user: Any, job_id: Any) -> ImportJob:
+def access_import_job_for_user(user: RequestUser, job_id: Any) -> ImportJob:
     """The job if the user may see it; Http404 for "missing" and "not yours" alike."""
     if not can_import_objects(user):
         raise Http404
@@ -41,5 +45,5 @@ def access_import_job_for_user(user: Any, job_id: Any) -> ImportJob:
 
 
 class CanImportObjects(BasePermission):
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return can_import_objects(request.user)

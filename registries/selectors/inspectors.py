@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Department
+from accounts.types import RequestUser
 from registries.drawable import drawable_condition
 from registries.models import Expert, InspectionObject, Inspector, Recusal, RecusalRule
 from registries.permissions import can_edit_registry, inspectors_visible_to
@@ -25,7 +26,7 @@ from registries.permissions import can_edit_registry, inspectors_visible_to
 EXPIRING_WINDOW_DAYS = 60
 
 
-def _is_member(user: Any) -> bool:
+def _is_member(user: RequestUser) -> bool:
     return bool(
         user is not None and user.is_authenticated and user.is_active and user.department_id
     )
@@ -44,7 +45,7 @@ class InspectorFilters:
 
 
 def inspector_list_visible_to(
-    user: Any, filters: InspectorFilters | None = None
+    user: RequestUser, filters: InspectorFilters | None = None
 ) -> QuerySet[Inspector]:
     filters = filters or InspectorFilters()
     inspectors = inspectors_visible_to(user).select_related("department", "user")
@@ -76,7 +77,7 @@ def inspector_list_visible_to(
     return inspectors.order_by("code")
 
 
-def inspector_departments_visible_to(user: Any) -> QuerySet[Department]:
+def inspector_departments_visible_to(user: RequestUser) -> QuerySet[Department]:
     if not _is_member(user):
         return Department.objects.none()
     departments = Department.objects.exclude(kind="office")
@@ -114,7 +115,7 @@ def inspector_status_history(inspector: Inspector) -> list[dict[str, Any]]:
 # --- recusals ----------------------------------------------------------------------------------
 
 
-def recusals_visible_to(user: Any) -> QuerySet[Recusal]:
+def recusals_visible_to(user: RequestUser) -> QuerySet[Recusal]:
     if not _is_member(user):
         return Recusal.objects.none()
     recusals = Recusal.objects.select_related(
@@ -128,7 +129,7 @@ def recusals_visible_to(user: Any) -> QuerySet[Recusal]:
 
 
 def recusal_list_visible_to(
-    user: Any,
+    user: RequestUser,
     *,
     status: str = "",
     department: str = "",
@@ -155,14 +156,14 @@ def recusal_list_visible_to(
     return recusals.order_by("-declared_at", "-pk")
 
 
-def access_recusal_for_user(user: Any, recusal_id: Any) -> Recusal:
+def access_recusal_for_user(user: RequestUser, recusal_id: Any) -> Recusal:
     try:
         return recusals_visible_to(user).get(pk=int(recusal_id))
     except (Recusal.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
 
 
-def recusal_queue_for(user: Any) -> QuerySet[Recusal]:
+def recusal_queue_for(user: RequestUser) -> QuerySet[Recusal]:
     """Pending declarations this user decides: their department's (department admin) or all (office)."""
     if not _is_member(user):
         return Recusal.objects.none()
@@ -174,7 +175,7 @@ def recusal_queue_for(user: Any) -> QuerySet[Recusal]:
     return pending.filter(inspector__department_id=user.department_id).order_by("declared_at", "pk")
 
 
-def declarable_inspectors_for(user: Any) -> QuerySet[Inspector]:
+def declarable_inspectors_for(user: RequestUser) -> QuerySet[Inspector]:
     """Inspectors this user may declare a recusal for: their own record, or their department's."""
     if not _is_member(user):
         return Inspector.objects.none()
@@ -213,7 +214,7 @@ def object_choices_for_recusal(term: str, limit: int = 20) -> list[InspectionObj
 
 
 def expert_list_visible_to(
-    user: Any, *, status: str = "", tag: str = "", q: str = ""
+    user: RequestUser, *, status: str = "", tag: str = "", q: str = ""
 ) -> QuerySet[Expert]:
     if not _is_member(user):
         return Expert.objects.none()
@@ -233,7 +234,9 @@ def expert_list_visible_to(
     return experts.order_by("code")
 
 
-def access_expert_for_user(user: Any, expert_id: Any, *, for_change: bool = False) -> Expert:
+def access_expert_for_user(
+    user: RequestUser, expert_id: Any, *, for_change: bool = False
+) -> Expert:
     if not _is_member(user):
         raise Http404
     if for_change and not user.is_office_admin:

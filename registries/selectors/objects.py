@@ -15,6 +15,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from accounts.types import RequestUser
 from registries.choices import SpecialList
 from registries.filters import ObjectFilter
 from registries.models import ImportJob, InspectionObject, ObjectChange, ObjectSupervision
@@ -132,7 +133,7 @@ class ObjectSearch:
     dense_queryset: QuerySet[InspectionObject] | None = None
 
 
-def object_search(user: Any, params: Any) -> ObjectSearch:
+def object_search(user: RequestUser, params: Any) -> ObjectSearch:
     """The filtered objects a user may see (invalid filters are ignored, as the form shows).
 
     With a name term, `dense_queryset` is the same search written for many matches (see
@@ -224,7 +225,7 @@ def disputed_claims() -> QuerySet[ObjectSupervision]:
     )
 
 
-def pending_claims_of(user: Any) -> QuerySet[ObjectSupervision]:
+def pending_claims_of(user: RequestUser) -> QuerySet[ObjectSupervision]:
     """The user's department's claims still waiting for the office."""
     if not getattr(user, "department_id", None):
         return ObjectSupervision.objects.none()

@@ -26,6 +26,7 @@ from accounts.audit import record_event
 from accounts.choices import Role
 from accounts.models import Department, User
 from accounts.roles import is_office_admin, require
+from accounts.types import RequestUser
 from registries.choices import InspectorStatus
 from registries.models import Expert, Inspector
 from registries.permissions import can_edit_registry
@@ -55,7 +56,7 @@ EXPERT_FIELDS = (
 # --- permissions -------------------------------------------------------------------------------
 
 
-def can_edit_inspectors_of(user: Any, department: Department) -> bool:
+def can_edit_inspectors_of(user: RequestUser, department: Department) -> bool:
     if not can_edit_registry(user):
         return False
     if user.is_office_admin:
@@ -63,12 +64,12 @@ def can_edit_inspectors_of(user: Any, department: Department) -> bool:
     return user.department_id == department.pk
 
 
-def _require_inspector_editor(user: Any, department: Department) -> None:
+def _require_inspector_editor(user: RequestUser, department: Department) -> None:
     if not can_edit_inspectors_of(user, department):
         raise PermissionDenied(_("您无权维护该部门的执法检查人员。"))
 
 
-def _require_expert_editor(user: Any) -> None:
+def _require_expert_editor(user: RequestUser) -> None:
     require(is_office_admin, user, _("专家库由联席办管理员维护。"))
 
 

@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from accounts.audit import record_event
 from accounts.models import User
 from accounts.roles import is_department_admin, is_office_admin, require
+from accounts.types import RequestUser
 from registries.choices import RecusalReason, RecusalStatus
 from registries.models import Expert, InspectionObject, Inspector, Recusal, RecusalRule
 from registries.services.inspectors import can_edit_inspectors_of
 
 
-def can_declare_recusal(user: Any, inspector: Inspector | Expert) -> bool:
+def can_declare_recusal(user: RequestUser, inspector: Inspector | Expert) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if isinstance(inspector, Expert):
@@ -37,7 +38,7 @@ def can_declare_recusal(user: Any, inspector: Inspector | Expert) -> bool:
     return can_edit_inspectors_of(user, inspector.department)
 
 
-def can_decide_recusal(user: Any, inspector: Inspector | Expert) -> bool:
+def can_decide_recusal(user: RequestUser, inspector: Inspector | Expert) -> bool:
     if is_office_admin(user):
         return True
     if isinstance(inspector, Expert):

@@ -215,6 +215,39 @@ class TaskCreateInputSerializer(serializers.Serializer):
     )
 
 
+class CombineProposalOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The object drawn by both tasks")
+    name = serializers.CharField()
+    group_here = serializers.CharField()
+    other_task = serializers.CharField(source="other_task.code")
+    other_task_title = serializers.CharField(source="other_task.title")
+    other_lead_department = serializers.CharField(source="other_task.lead_department.code")
+    group_there = serializers.CharField()
+    other_start_date = serializers.DateField(source="other_task.start_date")
+    other_end_date = serializers.DateField(source="other_task.end_date")
+
+
+class WorkloadFlagOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    department_code = serializers.CharField()
+    group_id = serializers.CharField()
+    groups_in_period = serializers.IntegerField()
+    max_load = serializers.IntegerField()
+    over_cap = serializers.BooleanField()
+    other_tasks = serializers.ListField(child=serializers.CharField())
+
+
+class TaskUpdateInputSerializer(TaskCreateInputSerializer):
+    """The task edit form's fields, each optional: what is sent changes, the rest stays."""
+
+    # DRF's way to leave out an inherited field (the plan item and code are set at creation).
+    plan_item = None  # type: ignore[assignment]
+    code = None  # type: ignore[assignment]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
 class DrawWitnessInputSerializer(serializers.Serializer):
     witness = serializers.CharField(max_length=200, trim_whitespace=False)
 

@@ -5,6 +5,10 @@ from tasks.api import views
 urlpatterns = [
     path("", views.TaskListApi.as_view(), name="task_list"),
     path("create/", views.TaskCreateApi.as_view(), name="task_create"),
+    path("export/<str:export_format>/", views.TaskExportApi.as_view(), name="task_export"),
+    path("<int:task_id>/update/", views.TaskUpdateApi.as_view(), name="task_update"),
+    path("<int:task_id>/combine/", views.TaskCombineApi.as_view(), name="task_combine"),
+    path("<int:task_id>/workload/", views.TaskWorkloadApi.as_view(), name="task_workload"),
     path("<int:task_id>/", views.TaskDetailApi.as_view(), name="task_detail"),
     path("<int:task_id>/submit/", views.TaskSubmitApi.as_view(), name="task_submit"),
     path("<int:task_id>/approve/", views.TaskApproveApi.as_view(), name="task_approve"),

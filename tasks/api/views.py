@@ -14,8 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import is_office_admin, refuse_page_unless
-from platform_site.api import call_service
+from platform_site.api import ActionApi, ExportApi, call_service
 from tasks.api import serializers as s
+from tasks.exports import task_export_response
 from tasks.models import Draw, DrawReview, Task, TaskPolicy, VerificationRequest
 from tasks.permissions import (
     CanCreateTask,
@@ -24,7 +25,13 @@ from tasks.permissions import (
     access_task_for_user,
     can_download_full_bundle,
 )
-from tasks.selectors import draw_result_is_public, draws_stuck_in_drawing, task_list
+from tasks.selectors import (
+    combine_proposals,
+    draw_result_is_public,
+    draws_stuck_in_drawing,
+    task_list,
+    workload_flags,
+)
 from tasks.services import draws as draw_services
 from tasks.services import tasks as task_services
 from tasks.services.bundles import announcement_document, bundle_json, draw_bundle
@@ -46,15 +53,9 @@ class TaskListApi(ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        params = self.request.query_params
-        year = params.get("year")
-        return task_list(
-            self.request.user,
-            status=params.get("status", ""),
-            q=params.get("q", ""),
-            department=params.get("department", ""),
-            year=int(year) if year and year.isdigit() else None,
-        ).prefetch_related("participating_departments", "matters")
+        return _task_list_from(self.request).prefetch_related(
+            "participating_departments", "matters"
+        )
 
 
 class TaskCreateApi(APIView):
@@ -89,62 +90,106 @@ class TaskDetailApi(APIView):
         return Response(s.TaskDetailOutputSerializer(task).data)
 
 
-class _TaskActionApi(APIView):
+class TaskCombineApi(APIView):
+    """Objects this task's standing draw shares with another task's on overlapping dates: visits
+    that can be combined (进一次门、查多项事), as the task page's panel lists them."""
+
     permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.CombineProposalOutputSerializer(many=True))
+    def get(self, request, task_id: int):
+        task = access_task_for_user(request.user, task_id)
+        return Response(s.CombineProposalOutputSerializer(combine_proposals(task), many=True).data)
+
+
+class TaskWorkloadApi(APIView):
+    """Members of this task's groups over their cap, or due in another task on overlapping dates,
+    as the task page's workload panel lists them."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.WorkloadFlagOutputSerializer(many=True))
+    def get(self, request, task_id: int):
+        task = access_task_for_user(request.user, task_id)
+        return Response(s.WorkloadFlagOutputSerializer(workload_flags(task), many=True).data)
+
+
+class TaskUpdateApi(ActionApi):
+    """Change a task not under review yet, as its edit page does; a change of an approved task's
+    terms sends it back to the office (status "awaiting approval")."""
+
+    service = task_services.task_update
+    actor_kwarg = "updated_by"
+    input_serializer = s.TaskUpdateInputSerializer
+    output_serializer = s.TaskDetailOutputSerializer
+
+    def get_targets(self, request, task_id: int):
+        return {"task": access_task_for_user(request.user, task_id, manage=True)}
+
+
+_TASK_FILTERS = [
+    OpenApiParameter("q", str, description="Code or title contains"),
+    OpenApiParameter("status", str),
+    OpenApiParameter("department", str, description="A department's code (lead or participant)"),
+    OpenApiParameter("year", int),
+]
+
+
+def _task_list_from(request):
+    params = request.query_params
+    year = params.get("year")
+    return task_list(
+        request.user,
+        status=params.get("status", ""),
+        q=params.get("q", ""),
+        department=params.get("department", ""),
+        year=int(year) if year and year.isdigit() else None,
+    )
+
+
+class TaskExportApi(ExportApi):
+    """The filtered task list as CSV (UTF-8 with BOM) or XLSX, as the list page exports it."""
+
+    permission_classes = [IsAuthenticated]
+    queryset = Task.objects.none()
+    export_parameters = _TASK_FILTERS
+
+    def rows(self, request):
+        return _task_list_from(request).prefetch_related("participating_departments")
+
+    def export(self, rows, export_format: str):
+        return task_export_response(rows, export_format)
+
+
+class _TaskActionApi(ActionApi):
     manage = True
-    input_serializer = None
+    output_serializer = s.TaskOutputSerializer
 
-    def act(self, request, task, data):  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def post(self, request, task_id: int):
-        task = access_task_for_user(request.user, task_id, manage=self.manage)
-        data = {}
-        if self.input_serializer is not None:
-            serializer = self.input_serializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-        result = self.act(request, task, data)
-        if isinstance(result, Draw):
-            return Response(s.DrawOutputSerializer(result, context={"user": request.user}).data)
-        return Response(s.TaskOutputSerializer(result).data)
+    def get_targets(self, request, task_id: int):
+        return {"task": access_task_for_user(request.user, task_id, manage=self.manage)}
 
 
 class TaskSubmitApi(_TaskActionApi):
-    @extend_schema(request=None, responses=s.TaskOutputSerializer)
-    def post(self, request, task_id: int):
-        return super().post(request, task_id)
-
-    def act(self, request, task, data):
-        return call_service(
-            task_services.task_submit_for_approval, task=task, submitted_by=request.user
-        )
+    service = task_services.task_submit_for_approval
+    actor_kwarg = "submitted_by"
 
 
 class TaskApproveApi(_TaskActionApi):
     manage = False
+    service = task_services.task_approve
+    actor_kwarg = "approved_by"
     input_serializer = s.DrawDecisionInputSerializer
 
-    @extend_schema(request=s.DrawDecisionInputSerializer, responses=s.TaskOutputSerializer)
-    def post(self, request, task_id: int):
+    def get_targets(self, request, task_id: int):
         refuse_page_unless(is_office_admin, request.user)
-        return super().post(request, task_id)
-
-    def act(self, request, task, data):
-        return call_service(task_services.task_approve, task=task, approved_by=request.user, **data)
+        return super().get_targets(request, task_id)
 
 
 class TaskPushApi(_TaskActionApi):
+    service = draw_services.task_push_to_review
+    actor_kwarg = "pushed_by"
     input_serializer = s.TaskPushInputSerializer
-
-    @extend_schema(request=s.TaskPushInputSerializer, responses=s.DrawOutputSerializer)
-    def post(self, request, task_id: int):
-        return super().post(request, task_id)
-
-    def act(self, request, task, data):
-        return call_service(
-            draw_services.task_push_to_review, task=task, pushed_by=request.user, **data
-        )
+    output_serializer = s.DrawOutputSerializer
 
 
 class TaskWitnessGrantApi(_TaskActionApi):
@@ -152,26 +197,18 @@ class TaskWitnessGrantApi(_TaskActionApi):
     task's second witness besides the lead department's witness accounts."""
 
     manage = False
+    service = task_services.task_witness_grant
+    actor_kwarg = "granted_by"
     input_serializer = s.TaskWitnessGrantInputSerializer
 
-    @extend_schema(request=s.TaskWitnessGrantInputSerializer, responses=s.TaskOutputSerializer)
-    def post(self, request, task_id: int):
+    def get_targets(self, request, task_id: int):
         refuse_page_unless(is_office_admin, request.user)
-        return super().post(request, task_id)
-
-    def act(self, request, task, data):
-        return call_service(
-            task_services.task_witness_grant, task=task, granted_by=request.user, **data
-        )
+        return super().get_targets(request, task_id)
 
 
 class TaskStartApi(_TaskActionApi):
-    @extend_schema(request=None, responses=s.TaskOutputSerializer)
-    def post(self, request, task_id: int):
-        return super().post(request, task_id)
-
-    def act(self, request, task, data):
-        return call_service(task_services.task_start, task=task, started_by=request.user)
+    service = task_services.task_start
+    actor_kwarg = "started_by"
 
 
 class TaskDrawListApi(ListAPIView):
@@ -195,38 +232,23 @@ def _review(request, review_id: int) -> DrawReview:
     return access_review_for_user(request.user, review_id)
 
 
-class ReviewConfirmApi(APIView):
-    permission_classes = [IsAuthenticated]
+class _ReviewActionApi(ActionApi):
+    output_serializer = s.DrawReviewOutputSerializer
 
-    @extend_schema(request=s.DrawWitnessInputSerializer, responses=s.DrawReviewOutputSerializer)
-    def post(self, request, review_id: int):
-        review = _review(request, review_id)
-        data = s.DrawWitnessInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        review = call_service(
-            draw_services.review_confirm,
-            review=review,
-            confirmed_by=request.user,
-            **data.validated_data,
-        )
-        return Response(s.DrawReviewOutputSerializer(review).data)
+    def get_targets(self, request, review_id: int):
+        return {"review": _review(request, review_id)}
 
 
-class ReviewReturnApi(APIView):
-    permission_classes = [IsAuthenticated]
+class ReviewConfirmApi(_ReviewActionApi):
+    service = draw_services.review_confirm
+    actor_kwarg = "confirmed_by"
+    input_serializer = s.DrawWitnessInputSerializer
 
-    @extend_schema(request=s.DrawReasonInputSerializer, responses=s.DrawReviewOutputSerializer)
-    def post(self, request, review_id: int):
-        review = _review(request, review_id)
-        data = s.DrawReasonInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        review = call_service(
-            draw_services.review_return,
-            review=review,
-            returned_by=request.user,
-            **data.validated_data,
-        )
-        return Response(s.DrawReviewOutputSerializer(review).data)
+
+class ReviewReturnApi(_ReviewActionApi):
+    service = draw_services.review_return
+    actor_kwarg = "returned_by"
+    input_serializer = s.DrawReasonInputSerializer
 
 
 class DrawDetailApi(APIView):
@@ -238,96 +260,62 @@ class DrawDetailApi(APIView):
         return Response(s.DrawOutputSerializer(draw, context={"user": request.user}).data)
 
 
-class _DrawActionApi(APIView):
-    permission_classes = [IsAuthenticated]
-    input_serializer = None
-    service = None
-    actor_kwarg = ""
+class _DrawActionApi(ActionApi):
+    output_serializer = s.DrawOutputSerializer
 
-    def post(self, request, draw_id: int):
-        draw = access_draw_for_user(request.user, draw_id)
-        data = {}
-        if self.input_serializer is not None:
-            serializer = self.input_serializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = dict(serializer.validated_data)
-        result = call_service(
-            type(self).service, draw=draw, **{self.actor_kwarg: request.user}, **data
-        )
-        return Response(s.DrawOutputSerializer(result, context={"user": request.user}).data)
+    def get_targets(self, request, draw_id: int):
+        return {"draw": access_draw_for_user(request.user, draw_id)}
 
 
 class DrawRevealApi(_DrawActionApi):
-    service = staticmethod(draw_services.draw_reveal)
+    service = draw_services.draw_reveal
     actor_kwarg = "revealed_by"
-
-    @extend_schema(request=None, responses=s.DrawOutputSerializer)
-    def post(self, request, draw_id: int):
-        return super().post(request, draw_id)
 
 
 class DrawWithdrawApi(_DrawActionApi):
-    service = staticmethod(draw_services.draw_withdraw)
+    service = draw_services.draw_withdraw
     actor_kwarg = "withdrawn_by"
     input_serializer = s.DrawReasonInputSerializer
-
-    @extend_schema(request=s.DrawReasonInputSerializer, responses=s.DrawOutputSerializer)
-    def post(self, request, draw_id: int):
-        return super().post(request, draw_id)
 
 
 class DrawWithdrawRequestApi(_DrawActionApi):
     """After the first witness entry, the lead department asks the office to withdraw."""
 
-    service = staticmethod(draw_services.draw_withdraw_request)
+    service = draw_services.draw_withdraw_request
     actor_kwarg = "requested_by"
     input_serializer = s.DrawReasonInputSerializer
-
-    @extend_schema(request=s.DrawReasonInputSerializer, responses=s.DrawOutputSerializer)
-    def post(self, request, draw_id: int):
-        return super().post(request, draw_id)
 
 
 class DrawWithdrawDecideApi(_DrawActionApi):
-    service = staticmethod(draw_services.draw_withdraw_decide)
+    service = draw_services.draw_withdraw_decide
     actor_kwarg = "decided_by"
     input_serializer = s.DrawDecisionInputSerializer
 
-    @extend_schema(request=s.DrawDecisionInputSerializer, responses=s.DrawOutputSerializer)
-    def post(self, request, draw_id: int):
+    def get_targets(self, request, draw_id: int):
         refuse_page_unless(is_office_admin, request.user)
-        return super().post(request, draw_id)
+        return super().get_targets(request, draw_id)
 
 
 class DrawVoidRequestApi(_DrawActionApi):
-    service = staticmethod(draw_services.draw_void_request)
+    service = draw_services.draw_void_request
     actor_kwarg = "requested_by"
     input_serializer = s.DrawReasonInputSerializer
 
-    @extend_schema(request=s.DrawReasonInputSerializer, responses=s.DrawOutputSerializer)
-    def post(self, request, draw_id: int):
-        return super().post(request, draw_id)
-
 
 class DrawVoidDecideApi(_DrawActionApi):
-    service = staticmethod(draw_services.draw_void_decide)
+    service = draw_services.draw_void_decide
     actor_kwarg = "decided_by"
     input_serializer = s.DrawDecisionInputSerializer
 
-    @extend_schema(request=s.DrawDecisionInputSerializer, responses=s.DrawOutputSerializer)
-    def post(self, request, draw_id: int):
+    def get_targets(self, request, draw_id: int):
         refuse_page_unless(is_office_admin, request.user)
-        return super().post(request, draw_id)
+        return super().get_targets(request, draw_id)
 
 
 class DrawReplacementApi(_DrawActionApi):
-    service = staticmethod(replacement_announce)
+    service = replacement_announce
     actor_kwarg = "announced_by"
     input_serializer = s.DrawReplacementInputSerializer
-
-    @extend_schema(request=s.DrawReplacementInputSerializer, responses=s.DrawOutputSerializer)
-    def post(self, request, draw_id: int):
-        return super().post(request, draw_id)
 
 
 def _json(payload) -> HttpResponse:

@@ -1,7 +1,7 @@
 import factory
 
 from accounts.choices import DepartmentKind, Role
-from accounts.models import Department, User
+from accounts.models import Department, Notification, User
 
 TEST_PASSWORD = "Test-pass-2026"
 
@@ -39,3 +39,15 @@ class UserFactory(factory.django.DjangoModelFactory):
             from accounts.services import _sync_guardian
 
             _sync_guardian(self)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An inbox row as `notification_send` leaves it (no e-mail queued: that is the service's)."""
+
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "tests.notice"
+    title = factory.Sequence(lambda n: f"测试通知{n}")
+    body = "请处理。"

@@ -1,9 +1,11 @@
 from datetime import date
 
 import factory
+from django.utils import timezone
 
-from catalog.choices import InspectionMethod, MatterCategory
-from catalog.models import CheckPoint, Matter
+from catalog.choices import InspectionMethod, MatterCategory, ProposalKind
+from catalog.models import CheckPoint, Matter, MatterChangeProposal
+from tests.accounts.factories import DepartmentFactory, UserFactory
 
 
 class MatterFactory(factory.django.DjangoModelFactory):
@@ -31,3 +33,19 @@ class CheckPointFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     text = factory.Sequence(lambda n: f"检查要点{n}")
     allowed_answers = factory.LazyFunction(lambda: ["符合", "不符合", "不涉及"])
+
+
+class MatterChangeProposalFactory(factory.django.DjangoModelFactory):
+    """A department's pending proposal to change a matter (``kind="add"`` with ``matter=None``
+    proposes a new one)."""
+
+    class Meta:
+        model = MatterChangeProposal
+
+    kind = ProposalKind.CHANGE
+    matter = factory.SubFactory(MatterFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    proposed_by = factory.SubFactory(UserFactory, department=factory.SelfAttribute("..department"))
+    payload = factory.LazyFunction(lambda: {"name": "调整后的事项名称"})
+    reason = "依据新修订的法规调整。"
+    created_at = factory.LazyFunction(timezone.now)

@@ -256,6 +256,10 @@ TABLE = {
     "accounts_api:audit_events": [
         get(every="200 403 403 403 403 403 403 403 403"),
     ],
+    "accounts_api:audit_export": [
+        get(every="200 403 403 403 403 403 403 403 403"),
+        get(kwargs={"export_format": "xlsx"}, label="no xlsx", every="404 403 403 403 403 403 403 403 403"),
+    ],
     "accounts_api:audit_checkpoint": [
         get(every="200 200 200 200 200 200 200 200 200"),
     ],
@@ -328,6 +332,10 @@ TABLE = {
     # Matter list API
     "catalog_api:matter_list": [
         get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "catalog_api:matter_export": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+        get(kwargs={"export_format": "xlsx"}, label="xlsx", every="200 200 200 200 200 200 200 403 403"),
     ],
     "catalog_api:matter_create": [
         post({"code": "API-1", "name": "新事项"}, every="201 403 403 403 403 403 403 403 403"),
@@ -547,6 +555,9 @@ TABLE = {
     ],
     "registries_api:uscc_validate": [
         post({"codes": ["{object_a.code}"]}, every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "registries_api:import_template": [
+        get(every="200 200 200 200 403 403 403 403 403"),
     ],
     "registries_api:import_job_list": [
         get(every="200 200 200 200 403 403 403 403 403"),
@@ -788,6 +799,9 @@ TABLE = {
     "plans_api:item_list": [
         get(every="200 200 200 200 200 200 200 403 403"),
     ],
+    "plans_api:item_export": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
     "plans_api:item_create": [
         post({"title": "API 事项", "matters": ["G001"], "scope": {"industry_prefixes": ["C13"]}, "directed": True, "ratios": {"A": 100, "B": 200, "C": 300, "D": 500}, "window_start_month": 3, "window_end_month": 5, "department": "DEPA"}, every="201 201 201 201 403 403 403 403 403"),
     ],
@@ -863,6 +877,9 @@ TABLE = {
         get(label="unpublished", every="404 404 404 404 404 404 404 404 404"),
     ],
     "plans_api:peak_season_list": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "plans_api:peak_season_export": [
         get(every="200 200 200 200 200 200 200 403 403"),
     ],
     "plans_api:peak_season_create": [
@@ -998,6 +1015,18 @@ TABLE = {
     # Joint task API
     "tasks_api:task_list": [
         get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "tasks_api:task_export": [
+        get(every="200 200 200 200 200 200 200 403 403"),
+    ],
+    "tasks_api:task_combine": [
+        get(own="200 200 200 200 200 200 200 403 403", other="200 404 404 404 404 404 200 403 403"),
+    ],
+    "tasks_api:task_workload": [
+        get(own="200 200 200 200 200 200 200 403 403", other="200 404 404 404 404 404 200 403 403"),
+    ],
+    "tasks_api:task_update": [
+        post({}, own="404 400 400 400 404 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
     ],
     "tasks_api:task_create": [
         post({}, every="403 400 400 400 403 403 403 403 403"),
@@ -1316,6 +1345,9 @@ TABLE = {
     ],
     "healthz": [
         get(every="200 200 200 200 200 200 200 200 200"),
+    ],
+    "status_api": [
+        get(every="200 403 403 403 403 403 403 403 403"),
     ],
     # django-admin (model-admin families: FAMILIES below)
     "admin:index": [

@@ -120,6 +120,7 @@ def _accounts(world, dept_a, dept_b):
     target_b = _user("m_target_b", dept_b, [Role.STAFF])
     world.put("accounts", "department_id", dept_a.pk, dept_b.pk)
     world.put("accounts", "account_id", target_a.pk, target_b.pk)
+    world.put("accounts", "export_format", "csv")
 
 
 def _catalog(world, dept_a, dept_b, staff_b):
@@ -142,6 +143,7 @@ def _catalog(world, dept_a, dept_b, staff_b):
     world.put("catalog", "matter_id", matter.pk)
     world.put("catalog", "proposal_id", proposal_a.pk, proposal_b.pk)
     world.put("catalog", "import_id", matter_import.pk)
+    world.put("catalog", "export_format", "csv")
     world.extra["matter"] = matter
 
 
@@ -244,6 +246,7 @@ def _plans(world, dept_a, dept_b, liaison_b):
     notification_b = liaison_b.notifications.first()
     world.put("plans", "year", 2028)
     world.put("plans", "number", 1)
+    world.put("plans", "export_format", "csv")
     world.put("plans", "department_id", dept_a.pk, dept_b.pk)
     world.put("indicators", "department_id", dept_a.pk, dept_b.pk)
     world.put("plans", "item_id", item_a.pk, item_b.pk)
@@ -289,6 +292,7 @@ def _tasks(world, dept_a, dept_b, dept_c, staff_b, staff_c):
         auditor=users["auditor"], year=other.start_date.year, granted_by=office_admin
     )
     world.put("tasks", "task_id", own.pk, other.pk)
+    world.put("tasks", "export_format", "xlsx")
     world.put("tasks", "draw_id", draw_own.pk, draw_other.pk)
     world.put("tasks", "review_id", review_a.pk, review_c.pk)
     world.put("tasks", "code", own.code, other.code)

@@ -55,6 +55,7 @@ ALLOWED: dict[str, set[str]] = {
 PLATFORM_PAGES = (
     "platform_site.dashboards",
     "platform_site.views",
+    "platform_site.status",
     "platform_site.urls",
     "platform_site.navigation",
     "platform_site.context_processors",

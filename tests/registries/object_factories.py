@@ -1,42 +1,20 @@
 """Helpers and fixtures for the inspection-object registry tests (import the fixtures you use)."""
 
-import itertools
-import random
-
 import pytest
 
 from registries.models import InspectionObject, ObjectSupervision
-from registries.uscc import random_uscc
+from tests.registries.factories import InspectionObjectFactory, ObjectSupervisionFactory, new_uscc
 
-_rng = random.Random(4242)
-_sequence = itertools.count(1)
-
-
-def new_uscc(region: str = "330106", kind: str = "91") -> str:
-    while True:
-        code = random_uscc(_rng, region=region, kind=kind)
-        if not InspectionObject.objects.filter(code=code).exists():
-            return code
+__all__ = ["make_object", "new_uscc"]
 
 
 def make_object(*, departments=(), disputed=(), **fields) -> InspectionObject:
     """An object written straight to the database (no service, no history)."""
-    number = next(_sequence)
-    values = {
-        "kind": "enterprise",
-        "name": f"临江市测试{number}食品有限公司",
-        "region_code": "330106",
-        "industry_code": "F5221",
-        "risk_class": "B",
-        "status": "active",
-    }
-    values.update(fields)
-    values.setdefault("code", new_uscc(values["region_code"]))
-    inspection_object = InspectionObject.objects.create(**values)
+    inspection_object = InspectionObjectFactory(**fields)
     for department in departments:
-        ObjectSupervision.objects.create(inspection_object=inspection_object, department=department)
+        ObjectSupervisionFactory(inspection_object=inspection_object, department=department)
     for department in disputed:
-        ObjectSupervision.objects.create(
+        ObjectSupervisionFactory(
             inspection_object=inspection_object,
             department=department,
             status=ObjectSupervision.Status.DISPUTED,

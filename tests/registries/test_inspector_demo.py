@@ -1,6 +1,7 @@
 """The demo inspector registry: 400+ inspectors, experts, recusals, the own-grid rule; idempotent."""
 
 import pytest
+from django.db import transaction
 
 from accounts import demo as accounts_demo
 from accounts.models import AuditEvent
@@ -14,10 +15,25 @@ from tests.registries.test_inspector_fixtures import days
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    """The demo city's accounts, objects and inspector registry, built once for the module (the
+    build is the slow part); rolled back after the last test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        accounts_demo.build()
+        registries_demo.build(objects=3000)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo_city(db):
-    accounts_demo.build()
-    registries_demo.build(objects=3000)
+def demo_city(demo_world, db):
+    """Each test's writes roll back to the built city (its transaction is a savepoint inside)."""
+
+
+def test_demo_without_accounts_does_nothing(db):
+    # First in the module: it runs before the shared demo city is built.
+    assert demo_inspectors.build() == {"inspectors": 0, "experts": 0, "recusals": 0}
 
 
 def test_demo_builds_a_realistic_registry(demo_city):
@@ -84,7 +100,3 @@ def test_demo_is_idempotent(demo_city):
         :3
     ]
     assert AuditEvent.objects.count() == counts[3]
-
-
-def test_demo_without_accounts_does_nothing(db):
-    assert demo_inspectors.build() == {"inspectors": 0, "experts": 0, "recusals": 0}

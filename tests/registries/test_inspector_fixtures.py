@@ -9,43 +9,28 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
-from registries.models import Expert, InspectionObject, Inspector, ObjectSupervision, Recusal
+from registries.choices import RecusalStatus
+from registries.models import Expert, InspectionObject, Inspector, Recusal
 from registries.uscc import make_uscc
+from tests.registries.factories import (
+    ExpertFactory,
+    InspectionObjectFactory,
+    InspectorFactory,
+    ObjectSupervisionFactory,
+    RecusalFactory,
+)
 
 _counter = itertools.count(1)
 
 
 def make_inspector(department, **fields) -> Inspector:
     number = next(_counter)
-    today = timezone.localdate()
-    values = {
-        "code": f"{department.code}-{9000 + number:04d}",
-        "name": f"测试人员{number}",
-        "department": department,
-        "post": "执法科员",
-        "certificate_number": f"ZJ{number:08d}",
-        "certificate_valid_from": today - timedelta(days=365),
-        "certificate_valid_until": today + timedelta(days=365 * 3),
-        "tags": ["LE"],
-        "status": InspectorStatus.ACTIVE,
-        "max_load": 3,
-    }
-    values.update(fields)
-    return Inspector.objects.create(**values)
+    fields.setdefault("code", f"{department.code}-{9000 + number:04d}")
+    return InspectorFactory(department=department, **fields)
 
 
 def make_expert(**fields) -> Expert:
-    number = next(_counter)
-    values = {
-        "code": f"EXPERT-{9000 + number:04d}",
-        "name": f"测试专家{number}",
-        "organisation": "临江市质量技术监督检测院",
-        "speciality": "特种设备检验",
-        "tags": ["SPECIAL_EQUIPMENT"],
-    }
-    values.update(fields)
-    return Expert.objects.create(**values)
+    return ExpertFactory(**fields)
 
 
 def make_object(*, department=None, **fields) -> InspectionObject:
@@ -57,19 +42,18 @@ def make_object(*, department=None, **fields) -> InspectionObject:
         "grid": "330102-01",
     }
     values.update(fields)
-    inspection_object = InspectionObject.objects.create(**values)
+    inspection_object = InspectionObjectFactory(**values)
     if department is not None:
-        ObjectSupervision.objects.create(inspection_object=inspection_object, department=department)
+        ObjectSupervisionFactory(inspection_object=inspection_object, department=department)
     return inspection_object
 
 
 def make_recusal(
     inspector, inspection_object, *, declared_by, status=RecusalStatus.CONFIRMED
 ) -> Recusal:
-    return Recusal.objects.create(
+    return RecusalFactory(
         inspector=inspector,
         inspection_object=inspection_object,
-        reason=RecusalReason.RELATIVE,
         status=status,
         declared_by=declared_by,
     )

@@ -23,7 +23,7 @@ def _drawn(task, staff_a, staff_b, run_on_commit):
 
 
 def test_objects_drawn_by_overlapping_tasks_are_proposed_for_a_combined_visit(
-    joint_task, staff_a, staff_b, department_b, office_admin, run_on_commit
+    joint_task, staff_a, staff_b, department_b, office_admin, run_on_commit, api_client_for
 ):
     first = _drawn(joint_task, staff_a, staff_b, run_on_commit)
     second_task = approve(
@@ -36,15 +36,23 @@ def test_objects_drawn_by_overlapping_tasks_are_proposed_for_a_combined_visit(
     proposals = combine_proposals(joint_task)
     assert {p.code for p in proposals} == shared
     assert all(p.other_task == second_task for p in proposals)
+    # The panel's API lists the same proposals.
+    panel = api_client_for(staff_a).get(f"/api/v1/tasks/{joint_task.pk}/combine/").json()
+    assert {row["code"] for row in panel} == shared
+    assert {row["other_task"] for row in panel} == {second_task.code}
 
 
-def test_workload_over_the_cap_is_flagged(joint_task, staff_a, staff_b, run_on_commit, registry):
+def test_workload_over_the_cap_is_flagged(
+    joint_task, staff_a, staff_b, run_on_commit, registry, api_client_for
+):
     draw = _drawn(joint_task, staff_a, staff_b, run_on_commit)
     member = GroupMember.objects.filter(draw=draw).first()
     member.inspector.max_load = 0
     member.inspector.save(update_fields=["max_load"])
     flags = workload_flags(joint_task)
     assert [f.code for f in flags if f.over_cap] == [member.code]
+    panel = api_client_for(staff_a).get(f"/api/v1/tasks/{joint_task.pk}/workload/").json()
+    assert [row["code"] for row in panel if row["over_cap"]] == [member.code]
 
 
 def test_api_flow(api_client_for, joint_task, staff_a, staff_b, django_capture_on_commit_callbacks):

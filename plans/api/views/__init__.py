@@ -9,6 +9,7 @@ from plans.api.views.items import (
     PlanItemDeleteApi,
     PlanItemDetailApi,
     PlanItemEstimateApi,
+    PlanItemExportApi,
     PlanItemListApi,
     PlanItemUpdateApi,
 )
@@ -22,6 +23,7 @@ from plans.api.views.merges import (
 from plans.api.views.seasons import (
     PeakSeasonCreateApi,
     PeakSeasonDeleteApi,
+    PeakSeasonExportApi,
     PeakSeasonListApi,
     PeakSeasonUpdateApi,
 )
@@ -57,6 +59,7 @@ __all__ = [
     "MergeProposalUpdateApi",
     "PeakSeasonCreateApi",
     "PeakSeasonDeleteApi",
+    "PeakSeasonExportApi",
     "PeakSeasonListApi",
     "PeakSeasonUpdateApi",
     "PlanAdjustStartApi",
@@ -69,6 +72,7 @@ __all__ = [
     "PlanItemDeleteApi",
     "PlanItemDetailApi",
     "PlanItemEstimateApi",
+    "PlanItemExportApi",
     "PlanItemListApi",
     "PlanItemUpdateApi",
     "PlanProposeMergesApi",

@@ -15,6 +15,7 @@ from plans import services
 from plans.api.serializers import (
     PlanItemOutputSerializer,
 )
+from plans.exports import plan_item_export_response
 from plans.filters import PlanItemFilter
 from plans.models import (
     PlanItem,
@@ -29,7 +30,7 @@ from plans.scoping import estimate_scope, format_bp, item_cap_bp, peak_season_wa
 from plans.selectors import (
     plan_item_list_visible_to,
 )
-from platform_site.api import call_service
+from platform_site.api import ActionApi, ExportApi, call_service
 from registries.scopes import ScopeError, clean_scope, describe_scope
 
 
@@ -62,6 +63,21 @@ class PlanItemListApi(ListAPIView):
             return self.queryset
         plan_year = access_plan_year_for_user(self.request.user, self.kwargs["year"])
         return plan_item_list_visible_to(self.request.user, plan_year)
+
+
+class PlanItemExportApi(ExportApi):
+    """A plan year's filtered items as CSV (UTF-8 with BOM) or XLSX; takes the list's filters."""
+
+    filterset_class = PlanItemFilter
+    queryset = PlanItem.objects.none()
+
+    def rows(self, request, year: int):
+        plan_year = access_plan_year_for_user(request.user, year)
+        return plan_item_list_visible_to(request.user, plan_year)
+
+    def export(self, rows, export_format: str):
+        year = self.kwargs["year"]
+        return plan_item_export_response(rows, year=year, export_format=export_format)
 
 
 class PlanItemCreateApi(APIView):
@@ -104,18 +120,15 @@ class PlanItemDetailApi(APIView):
         )
 
 
-class PlanItemUpdateApi(APIView):
+class PlanItemUpdateApi(ActionApi):
     permission_classes = [IsPlanEditor]
+    service = services.plan_item_update
+    actor_kwarg = "updated_by"
+    input_serializer = PlanItemInputSerializer
+    output_serializer = PlanItemOutputSerializer
 
-    @extend_schema(request=PlanItemInputSerializer, responses=PlanItemOutputSerializer)
-    def post(self, request, item_id: int):
-        item = access_plan_item_for_user(request.user, item_id, change=True)
-        data = PlanItemInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        item = call_service(
-            services.plan_item_update, item=item, updated_by=request.user, **data.validated_data
-        )
-        return Response(PlanItemOutputSerializer(item).data)
+    def get_targets(self, request, item_id: int):
+        return {"item": access_plan_item_for_user(request.user, item_id, change=True)}
 
 
 class PlanItemDeleteApi(APIView):

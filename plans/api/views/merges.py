@@ -26,7 +26,7 @@ from plans.permissions import (
 from plans.selectors import (
     merge_proposal_list,
 )
-from platform_site.api import call_service
+from platform_site.api import ActionApi, call_service
 
 
 class MergeProposalListApi(ListAPIView):
@@ -81,35 +81,21 @@ class MergeProposalUpdateApi(APIView):
         return Response(MergeProposalOutputSerializer(proposal).data)
 
 
-class MergeProposalAcceptApi(APIView):
+class _MergeProposalActionApi(ActionApi):
     permission_classes = [IsPlanManager]
+    output_serializer = MergeProposalOutputSerializer
 
-    @extend_schema(request=CommentInputSerializer, responses=MergeProposalOutputSerializer)
-    def post(self, request, proposal_id: int):
-        proposal = access_merge_proposal_for_user(request.user, proposal_id)
-        data = CommentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        proposal = call_service(
-            services.merge_proposal_accept,
-            proposal=proposal,
-            accepted_by=request.user,
-            **data.validated_data,
-        )
-        return Response(MergeProposalOutputSerializer(proposal).data)
+    def get_targets(self, request, proposal_id: int):
+        return {"proposal": access_merge_proposal_for_user(request.user, proposal_id)}
 
 
-class MergeProposalRejectApi(APIView):
-    permission_classes = [IsPlanManager]
+class MergeProposalAcceptApi(_MergeProposalActionApi):
+    service = services.merge_proposal_accept
+    actor_kwarg = "accepted_by"
+    input_serializer = CommentInputSerializer
 
-    @extend_schema(request=CommentInputSerializer, responses=MergeProposalOutputSerializer)
-    def post(self, request, proposal_id: int):
-        proposal = access_merge_proposal_for_user(request.user, proposal_id)
-        data = CommentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        proposal = call_service(
-            services.merge_proposal_reject,
-            proposal=proposal,
-            rejected_by=request.user,
-            **data.validated_data,
-        )
-        return Response(MergeProposalOutputSerializer(proposal).data)
+
+class MergeProposalRejectApi(_MergeProposalActionApi):
+    service = services.merge_proposal_reject
+    actor_kwarg = "rejected_by"
+    input_serializer = CommentInputSerializer

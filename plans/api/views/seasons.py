@@ -12,6 +12,7 @@ from plans import services
 from plans.api.serializers import (
     PeakSeasonOutputSerializer,
 )
+from plans.exports import peak_season_export_response
 from plans.models import (
     PeakSeason,
 )
@@ -22,7 +23,7 @@ from plans.permissions import (
 from plans.selectors import (
     peak_season_list,
 )
-from platform_site.api import call_service
+from platform_site.api import ExportApi, call_service
 
 
 class PeakSeasonInputSerializer(serializers.Serializer):
@@ -39,6 +40,19 @@ class PeakSeasonListApi(ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         return peak_season_list()
+
+
+class PeakSeasonExportApi(ExportApi):
+    """The peak seasons as CSV (UTF-8 with BOM), as the page exports them."""
+
+    queryset = PeakSeason.objects.none()
+    export_formats = ("csv",)
+
+    def rows(self, request):
+        return peak_season_list()
+
+    def export(self, rows, export_format: str):
+        return peak_season_export_response(rows)
 
 
 class PeakSeasonCreateApi(APIView):

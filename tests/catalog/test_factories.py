@@ -1,0 +1,19 @@
+"""The catalog and accounts factories build rows their models accept (full_clean)."""
+
+import pytest
+
+from tests.accounts.factories import NotificationFactory
+from tests.catalog.factories import CheckPointFactory, MatterChangeProposalFactory, MatterFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "factory_class",
+    [MatterFactory, CheckPointFactory, MatterChangeProposalFactory, NotificationFactory],
+    ids=lambda f: f.__name__,
+)
+def test_factory_builds_a_valid_row(factory_class):
+    first, second = factory_class(), factory_class()
+    first.full_clean()
+    assert second.pk != first.pk
