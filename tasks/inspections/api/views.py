@@ -13,7 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from platform_site.api import call_service
+from platform_site.api import ActionApi, call_service
 from tasks.inspections import selectors
 from tasks.inspections.api import serializers as s
 from tasks.inspections.models import (
@@ -335,68 +335,43 @@ class ResultCompileApi(APIView):
         return _result_response(result)
 
 
-class _ResultActionApi(APIView):
-    permission_classes = [IsAuthenticated]
-    input_serializer = None
-    actor = ""
+class _ResultActionApi(ActionApi):
+    """A result's action: the result the user may act on, the service, the result as it is now."""
 
-    def service(self, **kwargs):  # pragma: no cover - overridden
-        raise NotImplementedError
+    output_serializer = s.ResultSerializer
 
-    def post(self, request, result_id: int):
-        result = access_result_for_user(request.user, result_id)
-        data = _input(self.input_serializer, request) if self.input_serializer else {}
-        result = call_service(
-            type(self).service, result=result, **{self.actor: request.user}, **data
-        )
+    def get_targets(self, request, result_id: int):
+        return {"result": access_result_for_user(request.user, result_id)}
+
+    def respond(self, request, result, targets):
         return _result_response(result)
 
 
 class ResultSubmitApi(_ResultActionApi):
     service = staticmethod(result_services.result_submit)
-    actor = "submitted_by"
-
-    @extend_schema(request=None, responses=s.ResultSerializer)
-    def post(self, request, result_id: int):
-        return super().post(request, result_id)
+    actor_kwarg = "submitted_by"
 
 
 class ResultApproveApi(_ResultActionApi):
     service = staticmethod(result_services.result_approve)
-    actor = "approved_by"
-
-    @extend_schema(request=None, responses=s.ResultSerializer)
-    def post(self, request, result_id: int):
-        return super().post(request, result_id)
+    actor_kwarg = "approved_by"
 
 
 class ResultReturnApi(_ResultActionApi):
     service = staticmethod(result_services.result_return)
-    actor = "returned_by"
+    actor_kwarg = "returned_by"
     input_serializer = s.InspectionReasonInputSerializer
-
-    @extend_schema(request=s.InspectionReasonInputSerializer, responses=s.ResultSerializer)
-    def post(self, request, result_id: int):
-        return super().post(request, result_id)
 
 
 class ResultPublishApi(_ResultActionApi):
     service = staticmethod(result_services.result_publish)
-    actor = "published_by"
-
-    @extend_schema(request=None, responses=s.ResultSerializer)
-    def post(self, request, result_id: int):
-        return super().post(request, result_id)
+    actor_kwarg = "published_by"
 
 
 class ResultCorrectApi(_ResultActionApi):
     service = staticmethod(result_services.result_correct)
-    actor = "corrected_by"
+    actor_kwarg = "corrected_by"
     input_serializer = s.InspectionReasonInputSerializer
-
-    @extend_schema(request=s.InspectionReasonInputSerializer, responses=s.ResultSerializer)
-    def post(self, request, result_id: int):
-        return super().post(request, result_id)
 
 
 class ResultVersionListApi(ListAPIView):
@@ -467,51 +442,31 @@ class MeasureDetailApi(APIView):
         return Response(s.MeasureSerializer(access_measure_for_user(request.user, measure_id)).data)
 
 
-class _MeasureActionApi(APIView):
-    permission_classes = [IsAuthenticated]
-    input_serializer = None
-    actor = ""
+class _MeasureActionApi(ActionApi):
+    """A follow-up measure's action, answered with the measure as it is now."""
 
-    def service(self, **kwargs):  # pragma: no cover - overridden
-        raise NotImplementedError
+    output_serializer = s.MeasureSerializer
 
-    def post(self, request, measure_id: int):
-        measure = access_measure_for_user(request.user, measure_id)
-        data = _input(self.input_serializer, request)
-        measure = call_service(
-            type(self).service, measure=measure, **{self.actor: request.user}, **data
-        )
-        return Response(s.MeasureSerializer(measure).data)
+    def get_targets(self, request, measure_id: int):
+        return {"measure": access_measure_for_user(request.user, measure_id)}
 
 
 class MeasureAcknowledgeApi(_MeasureActionApi):
     service = staticmethod(followup_services.measure_acknowledge)
-    actor = "acknowledged_by"
+    actor_kwarg = "acknowledged_by"
     input_serializer = s.MeasureAcknowledgeInputSerializer
-
-    @extend_schema(request=s.MeasureAcknowledgeInputSerializer, responses=s.MeasureSerializer)
-    def post(self, request, measure_id: int):
-        return super().post(request, measure_id)
 
 
 class MeasureRecheckApi(_MeasureActionApi):
     service = staticmethod(followup_services.measure_recheck)
-    actor = "rechecked_by"
+    actor_kwarg = "rechecked_by"
     input_serializer = s.MeasureRecheckInputSerializer
-
-    @extend_schema(request=s.MeasureRecheckInputSerializer, responses=s.MeasureSerializer)
-    def post(self, request, measure_id: int):
-        return super().post(request, measure_id)
 
 
 class MeasureCloseApi(_MeasureActionApi):
     service = staticmethod(followup_services.measure_close)
-    actor = "closed_by"
+    actor_kwarg = "closed_by"
     input_serializer = s.MeasureCloseInputSerializer
-
-    @extend_schema(request=s.MeasureCloseInputSerializer, responses=s.MeasureSerializer)
-    def post(self, request, measure_id: int):
-        return super().post(request, measure_id)
 
 
 # --- combined visits -----------------------------------------------------------------------------
