@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.types import RequestUser
 from catalog.choices import InspectionMethod
 from catalog.models import Matter
 from catalog.permissions import access_matter_for_user
@@ -106,7 +107,7 @@ class MatterFormKind(DocumentKind):
     def load(self, params: Mapping[str, int]) -> Matter:
         return matter_for_print(params["matter"])
 
-    def authorize(self, user: Any, params: Mapping[str, int]) -> Matter:
+    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> Matter:
         access_matter_for_user(user, params["matter"])
         return self.load(params)
 

@@ -24,7 +24,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts.audit import record_event
-from accounts.models import AuditEvent, Department
+from accounts.models import AuditEvent, Department, User
 from accounts.types import RequestUser
 from catalog.documents import onsite_record
 from catalog.models import Matter
@@ -242,7 +242,7 @@ def rectification_part(
 
 
 def _record_printing(
-    task: Task, kind: DocumentKind, user: RequestUser, params: Mapping[str, int]
+    task: Task, kind: DocumentKind, user: User | None, params: Mapping[str, int]
 ) -> None:
     """Printing an official form (it carries a document number) is a step of the inspection
     worth its line in the audit trail (全程留痕): who printed which form of which task, when."""
@@ -292,7 +292,7 @@ class _DrawnObjectKind(DocumentKind):
     def authorize(self, user: RequestUser, params: Mapping[str, int]) -> DrawnObject:
         return access_drawn_object_for_user(user, params["drawn_object"])
 
-    def requested(self, subject: Any, *, user: RequestUser, params: Mapping[str, int]) -> None:
+    def requested(self, subject: Any, *, user: User | None, params: Mapping[str, int]) -> None:
         drawn = subject[0] if isinstance(subject, tuple) else subject
         _record_printing(drawn.draw.task, self, user, params)
 
@@ -424,7 +424,7 @@ class TaskNoticesKind(DocumentKind):
         return {"task": facts, "batch": True}, parts
 
     def requested(
-        self, subject: tuple[Task, Draw], *, user: RequestUser, params: Mapping[str, int]
+        self, subject: tuple[Task, Draw], *, user: User | None, params: Mapping[str, int]
     ) -> None:
         _record_printing(subject[0], self, user, params)
 
