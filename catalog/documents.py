@@ -5,7 +5,7 @@ with the recorded answers once an inspection is entered. The template takes plai
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -39,7 +39,7 @@ def onsite_record(
     task: Mapping[str, Any] | None = None,
     inspection_object: Mapping[str, Any] | None = None,
     group_id: str = "",
-    members: list[Mapping[str, Any]] | None = None,
+    members: Sequence[Mapping[str, Any]] | None = None,
     findings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One record's context. `findings` (an entered inspection) may give `answers`

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.http import Http404
@@ -276,6 +276,7 @@ def rectification_entered(
 
 class _DrawnObjectKind(DocumentKind):
     params = {"drawn_object": "抽中对象 ID"}
+    slug: ClassVar[str]
 
     def load(self, params: Mapping[str, int]) -> DrawnObject:
         drawn = (
@@ -356,13 +357,16 @@ class OnSiteRecordKind(_DrawnObjectKind):
                 raise Http404
         return drawn, matters
 
-    def load(self, params: Mapping[str, int]) -> tuple[DrawnObject, list]:
+    # The record's subject is the drawn object with the matters it prints (one or all).
+    def load(self, params: Mapping[str, int]) -> tuple[DrawnObject, list]:  # type: ignore[override]
         return self._subject(super().load(params), params)
 
-    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> tuple[DrawnObject, list]:
+    def authorize(  # type: ignore[override]
+        self, user: RequestUser, params: Mapping[str, int]
+    ) -> tuple[DrawnObject, list]:
         return self._subject(super().authorize(user, params), params)
 
-    def filename(self, subject: tuple[DrawnObject, list]) -> str:
+    def filename(self, subject: tuple[DrawnObject, list]) -> str:  # type: ignore[override]
         return super().filename(subject[0])
 
     def context(self, subject: tuple[DrawnObject, list]) -> dict[str, Any]:

@@ -24,12 +24,13 @@ Doing ("谁检查、谁录入、谁公开", seed 004)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.choices import Role
+from accounts.models import User
 from accounts.roles import has_working_role as is_working_member
 from accounts.types import RequestUser
 from tasks.choices import DrawState
@@ -48,15 +49,15 @@ from tasks.permissions import can_manage_task, can_view_task, tasks_visible_to
 CONTENT_ROLES = frozenset({Role.INSPECTOR, Role.STAFF, Role.LIAISON, Role.DEPARTMENT_ADMIN})
 
 
-def _active(user: RequestUser) -> bool:
+def _active(user: RequestUser | None) -> TypeGuard[User]:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def does_the_work(user: RequestUser) -> bool:
+def does_the_work(user: RequestUser | None) -> TypeGuard[User]:
     """An account that inspects or runs inspections (not a witness-only or office account)."""
     return (
         _active(user)
-        and user.department_id is not None
+        and user.department is not None
         and not user.department.is_office
         and bool(CONTENT_ROLES & set(user.roles))
     )
@@ -69,7 +70,9 @@ def memberships(user: RequestUser, inspection: Inspection) -> list[GroupMember]:
     """The user's current places in the inspection's group (through their inspector record)."""
     if not _active(user):
         return []
-    cache = user.__dict__.setdefault("_group_membership_cache", {})
+    cache: dict[tuple[int, str], list[GroupMember]] = user.__dict__.setdefault(
+        "_group_membership_cache", {}
+    )
     key = (inspection.drawn_object_id, inspection.group_id)
     if key not in cache:
         cache[key] = list(
@@ -177,6 +180,7 @@ def can_add_measure(user: RequestUser, result: InspectionResult, department_id: 
         return True
     if not _active(user) or user.department_id != department_id:
         return False
+    assert user.department is not None  # its id is department_id
     if member_of_group_for(user, inspection, user.department.code):
         return True
     return is_working_member(user) and result.status in (
@@ -200,6 +204,7 @@ def can_handle_measure(user: RequestUser, measure: FollowUpMeasure) -> bool:
     """Its department's staff, or its department's members of the group."""
     if not _active(user) or user.department_id != measure.department_id:
         return False
+    assert user.department is not None  # its id is the measure's department
     return is_working_member(user) or member_of_group_for(
         user, measure.result.inspection, user.department.code
     )
@@ -212,12 +217,15 @@ def can_acknowledge_measure(user: RequestUser, measure: FollowUpMeasure) -> bool
 def can_view_attachment(user: RequestUser, attachment: Attachment) -> bool:
     if not does_the_work(user):
         return False
+    allowed: set[int | None]
     if attachment.record_id is not None:
         record = attachment.record
+        assert record is not None  # its record_id is set
         task = record.inspection.task
         allowed = {record.department_id, task.lead_department_id}
     else:
         measure = attachment.measure
+        assert measure is not None  # attachment_belongs_to_record_or_measure
         task = measure.result.inspection.task
         allowed = {measure.department_id, measure.notified_department_id, task.lead_department_id}
     return user.department_id in allowed and can_view_task(user, task)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -28,6 +28,7 @@ from tasks.inspections.models import (
     FollowUpMeasure,
     Inspection,
     InspectionResult,
+    MatterRecord,
 )
 from tasks.inspections.permissions import (
     can_view_result_content,
@@ -38,10 +39,14 @@ from tasks.inspections.permissions import (
 )
 from tasks.models import DrawnObject, GroupMember, Task
 
+if TYPE_CHECKING:
+    from registries.models import Inspector
+    from registries.object_panels import ObjectPanel
+
 WORKING_TASK_STATUSES = (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS, TaskStatus.COMPLETED)
 
 
-def inspector_for_user(user: RequestUser):
+def inspector_for_user(user: RequestUser) -> Inspector | None:
     """The registry record an account is linked to (Inspector.user), or None."""
     from registries.models import Inspector
 
@@ -100,7 +105,7 @@ def groups_for_user(user: RequestUser, *, include_completed: bool = False) -> li
         Inspection.objects.filter(task_id__in=task_ids, drawn_object__draw__state=DrawState.DRAWN)
         .values("task_id", "group_id")
         .annotate(
-            objects=Count("id"),
+            object_count=Count("id"),
             scheduled=Count("id", filter=Q(scheduled_on__isnull=False)),
             final=Count("id", filter=Q(result__status__in=FINAL_RESULT_STATUSES)),
             next_date=Min("scheduled_on", filter=Q(scheduled_on__gte=today)),
@@ -108,24 +113,24 @@ def groups_for_user(user: RequestUser, *, include_completed: bool = False) -> li
     ):
         summary = summaries.get((row["task_id"], row["group_id"]))
         if summary is not None:
-            summary.objects = row["objects"]
+            summary.objects = row["object_count"]
             summary.scheduled = row["scheduled"]
             summary.final = row["final"]
             summary.next_date = row["next_date"]
     unstarted = [s for s in summaries.values() if not s.started]
     if unstarted:
-        for row in (
+        for drawn_row in (
             DrawnObject.objects.filter(
                 draw__task_id__in={s.task.pk for s in unstarted},
                 draw__kind=DrawKind.DRAW,
                 draw__state=DrawState.DRAWN,
             )
             .values("draw__task_id", "group_id")
-            .annotate(objects=Count("id"))
+            .annotate(object_count=Count("id"))
         ):
-            summary = summaries.get((row["draw__task_id"], row["group_id"]))
+            summary = summaries.get((drawn_row["draw__task_id"], drawn_row["group_id"]))
             if summary is not None and not summary.started:
-                summary.objects = row["objects"]
+                summary.objects = drawn_row["object_count"]
     return list(summaries.values())
 
 
@@ -230,7 +235,7 @@ def combined_visit_parts(visit: CombinedVisit) -> list[CombinedVisitPart]:
     )
 
 
-def inspection_records(inspection: Inspection):
+def inspection_records(inspection: Inspection) -> QuerySet[MatterRecord]:
     return inspection.records.select_related("department", "matter", "entered_by").order_by(
         "department__code", "matter__code"
     )
@@ -335,6 +340,8 @@ def measure_list(
     user: RequestUser, filters: MeasureFilters | None = None
 ) -> QuerySet[FollowUpMeasure]:
     filters = filters or MeasureFilters()
+    if not does_the_work(user) or user.department_id is None:
+        return FollowUpMeasure.objects.none()
     measures = measures_visible_to(user).select_related(
         "department",
         "notified_department",
@@ -407,7 +414,9 @@ def object_history(user: RequestUser, inspection_object: InspectionObject) -> Ob
     return history
 
 
-def object_history_panel(user: RequestUser, inspection_object: InspectionObject):
+def object_history_panel(
+    user: RequestUser, inspection_object: InspectionObject
+) -> ObjectPanel | None:
     """The object record page's panel (registered with registries.object_panels)."""
     from registries.object_panels import ObjectPanel
 
