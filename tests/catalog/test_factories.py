@@ -3,14 +3,27 @@
 import pytest
 
 from tests.accounts.factories import NotificationFactory
-from tests.catalog.factories import CheckPointFactory, MatterChangeProposalFactory, MatterFactory
+from tests.catalog.factories import (
+    CheckPointFactory,
+    MatterChangeProposalFactory,
+    MatterFactory,
+    MatterImportFactory,
+    MatterRevisionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
     "factory_class",
-    [MatterFactory, CheckPointFactory, MatterChangeProposalFactory, NotificationFactory],
+    [
+        MatterFactory,
+        CheckPointFactory,
+        MatterChangeProposalFactory,
+        MatterRevisionFactory,
+        MatterImportFactory,
+        NotificationFactory,
+    ],
     ids=lambda f: f.__name__,
 )
 def test_factory_builds_a_valid_row(factory_class):
