@@ -449,50 +449,54 @@ def _visit_redirect(request, visit):
     return redirect("inspections:home")
 
 
+def _visit_action(request, visit_id, function, success, *, with_reason=False, **kwargs):
+    visit = access_combined_visit_for_user(request.user, visit_id)
+    if with_reason:
+        form = forms.ReasonForm(request.POST)
+        posted_form_to_service(
+            request, form, function, success, invalid=_("请说明理由。"), visit=visit, **kwargs
+        )
+    else:
+        service_to_messages(request, function, success, visit=visit, **kwargs)
+    return _visit_redirect(request, visit)
+
+
 @login_required
 @require_POST
 def combined_accept_view(request, visit_id: int):
-    visit = access_combined_visit_for_user(request.user, visit_id)
-    service_to_messages(
+    return _visit_action(
         request,
+        visit_id,
         combined_services.combined_visit_accept,
         _("已同意合并检查，双方检查日期已统一。"),
-        visit=visit,
         accepted_by=request.user,
     )
-    return _visit_redirect(request, visit)
 
 
 @login_required
 @require_POST
 def combined_decline_view(request, visit_id: int):
-    visit = access_combined_visit_for_user(request.user, visit_id)
-    posted_form_to_service(
+    return _visit_action(
         request,
-        forms.ReasonForm(request.POST),
+        visit_id,
         combined_services.combined_visit_decline,
         _("已答复不同意合并检查。"),
-        invalid=_("请说明理由。"),
-        visit=visit,
+        with_reason=True,
         declined_by=request.user,
     )
-    return _visit_redirect(request, visit)
 
 
 @login_required
 @require_POST
 def combined_cancel_view(request, visit_id: int):
-    visit = access_combined_visit_for_user(request.user, visit_id)
-    posted_form_to_service(
+    return _visit_action(
         request,
-        forms.ReasonForm(request.POST),
+        visit_id,
         combined_services.combined_visit_cancel,
         _("合并检查已撤回。"),
-        invalid=_("请说明理由。"),
-        visit=visit,
+        with_reason=True,
         cancelled_by=request.user,
     )
-    return _visit_redirect(request, visit)
 
 
 # --- records -------------------------------------------------------------------------------------
