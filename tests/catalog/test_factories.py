@@ -30,3 +30,16 @@ def test_factory_builds_a_valid_row(factory_class):
     first, second = factory_class(), factory_class()
     first.full_clean()
     assert second.pk != first.pk
+
+
+def test_every_model_of_catalog_has_a_factory():
+    from django.apps import apps
+
+    covered = {
+        MatterFactory._meta.model,
+        CheckPointFactory._meta.model,
+        MatterChangeProposalFactory._meta.model,
+        MatterRevisionFactory._meta.model,
+        MatterImportFactory._meta.model,
+    }
+    assert set(apps.get_app_config("catalog").get_models()) - covered == set()
