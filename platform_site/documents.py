@@ -47,10 +47,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    # What `request.user` is (AUTH_USER_MODEL or AnonymousUser), and the signed-in AUTH_USER_MODEL,
-    # as django-stubs names them: this
+    # What `request.user` is (AUTH_USER_MODEL or AnonymousUser) and the signed-in AUTH_USER_MODEL,
+    # as django-stubs names them (the same types as accounts.types.RequestUser and User): this
     # shared module may not import accounts (tests/platform/test_layering.py).
-    from django.contrib.auth.models import _AnyUser as AnyUser
+    from django.contrib.auth.models import _AnyUser as RequestUser
     from django.contrib.auth.models import _User as SignedInUser
 
 QR_SCHEME = "qr:"
@@ -116,7 +116,7 @@ class DocumentKind:
     def load(self, params: Mapping[str, int]) -> Any:
         raise NotImplementedError
 
-    def authorize(self, user: AnyUser, params: Mapping[str, int]) -> Any:
+    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> Any:
         raise NotImplementedError
 
     def context(self, subject: Any) -> dict[str, Any]:
@@ -397,7 +397,7 @@ def _now() -> str:
 
 @transaction.atomic
 def document_request(
-    *, kind: DocumentKind, params: dict[str, int], subject: Any, requested_by: AnyUser
+    *, kind: DocumentKind, params: dict[str, int], subject: Any, requested_by: RequestUser
 ) -> Document:
     """The document of `subject` as it is now: ready, or queued for rendering (at most once while
     a render is pending). The caller has checked access (`kind.authorize`)."""
@@ -553,7 +553,7 @@ def file_response(document: Document, filename: str) -> FileResponse:
     return response
 
 
-def access_document_for_user(user: AnyUser, doc_id: str) -> tuple[Document, Any]:
+def access_document_for_user(user: RequestUser, doc_id: str) -> tuple[Document, Any]:
     """A document is visible to whoever may see the page it belongs to (its kind's access
     function) and to no one else; the same 404 for missing and not yours."""
     document = document_get(doc_id)
