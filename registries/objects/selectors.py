@@ -17,8 +17,8 @@ from django.utils.functional import cached_property
 
 from accounts.types import RequestUser
 from registries.choices import SpecialList
-from registries.filters import ObjectFilter
 from registries.models import ImportJob, InspectionObject, ObjectChange, ObjectSupervision
+from registries.objects.filters import ObjectFilter
 from registries.permissions import objects_visible_to
 from registries.scopes import special_lists_of
 

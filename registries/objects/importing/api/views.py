@@ -13,15 +13,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from platform_site.api import call_service
-from registries.importing.columns import import_template_response
-from registries.importing.permissions import (
+from registries.models import ImportJob
+from registries.objects.importing.columns import import_template_response
+from registries.objects.importing.models import DuplicatePolicy, ImportMode
+from registries.objects.importing.permissions import (
     CanImportObjects,
     access_import_job_for_user,
     import_jobs_visible_to,
 )
-from registries.importing.services import import_job_create, import_job_retry
-from registries.models import ImportJob
-from registries.models.imports import DuplicatePolicy, ImportMode
+from registries.objects.importing.services import import_job_create, import_job_retry
 
 
 class ImportJobOutputSerializer(serializers.ModelSerializer):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registries.models.imports import DuplicatePolicy, ImportMode, ImportStatus
+from registries.objects.importing.models import DuplicatePolicy, ImportMode, ImportStatus
 
 
 class ImportUploadForm(forms.Form):

@@ -10,7 +10,7 @@ source. Rows go in with PostgreSQL COPY in chunks, so 20,000 objects take a few 
 
 Idempotent: the generator is seeded, so the first demo code is always the same; when it is
 already in the registry, nothing is written. Then, when the inspector registry has a demo
-builder (`registries.demo_inspectors`), it is called too.
+builder (`registries.inspectors.demo`), it is called too.
 """
 
 from __future__ import annotations
@@ -482,9 +482,9 @@ def build(stdout=None, objects: int = 20_000) -> int:
     else:
         _write(stdout, "检查对象名录库：演示数据已存在，跳过。")
     try:
-        inspectors = import_module("registries.demo_inspectors")
+        inspectors = import_module("registries.inspectors.demo")
     except ModuleNotFoundError as error:
-        if error.name != "registries.demo_inspectors":
+        if error.name != "registries.inspectors.demo":
             raise
     else:
         inspectors.build(stdout=stdout)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registries.api import inspector_views as views
+from registries.inspectors.api import views
 
 # Mounted at /api/v1/registries/inspectors/ (namespace "registries_api").
 urlpatterns = [

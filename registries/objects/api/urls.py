@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registries.api import object_views as views
+from registries.objects.api import views
 
 urlpatterns = [
     path("objects/", views.ObjectListApi.as_view(), name="object_list"),

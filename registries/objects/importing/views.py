@@ -13,19 +13,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from platform_site.exports import table_response
 from platform_site.lists import list_page
-from registries.importing.columns import COLUMNS, import_template_response
-from registries.importing.forms import ImportJobFilterForm, ImportUploadForm
-from registries.importing.permissions import (
+from registries.objects.importing.columns import COLUMNS, import_template_response
+from registries.objects.importing.forms import ImportJobFilterForm, ImportUploadForm
+from registries.objects.importing.models import DeferredIndex, ImportStatus
+from registries.objects.importing.permissions import (
     access_import_job_for_user,
     can_import_objects,
     import_jobs_visible_to,
 )
-from registries.importing.services import (
+from registries.objects.importing.services import (
     import_job_create,
     import_job_is_running_somewhere,
     import_job_retry,
 )
-from registries.models.imports import DeferredIndex, ImportStatus
 
 
 def _require_importer(user) -> None:

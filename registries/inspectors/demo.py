@@ -18,6 +18,18 @@ from django.utils import timezone
 from accounts.demo import demo_name
 from accounts.models import Department, User
 from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
+from registries.inspectors.services.inspectors import (
+    expert_create,
+    expert_update,
+    inspector_create,
+    inspector_update,
+)
+from registries.inspectors.services.recusals import (
+    recusal_confirm,
+    recusal_declare,
+    recusal_reject,
+    recusal_rule_set,
+)
 from registries.models import (
     Expert,
     InspectionObject,
@@ -25,18 +37,6 @@ from registries.models import (
     ObjectSupervision,
     Recusal,
     RecusalRule,
-)
-from registries.services.inspectors import (
-    expert_create,
-    expert_update,
-    inspector_create,
-    inspector_update,
-)
-from registries.services.recusals import (
-    recusal_confirm,
-    recusal_declare,
-    recusal_reject,
-    recusal_rule_set,
 )
 
 SEED = 20260302

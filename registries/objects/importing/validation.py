@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from platform_site.uploads import CellDateError, UploadError, parse_cell_date
 from registries.choices import MARKET_ENTITY_KINDS, ObjectKind, ObjectStatus, RiskClass, Scale
-from registries.importing.columns import COLUMN_KEYS, HeaderMap
+from registries.objects.importing.columns import COLUMN_KEYS, HeaderMap
 from registries.uscc import all_valid_uscc, is_valid_uscc, validate_uscc
 
 # Staging table columns, in COPY order: the row number, then every import column.
@@ -108,11 +108,11 @@ STATUSES = _choices_lookup(
      "已吊销": ObjectStatus.REVOKED, "吊销，未注销": ObjectStatus.REVOKED, "已迁出": ObjectStatus.MOVED_OUT},
 )  # fmt: skip
 
-# The same rules as single entry (registries.services.objects), so an exported list re-imports.
+# The same rules as single entry (registries.objects.services), so an exported list re-imports.
 INDUSTRY_PATTERN = re.compile(r"[A-T](?:[0-9]{2}|[0-9]{3}|[0-9]{4})?")
 REGION_PATTERN = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,2}")
 OWN_CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9-]{3,31}")
-# The single-entry form's separators (registries.object_views.LicenceField), which the exports use.
+# The single-entry form's separators (registries.objects.views.LicenceField), which the exports use.
 _LIST_SEPARATORS = re.compile(r"[;；、，,\n]")
 _DEPARTMENT_SEPARATORS = re.compile(r"[;；,，、\s]+")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registries import inspector_views as views
+from registries.inspectors import views
 
 # Mounted at /registries/inspectors/ (namespace "registries").
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registries.api import import_views as views
+from registries.objects.importing.api import views
 
 # Included by registries.api.urls at "imports/" (namespace "registries_api").
 urlpatterns = [

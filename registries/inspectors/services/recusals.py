@@ -24,8 +24,8 @@ from accounts.models import User
 from accounts.roles import is_department_admin, is_office_admin, require
 from accounts.types import RequestUser
 from registries.choices import RecusalReason, RecusalStatus
+from registries.inspectors.services.inspectors import can_edit_inspectors_of
 from registries.models import Expert, InspectionObject, Inspector, Recusal, RecusalRule
-from registries.services.inspectors import can_edit_inspectors_of
 
 
 def can_declare_recusal(user: RequestUser, inspector: Inspector | Expert) -> bool:

@@ -17,8 +17,9 @@ from rest_framework.views import APIView
 from accounts.models import Department, User
 from accounts.roles import is_admin, require
 from platform_site.api import call_service
-from registries import inspector_importing as importing
-from registries.api.inspector_serializers import (
+from registries.drawable import ineligibility_reasons
+from registries.inspectors import importing, selectors
+from registries.inspectors.api.serializers import (
     CertificateInputSerializer,
     DecisionInputSerializer,
     EligibilityOutputSerializer,
@@ -41,7 +42,8 @@ from registries.api.inspector_serializers import (
     RecusalRuleInputSerializer,
     RecusalRuleOutputSerializer,
 )
-from registries.drawable import ineligibility_reasons
+from registries.inspectors.services import inspectors as services
+from registries.inspectors.services import recusals as recusal_services
 from registries.models import Expert, InspectionObject, Inspector, Recusal, RecusalRule
 from registries.permissions import (
     IsRegistryOffice,
@@ -49,9 +51,6 @@ from registries.permissions import (
     access_inspector_for_user,
     can_edit_registry,
 )
-from registries.selectors import inspectors as selectors
-from registries.services import inspectors as services
-from registries.services import recusals as recusal_services
 
 
 def _query(serializer_class, request):

@@ -49,18 +49,18 @@ from platform_site.uploads import (
     sniff_encoding,
     spreadsheet_format,
 )
-from registries.importing import merge
-from registries.importing.columns import HeaderError, map_header
-from registries.importing.permissions import can_import_objects
-from registries.importing.validation import (
+from registries.models import ImportJob
+from registries.objects.importing import merge
+from registries.objects.importing.columns import HeaderError, map_header
+from registries.objects.importing.models import DuplicatePolicy, ImportMode, ImportStatus
+from registries.objects.importing.permissions import can_import_objects
+from registries.objects.importing.validation import (
     DepartmentDirectory,
     RegistryLoad,
     ValidationStats,
     other_departments_message,
     staging_chunks,
 )
-from registries.models import ImportJob
-from registries.models.imports import DuplicatePolicy, ImportMode, ImportStatus
 
 logger = logging.getLogger(__name__)
 

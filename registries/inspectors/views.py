@@ -27,14 +27,13 @@ from accounts.roles import is_admin, is_office_admin, refuse_page_unless
 from platform_site.exports import table_response
 from platform_site.lists import list_page
 from platform_site.web import denial_or_errors_to_form, errors_to_messages
-from registries import inspector_importing as importing
 from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
 from registries.drawable import EXPERT_DEPARTMENT, ineligibility_reasons
+from registries.inspectors import importing, selectors
+from registries.inspectors.services import inspectors as services
+from registries.inspectors.services import recusals as recusal_services
 from registries.models import InspectionObject, RecusalRule
 from registries.permissions import access_inspector_for_user, can_edit_registry
-from registries.selectors import inspectors as selectors
-from registries.services import inspectors as services
-from registries.services import recusals as recusal_services
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 IMPORT_CACHE_SECONDS = 3600

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registries import object_views as views
+from registries.objects import views
 
 urlpatterns = [
     path("objects/", views.object_list, name="object_list"),

@@ -118,7 +118,7 @@ class ImportJob(models.Model):
 
 class DeferredIndex(models.Model):
     """An index of the registry that a bulk load into the empty registry dropped and left to be
-    built after its commit (CREATE INDEX CONCURRENTLY, registries.importing.merge). Written in the
+    built after its commit (CREATE INDEX CONCURRENTLY, registries.objects.importing.merge). Written in the
     load's transaction, so it exists exactly when the load committed; deleted once the index is
     built and valid. Only search and filter indexes are deferred, and the check of the loaded
     rows against the supervisions' key to the registry (an ALTER TABLE … VALIDATE CONSTRAINT: the

@@ -39,9 +39,9 @@ from platform_site.uploads import (
     spreadsheet_format,
 )
 from registries.choices import InspectorStatus
+from registries.inspectors.services import inspectors as services
 from registries.models import Expert, Inspector
 from registries.permissions import can_edit_registry
-from registries.services import inspectors as services
 
 MAX_ROWS = 20_000
 MAX_BYTES = REGISTRY_IMPORT_MAX_BYTES

@@ -22,8 +22,8 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.models import Department
-from registries.importing.columns import COLUMN_KEYS
-from registries.importing.validation import (
+from registries.objects.importing.columns import COLUMN_KEYS
+from registries.objects.importing.validation import (
     CLEAR,
     ENUM_DEFAULTS,
     REGISTRY_COPY_COLUMNS,
@@ -59,7 +59,7 @@ def _quote(name: str) -> str:
 
 @contextlib.contextmanager
 def timed(phase: str) -> Iterator[None]:
-    """Log how long a phase of an import took (DEBUG on ``registries.importing.merge``): wall time,
+    """Log how long a phase of an import took (DEBUG on ``registries.objects.importing.merge``): wall time,
     and this process's CPU time (the rest of the wall time is the server working or waiting)."""
     if not logger.isEnabledFor(logging.DEBUG):
         yield

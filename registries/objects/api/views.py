@@ -19,7 +19,9 @@ from rest_framework.views import APIView
 
 from accounts.models import Department
 from platform_site.api import call_service
-from registries.api.object_serializers import (
+from registries.models import InspectionObject, ObjectChange, ObjectSupervision
+from registries.objects import services
+from registries.objects.api.serializers import (
     ClaimInputSerializer,
     ClaimResultSerializer,
     DisputeOutputSerializer,
@@ -35,17 +37,9 @@ from registries.api.object_serializers import (
     UsccResultSerializer,
     UsccValidateInputSerializer,
 )
-from registries.exports import export_response
-from registries.filters import ObjectFilter
-from registries.models import InspectionObject, ObjectChange, ObjectSupervision
-from registries.permissions import (
-    IsRegistryOffice,
-    IsRegistryUser,
-    access_dispute_for_user,
-    access_object_for_user,
-    can_edit_registry,
-)
-from registries.selectors.objects import (
+from registries.objects.exports import export_response
+from registries.objects.filters import ObjectFilter
+from registries.objects.selectors import (
     COUNT_CAP,
     CappedPaginator,
     claim_lookup,
@@ -53,7 +47,13 @@ from registries.selectors.objects import (
     object_page,
     object_search,
 )
-from registries.services import objects as services
+from registries.permissions import (
+    IsRegistryOffice,
+    IsRegistryUser,
+    access_dispute_for_user,
+    access_object_for_user,
+    can_edit_registry,
+)
 from registries.uscc import validate_uscc
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -104,7 +104,7 @@ class CappedPagination(PageNumberPagination):
 
 class ObjectListApi(ListAPIView):
     """Objects the user may see, filtered like the list page (and read the same way: see
-    registries.selectors.objects.CappedPaginator)."""
+    registries.objects.selectors.CappedPaginator)."""
 
     serializer_class = ObjectListOutputSerializer
     permission_classes = [IsRegistryUser]

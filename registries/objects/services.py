@@ -1,6 +1,6 @@
 """Everything that can happen to an inspection object (检查对象): single entry, updates with
 history, special-list flags, and claims by supervising departments (签收认领) with the office
-resolving disputes. Batch import has its own pipeline (registries.services.imports).
+resolving disputes. Batch import has its own pipeline (registries.objects.importing).
 
 Every service checks the actor's right itself (views check too, through access_object_for_user),
 writes an ObjectChange history row (field -> [before, after]) and an audit event in the same

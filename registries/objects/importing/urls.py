@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registries import import_views as views
+from registries.objects.importing import views
 
 # Included by registries.urls at "imports/" in the "registries" namespace.
 urlpatterns = [

@@ -21,17 +21,11 @@ from accounts.models import Department
 from accounts.roles import is_office_admin, refuse_page_unless
 from platform_site.web import denial_or_errors_to_form, errors_to_messages, form_errors_to_messages
 from registries.choices import ObjectKind, ObjectStatus, RiskClass, Scale, SpecialList
-from registries.exports import export_response
-from registries.importing.merge import deferred_indexes_pending
 from registries.models import InspectionObject, ObjectSupervision
-from registries.object_panels import object_panels
-from registries.permissions import (
-    access_dispute_for_user,
-    access_object_for_user,
-    can_edit_registry,
-)
-from registries.scopes import special_lists_of
-from registries.selectors.objects import (
+from registries.objects.exports import export_response
+from registries.objects.importing.merge import deferred_indexes_pending
+from registries.objects.panels import object_panels
+from registries.objects.selectors import (
     claim_lookup,
     disputed_claims,
     object_detail,
@@ -39,7 +33,7 @@ from registries.selectors.objects import (
     object_search,
     pending_claims_of,
 )
-from registries.services.objects import (
+from registries.objects.services import (
     ClaimDecision,
     object_claim,
     object_clear_flag,
@@ -49,6 +43,12 @@ from registries.services.objects import (
     object_set_flag,
     object_update,
 )
+from registries.permissions import (
+    access_dispute_for_user,
+    access_object_for_user,
+    can_edit_registry,
+)
+from registries.scopes import special_lists_of
 
 MAX_CLAIM_CODES = 200
 
