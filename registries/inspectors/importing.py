@@ -1,11 +1,12 @@
-"""Import and export of inspectors and experts (CSV, XLSX or XLS; UTF-8 or GBK).
+"""Import of inspectors and experts (CSV, XLSX or XLS; UTF-8 or GBK).
 
 The scale is a few thousand rows, so the ORM and the ordinary services do the work: every created
 or changed person gets their own audit event. An import is all or nothing: the whole file is
 validated first and a report lists every problem (row, column, reason, in Chinese) and every
 warning (an expired certificate, a tag nobody in the registries has yet); only a file without
 errors is applied, in one transaction, which re-validates against the registry as it is then.
-Export columns are the import columns, so an export can be edited and imported back.
+Export columns (`registries.inspectors.exports`) are the import columns, so an export can be edited
+and imported back.
 
 The file is read by the platform's one upload reader (platform_site.uploads), in a worker: the
 rules for encodings, spreadsheets, formulas (stored as text, never evaluated, as in every import)
@@ -15,21 +16,18 @@ included.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import StreamingHttpResponse
-from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 from accounts.roles import is_office_admin, require
-from platform_site.exports import csv_response, table_response
 from platform_site.uploads import (
     REGISTRY_IMPORT_MAX_BYTES,
     CellDateError,
@@ -39,6 +37,7 @@ from platform_site.uploads import (
     spreadsheet_format,
 )
 from registries.choices import InspectorStatus
+from registries.inspectors.selectors import tags_in_use
 from registries.inspectors.services import inspectors as services
 from registries.models import Expert, Inspector
 from registries.permissions import can_edit_registry
@@ -268,15 +267,6 @@ def _raw_values(row: list[str], positions: dict[str, int]) -> dict[str, str]:
     return {name: (row[index] if index < len(row) else "") for name, index in positions.items()}
 
 
-def _known_tags() -> set[str]:
-    """Tags already in use on an inspector or an expert."""
-    known: set[str] = set()
-    for model in (Inspector, Expert):
-        for tags in model.objects.exclude(tags=[]).values_list("tags", flat=True).distinct():
-            known.update(tags)
-    return known
-
-
 def _tag_warnings(report: ImportReport, line: int, column: str, tags, known: set[str]) -> None:
     """A tag nobody has yet is most often a typo (FODD for FOOD): the person would then never be
     drawn where the tag is required. Reported, not refused: a new speciality starts somewhere.
@@ -313,7 +303,7 @@ def validate_inspectors(
             ]
         )
     }
-    known_tags = _known_tags()
+    known_tags = tags_in_use()
     today = timezone.localdate()
     seen_codes: dict[str, int] = {}
     file_certificates = {}
@@ -440,7 +430,7 @@ def validate_experts(
     positions = _map_header(header, EXPERT_COLUMNS, {"name", "organisation", "speciality"})
     report = ImportReport(kind=KIND_EXPERTS, filename=filename, total_rows=len(rows))
     existing = dict(Expert.objects.values_list("code", "pk"))
-    known_tags = _known_tags()
+    known_tags = tags_in_use()
     seen_codes: dict[str, int] = {}
     for line, row in rows:
         validator = _RowValidator(report, line, labels)
@@ -593,79 +583,3 @@ def import_file(
         transaction.savepoint_commit(savepoint)
         report.applied = True
     return report
-
-
-# --- export ------------------------------------------------------------------------------------
-
-
-def _plain(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return ";".join(value)
-    return value
-
-
-def inspector_export_rows(inspectors: Iterable[Inspector]) -> Iterator[list[Any]]:
-    for inspector in inspectors:
-        yield [
-            inspector.code,
-            inspector.name,
-            inspector.department.code,
-            inspector.post,
-            inspector.certificate_number,
-            _plain(inspector.certificate_valid_from),
-            _plain(inspector.certificate_valid_until),
-            _plain(inspector.tags),
-            inspector.region_code,
-            inspector.grid,
-            inspector.get_status_display(),
-            _plain(inspector.status_since),
-            _plain(inspector.status_until),
-            inspector.max_load,
-        ]
-
-
-def expert_export_rows(experts: Iterable[Expert]) -> Iterator[list[Any]]:
-    for expert in experts:
-        yield [
-            expert.code,
-            expert.name,
-            expert.organisation,
-            expert.speciality,
-            _plain(expert.tags),
-            expert.get_status_display(),
-            expert.max_load,
-        ]
-
-
-def export_response(kind: str, queryset: Iterable[Any], file_format: str) -> HttpResponseBase:
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    if kind == KIND_EXPERTS:
-        header, rows, name = (
-            [label for _f, label in EXPERT_COLUMNS],
-            expert_export_rows(queryset),
-            "experts",
-        )
-    else:
-        header, rows, name = (
-            [label for _f, label in INSPECTOR_COLUMNS],
-            inspector_export_rows(queryset),
-            "inspectors",
-        )
-    return table_response(
-        export_format=file_format,
-        filename=f"{name}-{stamp}",
-        header=header,
-        rows=([_plain(value) for value in row] for row in rows),
-    )
-
-
-def template_response(kind: str) -> StreamingHttpResponse:
-    """An empty CSV with the import header (UTF-8 with BOM, which Excel opens correctly)."""
-    columns = EXPERT_COLUMNS if kind == KIND_EXPERTS else INSPECTOR_COLUMNS
-    return csv_response(
-        filename=f"{kind}-template", header=[label for _f, label in columns], rows=[]
-    )

@@ -148,7 +148,10 @@ class Recusal(models.Model):
 
     @property
     def person(self) -> Inspector | Expert:
-        return self.inspector or self.expert
+        if self.inspector is not None:
+            return self.inspector
+        assert self.expert is not None  # recusal_one_person: exactly one of the two
+        return self.expert
 
 
 class RecusalRule(models.Model):

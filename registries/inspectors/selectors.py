@@ -86,6 +86,15 @@ def inspector_departments_visible_to(user: RequestUser) -> QuerySet[Department]:
     return departments.filter(pk=user.department_id)
 
 
+def tags_in_use() -> set[str]:
+    """Tags already carried by an inspector or an expert (an import may bring new ones)."""
+    found: set[str] = set()
+    for model in (Inspector, Expert):
+        for tags in model.objects.exclude(tags=[]).values_list("tags", flat=True).distinct():
+            found.update(tags)
+    return found
+
+
 def inspector_history(inspector: Inspector) -> QuerySet[AuditEvent]:
     """The inspector's trail: creation, status changes, certificate and profile updates."""
     return AuditEvent.objects.filter(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -18,24 +17,34 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.choices import Role
-from accounts.models import Department, User
+from accounts.models import Department
 from accounts.roles import is_admin, is_office_admin, refuse_page_unless
-from platform_site.exports import table_response
 from platform_site.lists import list_page
 from platform_site.web import denial_or_errors_to_form, errors_to_messages
-from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
-from registries.drawable import EXPERT_DEPARTMENT, ineligibility_reasons
-from registries.inspectors import importing, selectors
+from registries.choices import InspectorStatus, RecusalStatus
+from registries.drawable import ineligibility_reasons
+from registries.inspectors import exports, importing, selectors
+from registries.inspectors.forms import (
+    CertificateForm,
+    DecisionForm,
+    EligibilityForm,
+    ExpertFilterForm,
+    ExpertForm,
+    ExpertRecusalForm,
+    ImportForm,
+    InspectorCreateForm,
+    InspectorEditForm,
+    InspectorFilterForm,
+    RecusalDeclareForm,
+    RecusalFilterForm,
+    RuleForm,
+)
 from registries.inspectors.services import inspectors as services
 from registries.inspectors.services import recusals as recusal_services
-from registries.models import InspectionObject, RecusalRule
 from registries.permissions import access_inspector_for_user, can_edit_registry
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 IMPORT_CACHE_SECONDS = 3600
 
 
@@ -49,228 +58,6 @@ def _int_or_none(value) -> int | None:
 def _member_only(user) -> None:
     if not (user.is_active and user.department_id):
         raise Http404
-
-
-# --- forms -------------------------------------------------------------------------------------
-
-
-def _status_choices(blank: bool = True):
-    return ([("", gettext_lazy("全部状态"))] if blank else []) + list(InspectorStatus.choices)
-
-
-class InspectorFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("姓名/编码/证号"), required=False)
-    department = forms.ChoiceField(label=gettext_lazy("部门"), required=False)
-    status = forms.ChoiceField(
-        label=gettext_lazy("状态"), required=False, choices=_status_choices()
-    )
-    tag = forms.CharField(label=gettext_lazy("标签"), required=False)
-    expiring = forms.BooleanField(label=gettext_lazy("执法证60日内到期"), required=False)
-    drawable_from = forms.DateField(
-        label=gettext_lazy("可抽取期间起"), required=False, widget=DATE_INPUT
-    )
-    drawable_until = forms.DateField(
-        label=gettext_lazy("可抽取期间止"), required=False, widget=DATE_INPUT
-    )
-
-    def __init__(self, *args, departments=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", _("全部部门"))] + [
-            (department.code, department.display_name) for department in departments
-        ]
-
-    def filters(self) -> selectors.InspectorFilters:
-        if not self.is_valid():
-            return selectors.InspectorFilters()
-        data = self.cleaned_data
-        return selectors.InspectorFilters(
-            department=data["department"],
-            status=data["status"],
-            tag=data["tag"],
-            q=data["q"],
-            expiring=data["expiring"],
-            drawable_from=data["drawable_from"],
-            drawable_until=data["drawable_until"],
-        )
-
-
-class InspectorProfileFields(forms.Form):
-    name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
-    post = forms.CharField(label=gettext_lazy("岗位"), max_length=100, required=False)
-    tags = forms.CharField(
-        label=gettext_lazy("资格与专长标签"),
-        required=False,
-        help_text=gettext_lazy(
-            "用分号分隔，与人员列表中已有的标签写法一致；“持执法证”随执法证自动维护，不必填写"
-        ),
-    )
-    region_code = forms.CharField(label=gettext_lazy("行政区划代码"), max_length=12, required=False)
-    grid = forms.CharField(label=gettext_lazy("网格"), max_length=40, required=False)
-    max_load = forms.IntegerField(
-        label=gettext_lazy("同期最多参加检查组数"), min_value=1, max_value=20, initial=3
-    )
-    user = forms.ModelChoiceField(
-        label=gettext_lazy("关联平台账户"),
-        queryset=User.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("（不关联）"),
-    )
-
-    def set_accounts(self, departments) -> None:
-        self.fields["user"].queryset = User.objects.filter(
-            department__in=departments, is_active=True, roles__contains=[Role.INSPECTOR]
-        ).order_by("username")
-
-
-class InspectorCreateForm(InspectorProfileFields):
-    department = forms.ModelChoiceField(
-        label=gettext_lazy("所属部门"),
-        queryset=Department.objects.none(),
-        empty_label=gettext_lazy("（请选择）"),
-    )
-    certificate_number = forms.CharField(
-        label=gettext_lazy("执法证号"), max_length=50, required=False
-    )
-    certificate_valid_from = forms.DateField(
-        label=gettext_lazy("执法证有效期起"), required=False, widget=DATE_INPUT
-    )
-    certificate_valid_until = forms.DateField(
-        label=gettext_lazy("执法证有效期至"), required=False, widget=DATE_INPUT
-    )
-
-    field_order = ["department", "name", "post", "certificate_number", "certificate_valid_from"]
-
-
-class InspectorEditForm(InspectorProfileFields):
-    status = forms.ChoiceField(label=gettext_lazy("状态"), choices=_status_choices(blank=False))
-    status_since = forms.DateField(
-        label=gettext_lazy("状态起始日期"), required=False, widget=DATE_INPUT
-    )
-    status_until = forms.DateField(
-        label=gettext_lazy("状态截止日期"),
-        required=False,
-        widget=DATE_INPUT,
-        help_text=gettext_lazy("仅休假填写"),
-    )
-
-
-class CertificateForm(forms.Form):
-    certificate_number = forms.CharField(
-        label=gettext_lazy("执法证号"),
-        max_length=50,
-        required=False,
-        help_text=gettext_lazy("留空表示注销执法证"),
-    )
-    certificate_valid_from = forms.DateField(
-        label=gettext_lazy("有效期起"), required=False, widget=DATE_INPUT
-    )
-    certificate_valid_until = forms.DateField(
-        label=gettext_lazy("有效期至"), required=False, widget=DATE_INPUT
-    )
-
-
-class EligibilityForm(forms.Form):
-    start = forms.DateField(label=gettext_lazy("检查开始日期"), widget=DATE_INPUT)
-    end = forms.DateField(label=gettext_lazy("检查结束日期"), widget=DATE_INPUT)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise ValidationError(_("结束日期不能早于开始日期。"))
-        return data
-
-
-class ExpertForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
-    organisation = forms.CharField(label=gettext_lazy("所在单位"), max_length=200)
-    speciality = forms.CharField(label=gettext_lazy("专业领域"), max_length=200)
-    region_code = forms.CharField(
-        label=gettext_lazy("行政区划代码"),
-        max_length=12,
-        required=False,
-        help_text=gettext_lazy("所在单位的行政区划；启用“本人所在行政区划”回避规则时据此回避。"),
-    )
-    grid = forms.CharField(label=gettext_lazy("网格"), max_length=40, required=False)
-    tags = forms.CharField(
-        label=gettext_lazy("标签"), required=False, help_text=gettext_lazy("用分号分隔")
-    )
-    status = forms.ChoiceField(label=gettext_lazy("状态"), choices=_status_choices(blank=False))
-    max_load = forms.IntegerField(
-        label=gettext_lazy("同期最多参加检查组数"), min_value=1, max_value=20, initial=3
-    )
-
-
-class ExpertFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("姓名/单位/专业"), required=False)
-    status = forms.ChoiceField(
-        label=gettext_lazy("状态"), required=False, choices=_status_choices()
-    )
-    tag = forms.CharField(label=gettext_lazy("标签"), required=False)
-
-
-class ImportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("导入内容"),
-        choices=[
-            (importing.KIND_INSPECTORS, gettext_lazy("执法检查人员")),
-            (importing.KIND_EXPERTS, gettext_lazy("专家")),
-        ],
-    )
-    file = forms.FileField(label=gettext_lazy("文件（CSV、XLSX 或 XLS，CSV 为 UTF-8 或 GBK 编码）"))
-
-
-class RecusalDeclareForm(forms.Form):
-    inspector = forms.ModelChoiceField(label=gettext_lazy("执法检查人员"), queryset=None)
-    object_code = forms.CharField(
-        label=gettext_lazy("检查对象代码"),
-        max_length=32,
-        help_text=gettext_lazy("统一社会信用代码或对象编码；可用上方搜索查找"),
-    )
-    reason = forms.ChoiceField(label=gettext_lazy("回避事由"), choices=RecusalReason.choices)
-    note = forms.CharField(
-        label=gettext_lazy("说明"),
-        max_length=300,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, inspectors, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["inspector"].queryset = inspectors
-
-    def clean_object_code(self):
-        code = self.cleaned_data["object_code"].strip().upper()
-        inspection_object = InspectionObject.objects.filter(code=code).first()
-        if inspection_object is None:
-            raise ValidationError(_("检查对象不存在：%(code)s") % {"code": code})
-        self.cleaned_data["inspection_object"] = inspection_object
-        return code
-
-
-class ExpertRecusalForm(forms.Form):
-    object_code = RecusalDeclareForm.base_fields["object_code"]
-    reason = RecusalDeclareForm.base_fields["reason"]
-    note = RecusalDeclareForm.base_fields["note"]
-    clean_object_code = RecusalDeclareForm.clean_object_code
-
-
-class RecusalFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("人员/对象"), required=False)
-    status = forms.ChoiceField(
-        label=gettext_lazy("状态"),
-        required=False,
-        choices=[("", gettext_lazy("全部状态")), *RecusalStatus.choices],
-    )
-
-
-class DecisionForm(forms.Form):
-    note = forms.CharField(label=gettext_lazy("意见"), max_length=300, required=False)
-
-
-class RuleForm(forms.Form):
-    kind = forms.ChoiceField(choices=RecusalRule.Kind.choices, widget=forms.HiddenInput)
-    is_active = forms.BooleanField(label=gettext_lazy("启用"), required=False)
-    note = forms.CharField(label=gettext_lazy("说明"), max_length=200, required=False)
 
 
 # --- inspectors --------------------------------------------------------------------------------
@@ -293,7 +80,7 @@ def inspector_list(request):
             "today": timezone.localdate(),
             "expiring_until": timezone.localdate() + timedelta(days=selectors.EXPIRING_WINDOW_DAYS),
         },
-        export=lambda rows, export_format: importing.export_response(
+        export=lambda rows, export_format: exports.export_response(
             importing.KIND_INSPECTORS, rows.iterator(chunk_size=2000), export_format
         ),
     )
@@ -374,7 +161,7 @@ def inspector_edit(request, inspector_id: int):
     initial = {
         "name": inspector.name,
         "post": inspector.post,
-        "tags": ";".join(inspector.tags),
+        "tags": list(inspector.tags),
         "region_code": inspector.region_code,
         "grid": inspector.grid,
         "max_load": inspector.max_load,
@@ -455,7 +242,7 @@ def inspector_import(request):
     user = request.user
     _import_allowed(user)
     if request.GET.get("template") in (importing.KIND_INSPECTORS, importing.KIND_EXPERTS):
-        return importing.template_response(request.GET["template"])
+        return exports.template_response(request.GET["template"])
     form = ImportForm(request.POST or None, request.FILES or None)
     if not user.is_office_admin:
         form.fields["kind"].choices = [(importing.KIND_INSPECTORS, _("执法检查人员"))]
@@ -542,7 +329,7 @@ def expert_list(request):
         rows=experts,
         template="registries/expert_list.html",
         context={"form": form, "can_edit": user.is_office_admin},
-        export=lambda rows, export_format: importing.export_response(
+        export=lambda rows, export_format: exports.export_response(
             importing.KIND_EXPERTS, rows.iterator(chunk_size=2000), export_format
         ),
     )
@@ -590,7 +377,7 @@ def expert_edit(request, expert_id: int):
         "name": expert.name,
         "organisation": expert.organisation,
         "speciality": expert.speciality,
-        "tags": ";".join(expert.tags),
+        "tags": list(expert.tags),
         "status": expert.status,
         "max_load": expert.max_load,
         "region_code": expert.region_code,
@@ -665,43 +452,7 @@ def recusal_list(request):
             "queue_count": selectors.recusal_queue_for(user).count(),
             "is_decider": user.is_office_admin or user.is_department_admin,
         },
-        export=_recusal_export,
-    )
-
-
-def _recusal_export(recusals, export_format: str):
-    header = [
-        "人员编码",
-        "姓名",
-        "部门代码",
-        "对象代码",
-        "对象名称",
-        "回避事由",
-        "说明",
-        "状态",
-        "申报时间",
-        "处理意见",
-    ]
-    rows = (
-        [
-            recusal.person.code,
-            recusal.person.name,
-            recusal.inspector.department.code if recusal.inspector_id else EXPERT_DEPARTMENT,
-            recusal.inspection_object.code,
-            recusal.inspection_object.name,
-            recusal.get_reason_display(),
-            recusal.note,
-            recusal.get_status_display(),
-            timezone.localtime(recusal.declared_at).strftime("%Y-%m-%d %H:%M"),
-            recusal.decision_note,
-        ]
-        for recusal in recusals.iterator(chunk_size=2000)
-    )
-    return table_response(
-        export_format=export_format,
-        filename=f"recusals-{timezone.localdate():%Y%m%d}",
-        header=header,
-        rows=rows,
+        export=exports.recusal_export_response,
     )
 
 

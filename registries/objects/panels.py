@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from accounts.types import RequestUser
+    from registries.models import InspectionObject
 
 
 @dataclass
@@ -15,7 +19,7 @@ class ObjectPanel:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-ObjectPanelProvider = Callable[[Any, Any], "ObjectPanel | None"]
+ObjectPanelProvider = Callable[["RequestUser", "InspectionObject"], "ObjectPanel | None"]
 _providers: list[ObjectPanelProvider] = []
 
 
@@ -24,7 +28,7 @@ def register_object_panel(provider: ObjectPanelProvider) -> None:
         _providers.append(provider)
 
 
-def object_panels(user: Any, inspection_object: Any) -> list[ObjectPanel]:
+def object_panels(user: RequestUser, inspection_object: InspectionObject) -> list[ObjectPanel]:
     """The panels for this user and object, in registration order (a provider may add none)."""
     panels = (provider(user, inspection_object) for provider in _providers)
     return [panel for panel in panels if panel is not None]

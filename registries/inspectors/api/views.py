@@ -18,7 +18,7 @@ from accounts.models import Department, User
 from accounts.roles import is_admin, require
 from platform_site.api import call_service
 from registries.drawable import ineligibility_reasons
-from registries.inspectors import importing, selectors
+from registries.inspectors import exports, importing, selectors
 from registries.inspectors.api.serializers import (
     CertificateInputSerializer,
     DecisionInputSerializer,
@@ -110,7 +110,7 @@ class InspectorExportApi(APIView):
         inspectors = selectors.inspector_list_visible_to(
             request.user, selectors.InspectorFilters(**data)
         )
-        return importing.export_response(
+        return exports.export_response(
             importing.KIND_INSPECTORS, inspectors.iterator(chunk_size=2000), file_format
         )
 
@@ -265,7 +265,7 @@ class ExpertExportApi(APIView):
         data = dict(_query(ExpertExportQuerySerializer, request))
         file_format = data.pop("file_format")
         experts = selectors.expert_list_visible_to(request.user, **data)
-        return importing.export_response(
+        return exports.export_response(
             importing.KIND_EXPERTS, experts.iterator(chunk_size=2000), file_format
         )
 

@@ -68,9 +68,13 @@ def recusal_declare(
     """Declare a conflict of interest of an inspector or an expert. A rejected declaration of the
     same pair may be declared again (with new facts); a pending or confirmed one may not be
     duplicated."""
-    if (inspector is None) == (expert is None):
+    person: Inspector | Expert
+    if inspector is not None and expert is None:
+        person = inspector
+    elif expert is not None and inspector is None:
+        person = expert
+    else:
         raise ValidationError(_("请指定一名执法检查人员或一名专家。"))
-    person = inspector or expert
     if not can_declare_recusal(declared_by, person):
         raise PermissionDenied(_("只有本人或本部门工作人员可以申报回避；专家的回避由联席办申报。"))
     if reason not in RecusalReason.values:

@@ -112,7 +112,7 @@ STATUSES = _choices_lookup(
 INDUSTRY_PATTERN = re.compile(r"[A-T](?:[0-9]{2}|[0-9]{3}|[0-9]{4})?")
 REGION_PATTERN = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,2}")
 OWN_CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9-]{3,31}")
-# The single-entry form's separators (registries.objects.views.LicenceField), which the exports use.
+# The single-entry form's separators (registries.objects.forms.LicenceField), which the exports use.
 _LIST_SEPARATORS = re.compile(r"[;；、，,\n]")
 _DEPARTMENT_SEPARATORS = re.compile(r"[;；,，、\s]+")
 
