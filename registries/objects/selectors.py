@@ -7,14 +7,19 @@ that; when the first page is not full, its length is the count and no count quer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.models import Department
 from accounts.types import RequestUser
 from registries.choices import SpecialList
 from registries.models import ImportJob, InspectionObject, ObjectChange, ObjectSupervision
@@ -204,7 +209,71 @@ def object_detail(inspection_object: InspectionObject) -> dict[str, Any]:
         .select_related("changed_by")
         .order_by("-changed_at", "-pk")[:200]
     )
+    readable_changes(changes)
     return {"supervisions": supervisions, "changes": changes}
+
+
+# History keys that are not fields of the object: reasons, and the supervising departments.
+_OTHER_CHANGE_LABELS = {
+    "supervising_departments": gettext_lazy("监管部门"),
+    "release_reason": gettext_lazy("退出监管原因"),
+    "resolve_reason": gettext_lazy("争议处理意见"),
+    "clear_reason": gettext_lazy("移出原因"),
+}
+_SUPERVISION_KEY = "supervision."
+
+
+def readable_changes(changes: list[ObjectChange]) -> None:
+    """Give each change its `rows`: (label, before, after) per changed field, in words: the
+    field's verbose name, a choice's label for its code, a department's name for its code (one
+    query for all the changes)."""
+    codes: set[str] = set()
+    for change in changes:
+        for key, (before, after) in change.changes.items():
+            if key.startswith(_SUPERVISION_KEY):
+                codes.add(key.removeprefix(_SUPERVISION_KEY))
+            elif key == "supervising_departments":
+                codes.update(before or [])
+                codes.update(after or [])
+    names = {
+        code: short or name
+        for code, name, short in Department.objects.filter(code__in=codes).values_list(
+            "code", "name", "short_name"
+        )
+    }
+    statuses = dict(ObjectSupervision.Status.choices)
+
+    def label_and_words(key: str) -> tuple[str, Callable[[Any], Any]]:
+        if key.startswith(_SUPERVISION_KEY):
+            code = key.removeprefix(_SUPERVISION_KEY)
+            label = _("监管部门：%(department)s") % {"department": names.get(code, code)}
+            return label, lambda value: statuses.get(value, value)
+        if key == "supervising_departments":
+            return str(
+                _OTHER_CHANGE_LABELS[key]
+            ), lambda value: "、".join(names.get(code, code) for code in value or []) or None
+        if key in _OTHER_CHANGE_LABELS:
+            return str(_OTHER_CHANGE_LABELS[key]), lambda value: value
+        try:
+            field = InspectionObject._meta.get_field(key)
+        except FieldDoesNotExist:
+            return key, lambda value: value
+        choices = dict(field.flatchoices or [])
+        return (
+            str(field.verbose_name),
+            lambda value: (
+                "、".join(value) or None if isinstance(value, list) else choices.get(value, value)
+            ),
+        )
+
+    for change in changes:
+        rows = []
+        for key, (before, after) in change.changes.items():
+            label, words = label_and_words(key)
+            rows.append(
+                {"field": key, "label": label, "before": words(before), "after": words(after)}
+            )
+        change.rows = rows  # type: ignore[attr-defined]
 
 
 def disputed_claims() -> QuerySet[ObjectSupervision]:
