@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -165,7 +166,9 @@ def _person(department: Department, position: int, index: int, today):
     post = posts[0] if index == 0 else rng.choice(posts)
     tags = set(rng.sample(expertise, k=min(len(expertise), 1 + int(rng.random() < 0.4))))
     roll = rng.random()
-    certificate = {"certificate_number": f"33{position:02d}{index + 1:05d}{rng.randint(10, 99)}"}
+    certificate: dict[str, Any] = {
+        "certificate_number": f"33{position:02d}{index + 1:05d}{rng.randint(10, 99)}"
+    }
     issued = today - timedelta(days=rng.randint(60, 4 * 365))
     if index > 0 and roll < 0.03:
         certificate = {"certificate_number": ""}  # newly hired, certificate pending

@@ -183,9 +183,9 @@ def _map_header(
         by_name[field_name] = field_name
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
-        field_name = by_name.get(name.strip().lstrip("\ufeff"))
-        if field_name is not None and field_name not in positions:
-            positions[field_name] = index
+        found = by_name.get(name.strip().lstrip("\ufeff"))
+        if found is not None and found not in positions:
+            positions[found] = index
     labels = dict(columns)
     missing = [
         labels[name] for name, _label in columns if name in required and name not in positions
@@ -286,8 +286,9 @@ def _tag_warnings(report: ImportReport, line: int, column: str, tags, known: set
 def validate_inspectors(
     user: User, header: list[str], rows: list[tuple[int, list[str]]], filename: str
 ) -> ImportReport:
-    if not can_edit_registry(user):
+    if not can_edit_registry(user) or (user.department is None):
         raise PermissionDenied(_("您无权导入执法检查人员。"))
+    own_department = user.department
     labels = dict(INSPECTOR_COLUMNS)
     required = {"name"} | ({"department"} if user.is_office_admin else set())
     positions = _map_header(header, INSPECTOR_COLUMNS, required)
@@ -306,7 +307,7 @@ def validate_inspectors(
     known_tags = tags_in_use()
     today = timezone.localdate()
     seen_codes: dict[str, int] = {}
-    file_certificates = {}
+    file_certificates: dict[str, int] = {}
     for line, row in rows:
         validator = _RowValidator(report, line, labels)
         raw = _raw_values(row, positions)
@@ -327,7 +328,7 @@ def validate_inspectors(
                     "department", _("部门代码不存在：%(code)s") % {"code": department_code or "—"}
                 )
         else:
-            department = user.department
+            department = own_department
             if department_code and department_code != department.code:
                 validator.error(
                     "department",

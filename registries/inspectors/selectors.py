@@ -18,18 +18,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Department
+from accounts.roles import is_member
 from accounts.types import RequestUser
 from registries.drawable import drawable_condition
 from registries.models import Expert, InspectionObject, Inspector, Recusal, RecusalRule
 from registries.permissions import can_edit_registry, inspectors_visible_to
 
 EXPIRING_WINDOW_DAYS = 60
-
-
-def _is_member(user: RequestUser) -> bool:
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and user.department_id
-    )
 
 
 @dataclass(frozen=True)
@@ -68,9 +63,9 @@ def inspector_list_visible_to(
             certificate_valid_until__gte=today,
             certificate_valid_until__lte=today + timedelta(days=EXPIRING_WINDOW_DAYS),
         ).exclude(certificate_number="")
-    if filters.drawable_from or filters.drawable_until:
-        start = filters.drawable_from or filters.drawable_until
-        end = filters.drawable_until or filters.drawable_from
+    start = filters.drawable_from or filters.drawable_until
+    end = filters.drawable_until or filters.drawable_from
+    if start is not None and end is not None:  # one date given stands for both
         if end < start:
             start, end = end, start
         inspectors = inspectors.filter(drawable_condition(start, end))
@@ -78,7 +73,7 @@ def inspector_list_visible_to(
 
 
 def inspector_departments_visible_to(user: RequestUser) -> QuerySet[Department]:
-    if not _is_member(user):
+    if not is_member(user) or user.department_id is None:
         return Department.objects.none()
     departments = Department.objects.exclude(kind="office")
     if user.is_office_admin:
@@ -125,7 +120,7 @@ def inspector_status_history(inspector: Inspector) -> list[dict[str, Any]]:
 
 
 def recusals_visible_to(user: RequestUser) -> QuerySet[Recusal]:
-    if not _is_member(user):
+    if not is_member(user) or user.department_id is None:
         return Recusal.objects.none()
     recusals = Recusal.objects.select_related(
         "inspector__department", "expert", "inspection_object", "declared_by", "decided_by"
@@ -174,7 +169,7 @@ def access_recusal_for_user(user: RequestUser, recusal_id: Any) -> Recusal:
 
 def recusal_queue_for(user: RequestUser) -> QuerySet[Recusal]:
     """Pending declarations this user decides: their department's (department admin) or all (office)."""
-    if not _is_member(user):
+    if not is_member(user) or user.department_id is None:
         return Recusal.objects.none()
     pending = recusals_visible_to(user).filter(status="declared")
     if user.is_office_admin:
@@ -186,7 +181,7 @@ def recusal_queue_for(user: RequestUser) -> QuerySet[Recusal]:
 
 def declarable_inspectors_for(user: RequestUser) -> QuerySet[Inspector]:
     """Inspectors this user may declare a recusal for: their own record, or their department's."""
-    if not _is_member(user):
+    if not is_member(user) or user.department_id is None:
         return Inspector.objects.none()
     if user.is_office_admin:
         return Inspector.objects.select_related("department").order_by("code")
@@ -225,7 +220,7 @@ def object_choices_for_recusal(term: str, limit: int = 20) -> list[InspectionObj
 def expert_list_visible_to(
     user: RequestUser, *, status: str = "", tag: str = "", q: str = ""
 ) -> QuerySet[Expert]:
-    if not _is_member(user):
+    if not is_member(user) or user.department_id is None:
         return Expert.objects.none()
     experts = Expert.objects.all()
     if status:
@@ -246,7 +241,7 @@ def expert_list_visible_to(
 def access_expert_for_user(
     user: RequestUser, expert_id: Any, *, for_change: bool = False
 ) -> Expert:
-    if not _is_member(user):
+    if not is_member(user) or user.department_id is None:
         raise Http404
     if for_change and not user.is_office_admin:
         raise Http404

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -100,7 +102,7 @@ def inspector_create(request):
         raise Http404
     departments = _editable_departments(user)
     form = InspectorCreateForm(request.POST or None, initial={"department": departments.first()})
-    form.fields["department"].queryset = departments
+    cast(forms.ModelChoiceField, form.fields["department"]).queryset = departments
     form.set_accounts(departments)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -245,7 +247,9 @@ def inspector_import(request):
         return exports.template_response(request.GET["template"])
     form = ImportForm(request.POST or None, request.FILES or None)
     if not user.is_office_admin:
-        form.fields["kind"].choices = [(importing.KIND_INSPECTORS, _("执法检查人员"))]
+        cast(forms.ChoiceField, form.fields["kind"]).choices = [
+            (importing.KIND_INSPECTORS, _("执法检查人员"))
+        ]
     report = token = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -468,10 +472,8 @@ def recusal_declare(request):
         initial["inspector"] = request.GET["inspector"]
     elif inspectors.count() == 1:
         initial["inspector"] = inspectors.first()
-    if (
-        request.method == "POST"
-        and not inspectors.filter(pk=_int_or_none(request.POST.get("inspector"))).exists()
-    ):
+    chosen = _int_or_none(request.POST.get("inspector"))
+    if request.method == "POST" and (chosen is None or not inspectors.filter(pk=chosen).exists()):
         raise Http404  # another department's inspector looks like a missing one
     form = RecusalDeclareForm(request.POST or None, inspectors=inspectors, initial=initial)
     search = request.GET.get("q", "").strip()

@@ -12,7 +12,7 @@ from datetime import timedelta
 import django_filters
 from django import forms
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.fields.array import ArrayContains
+from django.contrib.postgres.fields.array import ArrayContains  # type: ignore[attr-defined]
 from django.db import connection
 from django.db.models import F, Func, Lookup, Q, QuerySet, TextField, Value
 from django.db.models.functions import Collate, StrIndex, Upper
@@ -34,7 +34,7 @@ def flag_condition(flag: str) -> Q:
     """Objects on a special list today (any list for "any"), as scopes.special_list_condition."""
     today = timezone.localdate()
     window_start = today - timedelta(days=SPECIAL_LIST_WINDOW_DAYS)
-    conditions = {
+    conditions: dict[str, Q] = {
         SpecialList.ANOMALY: Q(anomaly_since__lte=today),
         SpecialList.SERIOUS_VIOLATION: Q(serious_violation_since__lte=today),
         SpecialList.PENALISED: Q(penalised_at__gte=window_start, penalised_at__lte=today),

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Field, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -56,7 +56,13 @@ LIST_COLUMNS = (
 )
 
 
-class CappedPaginator(Paginator):
+if TYPE_CHECKING:  # Django's Paginator is generic only in the type stubs
+    _ObjectPaginator = Paginator[InspectionObject]
+else:
+    _ObjectPaginator = Paginator
+
+
+class CappedPaginator(_ObjectPaginator):
     """A paginator whose count stops at `cap` (`capped` tells whether there are more).
 
     Without a dense variant, page 1 fetches one extra row first; if it does not spill over, its
@@ -70,8 +76,16 @@ class CappedPaginator(Paginator):
     names built from a small vocabulary are off by two orders of magnitude.
     """
 
+    object_list: QuerySet[InspectionObject]
+
     def __init__(
-        self, object_list, per_page, *, cap: int = COUNT_CAP, dense_object_list=None, **kwargs
+        self,
+        object_list: QuerySet[InspectionObject],
+        per_page: int,
+        *,
+        cap: int = COUNT_CAP,
+        dense_object_list: QuerySet[InspectionObject] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
@@ -81,7 +95,7 @@ class CappedPaginator(Paginator):
         self._ids: list[int] = []
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         if self._known_count is not None:
             return self._known_count
         if self.dense_object_list is not None:
@@ -96,7 +110,7 @@ class CappedPaginator(Paginator):
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
-    def page(self, number) -> Page:
+    def page(self, number: Any) -> Page[InspectionObject]:
         try:
             number = int(number)
         except (TypeError, ValueError):
@@ -109,21 +123,17 @@ class CappedPaginator(Paginator):
             if len(rows) <= self.per_page:
                 self._known_count = len(rows)
                 self.__dict__.pop("count", None)
-            return self._get_page(rows[: self.per_page], number, self)
+            return Page(rows[: self.per_page], number, self)
         if number > 1 and bottom >= self.count:
             raise EmptyPage(self.error_messages["no_results"])
         if self.dense_object_list is None:
-            return self._get_page(
-                list(self.object_list[bottom : bottom + self.per_page]), number, self
-            )
+            return Page(list(self.object_list[bottom : bottom + self.per_page]), number, self)
         if self.count > DENSE_THRESHOLD:
-            return self._get_page(
-                list(self.dense_object_list[bottom : bottom + self.per_page]), number, self
-            )
+            return Page(list(self.dense_object_list[bottom : bottom + self.per_page]), number, self)
         # ids sorted ascending = the list's order (LIST_ORDERING is the primary key)
         page_ids = self._ids[bottom : bottom + self.per_page]
         rows = list(self.object_list.filter(pk__in=page_ids)) if page_ids else []
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)
 
     @property
     def count_label(self) -> str:
@@ -156,7 +166,9 @@ def object_search(user: RequestUser, params: Any) -> ObjectSearch:
     return ObjectSearch(filterset=filterset, queryset=queryset, dense_queryset=dense)
 
 
-def object_page(search: ObjectSearch, *, page: Any = 1, page_size: int = PAGE_SIZE) -> Page:
+def object_page(
+    search: ObjectSearch, *, page: Any = 1, page_size: int = PAGE_SIZE
+) -> Page[InspectionObject]:
     """One page of a search, with its supervising departments, and a capped count."""
     dense = search.dense_queryset.only(*LIST_COLUMNS) if search.dense_queryset is not None else None
     paginator = CappedPaginator(
@@ -180,7 +192,7 @@ def object_page(search: ObjectSearch, *, page: Any = 1, page_size: int = PAGE_SI
     )
     today = timezone.localdate()
     for row in rows:
-        row.special_lists = [SpecialList(value) for value in special_lists_of(row, today)]
+        row.special_lists = [SpecialList(value) for value in special_lists_of(row, today)]  # type: ignore[attr-defined]
     return result
 
 
@@ -203,7 +215,7 @@ def object_detail(inspection_object: InspectionObject) -> dict[str, Any]:
         }
         for supervision in supervisions:
             if supervision.claimed_by_id is None:
-                supervision.import_job = jobs.get(supervision.claimed_at)
+                supervision.import_job = jobs.get(supervision.claimed_at)  # type: ignore[attr-defined]
     changes = list(
         ObjectChange.objects.filter(inspection_object=inspection_object)
         .select_related("changed_by")
@@ -257,6 +269,8 @@ def readable_changes(changes: list[ObjectChange]) -> None:
         try:
             field = InspectionObject._meta.get_field(key)
         except FieldDoesNotExist:
+            field = None
+        if not isinstance(field, Field):  # a key an older version wrote: shown as it is
             return key, lambda value: value
         choices = dict(field.flatchoices or [])
         return (
@@ -296,7 +310,7 @@ def disputed_claims() -> QuerySet[ObjectSupervision]:
 
 def pending_claims_of(user: RequestUser) -> QuerySet[ObjectSupervision]:
     """The user's department's claims still waiting for the office."""
-    if not getattr(user, "department_id", None):
+    if not user.is_authenticated or not user.department_id:
         return ObjectSupervision.objects.none()
     return (
         ObjectSupervision.objects.filter(

@@ -128,6 +128,8 @@ def _require_editor(user: User) -> None:
 
 
 def _supervises(user: User, inspection_object: InspectionObject) -> bool:
+    if user.department_id is None:
+        return False
     return ObjectSupervision.objects.filter(
         inspection_object=inspection_object,
         department_id=user.department_id,
@@ -224,7 +226,7 @@ def object_create(
             department for department in supervising_departments if not department.is_office
         ]
     else:
-        departments = [created_by.department]
+        departments = [created_by.department] if created_by.department else []
     for department in {department.pk: department for department in departments}.values():
         ObjectSupervision.objects.create(
             inspection_object=inspection_object, department=department, claimed_by=created_by

@@ -6,6 +6,9 @@ Views only translate: they fetch through access_object_for_user and call one ser
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -105,7 +108,9 @@ def object_detail_page(request, object_id: int):
     clear_form = None
     if listed:  # only a list the object is on can it be taken off
         clear_form = FlagClearForm()
-        clear_form.fields["flag"].choices = [(row["flag"], row["label"]) for row in listed]
+        cast(forms.ChoiceField, clear_form.fields["flag"]).choices = [
+            (row["flag"], row["label"]) for row in listed
+        ]
     context = {
         "panels": object_panels(request.user, inspection_object),
         "object": inspection_object,

@@ -196,7 +196,7 @@ class RecusalOutputSerializer(serializers.ModelSerializer):
         return recusal.person.name
 
     def get_department(self, recusal: Recusal) -> str:
-        return recusal.inspector.department.code if recusal.inspector_id else "EXPERT"
+        return recusal.inspector.department.code if recusal.inspector else "EXPERT"
 
 
 class RecusalFilterSerializer(serializers.Serializer):
@@ -229,7 +229,7 @@ class DecisionInputSerializer(serializers.Serializer):
 
 class RecusalRuleOutputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RecusalRule.Kind.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     is_active = serializers.BooleanField()
     note = serializers.CharField()
 
@@ -270,7 +270,7 @@ class ImportReportSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    errors = ImportErrorSerializer(many=True)
+    errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]  # like Serializer.errors
     warnings = ImportErrorSerializer(
         many=True, help_text="提示（如执法证已过期、标签无人使用），不阻止导入"
     )

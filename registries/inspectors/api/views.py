@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -395,7 +398,7 @@ class RecusalDetailApi(APIView):
 
 class _RecusalDecisionApi(APIView):
     permission_classes = [IsRegistryUser]
-    service = None
+    service: ClassVar[Callable[..., Recusal]]
 
     @extend_schema(request=DecisionInputSerializer, responses=RecusalOutputSerializer)
     def post(self, request, recusal_id: int):

@@ -226,7 +226,7 @@ def _inspector_snapshot(inspector: Inspector) -> dict[str, Any]:
         "status_since": inspector.status_since,
         "status_until": inspector.status_until,
         "max_load": inspector.max_load,
-        "user": inspector.user.username if inspector.user_id else "",
+        "user": inspector.user.username if inspector.user else "",
     }
 
 

@@ -149,7 +149,7 @@ class ObjectUpdateInputSerializer(serializers.Serializer):
 class FlagSetInputSerializer(serializers.Serializer):
     special_list = serializers.ChoiceField(choices=SpecialList.choices)
     since = serializers.DateField()
-    source = serializers.CharField(max_length=100)
+    source = serializers.CharField(max_length=100)  # type: ignore[assignment]  # like Field.source
 
 
 class FlagClearInputSerializer(serializers.Serializer):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import EmptyPage
+from django.core.paginator import EmptyPage, Page
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -81,8 +83,9 @@ class CappedPagination(PageNumberPagination):
     def django_paginator_class(self, object_list, per_page):  # type: ignore[override]
         return CappedPaginator(object_list, per_page)
 
-    def get_paginated_response(self, data):
-        paginator = self.page.paginator
+    def get_paginated_response(self, data: Any) -> Response:
+        page = cast(Page, self.page)  # set before DRF asks for the response
+        paginator = cast(CappedPaginator, page.paginator)
         return Response(
             {
                 "count": paginator.count,
@@ -117,7 +120,7 @@ class ObjectListApi(ListAPIView):
         search = object_search(request.user, request.query_params)
         if search.filterset.is_bound and not search.filterset.is_valid():
             raise ValidationError(search.filterset.errors)
-        pagination = self.paginator
+        pagination = cast(CappedPagination, self.paginator)
         page_size = pagination.get_page_size(request)
         try:
             page = object_page_or_404(search, request.query_params.get("page", 1), page_size)

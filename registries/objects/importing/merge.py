@@ -17,6 +17,8 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -296,7 +298,8 @@ def restore_indexes_and_constraints(cursor, statements: list[str]) -> None:
         return
     cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
     for statement in statements:
-        with timed(f"rebuild {_STATEMENT_TARGET.search(statement).group(1)}"):
+        target = _STATEMENT_TARGET.search(statement)
+        with timed(f"rebuild {target.group(1) if target else statement[:40]}"):
             cursor.execute(statement)
 
 
@@ -357,7 +360,7 @@ def lock_registry() -> None:
         )
 
 
-def _conflict_query(table: str, department_id: int | None) -> tuple[str, list]:
+def _conflict_query(table: str, department_id: int | None) -> tuple[str, Any]:
     """The staged rows that must not be merged (see :func:`iter_conflicts`): row_no, code,
     reason, and the codes of the other departments a department's row names."""
     if department_id is None:
@@ -625,7 +628,7 @@ def merge_staging(
 
 @dataclass
 class BulkLoad:
-    now: object  # the transaction's timestamp: created_at, updated_at, claimed_at
+    now: datetime  # the transaction's timestamp: created_at, updated_at, claimed_at
     first_id: int  # the first object id; the rows take the following ones in file order
     restore: list[str]  # statements that rebuild the dropped indexes and constraints
 

@@ -26,7 +26,7 @@ def can_import_objects(user: RequestUser) -> TypeGuard[User]:
 
 
 def import_jobs_visible_to(user: RequestUser) -> QuerySet[ImportJob]:
-    if not can_import_objects(user):
+    if not can_import_objects(user) or user.department_id is None:
         return ImportJob.objects.none()
     jobs = ImportJob.objects.select_related("department", "created_by")
     if user.is_office_admin:

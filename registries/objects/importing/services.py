@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,6 +45,7 @@ from platform_site.exports import safe_cell
 from platform_site.uploads import (
     OBJECT_IMPORT_MAX_BYTES,
     SpreadsheetLimits,
+    Table,
     UploadError,
     open_table,
     sniff_encoding,
@@ -51,7 +53,7 @@ from platform_site.uploads import (
 )
 from registries.models import ImportJob
 from registries.objects.importing import merge
-from registries.objects.importing.columns import HeaderError, map_header
+from registries.objects.importing.columns import HeaderError, HeaderMap, map_header
 from registries.objects.importing.models import DuplicatePolicy, ImportMode, ImportStatus
 from registries.objects.importing.permissions import can_import_objects
 from registries.objects.importing.validation import (
@@ -132,14 +134,15 @@ def check_import_file(path: Path, file_format: str) -> str:
 def import_job_create(
     *,
     uploaded_by: User,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     mode: str = ImportMode.VALID_ROWS,
     duplicate_policy: str = DuplicatePolicy.UPDATE,
 ) -> ImportJob:
     """Store the uploaded file, check its encoding and header, and queue the import job."""
     if not can_import_objects(uploaded_by):
         raise PermissionDenied(_("您无权导入检查对象。"))
-    if uploaded_by.department.is_office and not uploaded_by.is_office_admin:
+    office = uploaded_by.department is not None and uploaded_by.department.is_office
+    if office and not uploaded_by.is_office_admin:
         # An import claims its objects for the importing department, and the office supervises
         # nothing: in the office, only its admins import (and assign the supervising departments).
         raise PermissionDenied(_("联席办只有管理员可以导入检查对象。"))
@@ -279,7 +282,7 @@ class ProgressReporter:
 
     def __init__(self, job_id: int):
         self.job_id = job_id
-        self._connection = None
+        self._connection: Any = None  # a raw psycopg connection of its own
 
     def update(self, processed: int) -> None:
         try:
@@ -306,7 +309,7 @@ class ProgressReporter:
     def __enter__(self) -> ProgressReporter:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
@@ -438,7 +441,14 @@ class _Rejected(Exception):
     """Rolls back a bulk load whose file has invalid rows in the all-or-nothing mode."""
 
 
-def _bulk_load(job, opened, header, departments, report, started) -> ImportJob | None:
+def _bulk_load(
+    job: ImportJob,
+    opened: Table,
+    header: HeaderMap,
+    departments: DepartmentDirectory,
+    report: ErrorReport,
+    started: float,
+) -> ImportJob | None:
     """A large file into an empty registry: validated rows go straight into the registry
     (merge.bulk_load_begin), in one transaction with the job's outcome. Returns None, having
     changed nothing, when the registry is not empty."""
@@ -516,7 +526,14 @@ def _count(job: ImportJob, stats: ValidationStats, conflicts: int = 0) -> None:
     job.processed_rows = job.total_rows = stats.last_row_no - stats.first_row_no
 
 
-def _merge_and_finish(job, table, header, stats, report, started) -> ImportJob:
+def _merge_and_finish(
+    job: ImportJob,
+    table: str,
+    header: HeaderMap,
+    stats: ValidationStats,
+    report: ErrorReport,
+    started: float,
+) -> ImportJob:
     present = header.positions.keys()
     code_label, departments_label = header.label("code"), header.label("departments")
     is_office = job.created_by.is_office_admin
@@ -531,7 +548,7 @@ def _merge_and_finish(job, table, header, stats, report, started) -> ImportJob:
         # "Report duplicates": every code already in the registry. Then, for a department's
         # import, what it may not do: change an object it does not supervise undisputed, or name a
         # department that does not already supervise the object (the office may do both).
-        passes = [None] if job.duplicate_policy == DuplicatePolicy.REPORT else []
+        passes: list[int | None] = [None] if job.duplicate_policy == DuplicatePolicy.REPORT else []
         if not is_office:
             passes.append(job.department_id)
         for conflict_department in passes:
@@ -543,8 +560,8 @@ def _merge_and_finish(job, table, header, stats, report, started) -> ImportJob:
                     report.write(
                         row_no,
                         departments_label,
-                        "、".join(others),
-                        other_departments_message(job.department.code, others),
+                        "、".join(others or []),
+                        other_departments_message(job.department.code, others or []),
                     )
                 else:
                     report.write(row_no, code_label, code, messages[reason])

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import itemgetter
+from typing import cast
 
 from django.utils.translation import gettext as _
 
@@ -383,10 +384,10 @@ class _BlockValidator:
                 "date": {"": "\\N"},
             }
 
-    def mapped(self, key: str, values: tuple[str, ...]) -> Sequence[str] | None:
+    def mapped(self, key: str, values: Sequence[str]) -> Sequence[str] | None:
         cache = self.caches[key]
         normalise = self.normalisers[key]
-        changes = None
+        changes: dict[str, str] | None = None
         for raw in set(values):
             found = cache.get(raw)
             if found is None:
@@ -399,7 +400,7 @@ class _BlockValidator:
                 (changes := changes or {})[raw] = found
         return values if changes is None else list(map(changes.get, values, values))
 
-    def stripped(self, key: str, values: tuple[str, ...]) -> Sequence[str] | None:
+    def stripped(self, key: str, values: Sequence[str]) -> Sequence[str] | None:
         if not any(values):
             return values
         texts = list(map(str.strip, values))
@@ -421,7 +422,7 @@ class _BlockValidator:
             return None
         file_columns = list(zip(*block, strict=True))
         blank = ("",) * count
-        columns = dict(
+        columns: dict[str, Sequence[str]] = dict(
             zip(
                 COLUMN_KEYS,
                 (file_columns[position] if position >= 0 else blank for position in self.positions),
@@ -474,14 +475,16 @@ class _BlockValidator:
             return None
         return text
 
-    def registry_lines(self, columns: dict, object_id: int, count: int) -> str | None:
+    def registry_lines(
+        self, columns: dict[str, Sequence[str]], object_id: int, count: int
+    ) -> str | None:
         defaults = self.registry_defaults
         literals = self.licence_literals
         licences = columns["licence_types"]
         for item in set(licences):
             if item not in literals:
                 literals[item] = _array_literal(item)
-        dates = {}
+        dates: dict[str, Sequence[str]] = {}
         nulls = 0
         for key in (
             "anomaly_since",
@@ -497,7 +500,7 @@ class _BlockValidator:
         def with_default(key: str) -> list[str]:
             return list(map(defaults[key].get, columns[key], columns[key]))
 
-        stamps = (self.load.stamp,) * count
+        stamps = (cast(RegistryLoad, self.load).stamp,) * count  # a direct load's blocks only
         text = _copy_lines(
             [
                 list(map(str, range(object_id + 1, object_id + count + 1))), columns["code"],
@@ -523,9 +526,9 @@ class _BlockValidator:
         return text
 
     def write_supervisions(self, departments: Sequence[str], last_id: int) -> None:
-        load = self.load
+        load = cast(RegistryLoad, self.load)  # a direct load with a 监管部门 column only
         suffix = load.supervision_suffix
-        lines = []
+        lines: list[str] = []
         for object_id, literal in enumerate(departments, start=last_id + 1):
             if literal:
                 ids = self.department_ids.get(literal)
@@ -535,7 +538,7 @@ class _BlockValidator:
             else:
                 ids = self.default_ids
             lines.extend(f"{object_id}\t{pk}{suffix}" for pk in ids)
-        load.supervisions("".join(lines))
+        cast(Callable[[str], object], load.supervisions)("".join(lines))
 
 
 def staging_chunks(
@@ -863,7 +866,10 @@ def staging_chunks(
             if depts:
                 resolved = department_cache.get(depts)
                 if resolved is None:
-                    resolved = _cached(department_cache, depts, department_problem)
+                    resolved = cast(
+                        tuple[str, str | None],
+                        _cached(department_cache, depts, department_problem),
+                    )
                 if resolved[1]:
                     (errors := errors or []).append((L_DEPTS, depts, resolved[1]))
                 depts = resolved[0]
