@@ -233,12 +233,22 @@ _OTHER_CHANGE_LABELS = {
     "clear_reason": gettext_lazy("移出原因"),
 }
 _SUPERVISION_KEY = "supervision."
+# Where a change came from (ObjectChange.source); another source is shown as stored.
+CHANGE_SOURCE_LABELS = {
+    "manual": gettext_lazy("页面录入"),
+    "api": gettext_lazy("接口"),
+    "import": gettext_lazy("批量导入"),
+    "flag": gettext_lazy("特殊名单"),
+    "claim": gettext_lazy("认领"),
+    "release": gettext_lazy("撤销认领"),
+    "resolve": gettext_lazy("争议处理"),
+}
 
 
 def readable_changes(changes: list[ObjectChange]) -> None:
-    """Give each change its `rows`: (label, before, after) per changed field, in words: the
-    field's verbose name, a choice's label for its code, a department's name for its code (one
-    query for all the changes)."""
+    """Give each change its `source_label` and its `rows`: (label, before, after) per changed
+    field, in words: the field's verbose name, a choice's label for its code, a department's name
+    for its code (one query for all the changes)."""
     codes: set[str] = set()
     for change in changes:
         for key, (before, after) in change.changes.items():
@@ -288,6 +298,7 @@ def readable_changes(changes: list[ObjectChange]) -> None:
                 {"field": key, "label": label, "before": words(before), "after": words(after)}
             )
         change.rows = rows  # type: ignore[attr-defined]
+        change.source_label = str(CHANGE_SOURCE_LABELS.get(change.source, change.source))  # type: ignore[attr-defined]
 
 
 def disputed_claims() -> QuerySet[ObjectSupervision]:

@@ -71,6 +71,7 @@ def test_edit_page_keeps_history_visible_on_detail(client_for, staff_a, object_a
     html = client.get(f"/registries/objects/{object_a.pk}/").content.decode()
     assert "临江市恒达食品股份有限公司" in html
     assert "信用风险分类：B类（一般风险） → A类（低风险）" in html
+    assert "<td>页面录入</td>" in html
     assert "risk_class" not in html
 
 
@@ -94,6 +95,7 @@ def test_history_names_departments_reasons_and_lists_in_words(
         },
     )
     html = client_for(office_admin).get(f"/registries/objects/{object_a.pk}/").content.decode()
+    assert "<td>争议处理</td>" in html
     assert "监管部门：生态环境局：有争议 → 已认领" in html
     assert "争议处理意见：— → 双方协商一致" in html
     assert "监管部门：— → 市场监管局、生态环境局" in html
