@@ -281,7 +281,7 @@ SPECTACULAR_SETTINGS = {
         "DeadlineKindEnum": "publication.models.DeadlineKind",
         "DeadlineStateEnum": "publication.models.DeadlineState",
         "NotificationSeverityEnum": "accounts.choices.NotificationSeverity",
-        "RecusalRuleKindEnum": "registries.models.inspectors.RecusalRule.Kind",
+        "RecusalRuleKindEnum": "registries.inspectors.models.RecusalRule.Kind",
         "InspectionMethodEnum": "catalog.choices.InspectionMethod",
         "ResultCategoryEnum": "tasks.inspections.choices.ResultCategory",
         "AttachmentKindEnum": "tasks.inspections.choices.AttachmentKind",
@@ -323,7 +323,7 @@ CITY_NAME = env_str("CITY_NAME", "临江市")
 EMBEDDED_DATA_DIR = BASE_DIR / ".data"
 BEAT_HEARTBEAT_KEY = "ssj:beat:heartbeat"
 # An object import of at least this many rows rebuilds the registry's indexes instead of maintaining
-# them row by row, and into an empty registry it is COPYed straight in (registries.importing.merge).
+# them row by row, and into an empty registry it is COPYed straight in (registries.objects.importing.merge).
 IMPORT_BULK_MIN_ROWS = env_int("IMPORT_BULK_MIN_ROWS", 200_000, minimum=1)
 # Seals each draw's secret until the reveal; its own secret, never SECRET_KEY (production requires
 # both and refuses equal values). Rotating it makes the sealed secrets of announced, not yet revealed
