@@ -4,7 +4,7 @@
 Sets up its own data in a dedicated database (``ssj_bench_public`` on the embedded server, dropped
 and recreated every run): migrations, 12 departments, one task with one published drawn list, and
 ``--results`` (default 1,000,000) published results of as many enterprises with real-looking
-Chinese names. Only the public projection (``publicsite_publicresult``) is what the public pages,
+Chinese names. Only the public projection (``publication_publicresult``) is what the public pages,
 the search and the open data read; it is filled with set-based SQL, and the working rows it points
 at (inspection objects, drawn objects, inspections, results) are inserted minimally for the
 foreign keys.
@@ -251,7 +251,7 @@ def build(total: int) -> dict:
         log(f"  working rows {time.perf_counter() - started:.0f} s")
         cursor.execute(
             """
-            INSERT INTO publicsite_publicresult (result_id, version, is_current, task_id, task_code,
+            INSERT INTO publication_publicresult (result_id, version, is_current, task_id, task_code,
                 task_title, plan_year, plan_title, lead_department_id, departments, is_directed,
                 is_joint, completed_on, year, month, categories, result_text, remarks,
                 correction_reason, inspection_object_id, enterprise_name, credit_code,
@@ -273,7 +273,7 @@ def build(total: int) -> dict:
              picked, [labels[c] for c in picked]],
         )  # fmt: skip
         log(f"  public results {time.perf_counter() - started:.0f} s")
-        for table in ("registries_inspectionobject", "publicsite_publicresult"):
+        for table in ("registries_inspectionobject", "publication_publicresult"):
             cursor.execute(f"VACUUM ANALYZE {table}")
     return {"codes": codes, "names": names}
 
@@ -283,10 +283,10 @@ def existing_data(total: int) -> dict | None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('publicsite_publicresult') IS NOT NULL")
+        cursor.execute("SELECT to_regclass('publication_publicresult') IS NOT NULL")
         if not cursor.fetchone()[0]:
             return None
-        cursor.execute("SELECT enterprise_name, credit_code FROM publicsite_publicresult")
+        cursor.execute("SELECT enterprise_name, credit_code FROM publication_publicresult")
         rows = cursor.fetchall()
     if len(rows) != total:
         return None

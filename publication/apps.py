@@ -7,4 +7,5 @@ class PublicationConfig(AppConfig):
     verbose_name = _("公开与工作日历")
 
     def ready(self) -> None:
-        from publication import receivers  # noqa: F401  (connects the signal)
+        from publication import receivers  # noqa: F401  (connects the signals)
+        from publication.site import receivers as site_receivers  # noqa: F401

@@ -94,7 +94,6 @@ INSTALLED_APPS = [
     "plans",
     "tasks",
     "publication",
-    "publication.site",
     # Last: the pages that gather panels from every app (role home pages, status) and demo_city.
     "platform_site",
 ]

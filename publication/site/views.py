@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.checkpoints import latest_checkpoint
 from accounts.roles import has_working_role
+from publication.models import Objection, ObjectionAttachment, ObjectionStatus, PublicResult
 from publication.site import selectors
 from publication.site.cache import public_page
 from publication.site.forms import (
@@ -33,7 +34,6 @@ from publication.site.forms import (
     SearchForm,
     TaskFilterForm,
 )
-from publication.site.models import Objection, ObjectionAttachment, ObjectionStatus, PublicResult
 from publication.site.opendata import DATASETS, csv_stream, json_stream
 from publication.site.ratelimit import rate_limited
 from publication.site.services import (

@@ -481,7 +481,7 @@ def _public_site(world, dept_a, dept_b):
     from django.contrib.contenttypes.models import ContentType
 
     from publication.models import Publication, PublicationKind
-    from publication.site.models import Objection, ObjectionAttachment, PublicResult
+    from publication.models import Objection, ObjectionAttachment, PublicResult
     from tasks.models import Draw
     from tests.tasks.inspections.builders import jpeg_bytes
 
