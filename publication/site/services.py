@@ -31,7 +31,7 @@ from publication.models import (
     PublicationKind,
     PublicResult,
 )
-from publication.site.cache import public_cache_invalidate
+from publication.pagecache import public_cache_invalidate
 from tasks.choices import DrawKind, DrawState
 from tasks.inspections.choices import FINAL_RESULT_STATUSES, AttachmentKind
 from tasks.inspections.models import InspectionResult, category_labels
