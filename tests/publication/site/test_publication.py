@@ -96,7 +96,9 @@ def test_each_drawn_object_shows_the_departments_that_inspect_it(client, world, 
     page = client.get(reverse("publication:task_detail", args=[draw.task.code])).content.decode()
     table = page[page.index('data-testid="public-drawn-list"') :]
     shown = dict(
-        re.findall(r"<code>([0-9A-Z]{18})</code>.*?<td>[^<]*</td><td>([^<]*)</td></tr>", table)
+        re.findall(
+            r"<code>([0-9A-Z]{18})</code>.*?<td[^>]*>[^<]*</td><td[^>]*>([^<]*)</td></tr>", table
+        )
     )
     codes = list(draw.drawn_objects.values_list("code", flat=True))
     assert sorted(shown) == sorted(codes)
