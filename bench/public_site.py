@@ -299,7 +299,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, worker_class: str, threads: int) -> subprocess.Popen:
     from platform_site import embedded
 
     env = dict(os.environ)
@@ -316,8 +316,8 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     )  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "platform_site.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60", "--log-level",
-         "warning"],
+         f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", worker_class,
+         "--threads", str(threads), "--timeout", "60", "--log-level", "warning"],
         cwd=BASE_DIR, env=env, start_new_session=True,
     )  # fmt: skip
     for _ in range(200):
@@ -366,6 +366,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="sync", help="gunicorn's (sync, gthread)")
+    parser.add_argument("--threads", type=int, default=1, help="per worker, for gthread")
     parser.add_argument(
         "--reuse-data", action="store_true", help="keep the data set of the previous run"
     )
@@ -383,7 +385,8 @@ def main() -> None:
         data = build(args.results)
     log(f"data set-up {time.perf_counter() - started:.0f} s")
     port = free_port()
-    server = start_gunicorn(port, args.workers)
+    server = start_gunicorn(port, args.workers, args.worker_class, args.threads)
+    log(f"gunicorn: {args.workers} {args.worker_class} workers, {args.threads} thread(s) each")
     base = f"http://127.0.0.1:{port}"
     try:
         rng = random.Random(SEED + 1)

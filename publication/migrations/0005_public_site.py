@@ -11,7 +11,7 @@ The old app's rows in django_migrations are left alone (harmless)."""
 import django.contrib.postgres.fields
 import django.db.models.deletion
 import django.utils.timezone
-import publication.models
+import publication.site.models
 import tasks.inspections.storage
 from django.conf import settings
 from django.db import migrations, models
@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
                         (
                             "reference",
                             models.CharField(
-                                default=publication.models._reference,
+                                default=publication.site.models._reference,
                                 max_length=24,
                                 unique=True,
                                 verbose_name="受理编号",

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from publication.models import PublicResult
+from publication.site.models import PublicResult
 from publication.site.selectors import published_tasks
 from tasks.models import Task
 

@@ -14,7 +14,8 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 
 from accounts.models import Department
 from catalog.models import Matter
-from publication.models import Publication, PublicationKind, PublicResult, published_subject_ids
+from publication.models import Publication, PublicationKind, published_subject_ids
+from publication.site.models import PublicResult
 from tasks.choices import DrawKind
 from tasks.inspections.models import FollowUpMeasure
 from tasks.models import Draw, DrawnObject, GroupMember, Task

@@ -24,7 +24,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.checkpoints import latest_checkpoint
 from accounts.roles import has_working_role
-from publication.models import Objection, ObjectionAttachment, ObjectionStatus, PublicResult
 from publication.pagecache import public_page
 from publication.site import selectors
 from publication.site.forms import (
@@ -34,6 +33,7 @@ from publication.site.forms import (
     SearchForm,
     TaskFilterForm,
 )
+from publication.site.models import Objection, ObjectionAttachment, ObjectionStatus, PublicResult
 from publication.site.opendata import DATASETS, csv_stream, json_stream
 from publication.site.ratelimit import rate_limited
 from publication.site.services import (

@@ -125,7 +125,7 @@ def test_citizen_on_a_phone_from_search_to_a_verified_draw(
 def test_business_objects_and_sees_the_published_correction(
     browser, live_server, public_world, artifacts, password
 ):
-    from publication.models import Objection
+    from publication.site.models import Objection
     from tasks.inspections.choices import ResultCategory
     from tasks.inspections.services.results import (
         result_approve,

@@ -480,13 +480,8 @@ def _public_site(world, dept_a, dept_b):
     of the A-led started task is left to publish (own) beside the B-led partner's (other)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from publication.models import (
-        Objection,
-        ObjectionAttachment,
-        Publication,
-        PublicationKind,
-        PublicResult,
-    )
+    from publication.models import Publication, PublicationKind
+    from publication.site.models import Objection, ObjectionAttachment, PublicResult
     from tasks.models import Draw
     from tests.tasks.inspections.builders import jpeg_bytes
 

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from publication.models import Deadline, DeadlineKind, DeadlineState, PublicResult
+from publication.models import Deadline, DeadlineKind, DeadlineState
+from publication.site.models import PublicResult
 from publication.site.services import drawn_list_publish
 from tasks.inspections.choices import ResultStatus
 from tasks.inspections.models import InspectionResult

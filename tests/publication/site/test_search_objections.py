@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Notification
-from publication.models import Objection, ObjectionStatus, PublicResult
+from publication.site.models import Objection, ObjectionStatus, PublicResult
 from publication.site.services import objection_decide
 from tasks.inspections.choices import ResultCategory
 from tasks.inspections.services.results import (

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from publication.models import PublicResult
+from publication.site.models import PublicResult
 from publication.site.services import drawn_list_publish
 from registries.jobs import object_import_job
 from registries.models import ImportJob
