@@ -11,7 +11,8 @@ foreign keys.
 
 Then gunicorn serves the project with the production settings (``platform_site.settings.production``:
 DEBUG off, whitenoise, Redis cache; ``bench/public_site_settings.py`` adds only a bare cached "hello"
-view) on 127.0.0.1 with ``--workers`` sync workers (3, as docker-compose.yml), and wrk drives it for
+view) on 127.0.0.1 with ``--workers`` gthread workers of ``--threads`` threads (3 × 4, as
+docker-compose.yml: threads keep the connections alive, which sync workers do not), and wrk drives it for
 ``--seconds`` (10) per case with ``--connections`` (8) connections:
 1. baseline: the cached "hello" view (``hello_rps``);
 2. warm: the results list and an enterprise page from the cache (``warm_rps``: the lower of the two,
@@ -305,7 +306,8 @@ def start_gunicorn(port: int, workers: int, worker_class: str, threads: int) -> 
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="public_site_settings", PYTHONPATH=f"{BASE_DIR / 'bench'}:{BASE_DIR}",
-        SECRET_KEY="bench-" + "k" * 60, SECURE_SSL_REDIRECT="false",
+        SECRET_KEY="bench-" + "k" * 60, DRAW_SECRET_KEY="bench-draw-" + "d" * 60,
+        SECURE_SSL_REDIRECT="false",
         AUDIT_SIGNING_KEY=embedded.ensure_signing_key().read_text(encoding="utf-8"),
         REDIS_URL=embedded.ensure_redis(), PUBLIC_RATE_SEARCH="1000000/minute",
         ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -366,8 +368,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--worker-class", default="sync", help="gunicorn's (sync, gthread)")
-    parser.add_argument("--threads", type=int, default=1, help="per worker, for gthread")
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn's (gthread, sync)")
+    parser.add_argument("--threads", type=int, default=4, help="per worker, for gthread")
     parser.add_argument(
         "--reuse-data", action="store_true", help="keep the data set of the previous run"
     )
