@@ -94,7 +94,6 @@ INSTALLED_APPS = [
     "plans",
     "tasks",
     "publication",
-    "publication.site",
     # Last: the pages that gather panels from every app (role home pages, status) and demo_city.
     "platform_site",
 ]
@@ -105,6 +104,8 @@ MIDDLEWARE = [
     "platform_site.uploads.RequestSizeLimitMiddleware",
     "platform_site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves cached public pages to visitors without a session before the rest of the stack.
+    "publication.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -394,6 +395,9 @@ UPLOAD_LIMITS = {
     "tasks_api:verify": _uploads.DRAW_BUNDLE_MAX_BYTES,
 }
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600, minimum=0)
+# Where publication.pagecache.PublicPageCacheMiddleware looks for a cached page before the session,
+# locale, CSRF and auth middleware (plus the home page "/"); other paths skip the lookup.
+PUBLIC_PAGE_CACHE_PREFIXES = ["/public/", "/tasks/public/", "/sitemap.xml"]
 # Rate limits of the public site's forms, per client address (publication/site/ratelimit.py).
 PUBLIC_RATES = {
     "search": env_str("PUBLIC_RATE_SEARCH", "60/minute"),
