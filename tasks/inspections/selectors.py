@@ -41,7 +41,7 @@ from tasks.models import DrawnObject, GroupMember, Task
 
 if TYPE_CHECKING:
     from registries.models import Inspector
-    from registries.object_panels import ObjectPanel
+    from registries.objects.panels import ObjectPanel
 
 WORKING_TASK_STATUSES = (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS, TaskStatus.COMPLETED)
 
@@ -417,8 +417,8 @@ def object_history(user: RequestUser, inspection_object: InspectionObject) -> Ob
 def object_history_panel(
     user: RequestUser, inspection_object: InspectionObject
 ) -> ObjectPanel | None:
-    """The object record page's panel (registered with registries.object_panels)."""
-    from registries.object_panels import ObjectPanel
+    """The object record page's panel (registered with registries.objects.panels)."""
+    from registries.objects.panels import ObjectPanel
 
     if user is None or not user.is_authenticated:
         return None
