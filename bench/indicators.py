@@ -116,11 +116,11 @@ def setup(objects: int, inspections: int):
             INSERT INTO tasks_task (code, title, lead_department_id, adhoc_reason, approved_by_id,
                 approved_at, scope, strata, groups, group_composition, required_tags, start_date,
                 end_date, inspection_method, max_attempts, status, last_return_reason,
-                created_by_id, created_at, updated_at)
+                deviation_reason, created_by_id, created_at, updated_at)
             SELECT 'T-' || n, '任务' || n, d.ids[1 + n %% 10], '基准', %(admin)s,
                    make_date(%(year)s, 1 + n %% 12, 1)::timestamptz, '{}', '{}', 1, '{}', '{}',
                    make_date(%(year)s, 1 + n %% 12, 1), make_date(%(year)s, 1 + n %% 12, 20),
-                   'on_site', 20, 'in_progress', '', %(admin)s, now(), now()
+                   'on_site', 20, 'in_progress', '', '', %(admin)s, now(), now()
             FROM generate_series(0, %(tasks)s - 1) n,
                  (SELECT array_agg(id ORDER BY code) AS ids FROM accounts_department
                   WHERE kind = 'department') d
@@ -143,11 +143,12 @@ def setup(objects: int, inspections: int):
                 conflict_count, must_reasons, selection_notes, witnesses, seed, result_hash,
                 head_hash, failure_reason, announced_by_id, announced_at, drawn_at, redraw_reason,
                 withdrawn_reason, void_reason, replaced_inspector_code, replaced_group,
-                replacement_reason)
+                replacement_reason, job_attempts, replacement_category, withdraw_request_reason)
             SELECT t.id, 1, 'draw', 'drawn', t.code, '\\x00', '', repeat('0', 64), 'none', '{}',
                    '{}', '', '', '', 0, 0, 0, 0, '{}', '{}', '[]', '', repeat('1', 64),
                    repeat('2', 64), '', %(admin)s, t.approved_at,
-                   t.approved_at + make_interval(days => (2 + t.id %% 9)::int), '', '', '', '', '', ''
+                   t.approved_at + make_interval(days => (2 + t.id %% 9)::int), '', '', '', '', '', '',
+                   0, '', ''
             FROM tasks_task t;
             """,
             {"admin": admin.pk},
@@ -321,9 +322,18 @@ def main() -> None:
         action="store_true",
         help="measure the dashboards again on the database of the previous run (no setup)",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure everything on the database of the previous run (no setup)",
+    )
+    parser.add_argument(
+        "--setup-only", action="store_true", help="build the database and stop (for --reuse)"
+    )
     args = parser.parse_args()
+    reuse = args.dashboards_only or args.reuse
 
-    os.environ["DATABASE_URL"] = setup_database(keep=args.dashboards_only)
+    os.environ["DATABASE_URL"] = setup_database(keep=reuse)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_site.settings.base")
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
     os.environ.setdefault("DEBUG", "false")
@@ -334,10 +344,10 @@ def main() -> None:
     from django.db import connection, transaction
 
     from registries.credit.services import risk_classes_recompute
-    from tasks.indicators.league import league_table
+    from tasks.indicators.league import dashboard
     from tasks.indicators.live import Scope, compute_all
 
-    if args.dashboards_only:
+    if reuse:
         from accounts.models import Department
 
         call_command("migrate", verbosity=0)
@@ -347,8 +357,11 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         log("loading…")
     t0 = time.perf_counter()
-    if not args.dashboards_only:
+    if not reuse:
         departments = setup(args.objects, args.inspections)
+    if args.setup_only:
+        log(f"setup {time.perf_counter() - t0:.1f}s")
+        return
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM tasks_inspection")
         inspections = cursor.fetchone()[0]
@@ -356,12 +369,10 @@ def main() -> None:
     today = date(YEAR + 1, 3, 1)
 
     def office():
-        scope = Scope(YEAR, today=today)
-        return compute_all(scope), league_table(scope)
+        return dashboard(Scope(YEAR, today=today))
 
     def department():
-        scope = Scope(YEAR, departments[0].pk, today=today)
-        return compute_all(scope), league_table(scope, [departments[0]])
+        return dashboard(Scope(YEAR, departments[0].pk, today=today))
 
     office_s, (city, _league) = timed(office)
     department_s, _ = timed(department)

@@ -13,7 +13,7 @@ from django.db import connection
 
 from accounts.choices import DepartmentKind
 from accounts.models import Department
-from tasks.indicators.live import Indicator, Scope, compute_all
+from tasks.indicators.live import Indicator, Scope, compute_scopes
 
 DRAW_STATISTICS_SQL = """
     SELECT t.lead_department_id,
@@ -111,20 +111,33 @@ def overdue_items(today: date) -> dict[int, Overdue]:
         return {row[0]: Overdue(*(int(value) for value in row[1:])) for row in cursor.fetchall()}
 
 
-def league_table(scope: Scope, departments: list[Department] | None = None) -> list[LeagueRow]:
-    """Departments ranked by indicators met, then by fewest overdue items, then by code."""
+def league_table(
+    scope: Scope,
+    departments: list[Department] | None = None,
+    *,
+    indicators: dict[int | None, list[Indicator]] | None = None,
+) -> list[LeagueRow]:
+    """Departments ranked by indicators met, then by fewest overdue items, then by code.
+
+    `indicators`: the departments' indicators when the caller has them already
+    (`live.compute_scopes`, one statement for the city and every department)."""
     if departments is None:
         departments = list(
             Department.objects.filter(kind=DepartmentKind.DEPARTMENT, is_active=True).order_by(
                 "code"
             )
         )
+    if indicators is None or any(department.pk not in indicators for department in departments):
+        only = departments[0].pk if len(departments) == 1 else None
+        indicators = compute_scopes(
+            scope.year, today=scope.today, city=False, departments=True, department_id=only
+        )
     draws = draw_statistics(scope.year)
     overdue = overdue_items(scope.today)
     rows = [
         LeagueRow(
             department=department,
-            indicators=compute_all(Scope(scope.year, department.pk, today=scope.today)),
+            indicators=indicators[department.pk],
             overdue=overdue.get(department.pk, Overdue()),
             draws=draws.get(department.pk, DrawStatistics()),
         )
@@ -134,3 +147,14 @@ def league_table(scope: Scope, departments: list[Department] | None = None) -> l
     for rank, row in enumerate(rows, start=1):
         row.rank = rank
     return rows
+
+
+def dashboard(scope: Scope) -> tuple[list[Indicator], list[LeagueRow]]:
+    """The indicators of the scope and its league rows (every department for the city, the
+    department's own row otherwise), from one statement."""
+    if scope.department_id is None:
+        indicators = compute_scopes(scope.year, today=scope.today, city=True, departments=True)
+        return indicators[None], league_table(scope, indicators=indicators)
+    department = Department.objects.get(pk=scope.department_id)
+    indicators = compute_scopes(scope.year, today=scope.today, department_id=department.pk)
+    return indicators[department.pk], league_table(scope, [department], indicators=indicators)
