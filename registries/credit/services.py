@@ -427,6 +427,23 @@ def fused_class_at(*, department_id: int, at: datetime):
     return Coalesce(Subquery(valid.values("risk_class")[:1]), F("risk_class"))
 
 
+def with_current_fused_class(queryset, *, department_id: int):
+    """`stratum` on a queryset of InspectionObject: the department's current fused class, else
+    the general class (the class a draw taken now stratifies by). One join on the current rows,
+    for counts over the whole registry (plan and task estimates)."""
+    from django.db.models import F, FilteredRelation
+    from django.db.models.functions import Coalesce
+
+    return queryset.annotate(
+        current_fused=FilteredRelation(
+            "fused_classes",
+            condition=Q(
+                fused_classes__department_id=department_id, fused_classes__valid_to__isnull=True
+            ),
+        )
+    ).annotate(stratum=Coalesce(F("current_fused__risk_class"), F("risk_class")))
+
+
 def fused_history(inspection_object: InspectionObject, *, departments=None):
     rows = FusedRiskClass.objects.filter(inspection_object=inspection_object).select_related(
         "department", "rule_set"
