@@ -221,6 +221,7 @@ def setup(objects: int, inspections: int):
         )
         for n in range(200)
     )  # fmt: skip
+    setup_general_classes(admin)
     rule_set_create(
         department=departments[0],
         rules={
@@ -234,6 +235,31 @@ def setup(objects: int, inspections: int):
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return departments
+
+
+def setup_general_classes(admin) -> None:
+    """Market regulation's general classification of every object, as one import would leave it
+    (the objects' own class, dated and sourced), so that every fused class names its source."""
+    from django.db import connection
+
+    from registries.models import GeneralClassImport
+
+    batch = GeneralClassImport.objects.create(
+        issued_on=date(YEAR, 6, 30), source="市市场监管局", filename="bench.csv",
+        imported_by=admin,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO registries_generalriskclass (inspection_object_id, risk_class, valid_from,
+                source, batch_id)
+            SELECT o.id, o.risk_class, %(issued_on)s, %(source)s, %(batch)s
+            FROM registries_inspectionobject o ORDER BY o.id
+            """,
+            {"issued_on": batch.issued_on, "source": batch.source, "batch": batch.pk},
+        )
+        batch.rows = cursor.rowcount
+    batch.save(update_fields=["rows"])
 
 
 def timed(function, repeat: int = 3) -> tuple[float, object]:
@@ -374,7 +400,7 @@ def main() -> None:
     def department():
         return dashboard(Scope(YEAR, departments[0].pk, today=today))
 
-    office_s, (city, _league) = timed(office)
+    office_s, _ = timed(office)
     department_s, _ = timed(department)
     log(f"office dashboard {office_s:.3f}s, department {department_s:.3f}s")
     if args.dashboards_only:
@@ -382,17 +408,17 @@ def main() -> None:
                           "department_dashboard_s": round(department_s, 3)}))  # fmt: skip
         return
     three_sql_s, _ = timed(lambda: compute_all(Scope(YEAR, today=today)), 1)
-    naive_s, naive = timed(lambda: naive_three(YEAR, today), 1)
-    by_key = {indicator.key: indicator for indicator in city}
-    for key, (numerator, denominator) in naive.items():
-        log(
-            f"  {key}: set-based {by_key[key].numerator}/{by_key[key].denominator}, naive {numerator}/{denominator}"
-        )
+    sample_size = min(5000, inspections)
+    naive_sample_s, _naive = timed(lambda: naive_three(YEAR, today, sample_size), 1)
+    naive_s = naive_sample_s * inspections / sample_size
 
     def classes():
         with transaction.atomic():
             return risk_classes_recompute()
 
+    with connection.cursor() as cursor:  # a first computation, also on a reused database
+        cursor.execute("TRUNCATE registries_fusedriskclass")
+        cursor.execute("ANALYZE registries_fusedriskclass")
     classes_s, counts = timed(classes, 1)
     log(f"classes {classes_s:.1f}s {counts}")
     unchanged_s, _unchanged = timed(classes, 1)
@@ -405,14 +431,14 @@ def main() -> None:
         ("office dashboard (10 indicators + league of 10 departments)", office_s),
         ("department dashboard", department_s),
         ("10 city indicators, set-based", three_sql_s),
-        ("3 city indicators, naive loop (extrapolated from 5,000)", naive_s),
+        ("3 city indicators, naive ORM loop (extrapolated from 5,000 inspections)", naive_s),
         ("recompute every fused class (10 departments)", classes_s),
         ("recompute again, nothing changed", unchanged_s),
         ("naive per-object loop (extrapolated from 5,000)", classes_loop_s),
     ]
-    print(f"{'measure':<62} {'seconds':>10}")
+    print(f"{'measure':<72} {'seconds':>10}")
     for label, seconds in rows:
-        print(f"{label:<62} {seconds:>10.3f}")
+        print(f"{label:<72} {seconds:>10.3f}")
     print(f"naive/set-based (3 indicators vs all 10): {naive_s / three_sql_s:.1f}x")
     print(f"classes naive/set-based: {classes_loop_s / classes_s:.1f}x; written {counts}")
     print(
