@@ -127,56 +127,70 @@ task_scope AS (
     SELECT td.task_id, td.dept FROM task_departments td
     WHERE %(departments)s AND (%(dept)s::bigint IS NULL OR td.dept = %(dept)s)
 ),
-year_inspections AS MATERIALIZED (
-    SELECT i.id, i.task_id, i.inspection_object_id AS object_id, dobj.stratum,
+-- The inspections of standing draws with their results, read once: those dated in the year (the
+-- visits), and those whose result was first approved or is due in the year (the results).
+standing AS MATERIALIZED (
+    SELECT i.task_id, t.lead_department_id AS lead, i.inspection_object_id AS object_id,
+           dobj.stratum,
            CASE WHEN i.combined_visit_id IS NOT NULL THEN -i.combined_visit_id ELSE i.id END
              AS visit_key,
            i.combined_visit_id IS NOT NULL
              OR i.task_id IN (SELECT tp.task_id FROM tasks_task_participating_departments tp)
              AS joint,
-           COALESCE(r.completed_on, i.scheduled_on, t.end_date) AS on_date
+           COALESCE(r.completed_on, i.scheduled_on, t.end_date) AS on_date,
+           r.id AS result_id, r.due_on, r.submitted_at, r.published_version_id, r.published_at,
+           v1.approved_at AS first_approved_at
     FROM tasks_inspection i
     JOIN tasks_drawnobject dobj ON dobj.id = i.drawn_object_id
     JOIN tasks_draw dr ON dr.id = dobj.draw_id AND dr.state = 'drawn'
     JOIN tasks_task t ON t.id = i.task_id
     LEFT JOIN tasks_inspectionresult r ON r.inspection_id = i.id
-    WHERE COALESCE(r.completed_on, i.scheduled_on, t.end_date) BETWEEN %(start)s AND %(end)s
+    LEFT JOIN tasks_resultversion v1 ON v1.result_id = r.id AND v1.number = 1
+    WHERE (COALESCE(r.completed_on, i.scheduled_on, t.end_date) BETWEEN %(start)s AND %(end)s
+           OR r.due_on BETWEEN %(start)s AND %(end)s
+           OR (v1.approved_at >= %(start_at)s AND v1.approved_at < %(end_at)s))
       AND (%(dept)s::bigint IS NULL OR i.task_id IN ({DEPARTMENT_TASK_IDS}))
 ),
-scoped_inspections AS MATERIALIZED (
-    SELECT ts.dept, yi.object_id, yi.visit_key, yi.on_date, yi.joint, yi.stratum
-    FROM year_inspections yi JOIN task_scope ts ON ts.task_id = yi.task_id
+year_inspections AS (
+    SELECT st.task_id, st.object_id, st.visit_key, st.on_date, st.joint,
+           st.stratum = 'A' AS low_risk
+    FROM standing st WHERE st.on_date BETWEEN %(start)s AND %(end)s
 ),
--- A visit (an inspection, or the inspections of a combined visit) is of one object.
+-- A visit (an inspection, or the inspections of a combined visit) is of one object; only the
+-- combined visits need grouping.
 scoped_visits AS MATERIALIZED (
-    SELECT si.dept, si.object_id, si.visit_key, min(si.on_date) AS on_date,
-           bool_or(si.joint) AS joint, bool_or(si.stratum = 'A') AS low_risk
-    FROM scoped_inspections si GROUP BY si.dept, si.object_id, si.visit_key
+    SELECT ts.dept, yi.object_id, yi.visit_key, yi.on_date, yi.joint, yi.low_risk
+    FROM year_inspections yi JOIN task_scope ts ON ts.task_id = yi.task_id
+    WHERE yi.visit_key > 0
+    UNION ALL
+    SELECT ts.dept, yi.object_id, yi.visit_key, min(yi.on_date), bool_or(yi.joint),
+           bool_or(yi.low_risk)
+    FROM year_inspections yi JOIN task_scope ts ON ts.task_id = yi.task_id
+    WHERE yi.visit_key < 0
+    GROUP BY ts.dept, yi.object_id, yi.visit_key
 ),
--- The results of standing draws whose first approval or due date is in the year, by lead
--- department (one department per result).
-standing_results AS MATERIALIZED (
-    SELECT t.lead_department_id AS dept, r.due_on, r.submitted_at, r.published_version_id,
-           r.published_at, v1.approved_at AS first_approved_at
-    FROM tasks_inspectionresult r
-    JOIN tasks_inspection i ON i.id = r.inspection_id
-    JOIN tasks_drawnobject dobj ON dobj.id = i.drawn_object_id
-    JOIN tasks_draw dr ON dr.id = dobj.draw_id AND dr.state = 'drawn'
-    JOIN tasks_task t ON t.id = i.task_id
-    LEFT JOIN tasks_resultversion v1 ON v1.result_id = r.id AND v1.number = 1
-    WHERE (r.due_on BETWEEN %(start)s AND %(end)s
-           OR (v1.approved_at >= %(start_at)s AND v1.approved_at < %(end_at)s))
-      AND (%(dept)s::bigint IS NULL OR t.lead_department_id = %(dept)s)
+-- Each inspected object per scope: its first visit, its number of visits, and whether it was
+-- drawn as low-risk (class A) in one of them.
+inspected_objects AS MATERIALIZED (
+    SELECT sv.dept, sv.object_id, min(sv.on_date) AS first_on, count(*) AS visits,
+           bool_or(sv.low_risk) AS low_risk
+    FROM scoped_visits sv GROUP BY sv.dept, sv.object_id
+),
+-- The results by lead department (one department per result).
+standing_results AS (
+    SELECT st.lead AS dept, st.due_on, st.submitted_at, st.published_version_id,
+           st.published_at, st.first_approved_at
+    FROM standing st
+    WHERE st.result_id IS NOT NULL AND (%(dept)s::bigint IS NULL OR st.lead = %(dept)s)
 )
 """
 
 # Drawn objects are market entities by construction (the draw's candidates are market entities
 # only: tasks.services.snapshots.candidate_queryset), so the numerator needs no registry probe.
 SAMPLING_COUNTS = f"""
-    SELECT si.dept, NULL::int AS den_month, {_month("min(si.on_date)")} AS num_month,
+    SELECT io.dept, NULL::int AS den_month, {_month("io.first_on")} AS num_month,
            NULL::int AS num_until
-    FROM scoped_visits si
-    GROUP BY si.dept, si.object_id
+    FROM inspected_objects io
 """
 
 
@@ -258,14 +272,20 @@ JOINT_SHARE_COUNTS = f"""
     FROM scoped_visits v
 """
 
+# The third visit's date is looked up only for the low-risk objects visited three times or more.
 LOW_RISK_COUNTS = f"""
-    SELECT lv.dept, {_month("min(lv.on_date)")} AS den_month,
-           {_month("min(lv.on_date)")} AS num_month,
-           {_month("(array_agg(lv.on_date ORDER BY lv.on_date))[3]")} AS num_until
-    FROM scoped_visits lv
-    WHERE (COALESCE(lv.dept, 0), lv.object_id) IN (
-        SELECT COALESCE(low.dept, 0), low.object_id FROM scoped_visits low WHERE low.low_risk)
-    GROUP BY lv.dept, lv.object_id
+    SELECT io.dept, {_month("io.first_on")} AS den_month, {_month("io.first_on")} AS num_month,
+           {_month("third.on_date")} AS num_until
+    FROM inspected_objects io
+    LEFT JOIN (
+        SELECT sv.dept, sv.object_id, (array_agg(sv.on_date ORDER BY sv.on_date))[3] AS on_date
+        FROM scoped_visits sv
+        WHERE (COALESCE(sv.dept, 0), sv.object_id) IN (
+            SELECT COALESCE(often.dept, 0), often.object_id FROM inspected_objects often
+            WHERE often.low_risk AND often.visits >= 3)
+        GROUP BY sv.dept, sv.object_id
+    ) third ON third.object_id = io.object_id AND COALESCE(third.dept, 0) = COALESCE(io.dept, 0)
+    WHERE io.low_risk
 """
 
 # One department per unit: its rows are the departments', the city sums them.
