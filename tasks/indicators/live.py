@@ -115,6 +115,10 @@ VISITS = f"""
 # belongs to several departments (the inspections of a joint task) is expanded once per department
 # through `task_scope`, so each department counts exactly what its own scope would (tested against
 # the per-department drill-down in tests/tasks/indicators/test_live.py).
+# Replaced by the semi-join on the department's tasks when one department is asked for (a plain
+# IN, not under an OR, so that the planner joins from the department's tasks).
+ONLY_DEPARTMENT_TASKS = "/* department tasks */ TRUE"
+
 COUNTS_PRELUDE = f"""
 WITH task_departments AS (
     SELECT t.id AS task_id, t.lead_department_id AS dept FROM tasks_task t
@@ -149,7 +153,7 @@ standing AS MATERIALIZED (
     WHERE (COALESCE(r.completed_on, i.scheduled_on, t.end_date) BETWEEN %(start)s AND %(end)s
            OR r.due_on BETWEEN %(start)s AND %(end)s
            OR (v1.approved_at >= %(start_at)s AND v1.approved_at < %(end_at)s))
-      AND (%(dept)s::bigint IS NULL OR i.task_id IN ({DEPARTMENT_TASK_IDS}))
+      AND {ONLY_DEPARTMENT_TASKS}
 ),
 year_inspections AS (
     SELECT st.task_id, st.object_id, st.visit_key, st.on_date, st.joint,
@@ -845,11 +849,14 @@ def compute_scopes(
             "GROUP BY u.dept, u.den_month, u.num_month, u.num_until"
         )
         params[f"key_{definition.key}"] = definition.key
+    prelude = COUNTS_PRELUDE
+    if department_id is not None:
+        prelude = prelude.replace(ONLY_DEPARTMENT_TASKS, f"i.task_id IN ({DEPARTMENT_TASK_IDS})")
     with transaction.atomic(), connection.cursor() as cursor:
         # The year's inspections, once per department, are grouped in memory, not on disk.
         cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(
-            f"{COUNTS_PRELUDE} " + " UNION ALL ".join(parts),
+            prelude + " " + " UNION ALL ".join(parts),
             params,
         )
         rows = cursor.fetchall()
