@@ -297,6 +297,14 @@ def _recompute_department(
         "t_registry": _("名录库登记"),
     }
     parts = _rule_sql(rules, params)
+    # A department that has claimed objects classifies those (read from its claims, not by
+    # scanning the registry), one that has claimed none every market entity.
+    supervised = (
+        """o.id IN (SELECT sv.inspection_object_id FROM registries_objectsupervision sv
+                    WHERE sv.department_id = %(dept)s)"""
+        if department.supervisions.exists()
+        else "TRUE"
+    )
     classes = ", ".join(cls for cls, _reason in parts) or "NULL"
     reasons = "".join(f", {reason}" for _cls, reason in parts)
     professional = f"GREATEST({classes})" if parts else "NULL::varchar"
@@ -305,15 +313,11 @@ def _recompute_department(
         cursor.execute(
             f"""
             CREATE TEMP TABLE fused_tmp ON COMMIT DROP AS
-            WITH claimed AS (SELECT EXISTS (SELECT 1 FROM registries_objectsupervision
-                                            WHERE department_id = %(dept)s) AS any),
-            scope AS (
-                SELECT o.* FROM registries_inspectionobject o, claimed
+            WITH scope AS (
+                SELECT o.* FROM registries_inspectionobject o
                 WHERE o.kind = ANY(%(market)s) AND o.status = 'active'
                   AND (%(objects)s::bigint[] IS NULL OR o.id = ANY(%(objects)s::bigint[]))
-                  AND (NOT claimed.any OR EXISTS (
-                      SELECT 1 FROM registries_objectsupervision sv
-                      WHERE sv.inspection_object_id = o.id AND sv.department_id = %(dept)s))
+                  AND {supervised}
             ),
             problems AS ({record_signal_sql("problems")}),
             open_measures AS ({record_signal_sql("open_measures")}),
@@ -341,9 +345,15 @@ def _recompute_department(
                      AND f.reasons IS NOT DISTINCT FROM c.reasons
                      AND f.rule_set_id IS NOT DISTINCT FROM c.rule_set_id AS unchanged
             FROM computed c
-            LEFT JOIN registries_fusedriskclass f
-              ON f.department_id = %(dept)s AND f.inspection_object_id = c.object_id
-             AND f.valid_to IS NULL
+            -- One probe of the current-row index per object, whatever the statistics say about
+            -- the rows this transaction has just written.
+            LEFT JOIN LATERAL (
+                SELECT f.id, f.risk_class, f.reasons, f.rule_set_id
+                FROM registries_fusedriskclass f
+                WHERE f.inspection_object_id = c.object_id AND f.department_id = %(dept)s
+                  AND f.valid_to IS NULL
+                LIMIT 1  -- at most one (fusedclass_one_current); keeps the probe per object
+            ) f ON TRUE
             """,
             params,
         )
@@ -396,14 +406,6 @@ def risk_classes_recompute(
         if department is not None
         else list(Department.objects.filter(kind=DepartmentKind.DEPARTMENT, is_active=True))
     )
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW enable_nestloop")
-        nestloop = cursor.fetchone()[0]
-        if object_ids is None:
-            # The statistics of the history lag behind the rows this transaction has just
-            # written for the previous departments: a nested loop planned on them would probe
-            # every current row once per object. Whole departments are joined by hashing.
-            cursor.execute("SET LOCAL enable_nestloop = off")
     _latest_general_classes(object_ids)
     totals = {"closed": 0, "written": 0}
     for each in departments:
@@ -411,7 +413,6 @@ def risk_classes_recompute(
         totals = {key: totals[key] + counts[key] for key in totals}
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE general_latest")
-        cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [nestloop])
     return totals
 
 
