@@ -55,7 +55,7 @@ def _month(expr: str) -> str:
     """The month of a date expression within the year: 1…12, later dates count as December."""
     return (
         f"CASE WHEN ({expr}) IS NULL THEN NULL WHEN ({expr}) > %(end)s THEN 12 "
-        f"ELSE GREATEST(1, EXTRACT(MONTH FROM ({expr}))::int) END"
+        f"ELSE GREATEST(1, date_part('month', ({expr}))::int) END"
     )
 
 
@@ -163,20 +163,21 @@ year_inspections AS (
 -- A visit (an inspection, or the inspections of a combined visit) is of one object; only the
 -- combined visits need grouping.
 scoped_visits AS MATERIALIZED (
-    SELECT ts.dept, yi.object_id, yi.visit_key, yi.on_date, yi.joint, yi.low_risk
-    FROM year_inspections yi JOIN task_scope ts ON ts.task_id = yi.task_id
-    WHERE yi.visit_key > 0
-    UNION ALL
-    SELECT ts.dept, yi.object_id, yi.visit_key, min(yi.on_date), bool_or(yi.joint),
-           bool_or(yi.low_risk)
-    FROM year_inspections yi JOIN task_scope ts ON ts.task_id = yi.task_id
-    WHERE yi.visit_key < 0
-    GROUP BY ts.dept, yi.object_id, yi.visit_key
+    SELECT v.*, {_month("v.on_date")} AS on_month
+    FROM (SELECT ts.dept, yi.object_id, yi.visit_key, yi.on_date, yi.joint, yi.low_risk
+          FROM year_inspections yi JOIN task_scope ts ON ts.task_id = yi.task_id
+          WHERE yi.visit_key > 0
+          UNION ALL
+          SELECT ts.dept, yi.object_id, yi.visit_key, min(yi.on_date), bool_or(yi.joint),
+                 bool_or(yi.low_risk)
+          FROM year_inspections yi JOIN task_scope ts ON ts.task_id = yi.task_id
+          WHERE yi.visit_key < 0
+          GROUP BY ts.dept, yi.object_id, yi.visit_key) v
 ),
--- Each inspected object per scope: its first visit, its number of visits, and whether it was
--- drawn as low-risk (class A) in one of them.
+-- Each inspected object per scope: its first visit's month, its number of visits, and whether
+-- it was drawn as low-risk (class A) in one of them.
 inspected_objects AS MATERIALIZED (
-    SELECT sv.dept, sv.object_id, min(sv.on_date) AS first_on, count(*) AS visits,
+    SELECT sv.dept, sv.object_id, min(sv.on_month) AS first_month, count(*) AS visits,
            bool_or(sv.low_risk) AS low_risk
     FROM scoped_visits sv GROUP BY sv.dept, sv.object_id
 ),
@@ -191,9 +192,8 @@ standing_results AS (
 
 # Drawn objects are market entities by construction (the draw's candidates are market entities
 # only: tasks.services.snapshots.candidate_queryset), so the numerator needs no registry probe.
-SAMPLING_COUNTS = f"""
-    SELECT io.dept, NULL::int AS den_month, {_month("io.first_on")} AS num_month,
-           NULL::int AS num_until
+SAMPLING_COUNTS = """
+    SELECT io.dept, NULL::int AS den_month, io.first_month AS num_month, NULL::int AS num_until
     FROM inspected_objects io
 """
 
@@ -257,8 +257,7 @@ COVERAGE_COUNTS = f"""
 """
 
 RANDOM_SHARE_COUNTS = f"""
-    SELECT v.dept, {_month("v.on_date")} AS den_month, {_month("v.on_date")} AS num_month,
-           NULL::int AS num_until
+    SELECT v.dept, v.on_month AS den_month, v.on_month AS num_month, NULL::int AS num_until
     FROM scoped_visits v
     UNION ALL
     SELECT x.dept, {_month("x.inspected_on")}, NULL, NULL
@@ -270,15 +269,15 @@ RANDOM_SHARE_COUNTS = f"""
             AND (%(dept)s::bigint IS NULL OR x.department_id = %(dept)s)) x
 """
 
-JOINT_SHARE_COUNTS = f"""
-    SELECT v.dept, {_month("v.on_date")} AS den_month,
-           CASE WHEN v.joint THEN {_month("v.on_date")} END AS num_month, NULL::int AS num_until
+JOINT_SHARE_COUNTS = """
+    SELECT v.dept, v.on_month AS den_month, CASE WHEN v.joint THEN v.on_month END AS num_month,
+           NULL::int AS num_until
     FROM scoped_visits v
 """
 
 # The third visit's date is looked up only for the low-risk objects visited three times or more.
 LOW_RISK_COUNTS = f"""
-    SELECT io.dept, {_month("io.first_on")} AS den_month, {_month("io.first_on")} AS num_month,
+    SELECT io.dept, io.first_month AS den_month, io.first_month AS num_month,
            {_month("third.on_date")} AS num_until
     FROM inspected_objects io
     LEFT JOIN (
