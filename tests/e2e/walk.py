@@ -108,7 +108,9 @@ class Walk:
                 self.findings.append(
                     Finding(role, path, DESKTOP, f"an empty list without a next step: {bare!r}")
                 )
-        shoot = self.artifacts is not None and path not in self.shot
+        # each role's home differs; any other page is shot by the first role that reaches it
+        shot_key = f"{role} {path}" if path in ("/", "/workspace/") else path
+        shoot = self.artifacts is not None and shot_key not in self.shot
         name = re.sub(r"[^A-Za-z0-9]+", "_", path).strip("_") or "home"
         if shoot:
             # the desktop's first screen, the phone's whole page (where overflow shows)
@@ -123,11 +125,12 @@ class Walk:
         if shoot:
             page.screenshot(
                 path=str(self.artifacts / f"{role}-{name}-{PHONE}.jpg"),
-                full_page=True,
+                # (the API docs run to thousands of screens: their first one)
+                full_page=path not in RENDERED_BY_SCRIPT,
                 type="jpeg",
                 quality=70,
             )
-            self.shot.add(path)
+            self.shot.add(shot_key)
         for error in errors:
             self.findings.append(Finding(role, path, DESKTOP, f"console: {error[:200]}"))
         page.remove_listener("console", on_console)
