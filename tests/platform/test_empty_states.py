@@ -68,6 +68,7 @@ CASES = [
     (f"/indicators/{YEAR}/measures/sampling/", "office_admin", "没有计入该指标的记录", []),
     (f"/indicators/{YEAR}/other-inspections/", "office_admin", "还没有登记其他检查", []),
     ("/workspace/", "office_admin", "没有等待联席办办理的事项", []),
+    ("/contacts/", "office_admin", "还没有成员部门", ["/departments/new/"]),
 ]
 
 
