@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
-ACTION_LABELS = {
+ACTION_LABELS: dict[str, Promise | str] = {
     "department.create": _("新建部门"),
     "department.update": _("修改部门"),
     "account.create": _("新建账户"),

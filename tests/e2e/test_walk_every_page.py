@@ -14,9 +14,9 @@ import time
 import pytest
 from django.core.management import call_command
 
-from tests.e2e.walk import Walk
+from tests.e2e.walk import BARE_EMPTY_ROWS, Walk
 
-pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
+pytestmark = pytest.mark.e2e
 
 ROLES = [
     "public",
@@ -31,6 +31,7 @@ ROLES = [
 API_DOCS = ("/api/redoc/", "/api/docs/")
 
 
+@pytest.mark.usefixtures("transactional_db")
 def test_every_main_page_for_every_demo_role_at_both_widths(browser, live_server, artifacts):
     call_command("demo_city", objects=1500, stdout=io.StringIO())
     out = artifacts / "walk"
@@ -59,3 +60,14 @@ def test_every_main_page_for_every_demo_role_at_both_widths(browser, live_server
     for role in ROLES[1:]:
         reached = {path for walker, path, _width in walk.visited if walker == role}
         assert {"/tasks/", "/catalog/", "/inbox/"} <= reached, role
+
+
+def test_the_walk_tells_a_bare_empty_row_from_one_with_a_next_step(page):
+    page.set_content(
+        '<main><table class="data"><tbody><tr><td colspan="3" class="muted">暂无。</td></tr>'
+        '</tbody></table><table class="data"><tbody><tr><td colspan="3">'
+        '<div class="empty-state">还没有任务。<a href="/tasks/new/">新建任务</a></div>'
+        "</td></tr></tbody></table></main>"
+    )
+    bare = page.eval_on_selector_all(BARE_EMPTY_ROWS, "els => els.map(e => e.innerText)")
+    assert bare == ["暂无。"]
