@@ -146,9 +146,9 @@ def bench_platform(path: Path, user) -> tuple[float, float, object, dict]:
     CPU seconds to the commit of this process and of its database server process."""
     from django.core.files import File
 
-    from registries.importing import merge, services
-    from registries.importing.services import import_job_run
     from registries.models import ImportJob
+    from registries.objects.importing import merge, services
+    from registries.objects.importing.services import import_job_run
 
     # The job queues the deferred index build after its commit; the bench runs it itself, timed.
     queued = []
@@ -288,7 +288,7 @@ def main() -> None:
     if args.phases:
         import logging
 
-        logging.getLogger("registries.importing").setLevel(logging.DEBUG)
+        logging.getLogger("registries.objects.importing").setLevel(logging.DEBUG)
     from django.core.management import call_command
 
     from accounts.choices import Role

@@ -4,14 +4,15 @@
 Sets up its own data in a dedicated database (``ssj_bench_public`` on the embedded server, dropped
 and recreated every run): migrations, 12 departments, one task with one published drawn list, and
 ``--results`` (default 1,000,000) published results of as many enterprises with real-looking
-Chinese names. Only the public projection (``publicsite_publicresult``) is what the public pages,
+Chinese names. Only the public projection (``publication_publicresult``) is what the public pages,
 the search and the open data read; it is filled with set-based SQL, and the working rows it points
 at (inspection objects, drawn objects, inspections, results) are inserted minimally for the
 foreign keys.
 
 Then gunicorn serves the project with the production settings (``platform_site.settings.production``:
 DEBUG off, whitenoise, Redis cache; ``bench/public_site_settings.py`` adds only a bare cached "hello"
-view) on 127.0.0.1 with ``--workers`` sync workers (3, as docker-compose.yml), and wrk drives it for
+view) on 127.0.0.1 with ``--workers`` gthread workers of ``--threads`` threads (3 × 4, as
+docker-compose.yml: threads keep the connections alive, which sync workers do not), and wrk drives it for
 ``--seconds`` (10) per case with ``--connections`` (8) connections:
 1. baseline: the cached "hello" view (``hello_rps``);
 2. warm: the results list and an enterprise page from the cache (``warm_rps``: the lower of the two,
@@ -251,7 +252,7 @@ def build(total: int) -> dict:
         log(f"  working rows {time.perf_counter() - started:.0f} s")
         cursor.execute(
             """
-            INSERT INTO publicsite_publicresult (result_id, version, is_current, task_id, task_code,
+            INSERT INTO publication_publicresult (result_id, version, is_current, task_id, task_code,
                 task_title, plan_year, plan_title, lead_department_id, departments, is_directed,
                 is_joint, completed_on, year, month, categories, result_text, remarks,
                 correction_reason, inspection_object_id, enterprise_name, credit_code,
@@ -273,7 +274,7 @@ def build(total: int) -> dict:
              picked, [labels[c] for c in picked]],
         )  # fmt: skip
         log(f"  public results {time.perf_counter() - started:.0f} s")
-        for table in ("registries_inspectionobject", "publicsite_publicresult"):
+        for table in ("registries_inspectionobject", "publication_publicresult"):
             cursor.execute(f"VACUUM ANALYZE {table}")
     return {"codes": codes, "names": names}
 
@@ -283,10 +284,10 @@ def existing_data(total: int) -> dict | None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('publicsite_publicresult') IS NOT NULL")
+        cursor.execute("SELECT to_regclass('publication_publicresult') IS NOT NULL")
         if not cursor.fetchone()[0]:
             return None
-        cursor.execute("SELECT enterprise_name, credit_code FROM publicsite_publicresult")
+        cursor.execute("SELECT enterprise_name, credit_code FROM publication_publicresult")
         rows = cursor.fetchall()
     if len(rows) != total:
         return None
@@ -299,13 +300,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, worker_class: str, threads: int) -> subprocess.Popen:
     from platform_site import embedded
 
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="public_site_settings", PYTHONPATH=f"{BASE_DIR / 'bench'}:{BASE_DIR}",
-        SECRET_KEY="bench-" + "k" * 60, SECURE_SSL_REDIRECT="false",
+        SECRET_KEY="bench-" + "k" * 60, DRAW_SECRET_KEY="bench-draw-" + "d" * 60,
+        SECURE_SSL_REDIRECT="false",
         AUDIT_SIGNING_KEY=embedded.ensure_signing_key().read_text(encoding="utf-8"),
         REDIS_URL=embedded.ensure_redis(), PUBLIC_RATE_SEARCH="1000000/minute",
         ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -316,8 +318,8 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     )  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "platform_site.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60", "--log-level",
-         "warning"],
+         f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", worker_class,
+         "--threads", str(threads), "--timeout", "60", "--log-level", "warning"],
         cwd=BASE_DIR, env=env, start_new_session=True,
     )  # fmt: skip
     for _ in range(200):
@@ -366,6 +368,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn's (gthread, sync)")
+    parser.add_argument("--threads", type=int, default=4, help="per worker, for gthread")
     parser.add_argument(
         "--reuse-data", action="store_true", help="keep the data set of the previous run"
     )
@@ -383,7 +387,8 @@ def main() -> None:
         data = build(args.results)
     log(f"data set-up {time.perf_counter() - started:.0f} s")
     port = free_port()
-    server = start_gunicorn(port, args.workers)
+    server = start_gunicorn(port, args.workers, args.worker_class, args.threads)
+    log(f"gunicorn: {args.workers} {args.worker_class} workers, {args.threads} thread(s) each")
     base = f"http://127.0.0.1:{port}"
     try:
         rng = random.Random(SEED + 1)

@@ -4,7 +4,7 @@ the baseline of bench/public_site.py."""
 from django.http import HttpResponse
 from django.urls import include, path
 
-from publication.site.cache import public_page
+from publication.pagecache import public_page
 
 
 @public_page

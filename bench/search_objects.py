@@ -2,7 +2,7 @@
 
 Sets up its own data in a dedicated database (``ssj_bench`` on the embedded server, dropped and
 recreated every run unless ``--reuse`` finds it already built): the demo city's departments and
-accounts, then the demo registry of N objects (default 1,000,000) through registries.demo's COPY
+accounts, then the demo registry of N objects (default 1,000,000) through registries.objects.demo's COPY
 path, in a child process so that its memory does not count against the search.
 
 Then it runs S searches (default 200) of random real-looking name fragments, 2 to 4 Chinese
@@ -87,8 +87,8 @@ def build(objects: int) -> None:
     from django.db import connection
 
     from accounts import demo as accounts_demo
-    from registries import demo
     from registries.models import InspectionObject
+    from registries.objects import demo
 
     accounts_demo.build()
     existing = InspectionObject.objects.count()
@@ -135,7 +135,7 @@ def fragments(count: int, rng: random.Random) -> list[str]:
 
 
 def search_once(user, term: str) -> tuple[float, int, bool]:
-    from registries.selectors.objects import object_page, object_search
+    from registries.objects.selectors import object_page, object_search
 
     started = time.perf_counter()
     search = object_search(user, {"name": term})
@@ -156,7 +156,7 @@ def percentile(values: list[float], share: float) -> float:
 def run(objects: int, searches: int) -> dict:
     from accounts.models import User
     from registries.models import InspectionObject
-    from registries.selectors.objects import COUNT_CAP
+    from registries.objects.selectors import COUNT_CAP
 
     rows = InspectionObject.objects.count()
     office_admin = User.objects.get(username="office_admin")

@@ -21,8 +21,8 @@ from plans.choices import PlanYearStatus
 from plans.models import DepartmentSubmission, PlanYear
 from publication.calendar import calendar_coverage
 from publication.deadlines.selectors import deadline_counts_visible_to
-from registries.selectors.inspectors import recusal_queue_for
-from registries.selectors.objects import disputed_claims
+from registries.inspectors.selectors import recusal_queue_for
+from registries.objects.selectors import disputed_claims
 from tasks.choices import ReviewStatus
 from tasks.models import DrawReview
 

@@ -20,7 +20,7 @@ def _needs_guard(value: str) -> bool:
     return value.lstrip(GUARD).startswith(FORMULA_PREFIXES)
 
 
-def safe_cell(value):
+def safe_cell(value: Any) -> Any:
     """Neutralise spreadsheet formula injection: a text cell starting with = + - @ (or a tab or
     carriage return) is prefixed with an apostrophe so spreadsheets show it as text."""
     if isinstance(value, str) and _needs_guard(value):

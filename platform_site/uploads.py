@@ -2,8 +2,8 @@
 found, how CSV, XLSX and XLS files become rows of text, and the checks that keep hostile files
 (zip bombs, XML entity expansion, oversized sheets) from being parsed at all.
 
-Every import uses it: inspection objects (``registries/importing``), inspectors and experts
-(``registries/inspector_importing.py``), the matter list (``catalog/sources.py``) and the working-day
+Every import uses it: inspection objects (``registries/objects/importing``), inspectors and experts
+(``registries/inspectors/importing.py``), the matter list (``catalog/sources.py``) and the working-day
 calendar (``publication``). The rules, once for all of them:
 
 - a request body over its endpoint's limit is refused before it is read (RequestSizeLimitMiddleware);

@@ -4,6 +4,11 @@ Deadlines in this platform count working days (results within 20, drawn lists pu
 and Chinese working days follow the State Council's annual holiday schedule: weekday public holidays
 are days off, and some weekends are make-up working days (调休上班). Only the exceptions are stored;
 every other date is a working day iff it is Monday to Friday. See publication/calendar/.
+
+Also here: the working-day deadlines (publication/deadlines/) and the publication state
+(`Publication`). The public site's own tables (`PublicResult`, `Objection`) are models of this app
+too, defined in publication/site/models.py (they use the tasks app, which sits below the public
+site but above these models; `PublicationConfig.import_models` loads them).
 """
 
 from __future__ import annotations

@@ -8,15 +8,23 @@ from accounts.checkpoints import (
     signing_key,
 )
 from accounts.models import Department
+from publication.pagecache import live_audit_head, public_page
 
 
+@public_page
 def home(request):
     """The citizens' home page: no account needed, only published information."""
     departments = Department.objects.filter(kind="department", is_active=True).order_by("code")
+    head_hash, head_seq = live_audit_head(request)
     return render(
         request,
         "publication/home.html",
-        {"departments": departments, "head": chain_head(), "checkpoint": latest_checkpoint()},
+        {
+            "departments": departments,
+            "head_hash": head_hash,
+            "head_seq": head_seq,
+            "checkpoint": latest_checkpoint(),
+        },
     )
 
 

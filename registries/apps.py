@@ -8,6 +8,6 @@ class RegistriesConfig(AppConfig):
 
     def ready(self) -> None:
         from registries.credit.views import fused_class_panel
-        from registries.object_panels import register_object_panel
+        from registries.objects.panels import register_object_panel
 
         register_object_panel(fused_class_panel)

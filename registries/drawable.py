@@ -176,8 +176,9 @@ def _candidate_sql(objects: Any) -> tuple[str, list[Any]]:
     table = InspectionObject._meta.db_table
     columns = f"o.id, o.code, o.grid, o.region_code FROM {table} o"
     if isinstance(objects, QuerySet):
-        if getattr(objects, "_fields", None):
-            if len(objects._fields) != 1:
+        selected = getattr(objects, "_fields", None)  # set on a values()/values_list() queryset
+        if selected:
+            if len(selected) != 1:
                 raise ValueError("a values() queryset of candidates must select exactly one column")
             ids = objects
         elif objects.model is InspectionObject:

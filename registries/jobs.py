@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from registries.importing.merge import build_deferred_indexes
-from registries.importing.services import import_job_run
+from registries.objects.importing.merge import build_deferred_indexes
+from registries.objects.importing.services import import_job_run
 
 
 @shared_task(

@@ -46,7 +46,7 @@ def supervised_condition(department_id: int) -> Q:
 
 def objects_visible_to(user: RequestUser) -> QuerySet[InspectionObject]:
     """The objects a user may see (no ordering or joins added: selectors do that)."""
-    if not _is_member(user):
+    if not _is_member(user) or user.department_id is None:
         return InspectionObject.objects.none()
     if is_office_admin(user):
         return InspectionObject.objects.all()
@@ -69,7 +69,7 @@ def access_object_for_user(
 
 
 def inspectors_visible_to(user: RequestUser) -> QuerySet[Inspector]:
-    if not _is_member(user):
+    if not _is_member(user) or user.department_id is None:
         return Inspector.objects.none()
     if is_office_admin(user):
         return Inspector.objects.all()

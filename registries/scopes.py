@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from registries.choices import ObjectKind, ObjectStatus, RiskClass, Scale, SpecialList
-from registries.models import InspectionObject
+from registries.models import InspectionObject, ObjectSupervision
 
 SCOPE_KEYS = (
     "kinds",
@@ -101,7 +101,7 @@ def scope_condition(spec: dict[str, Any] | None) -> Q:
         condition &= Q(grid__in=spec["grids"])
     if "departments" in spec:
         condition &= Q(
-            pk__in=InspectionObject.supervising_departments.through.objects.filter(
+            pk__in=ObjectSupervision.objects.filter(
                 department__code__in=spec["departments"]
             ).values("inspection_object_id")
         )
@@ -128,7 +128,7 @@ def special_lists_of(inspection_object: InspectionObject, on: date | None = None
     """The special lists an object is on, as SpecialList values (the reason for a MUST draw)."""
     on = on or date.today()
     window_start = on - timedelta(days=SPECIAL_LIST_WINDOW_DAYS)
-    lists = []
+    lists: list[str] = []
     if inspection_object.anomaly_since and inspection_object.anomaly_since <= on:
         lists.append(SpecialList.ANOMALY)
     if (
@@ -167,13 +167,13 @@ def describe_scope(spec: dict[str, Any] | None) -> str:
         if key == "departments":
             from accounts.models import Department
 
-            names = {
+            department_names = {
                 code: short or name
                 for code, name, short in Department.objects.filter(code__in=values).values_list(
                     "code", "name", "short_name"
                 )
             }
-            parts.append(f"{titles[key]}：{'、'.join(names.get(v, v) for v in values)}")
+            parts.append(f"{titles[key]}：{'、'.join(department_names.get(v, v) for v in values)}")
         elif key in labels:
             title, names = labels[key]
             parts.append(f"{title}：{'、'.join(str(names.get(value, value)) for value in values)}")

@@ -4,8 +4,8 @@ app_name = "registries"
 
 # Objects, the batch import and inspectors are built in separate modules.
 urlpatterns = [
-    path("", include("registries.object_urls")),
-    path("imports/", include("registries.import_urls")),
-    path("inspectors/", include("registries.inspector_urls")),
+    path("", include("registries.objects.urls")),
+    path("imports/", include("registries.objects.importing.urls")),
+    path("inspectors/", include("registries.inspectors.urls")),
     path("", include("registries.credit.urls")),
 ]

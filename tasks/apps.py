@@ -8,7 +8,7 @@ class TasksConfig(AppConfig):
     verbose_name = _("联合抽查任务")
 
     def ready(self) -> None:
-        from registries.object_panels import register_object_panel
+        from registries.objects.panels import register_object_panel
         from tasks.inspections import documents  # noqa: F401 (the filled forms' kinds)
         from tasks.inspections.selectors import object_history_panel
 

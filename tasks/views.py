@@ -15,6 +15,7 @@ from accounts.roles import is_office_admin, refuse_page_unless
 from platform_site.documents import document_response
 from platform_site.lists import list_page
 from platform_site.web import errors_to_form, errors_to_messages, form_errors_to_messages
+from publication.pagecache import live_audit_head, public_page
 from tasks import forms
 from tasks.choices import DrawState, ReviewRole, ReviewStatus, TaskStatus
 from tasks.exports import task_export_response
@@ -569,16 +570,20 @@ def _public_task(code: str) -> Task:
     return task
 
 
+@public_page
 def public_task_view(request, code: str):
     """The public announcement (from the moment it is made) and, once its drawn list is
-    published, the drawn list and the bundle with a short "how to verify"."""
+    published, the drawn list and the bundle with a short "how to verify". Cached for anonymous
+    visitors; publication.site.receivers makes it stale when a draw or a publication changes."""
     task = _public_task(code)
+    head_hash, head_seq = live_audit_head(request)
     draws = []
     for draw in task.draws.order_by("number"):
         if draw.result and not draw_result_is_public(draw):
             draws.append({"draw": draw, "awaiting_publication": True})
             continue
-        draws.append(draw_record_context(draw, public=True))
+        context = draw_record_context(draw, public=True)
+        draws.append(context | {"audit_head": head_hash, "audit_seq": head_seq})
     # The draw that stands (and its replacements) first; withdrawn, failed and voided ones
     # stay public but folded away beneath it, newest first.
     set_aside = {DrawState.WITHDRAWN, DrawState.FAILED, DrawState.VOIDED}

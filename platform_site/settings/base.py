@@ -94,7 +94,6 @@ INSTALLED_APPS = [
     "plans",
     "tasks",
     "publication",
-    "publication.site",
     # Last: the pages that gather panels from every app (role home pages, status) and demo_city.
     "platform_site",
 ]
@@ -105,6 +104,8 @@ MIDDLEWARE = [
     "platform_site.uploads.RequestSizeLimitMiddleware",
     "platform_site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves cached public pages to visitors without a session before the rest of the stack.
+    "publication.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -281,7 +282,7 @@ SPECTACULAR_SETTINGS = {
         "DeadlineKindEnum": "publication.models.DeadlineKind",
         "DeadlineStateEnum": "publication.models.DeadlineState",
         "NotificationSeverityEnum": "accounts.choices.NotificationSeverity",
-        "RecusalRuleKindEnum": "registries.models.inspectors.RecusalRule.Kind",
+        "RecusalRuleKindEnum": "registries.inspectors.models.RecusalRule.Kind",
         "InspectionMethodEnum": "catalog.choices.InspectionMethod",
         "ResultCategoryEnum": "tasks.inspections.choices.ResultCategory",
         "AttachmentKindEnum": "tasks.inspections.choices.AttachmentKind",
@@ -323,7 +324,7 @@ CITY_NAME = env_str("CITY_NAME", "临江市")
 EMBEDDED_DATA_DIR = BASE_DIR / ".data"
 BEAT_HEARTBEAT_KEY = "ssj:beat:heartbeat"
 # An object import of at least this many rows rebuilds the registry's indexes instead of maintaining
-# them row by row, and into an empty registry it is COPYed straight in (registries.importing.merge).
+# them row by row, and into an empty registry it is COPYed straight in (registries.objects.importing.merge).
 IMPORT_BULK_MIN_ROWS = env_int("IMPORT_BULK_MIN_ROWS", 200_000, minimum=1)
 # Seals each draw's secret until the reveal; its own secret, never SECRET_KEY (production requires
 # both and refuses equal values). Rotating it makes the sealed secrets of announced, not yet revealed
@@ -394,6 +395,9 @@ UPLOAD_LIMITS = {
     "tasks_api:verify": _uploads.DRAW_BUNDLE_MAX_BYTES,
 }
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600, minimum=0)
+# Where publication.pagecache.PublicPageCacheMiddleware looks for a cached page before the session,
+# locale, CSRF and auth middleware (plus the home page "/"); other paths skip the lookup.
+PUBLIC_PAGE_CACHE_PREFIXES = ["/public/", "/tasks/public/", "/sitemap.xml"]
 # Rate limits of the public site's forms, per client address (publication/site/ratelimit.py).
 PUBLIC_RATES = {
     "search": env_str("PUBLIC_RATE_SEARCH", "60/minute"),

@@ -1,3 +1,4 @@
-"""The public site's own data: the public projection of published results (what the site, the
-search, the enterprise pages and the open data read) and the objections of inspected businesses.
-Services in `publication.site.services`; the pages in `publication.views`."""
+"""The public site: its pages, services, selectors, page cache and open data. Its tables (the
+public projection of published results, which the site, the search, the enterprise pages and the
+open data read, and the objections of inspected businesses) are models of the `publication` app
+(publication/models.py, migration 0005)."""

@@ -1,9 +1,12 @@
-"""What the public site shows of published results, and the objections to them.
+"""The public site's tables, models of the `publication` app (app label `publication`, migration
+0005; they were the nested app `publicsite` until then). `PublicationConfig.import_models` loads
+this module with publication/models.py: they sit with the public site, above the tasks app they
+point at, while publication/models.py sits below it (tests/platform/test_layering.py).
 
 `PublicResult` is a projection: one row per published version of a result, written in the
 transaction that publishes it (`publication.site.services.public_result_sync`, from the
 `result_publish` save), from the frozen `ResultVersion`, never from the working copy. The site,
-the search (a GIN index on the two-character pieces of the name, migration 0002), the enterprise
+the search (a GIN index on the two-character pieces of the name, migration 0005), the enterprise
 pages and the open data read only this table, so nothing that was not published can reach them,
 and a correction adds a row while the earlier one stays (``is_current`` false) for the history.
 """
@@ -77,6 +80,7 @@ class PublicResult(models.Model):
     superseded_at = models.DateTimeField(_("被更正时间"), null=True, blank=True)
 
     class Meta:
+        app_label = "publication"
         verbose_name = _("公示的检查结果")
         verbose_name_plural = _("公示的检查结果")
         ordering = ["-published_at", "-pk"]
@@ -169,6 +173,7 @@ class Objection(models.Model):
     corrected_version = models.PositiveIntegerField(_("更正后的版本"), null=True, blank=True)
 
     class Meta:
+        app_label = "publication"
         verbose_name = _("异议")
         verbose_name_plural = _("异议")
         ordering = ["-filed_at", "-pk"]
@@ -204,6 +209,7 @@ class ObjectionAttachment(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     class Meta:
+        app_label = "publication"
         verbose_name = _("异议附件")
         verbose_name_plural = _("异议附件")
         ordering = ["pk"]

@@ -18,7 +18,7 @@ from publication.models import Publication, PublicationKind, published_subject_i
 from publication.site.models import PublicResult
 from tasks.choices import DrawKind
 from tasks.inspections.models import FollowUpMeasure
-from tasks.models import Draw, DrawnObject, Task
+from tasks.models import Draw, DrawnObject, GroupMember, Task
 
 CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
 SEARCH_MIN_CHARS = 2
@@ -73,24 +73,48 @@ class DrawnListRow:
 
 def drawn_list(draw: Draw) -> list[DrawnListRow]:
     """The published drawn list of `draw`: each object's name, credit code, registering
-    authority and the department assigned (the lead department of its group's visit)."""
-    rows = []
-    objects = DrawnObject.objects.filter(draw=draw).select_related("inspection_object")
-    lead = draw.task.lead_department.name
+    authority and the departments assigned to inspect it.
+
+    An object is dealt to a group (protocol §5); the departments that inspect it are those that
+    record the task's matters in that group's visit, by the rule that opens the inspections
+    (`matter_assignments`: a matter goes to the group's departments that implement it, else
+    those that take part in it, else the lead department), lead department first. The group's
+    leader is always of the lead department, so it does not tell who inspects."""
+    from tasks.inspections.services.inspections import matter_assignments
+
+    task = draw.task
+    order = {task.lead_department_id: ("", "")} | {
+        d.pk: ("1", d.code) for d in task.participating_departments.all()
+    }
+    make_up: dict[str, set[str]] = {}
+    for group_id, department_code in GroupMember.objects.filter(
+        draw=draw, replaced_by__isnull=True
+    ).values_list("group_id", "department_code"):
+        make_up.setdefault(group_id, set()).add(department_code)
+    by_make_up: dict[frozenset[str], str] = {}
+
+    def departments_of(group_id: str) -> str:
+        codes = frozenset(make_up.get(group_id, ()))
+        if codes not in by_make_up:
+            departments = {d.pk: d for _matter, d in matter_assignments(task, set(codes))}
+            ranked = sorted(departments.values(), key=lambda d: order.get(d.pk, ("2", d.code)))
+            by_make_up[codes] = "、".join(d.name for d in ranked)
+        return by_make_up[codes]
+
     with_results = set(
         current_results().filter(task_id=draw.task_id).values_list("credit_code", flat=True)
     )
-    for drawn in objects.order_by("code"):
-        rows.append(
-            DrawnListRow(
-                name=drawn.inspection_object.name,
-                code=drawn.code,
-                registering_authority=drawn.inspection_object.registering_authority,
-                department=lead,
-                has_results=drawn.code in with_results,
-            )
+    objects = DrawnObject.objects.filter(draw=draw).select_related("inspection_object")
+    return [
+        DrawnListRow(
+            name=drawn.inspection_object.name,
+            code=drawn.code,
+            registering_authority=drawn.inspection_object.registering_authority,
+            department=departments_of(drawn.group_id),
+            has_results=drawn.code in with_results,
         )
-    return rows
+        for drawn in objects.order_by("code")
+    ]
 
 
 def draw_publication(draw: Draw) -> Publication | None:
@@ -134,7 +158,7 @@ def search_enterprises(query: str, *, limit: int = 50) -> list[dict[str, Any]]:
     (the caller says "more"), each with its number of published results and latest publication.
 
     Names: every two-character piece of the query must be among the name's (the GIN index
-    ``publicresult_name_bigrams`` of migration 0002), then LIKE checks the whole; the scan stops
+    ``publicresult_name_bigrams`` of publication migration 0005), then LIKE checks the whole; the scan stops
     at the first matches, so a very common piece (有限, 公司) costs no more than a rare one."""
     query = query.strip()
     if CREDIT_CODE_RE.match(query.upper()):
@@ -147,7 +171,7 @@ def search_enterprises(query: str, *, limit: int = 50) -> list[dict[str, Any]]:
             cursor.execute(
                 """
                 SELECT DISTINCT credit_code FROM (
-                    SELECT credit_code FROM publicsite_publicresult
+                    SELECT credit_code FROM publication_publicresult
                     WHERE is_current AND public_name_bigrams(enterprise_name) @> %s::text[]
                       AND strpos(enterprise_name, %s) > 0
                     LIMIT %s

@@ -22,13 +22,8 @@ from accounts.models import Department, User
 from accounts.types import RequestUser
 from publication.calendar.workdays import shanghai_today
 from publication.models import Deadline, DeadlineKind, Publication, PublicationKind
-from publication.site.cache import public_cache_invalidate
-from publication.site.models import (
-    Objection,
-    ObjectionAttachment,
-    ObjectionStatus,
-    PublicResult,
-)
+from publication.pagecache import public_cache_invalidate
+from publication.site.models import Objection, ObjectionAttachment, ObjectionStatus, PublicResult
 from tasks.choices import DrawKind, DrawState
 from tasks.inspections.choices import FINAL_RESULT_STATUSES, AttachmentKind
 from tasks.inspections.models import InspectionResult, category_labels

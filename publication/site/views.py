@@ -1,6 +1,6 @@
 """The public site's pages (no account needed) and the staff pages of publication (drawn lists
 to publish, objections to decide). Public GET pages are served from the Redis page cache
-(publication.site.cache); forms that write are rate limited per client address."""
+(publication.pagecache); forms that write are rate limited per client address."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.checkpoints import latest_checkpoint
 from accounts.roles import has_working_role
+from publication.pagecache import public_page
 from publication.site import selectors
-from publication.site.cache import public_page
 from publication.site.forms import (
     ObjectionDecisionForm,
     ObjectionForm,
@@ -182,7 +182,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return _search_results(request)
 
 
-@public_page
+@public_page(early=False)  # rate limited before the cache is asked
 def _search_results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():

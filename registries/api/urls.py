@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("registries.api.object_urls")),
-    path("imports/", include("registries.api.import_urls")),
-    path("inspectors/", include("registries.api.inspector_urls")),
+    path("", include("registries.objects.api.urls")),
+    path("imports/", include("registries.objects.importing.api.urls")),
+    path("inspectors/", include("registries.inspectors.api.urls")),
 ]

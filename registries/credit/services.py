@@ -18,7 +18,7 @@ from accounts.roles import is_department_admin, is_office_admin
 from registries.choices import MARKET_ENTITY_KINDS, RiskClass
 from registries.credit.rules import clean_rules
 from registries.credit.signals import record_signal_sql
-from registries.inspector_importing import ImportFileError, read_table
+from registries.inspectors.importing import ImportFileError, read_table
 from registries.models import (
     ClassificationRuleSet,
     FusedRiskClass,

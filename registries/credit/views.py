@@ -26,7 +26,7 @@ from registries.credit.services import (
     rule_set_create,
 )
 from registries.models import GeneralClassImport
-from registries.object_panels import ObjectPanel
+from registries.objects.panels import ObjectPanel
 
 
 class GeneralImportForm(forms.Form):

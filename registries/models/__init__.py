@@ -1,12 +1,12 @@
+from registries.inspectors.models import Expert, Inspector, Recusal, RecusalRule
 from registries.models.credit import (
     ClassificationRuleSet,
     FusedRiskClass,
     GeneralClassImport,
     GeneralRiskClass,
 )
-from registries.models.imports import DeferredIndex, ImportJob
-from registries.models.inspectors import Expert, Inspector, Recusal, RecusalRule
-from registries.models.objects import InspectionObject, ObjectChange, ObjectSupervision
+from registries.objects.importing.models import DeferredIndex, ImportJob
+from registries.objects.models import InspectionObject, ObjectChange, ObjectSupervision
 
 __all__ = [
     "ClassificationRuleSet",

@@ -13,7 +13,7 @@ from accounts.audit import record_event
 from accounts.models import Department, User
 from accounts.roles import has_working_role, is_office_admin, require_office_admin
 from plans.models import IndicatorTarget, OtherInspection
-from registries.inspector_importing import ImportFileError, read_table
+from registries.inspectors.importing import ImportFileError, read_table
 from tasks.indicators.live import BY_KEY
 
 IMPORT_COLUMNS = {

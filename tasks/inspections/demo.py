@@ -111,7 +111,7 @@ def _account_for(member: GroupMember) -> User | None:
     """The member's account: the one linked to their record, else a new demo account."""
     from accounts.demo import DEMO_PASSWORD
     from accounts.services import account_create
-    from registries.services.inspectors import inspector_update
+    from registries.inspectors.services.inspectors import inspector_update
 
     inspector = member.inspector
     if inspector is None:
@@ -138,7 +138,7 @@ def _account_for(member: GroupMember) -> User | None:
 def _relink(username: str, member: GroupMember) -> User | None:
     """Link a demo account (e.g. samr_inspector) to the record of a member who leads a group;
     the two records swap names, so the account's name stays the name of its record."""
-    from registries.services.inspectors import inspector_update
+    from registries.inspectors.services.inspectors import inspector_update
 
     account = User.objects.filter(username=username, is_active=True).first()
     target = member.inspector

@@ -405,8 +405,8 @@ def object_history(user: Any, inspection_object: InspectionObject) -> ObjectHist
 
 
 def object_history_panel(user: Any, inspection_object: InspectionObject):
-    """The object record page's panel (registered with registries.object_panels)."""
-    from registries.object_panels import ObjectPanel
+    """The object record page's panel (registered with registries.objects.panels)."""
+    from registries.objects.panels import ObjectPanel
 
     if user is None or not user.is_authenticated:
         return None

@@ -11,7 +11,7 @@ from plans.models import PlanItem, PlanYear
 def demo_city(db):
     from accounts import demo as accounts_demo
     from catalog import demo as catalog_demo
-    from registries import demo as registries_demo
+    from registries.objects import demo as registries_demo
 
     accounts_demo.build()
     catalog_demo.build()

@@ -26,6 +26,8 @@ ALLOWED: dict[str, set[str]] = {
     "publication.calendar": {"accounts", "publication.models"},
     # Working-day deadlines (and their inbox notices): any app above may open and close them.
     "publication.deadlines": {"accounts", "publication.models", "publication.calendar"},
+    # The public pages' Redis cache (any app's public page may be cached; it names no app above).
+    "publication.pagecache": {"accounts"},
     "registries": {"accounts"},
     "catalog": {"accounts", "registries"},
     "plans": {"accounts", "registries", "catalog"},
@@ -38,6 +40,7 @@ ALLOWED: dict[str, set[str]] = {
         # The deadlines' interface includes their models (Deadline, DeadlineKind).
         "publication.models",
         "publication.deadlines",
+        "publication.pagecache",
     },
     "publication": {
         "accounts",

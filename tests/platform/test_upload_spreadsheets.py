@@ -215,7 +215,7 @@ def test_one_date_rule_names_an_impossible_date_everywhere():
 
     from platform_site.uploads import CellDateError, parse_cell_date
     from publication.calendar import calendar_import_parse
-    from registries.importing.validation import date_message
+    from registries.objects.importing.validation import date_message
 
     assert parse_cell_date("2025年3月5日") == dt.date(2025, 3, 5)
     with pytest.raises(CellDateError) as error:

@@ -227,7 +227,7 @@ def test_rules_api(api_client_for, office_admin, staff_a):
 def test_openapi_schema_of_these_endpoints_has_no_warnings(db):
     from django.urls import include, path
 
-    patterns = [path("api/v1/registries/inspectors/", include("registries.api.inspector_urls"))]
+    patterns = [path("api/v1/registries/inspectors/", include("registries.inspectors.api.urls"))]
     GENERATOR_STATS.reset()
     schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
     assert not GENERATOR_STATS._warn_cache, dict(GENERATOR_STATS._warn_cache)

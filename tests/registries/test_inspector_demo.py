@@ -5,11 +5,11 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from accounts.models import AuditEvent
-from registries import demo as registries_demo
-from registries import demo_inspectors
 from registries.choices import InspectorStatus, RecusalStatus
 from registries.drawable import conflict_pairs, drawable_inspectors
+from registries.inspectors import demo as demo_inspectors
 from registries.models import Expert, InspectionObject, Inspector, Recusal, RecusalRule
+from registries.objects import demo as registries_demo
 from tests.registries.test_inspector_fixtures import days
 
 pytestmark = pytest.mark.django_db(transaction=False)

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
 from registries.choices import InspectorStatus
-from registries.services.inspectors import expert_create, expert_update
+from registries.inspectors.services.inspectors import expert_create, expert_update
 from tests.registries.test_inspector_fixtures import make_expert
 
 

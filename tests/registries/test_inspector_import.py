@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from accounts.models import AuditEvent
 from registries.choices import InspectorStatus
-from registries.inspector_importing import ImportFileError, import_file
+from registries.inspectors.importing import ImportFileError, import_file
 from registries.models import Expert, Inspector
 from tests.registries.test_inspector_fixtures import make_inspector
 
@@ -250,7 +250,8 @@ def test_the_file_is_read_by_a_worker_job(staff_a, monkeypatch):
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_the_export_imports_back_unchanged(staff_a, department_a, file_format):
-    from registries.inspector_importing import KIND_INSPECTORS, export_response
+    from registries.inspectors.exports import export_response
+    from registries.inspectors.importing import KIND_INSPECTORS
 
     # given: inspectors whose names look like formulas (single entry stores them as text)
     for name in ("=1+2", "-王", "'=引号"):

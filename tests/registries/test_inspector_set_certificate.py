@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
-from registries.services.inspectors import inspector_set_certificate
+from registries.inspectors.services.inspectors import inspector_set_certificate
 from tests.registries.test_inspector_fixtures import days, make_inspector
 
 

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
 from registries.choices import InspectorStatus
-from registries.selectors.inspectors import inspector_status_history
-from registries.services.inspectors import inspector_update
+from registries.inspectors.selectors import inspector_status_history
+from registries.inspectors.services.inspectors import inspector_update
 from tests.registries.test_inspector_fixtures import days, make_inspector
 
 

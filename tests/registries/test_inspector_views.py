@@ -2,6 +2,7 @@
 # ruff: noqa: F811 (fixtures imported from test_inspector_fixtures are redefined as arguments)
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -83,7 +84,7 @@ def test_create_page_registers_and_redirects(client_for, staff_a, department_a, 
             "post": "执法科员",
             "certificate_number": "ZJ-8",
             "certificate_valid_until": str(days(500)),
-            "tags": "FOOD;PRICE",
+            "tags": ["FOOD", "PRICE"],
             "region_code": "330102",
             "grid": "330102-04",
             "max_load": 3,
@@ -100,10 +101,51 @@ def test_create_page_registers_and_redirects(client_for, staff_a, department_a, 
 def test_create_page_shows_service_errors(client_for, staff_a, department_a):
     response = client_for(staff_a).post(
         "/registries/inspectors/new/",
-        {"department": department_a.pk, "name": "周八", "max_load": 3, "tags": "食品"},
+        {"department": department_a.pk, "name": "周八", "max_load": 3, "region_code": "3301"},
     )
     assert response.status_code == 200
-    assert "标签只能由" in response.content.decode()
+    assert "行政区划代码应为 6、9 或 12 位数字。" in response.content.decode()
+    assert not Inspector.objects.exists()
+
+
+def test_create_page_offers_tags_as_labelled_checkboxes(client_for, staff_a, department_a):
+    make_inspector(department_a, tags=["LE", "BOILERS"])  # a tag an import brought
+    body = client_for(staff_a).get("/registries/inspectors/new/").content.decode()
+    assert '<fieldset class="tag-choices" id="id_tags"><legend>资格与专长标签</legend>' in body
+    assert 'type="checkbox" name="tags" value="FOOD"' in body
+    assert re.search(
+        r'<label class="inline-check"><input [^>]*value="FOOD"[^>]*> 食品</label>', body
+    )
+    assert 'value="BOILERS"' in body  # kept choosable, so editing never drops it
+    assert 'value="LE"' not in body  # follows the certificate, nobody ticks it
+    assert 'type="text" name="tags"' not in body
+
+
+def test_create_page_rejects_an_unknown_tag_code(client_for, staff_a, department_a):
+    response = client_for(staff_a).post(
+        "/registries/inspectors/new/",
+        {"department": department_a.pk, "name": "周八", "max_load": 3, "tags": ["FODD"]},
+    )
+    assert response.status_code == 200
+    assert "未知的标签：FODD" in response.content.decode()
+    assert not Inspector.objects.exists()
+
+
+def test_edit_page_ticks_the_inspectors_tags_and_saves_the_ticked_ones(
+    client_for, staff_a, department_a
+):
+    inspector = make_inspector(department_a, tags=["FOOD", "LE"], certificate_number="ZJ-1")
+    client = client_for(staff_a)
+    body = client.get(f"/registries/inspectors/{inspector.pk}/edit/").content.decode()
+    assert re.search(r'<input type="checkbox" name="tags" value="FOOD"[^>]* checked>', body)
+    assert not re.search(r'<input type="checkbox" name="tags" value="PRICE"[^>]* checked>', body)
+    response = client.post(
+        f"/registries/inspectors/{inspector.pk}/edit/",
+        {"name": inspector.name, "max_load": 3, "status": "active", "tags": ["PRICE", "DRUG"]},
+    )
+    assert response.status_code == 302
+    inspector.refresh_from_db()
+    assert inspector.tags == ["DRUG", "LE", "PRICE"]  # LE stays with the certificate
 
 
 def test_department_user_cannot_create_in_another_department(client_for, staff_a, department_b):
@@ -210,12 +252,13 @@ def test_expert_pages(client_for, office_admin, staff_a):
             "name": "钱七",
             "organisation": "临江大学",
             "speciality": "食品",
-            "tags": "FOOD",
+            "tags": ["FOOD"],
             "status": "active",
             "max_load": 2,
         },
     )
     expert = Expert.objects.get()
+    assert expert.tags == ["FOOD"]
     assert response["Location"] == f"/registries/inspectors/experts/{expert.pk}/"
     body = client_for(staff_a).get("/registries/inspectors/experts/?q=临江").content.decode()
     assert expert.code in body
@@ -312,3 +355,24 @@ def test_lists_render_for_the_office(
 ):
     make_expert()
     assert client_for(office_admin).get(url).status_code == 200
+
+
+def test_expert_form_shows_tags_as_checkboxes_and_refuses_an_unknown_code(client_for, office_admin):
+    expert = make_expert(tags=["FOOD"])
+    client = client_for(office_admin)
+    url = f"/registries/inspectors/experts/{expert.pk}/edit/"
+    body = client.get(url).content.decode()
+    assert '<fieldset class="tag-choices" id="id_tags"><legend>标签</legend>' in body
+    assert re.search(r'<input type="checkbox" name="tags" value="FOOD"[^>]* checked>', body)
+    assert re.search(r'<input [^>]*value="LAW"[^>]*> 法律</label>', body)
+    fields = {"name": expert.name, "organisation": "临江大学", "speciality": "食品"}
+    fields |= {"status": "active", "max_load": 2}
+    response = client.post(url, {**fields, "tags": ["FOOD", "NOPE"]})
+    assert response.status_code == 200
+    assert "未知的标签：NOPE" in response.content.decode()
+    expert.refresh_from_db()
+    assert expert.tags == ["FOOD"]
+    response = client.post(url, {**fields, "tags": ["LAW", "FOOD"]})
+    assert response.status_code == 302
+    expert.refresh_from_db()
+    assert expert.tags == ["FOOD", "LAW"]

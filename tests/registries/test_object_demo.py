@@ -3,8 +3,8 @@
 import pytest
 
 from accounts import demo as accounts_demo
-from registries import demo
 from registries.models import InspectionObject, ObjectSupervision
+from registries.objects import demo
 from registries.uscc import is_valid_uscc
 
 pytestmark = pytest.mark.usefixtures("transactional_db")

@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from registries.exports import export_rows
 from registries.models import InspectionObject
+from registries.objects.exports import export_rows
 from tests.registries.object_factories import make_object
 
 pytestmark = pytest.mark.django_db

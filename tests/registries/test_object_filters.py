@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from registries.filters import ObjectFilter, name_condition
 from registries.models import InspectionObject
-from registries.selectors.objects import CappedPaginator, object_page, object_search
+from registries.objects.filters import ObjectFilter, name_condition
+from registries.objects.selectors import CappedPaginator, object_page, object_search
 from registries.uscc import make_uscc
 from tests.registries.object_factories import make_object
 
@@ -189,7 +189,7 @@ def test_two_character_name_search_can_use_the_character_index(many_objects):
 
 
 def test_many_matches_are_read_along_the_primary_key(department_a, office_admin, monkeypatch):
-    from registries.selectors import objects as selectors
+    from registries.objects import selectors
 
     monkeypatch.setattr(selectors, "DENSE_THRESHOLD", 3)
     for index in range(6):
@@ -210,7 +210,7 @@ def test_many_matches_are_read_along_the_primary_key(department_a, office_admin,
 
 
 def test_dense_latin_search_ignores_case(department_a, office_admin, monkeypatch):
-    from registries.selectors import objects as selectors
+    from registries.objects import selectors
 
     monkeypatch.setattr(selectors, "DENSE_THRESHOLD", 0)
     make_object(departments=[department_a], name="临江市ABC科技有限公司")

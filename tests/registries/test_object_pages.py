@@ -70,7 +70,37 @@ def test_edit_page_keeps_history_visible_on_detail(client_for, staff_a, object_a
     assert change.changes["risk_class"] == ["B", "A"]
     html = client.get(f"/registries/objects/{object_a.pk}/").content.decode()
     assert "临江市恒达食品股份有限公司" in html
-    assert "risk_class" in html
+    assert "信用风险分类：B类（一般风险） → A类（低风险）" in html
+    assert "<td>页面录入</td>" in html
+    assert "risk_class" not in html
+
+
+def test_history_names_departments_reasons_and_lists_in_words(
+    client_for,
+    office_admin,
+    object_a,  # noqa: F811
+    department_a,
+    department_b,
+):
+    ObjectChange.objects.create(
+        inspection_object=object_a,
+        changed_by=office_admin,
+        source="resolve",
+        changes={
+            f"supervision.{department_b.code}": ["disputed", "claimed"],
+            "resolve_reason": [None, "双方协商一致"],
+            "supervising_departments": [None, [department_a.code, department_b.code]],
+            "licence_types": [[], ["食品经营许可证", "药品经营许可证"]],
+            "penalised_at": ["2026-01-05", None],
+        },
+    )
+    html = client_for(office_admin).get(f"/registries/objects/{object_a.pk}/").content.decode()
+    assert "<td>争议处理</td>" in html
+    assert "监管部门：生态环境局：有争议 → 已认领" in html
+    assert "争议处理意见：— → 双方协商一致" in html
+    assert "监管部门：— → 市场监管局、生态环境局" in html
+    assert "许可类别：— → 食品经营许可证、药品经营许可证" in html
+    assert "supervision." not in html and "penalised_at" not in html
 
 
 def test_flag_forms(client_for, staff_a, object_a):  # noqa: F811

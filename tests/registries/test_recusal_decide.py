@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import AuditEvent
 from registries.choices import RecusalStatus
 from registries.drawable import conflict_pairs
+from registries.inspectors.services.recusals import recusal_confirm, recusal_declare, recusal_reject
 from registries.models import InspectionObject
-from registries.services.recusals import recusal_confirm, recusal_declare, recusal_reject
 from tests.registries.test_inspector_fixtures import inspector_record_a, object_a  # noqa: F401
 
 

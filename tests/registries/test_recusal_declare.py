@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
 from registries.choices import RecusalReason, RecusalStatus
-from registries.services.recusals import recusal_declare, recusal_reject
+from registries.inspectors.services.recusals import recusal_declare, recusal_reject
 from tests.registries.test_inspector_fixtures import (  # noqa: F401
     inspector_record_a,
     inspector_record_b,

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
 from registries.drawable import conflict_pairs
+from registries.inspectors.selectors import recusal_rules
+from registries.inspectors.services.recusals import recusal_rule_set
 from registries.models import InspectionObject, RecusalRule
-from registries.selectors.inspectors import recusal_rules
-from registries.services.recusals import recusal_rule_set
 from tests.registries.test_inspector_fixtures import make_inspector, make_object
 
 

@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied
 from accounts.choices import Role
 from publication.site.services import drawn_list_publish
 from registries.choices import RecusalReason, RecusalStatus
+from registries.inspectors.services.recusals import recusal_confirm, recusal_declare
 from registries.models import Expert, Recusal, RecusalRule
-from registries.services.recusals import recusal_confirm, recusal_declare
 from tasks.draw.verify import verify_bundle
 from tasks.services.draws import draw_reveal, review_confirm, task_push_to_review
 from tasks.services.replacements import replacement_announce

@@ -21,7 +21,7 @@ def demo_city(db):
     from accounts import demo as accounts_demo
     from catalog import demo as catalog_demo
     from plans import demo as plans_demo
-    from registries import demo as registries_demo
+    from registries.objects import demo as registries_demo
 
     accounts_demo.build()
     catalog_demo.build()

@@ -10,7 +10,7 @@ DEMO_BUILDERS = [
     "accounts.demo",
     "publication.demo",
     "catalog.demo",
-    "registries.demo",
+    "registries.objects.demo",
     "plans.demo",
     "tasks.demo",
     "tasks.inspections.demo",
@@ -60,7 +60,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _options_for(module_name: str, options) -> dict:
-        if module_name == "registries.demo":
+        if module_name == "registries.objects.demo":
             return {"objects": options["objects"]}
         return {}
 

@@ -88,6 +88,33 @@ def test_publishing_the_drawn_list_is_audited_closes_the_deadline_and_shows_the_
     assert client.get(reverse("tasks:public_bundle", args=[draw.task.code, 1])).status_code == 200
 
 
+def test_each_drawn_object_shows_the_departments_that_inspect_it(client, world, draw):
+    """A two-department task (甲 leads; 甲's matter and 乙's matter): each object's group has a
+    member of each, so both inspect it, and the drawn list says so, as the records do."""
+    from tasks.inspections.models import MatterRecord
+
+    drawn_list_publish(draw=draw, published_by=world.users["staff_a"])
+    page = client.get(reverse("publication:task_detail", args=[draw.task.code])).content.decode()
+    table = page[page.index('data-testid="public-drawn-list"') :]
+    shown = dict(
+        re.findall(
+            r"<code>([0-9A-Z]{18})</code>.*?<td[^>]*>[^<]*</td><td[^>]*>([^<]*)</td></tr>", table
+        )
+    )
+    codes = list(draw.drawn_objects.values_list("code", flat=True))
+    assert sorted(shown) == sorted(codes)
+    for code in codes:
+        recorded = sorted(
+            MatterRecord.objects.filter(
+                inspection__drawn_object__draw=draw, inspection__drawn_object__code=code
+            )
+            .values_list("department__name", flat=True)
+            .distinct()
+        )
+        assert recorded == ["乙部门（生态环境局）", "甲部门（市场监管局）"]
+        assert shown[code] == "甲部门（市场监管局）、乙部门（生态环境局）"
+
+
 def test_publishing_twice_or_by_another_department_is_refused(world, draw):
     from django.core.exceptions import PermissionDenied, ValidationError
 

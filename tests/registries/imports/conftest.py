@@ -9,8 +9,8 @@ import random
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from registries.importing.services import import_job_create
 from registries.models import ImportJob
+from registries.objects.importing.services import import_job_create
 from registries.uscc import random_uscc
 
 HEADER = [

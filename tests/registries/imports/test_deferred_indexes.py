@@ -5,8 +5,8 @@ import psycopg2
 import pytest
 from django.db import IntegrityError, connection
 
-from registries.importing import merge
 from registries.models import DeferredIndex
+from registries.objects.importing import merge
 from tests.database import url_of_test_database
 from tests.registries.object_factories import make_object
 

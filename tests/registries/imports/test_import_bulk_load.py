@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from registries.importing import merge
 from registries.models import ImportJob, InspectionObject, ObjectChange, ObjectSupervision
+from registries.objects.importing import merge
 from tests.registries.imports.conftest import HEADER, csv_bytes, object_rows, read_report, upload
 from tests.registries.imports.test_import_bulk_merge import schema_of
 
@@ -197,7 +197,7 @@ def test_a_failure_after_the_copy_leaves_the_registry_as_before_and_a_retry_load
     dept_admin_a, bulk, monkeypatch
 ):
     # given: the load dies once the rows are in, before the indexes are back
-    from registries.importing.services import import_job_run
+    from registries.objects.importing.services import import_job_run
 
     before = schemas()
     job = ImportJob(

@@ -4,8 +4,8 @@ trigger on (the import never switches them off)."""
 import pytest
 from django.db import connection
 
-from registries.importing import merge
 from registries.models import InspectionObject, ObjectChange, ObjectSupervision
+from registries.objects.importing import merge
 from tests.registries.imports.conftest import csv_bytes, object_rows
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import Workbook
 
-from registries.importing.services import import_job_create
 from registries.models import ImportJob, InspectionObject
+from registries.objects.importing.services import import_job_create
 from tests.registries.imports.conftest import HEADER, csv_bytes, object_rows, read_report, upload
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +190,7 @@ def test_rows_are_numbered_as_in_the_sheet_after_blank_rows(run_import, dept_adm
 def test_the_row_limit_is_enforced_and_blank_rows_do_not_count(
     run_import, dept_admin_a, monkeypatch
 ):
-    from registries.importing import services
+    from registries.objects.importing import services
 
     monkeypatch.setattr(services, "MAX_ROWS", 5)
     rows = object_rows(6)

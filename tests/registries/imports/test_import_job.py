@@ -5,7 +5,6 @@ from itertools import pairwise
 import pytest
 from django.db import connection
 
-from registries.importing import merge, services, validation
 from registries.jobs import object_import_job
 from registries.models import (
     DeferredIndex,
@@ -14,6 +13,7 @@ from registries.models import (
     ObjectChange,
     ObjectSupervision,
 )
+from registries.objects.importing import merge, services, validation
 from tests.registries.imports.conftest import csv_bytes, object_rows, upload
 
 

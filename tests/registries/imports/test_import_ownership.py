@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from registries.importing import merge
 from registries.models import InspectionObject, ObjectChange, ObjectSupervision
-from registries.services.objects import object_claim
+from registries.objects.importing import merge
+from registries.objects.services import object_claim
 from tests.registries.imports.conftest import csv_bytes, object_rows, read_report
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ import pytest
 from django.db import connection
 
 from platform_site.celery import app
-from registries.importing import merge
-from registries.importing.services import import_job_is_running_somewhere
 from registries.models import ImportJob, InspectionObject
+from registries.objects.importing import merge
+from registries.objects.importing.services import import_job_is_running_somewhere
 from tests.database import url_of_test_database
 from tests.registries.imports.conftest import csv_bytes, object_rows, upload
 

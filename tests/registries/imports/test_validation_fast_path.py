@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registries.importing import validation
-from registries.importing.columns import COLUMN_KEYS, map_header
-from registries.importing.validation import (
+from registries.objects.importing import validation
+from registries.objects.importing.columns import COLUMN_KEYS, map_header
+from registries.objects.importing.validation import (
     DepartmentDirectory,
     RegistryLoad,
     ValidationStats,

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from registries.models import ObjectChange
-from registries.services.objects import object_clear_flag
+from registries.objects.services import object_clear_flag
 from tests.registries.object_factories import make_object
 
 pytestmark = pytest.mark.django_db

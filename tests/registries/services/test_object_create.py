@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
 from registries.models import ObjectChange, ObjectSupervision
-from registries.services.objects import object_create
+from registries.objects.services import object_create
 from registries.uscc import USCC_ALPHABET, make_uscc
 from tests.registries.object_factories import new_uscc, object_a  # noqa: F401
 

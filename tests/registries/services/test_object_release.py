@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from registries.models import ObjectChange, ObjectSupervision
-from registries.services.objects import object_release
+from registries.objects.services import object_release
 from tests.registries.object_factories import make_object, object_a  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
 from registries.models import ObjectChange, ObjectSupervision
+from registries.objects.services import object_resolve_claim
 from registries.permissions import objects_visible_to
-from registries.services.objects import object_resolve_claim
 from tests.registries.object_factories import make_object
 
 pytestmark = pytest.mark.django_db

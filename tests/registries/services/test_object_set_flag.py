@@ -9,8 +9,8 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from registries.choices import SpecialList
 from registries.models import ObjectChange
+from registries.objects.services import object_set_flag
 from registries.scopes import special_lists_of
-from registries.services.objects import object_set_flag
 from tests.registries.object_factories import object_a  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
 from registries.models import ObjectChange
-from registries.services.objects import object_update
+from registries.objects.services import object_update
 from tests.registries.object_factories import make_object, object_a, object_b  # noqa: F401
 
 pytestmark = pytest.mark.django_db
