@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import DepartmentKind, FreezeReason, Role
 from accounts.models import User
+from accounts.templatetags.audit import action_choices
 
 
 class LoginForm(AuthenticationForm):
@@ -73,7 +74,13 @@ class ReissueForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("操作"), required=False)
+    # the readable labels the log shows; a code nobody named is refused with a clear error
+    action = forms.ChoiceField(
+        label=_("操作"),
+        required=False,
+        choices=action_choices,
+        error_messages={"invalid_choice": _("没有这种操作，请从列表中选择。")},
+    )
     actor = forms.CharField(label=_("操作人"), required=False)
     target = forms.CharField(label=_("对象"), required=False)
     since = forms.DateField(

@@ -205,8 +205,12 @@ def account_reset_password(request, account_id: int):
 @office_only
 def audit_list(request):
     form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    events = audit_event_list(**{key: value for key, value in filters.items() if value})
+    if form.is_bound and not form.is_valid():
+        # the form says what is wrong; no list that looks filtered but is not
+        events = audit_event_list().none()
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        events = audit_event_list(**{key: value for key, value in filters.items() if value})
     return list_page(
         request,
         rows=events,

@@ -150,7 +150,10 @@ def compute_indicators(plan_year: PlanYear, items: Iterable[PlanItem] | None = N
     )
     enterprises = market.count()
     expected_by_item = {
-        item.pk: estimate_scope(item.scope, item.ratios).market_expected for item in items
+        item.pk: estimate_scope(
+            item.scope, item.ratios, department_id=item.department_id
+        ).market_expected
+        for item in items
     }
 
     # A merged group visits each door once: count its largest member.

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
 from catalog.models import Matter
@@ -171,18 +171,30 @@ class ScopeEstimate:
 
 
 def estimate_scope(
-    scope: dict[str, Any] | None, ratios: dict[str, int], *, on: date | None = None
+    scope: dict[str, Any] | None,
+    ratios: dict[str, int],
+    *,
+    on: date | None = None,
+    department_id: int | None = None,
 ) -> ScopeEstimate:
-    """One grouped query: objects in scope per (risk class, kind), with the special-list count."""
+    """One grouped query: objects in scope per (risk class, kind), with the special-list count.
+    With `department_id` (the item's department, the task's lead) the class is the department's
+    current fused class, as the draw stratifies (registries.credit); else the general class."""
+    from registries.credit.services import with_current_fused_class
+
+    objects = objects_in_scope(scope)
+    if department_id is not None:
+        objects = with_current_fused_class(objects, department_id=department_id)
+    else:
+        objects = objects.annotate(stratum=F("risk_class"))
     rows = (
-        objects_in_scope(scope)
-        .values("risk_class", "kind")
+        objects.values("stratum", "kind")
         .annotate(n=Count("pk"), must=Count("pk", filter=special_list_condition(on)))
         .order_by()
     )
     per_class: dict[str, list[int]] = {risk_class: [0, 0, 0, 0] for risk_class in RISK_CLASSES}
     for row in rows:
-        bucket = per_class.setdefault(row["risk_class"], [0, 0, 0, 0])
+        bucket = per_class.setdefault(row["stratum"], [0, 0, 0, 0])
         bucket[0] += row["n"]
         bucket[1] += row["must"]
         if row["kind"] in MARKET_ENTITY_KINDS:

@@ -19,7 +19,7 @@ from registries.scopes import describe_scope
 
 def item_snapshot(item) -> dict[str, Any]:
     matters = list(item.matters.all())
-    estimate = estimate_scope(item.scope, item.ratios)
+    estimate = estimate_scope(item.scope, item.ratios, department_id=item.department_id)
     return {
         "id": item.pk,
         "title": item.title,

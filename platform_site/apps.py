@@ -13,6 +13,11 @@ class PlatformSiteConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         register(documents_root_outside_web_roots)
+        # the audit log names every app's actions, and accounts (the ground floor) imports none
+        from accounts.templatetags.audit import register_action_labels
+        from platform_site.templatetags.readable import OTHER_ACTION_LABELS
+
+        register_action_labels(OTHER_ACTION_LABELS)
         autodiscover_modules("documents")
 
 

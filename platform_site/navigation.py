@@ -57,7 +57,9 @@ NAV_ITEMS = [
     NavItem(_("账户管理"), "accounts:department_list", is_admin),
     NavItem(_("年度抽查计划"), "plans:year_list"),
     NavItem(_("联合抽查任务"), "tasks:task_list"),
-    NavItem(_("工作指标"), "indicators:home", _office_or_working),
+    # the city's figures for the office admin, a department's for its workers (the office's own
+    # staff have neither: tasks.indicators.permissions)
+    NavItem(_("工作指标"), "indicators:home", _office_or_department_worker),
     NavItem(_("检查与结果"), "inspections:home"),
     NavItem(_("通知"), "accounts:inbox"),
     NavItem(_("公示管理"), "publication:manage", has_working_role),

@@ -40,7 +40,8 @@ def task_form_estimate(form, *, task=None) -> dict:
     estimate, scope = None, {}
     try:
         scope = clean_scope(form.scope_from(task.scope if task is not None else None))
-        estimate = estimate_scope(scope, ratios)
+        lead = getattr(form, "lead", None)
+        estimate = estimate_scope(scope, ratios, department_id=lead.pk if lead else None)
     except ScopeError as error:
         errors.append(str(error))
     return {

@@ -6,7 +6,9 @@ from catalog.choices import ImplementingLevel, InspectionMethod, MatterCategory,
 from catalog.models import CheckPoint, Matter, MatterChangeProposal, MatterImport, MatterRevision
 
 
-@extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/MethodEnum"}})
+@extend_schema_field(
+    {"type": "array", "items": {"$ref": "#/components/schemas/InspectionMethodEnum"}}
+)
 class MethodsField(serializers.ListField):
     """Inspection methods; described with the same enum component as a check point's method."""
 

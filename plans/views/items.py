@@ -65,7 +65,7 @@ def item_create(request, year: int):
 @login_required
 def item_detail(request, item_id: int):
     item = access_plan_item_for_user(request.user, item_id)
-    estimate = estimate_scope(item.scope, item.ratios)
+    estimate = estimate_scope(item.scope, item.ratios, department_id=item.department_id)
     can_change = False
     try:
         access_plan_item_for_user(request.user, item_id, change=True)
@@ -153,7 +153,12 @@ def item_estimate(request, year: int):
     estimate = None
     try:
         scope = clean_scope(form.scope_spec())
-        estimate = estimate_scope(scope, ratios)
+        department = form.cleaned_data.get("department")
+        estimate = estimate_scope(
+            scope,
+            ratios,
+            department_id=department.pk if department else request.user.department_id,
+        )
     except ScopeError as error:
         errors.append(str(error))
         scope = {}

@@ -255,9 +255,33 @@ def _rule_sql(rules: dict, params: dict) -> list[tuple[str, str]]:
     return parts
 
 
+def _latest_general_classes(object_ids: list[int] | None) -> None:
+    """The latest general class of every object (its date and source for the explanation), once
+    per recomputation for every department: a temporary table dropped at the commit."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS general_latest")
+        cursor.execute(
+            """
+            CREATE TEMP TABLE general_latest ON COMMIT DROP AS
+            SELECT DISTINCT ON (g.inspection_object_id) g.inspection_object_id AS object_id,
+                   g.valid_from, g.source
+            FROM registries_generalriskclass g
+            WHERE %(objects)s::bigint[] IS NULL OR g.inspection_object_id = ANY(%(objects)s)
+            ORDER BY g.inspection_object_id, g.valid_from DESC, g.id DESC
+            """,
+            {"objects": object_ids},
+        )
+        cursor.execute("CREATE UNIQUE INDEX ON general_latest (object_id)")
+        cursor.execute("ANALYZE general_latest")
+
+
 def _recompute_department(
     department: Department, *, now: datetime, object_ids: list[int] | None
 ) -> dict[str, int]:
+    """Three statements: the department's classes into a temporary table (each with its current
+    history row, if any), the current rows that changed or left the scope closed, the new ones
+    inserted. The insert reads only the temporary table: a statement that inserts into the
+    history while probing it would scan its own new rows (quadratic on a first run)."""
     rule_set = current_rule_set(department)
     rules = rule_set.rules if rule_set else {}
     today = timezone.localdate(now)
@@ -273,6 +297,14 @@ def _recompute_department(
         "t_registry": _("名录库登记"),
     }
     parts = _rule_sql(rules, params)
+    # A department that has claimed objects classifies those (read from its claims, not by
+    # scanning the registry), one that has claimed none every market entity.
+    supervised = (
+        """o.id IN (SELECT sv.inspection_object_id FROM registries_objectsupervision sv
+                    WHERE sv.department_id = %(dept)s)"""
+        if department.supervisions.exists()
+        else "TRUE"
+    )
     classes = ", ".join(cls for cls, _reason in parts) or "NULL"
     reasons = "".join(f", {reason}" for _cls, reason in parts)
     professional = f"GREATEST({classes})" if parts else "NULL::varchar"
@@ -281,21 +313,11 @@ def _recompute_department(
         cursor.execute(
             f"""
             CREATE TEMP TABLE fused_tmp ON COMMIT DROP AS
-            WITH claimed AS (SELECT EXISTS (SELECT 1 FROM registries_objectsupervision
-                                            WHERE department_id = %(dept)s) AS any),
-            scope AS (
-                SELECT o.* FROM registries_inspectionobject o, claimed
+            WITH scope AS (
+                SELECT o.* FROM registries_inspectionobject o
                 WHERE o.kind = ANY(%(market)s) AND o.status = 'active'
                   AND (%(objects)s::bigint[] IS NULL OR o.id = ANY(%(objects)s::bigint[]))
-                  AND (NOT claimed.any OR EXISTS (
-                      SELECT 1 FROM registries_objectsupervision sv
-                      WHERE sv.inspection_object_id = o.id AND sv.department_id = %(dept)s))
-            ),
-            general AS (
-                SELECT DISTINCT ON (g.inspection_object_id) g.inspection_object_id AS object_id,
-                       g.valid_from, g.source
-                FROM registries_generalriskclass g
-                ORDER BY g.inspection_object_id, g.valid_from DESC, g.id DESC
+                  AND {supervised}
             ),
             problems AS ({record_signal_sql("problems")}),
             open_measures AS ({record_signal_sql("open_measures")}),
@@ -308,14 +330,30 @@ def _recompute_department(
                                %(t_registry)s)){reasons}
                        ], NULL) AS reasons
                 FROM scope s
-                LEFT JOIN general g ON g.object_id = s.id
+                LEFT JOIN general_latest g ON g.object_id = s.id
                 LEFT JOIN problems p ON p.object_id = s.id
                 LEFT JOIN open_measures m ON m.object_id = s.id
+            ),
+            computed AS (
+                SELECT object_id, general_class, professional,
+                       GREATEST(general_class, professional) AS fused,
+                       to_jsonb(reasons) AS reasons, %(rule_set)s::bigint AS rule_set_id
+                FROM signals
             )
-            SELECT object_id, general_class, professional,
-                   GREATEST(general_class, professional) AS fused,
-                   to_jsonb(reasons) AS reasons, %(rule_set)s::bigint AS rule_set_id
-            FROM signals
+            SELECT c.*, f.id IS NOT NULL AS has_current,
+                   f.risk_class IS NOT DISTINCT FROM c.fused
+                     AND f.reasons IS NOT DISTINCT FROM c.reasons
+                     AND f.rule_set_id IS NOT DISTINCT FROM c.rule_set_id AS unchanged
+            FROM computed c
+            -- One probe of the current-row index per object, whatever the statistics say about
+            -- the rows this transaction has just written.
+            LEFT JOIN LATERAL (
+                SELECT f.id, f.risk_class, f.reasons, f.rule_set_id
+                FROM registries_fusedriskclass f
+                WHERE f.inspection_object_id = c.object_id AND f.department_id = %(dept)s
+                  AND f.valid_to IS NULL
+                LIMIT 1  -- at most one (fusedclass_one_current); keeps the probe per object
+            ) f ON TRUE
             """,
             params,
         )
@@ -329,9 +367,7 @@ def _recompute_department(
                    OR f.inspection_object_id = ANY(%(objects)s::bigint[]))
               AND NOT EXISTS (
                   SELECT 1 FROM fused_tmp t
-                  WHERE t.object_id = f.inspection_object_id AND t.fused = f.risk_class
-                    AND t.reasons = f.reasons
-                    AND t.rule_set_id IS NOT DISTINCT FROM f.rule_set_id)
+                  WHERE t.object_id = f.inspection_object_id AND t.unchanged)
             """,
             params,
         )
@@ -344,10 +380,8 @@ def _recompute_department(
             SELECT t.object_id, %(dept)s, t.fused, t.general_class, COALESCE(t.professional, ''),
                    t.reasons, t.rule_set_id, %(now)s, NULL
             FROM fused_tmp t
-            WHERE NOT EXISTS (SELECT 1 FROM registries_fusedriskclass f
-                              WHERE f.department_id = %(dept)s
-                                AND f.inspection_object_id = t.object_id
-                                AND f.valid_to IS NULL)
+            WHERE NOT t.unchanged
+            ORDER BY t.object_id
             """,
             params,
         )
@@ -364,17 +398,21 @@ def risk_classes_recompute(
     now: datetime | None = None,
 ) -> dict[str, int]:
     """Recompute the fused classes of one department (or of every ordinary department): set-based
-    SQL, a new history row only where the class or its reasons changed. Idempotent."""
+    SQL, a new history row only where the class or its reasons changed (nothing is written when
+    nothing changed). Idempotent."""
     now = now or timezone.now()
     departments = (
         [department]
         if department is not None
         else list(Department.objects.filter(kind=DepartmentKind.DEPARTMENT, is_active=True))
     )
+    _latest_general_classes(object_ids)
     totals = {"closed": 0, "written": 0}
     for each in departments:
         counts = _recompute_department(each, now=now, object_ids=object_ids)
         totals = {key: totals[key] + counts[key] for key in totals}
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE general_latest")
     return totals
 
 
@@ -388,6 +426,23 @@ def fused_class_at(*, department_id: int, at: datetime):
         inspection_object=OuterRef("pk"), department_id=department_id, valid_from__lte=at
     ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at))
     return Coalesce(Subquery(valid.values("risk_class")[:1]), F("risk_class"))
+
+
+def with_current_fused_class(queryset, *, department_id: int):
+    """`stratum` on a queryset of InspectionObject: the department's current fused class, else
+    the general class (the class a draw taken now stratifies by). One join on the current rows,
+    for counts over the whole registry (plan and task estimates)."""
+    from django.db.models import F, FilteredRelation
+    from django.db.models.functions import Coalesce
+
+    return queryset.annotate(
+        current_fused=FilteredRelation(
+            "fused_classes",
+            condition=Q(
+                fused_classes__department_id=department_id, fused_classes__valid_to__isnull=True
+            ),
+        )
+    ).annotate(stratum=Coalesce(F("current_fused__risk_class"), F("risk_class")))
 
 
 def fused_history(inspection_object: InspectionObject, *, departments=None):

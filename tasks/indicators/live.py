@@ -33,13 +33,17 @@ Counting rules (tested in tests/tasks/indicators/):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import DepartmentKind
+from accounts.models import Department
 from publication.calendar.workdays import shanghai_today
 from registries.choices import MARKET_ENTITY_KINDS
 
@@ -51,7 +55,7 @@ def _month(expr: str) -> str:
     """The month of a date expression within the year: 1…12, later dates count as December."""
     return (
         f"CASE WHEN ({expr}) IS NULL THEN NULL WHEN ({expr}) > %(end)s THEN 12 "
-        f"ELSE GREATEST(1, EXTRACT(MONTH FROM ({expr}))::int) END"
+        f"ELSE GREATEST(1, date_part('month', ({expr}))::int) END"
     )
 
 
@@ -102,6 +106,265 @@ VISITS = f"""
 """
 
 
+# --- the dashboards: every scope in one statement ------------------------------------------------
+#
+# The counts of the dashboards and the league table come from one statement for the city and every
+# department at once (not one query per department), without the labels (the 1,000,000-row
+# registry is joined only in the drill-down, `units`). `%(city)s` asks for the city's rows (dept
+# NULL), `%(departments)s` for the departments' (all of them, or only `%(dept)s`). A unit that
+# belongs to several departments (the inspections of a joint task) is expanded once per department
+# through `task_scope`, so each department counts exactly what its own scope would (tested against
+# the per-department drill-down in tests/tasks/indicators/test_live.py).
+# Replaced by the semi-join on the department's tasks when one department is asked for (a plain
+# IN, not under an OR, so that the planner joins from the department's tasks).
+ONLY_DEPARTMENT_TASKS = "/* department tasks */ TRUE"
+
+COUNTS_PRELUDE = f"""
+WITH task_departments AS (
+    SELECT t.id AS task_id, t.lead_department_id AS dept FROM tasks_task t
+    UNION
+    SELECT tp.task_id, tp.department_id FROM tasks_task_participating_departments tp
+),
+task_scope AS (
+    SELECT t.id AS task_id, NULL::bigint AS dept FROM tasks_task t WHERE %(city)s
+    UNION ALL
+    SELECT td.task_id, td.dept FROM task_departments td
+    WHERE %(departments)s AND (%(dept)s::bigint IS NULL OR td.dept = %(dept)s)
+),
+-- The inspections of standing draws with their results, read once: those dated in the year (the
+-- visits), and those whose result was first approved or is due in the year (the results).
+standing AS MATERIALIZED (
+    SELECT i.task_id, t.lead_department_id AS lead, i.inspection_object_id AS object_id,
+           dobj.stratum,
+           CASE WHEN i.combined_visit_id IS NOT NULL THEN -i.combined_visit_id ELSE i.id END
+             AS visit_key,
+           i.combined_visit_id IS NOT NULL
+             OR i.task_id IN (SELECT tp.task_id FROM tasks_task_participating_departments tp)
+             AS joint,
+           COALESCE(r.completed_on, i.scheduled_on, t.end_date) AS on_date,
+           r.id AS result_id, r.due_on, r.submitted_at, r.published_version_id, r.published_at,
+           v1.approved_at AS first_approved_at
+    FROM tasks_inspection i
+    JOIN tasks_drawnobject dobj ON dobj.id = i.drawn_object_id
+    JOIN tasks_draw dr ON dr.id = dobj.draw_id AND dr.state = 'drawn'
+    JOIN tasks_task t ON t.id = i.task_id
+    LEFT JOIN tasks_inspectionresult r ON r.inspection_id = i.id
+    LEFT JOIN tasks_resultversion v1 ON v1.result_id = r.id AND v1.number = 1
+    WHERE (COALESCE(r.completed_on, i.scheduled_on, t.end_date) BETWEEN %(start)s AND %(end)s
+           OR r.due_on BETWEEN %(start)s AND %(end)s
+           OR (v1.approved_at >= %(start_at)s AND v1.approved_at < %(end_at)s))
+      AND {ONLY_DEPARTMENT_TASKS}
+),
+year_inspections AS (
+    SELECT st.task_id, st.object_id, st.visit_key, st.on_date, st.joint,
+           st.stratum = 'A' AS low_risk
+    FROM standing st WHERE st.on_date BETWEEN %(start)s AND %(end)s
+),
+-- A visit (an inspection, or the inspections of a combined visit) is of one object; only the
+-- combined visits need grouping.
+scoped_visits AS MATERIALIZED (
+    SELECT v.*, {_month("v.on_date")} AS on_month
+    FROM (SELECT ts.dept, yi.object_id, yi.visit_key, yi.on_date, yi.joint, yi.low_risk
+          FROM year_inspections yi JOIN task_scope ts ON ts.task_id = yi.task_id
+          WHERE yi.visit_key > 0
+          UNION ALL
+          SELECT ts.dept, yi.object_id, yi.visit_key, min(yi.on_date), bool_or(yi.joint),
+                 bool_or(yi.low_risk)
+          FROM year_inspections yi JOIN task_scope ts ON ts.task_id = yi.task_id
+          WHERE yi.visit_key < 0
+          GROUP BY ts.dept, yi.object_id, yi.visit_key) v
+),
+-- Each inspected object per scope: its first visit's month, its number of visits, and whether
+-- it was drawn as low-risk (class A) in one of them.
+inspected_objects AS MATERIALIZED (
+    SELECT sv.dept, sv.object_id, min(sv.on_month) AS first_month, count(*) AS visits,
+           bool_or(sv.low_risk) AS low_risk
+    FROM scoped_visits sv GROUP BY sv.dept, sv.object_id
+),
+-- The results by lead department (one department per result).
+standing_results AS (
+    SELECT st.lead AS dept, st.due_on, st.submitted_at, st.published_version_id,
+           st.published_at, st.first_approved_at
+    FROM standing st
+    WHERE st.result_id IS NOT NULL AND (%(dept)s::bigint IS NULL OR st.lead = %(dept)s)
+)
+"""
+
+# Drawn objects are market entities by construction (the draw's candidates are market entities
+# only: tasks.services.snapshots.candidate_queryset), so the numerator needs no registry probe.
+SAMPLING_COUNTS = """
+    SELECT io.dept, NULL::int AS den_month, io.first_month AS num_month, NULL::int AS num_until
+    FROM inspected_objects io
+"""
+
+
+def _not_active_market_entity() -> str:
+    """`NOT (o.kind = ANY(market) AND o.status = 'active')` written as ranges of the
+    (kind, status) index (object_kind_status_idx), so that the few objects it holds are found
+    without reading the whole registry: every kind below, between and above the market kinds,
+    and the market kinds with any other status."""
+    kinds = sorted(str(kind) for kind in MARKET_ENTITY_KINDS)
+    ranges = [f"o.kind < '{kinds[0]}'", f"o.kind > '{kinds[-1]}'"]
+    ranges += [f"(o.kind > '{low}' AND o.kind < '{high}')" for low, high in pairwise(kinds)]
+    ranges.append("(o.kind = ANY(%(market)s) AND (o.status < 'active' OR o.status > 'active'))")
+    return "(" + " OR ".join(ranges) + ")"
+
+
+# Per department: the market entities it supervises (any supervision row), or the registry's
+# when it has claimed none (dept absent from the rows: the caller falls back to the city's).
+# Counted as all its supervised objects minus those that are not active market entities: two
+# index scans instead of joining the registry with every supervision row.
+SAMPLING_DENOMINATORS = f"""
+    SELECT NULL::bigint AS dept, count(*) FROM registries_inspectionobject o
+    WHERE o.kind = ANY(%(market)s) AND o.status = 'active'
+      AND (%(city)s OR NOT EXISTS (SELECT 1 FROM registries_objectsupervision s
+                                   WHERE s.department_id = %(dept)s))
+    UNION ALL
+    SELECT supervised.dept, supervised.n - COALESCE(excluded.n, 0)
+    FROM (SELECT s.department_id AS dept, count(*) AS n FROM registries_objectsupervision s
+          WHERE %(departments)s AND (%(dept)s::bigint IS NULL OR s.department_id = %(dept)s)
+          GROUP BY s.department_id) supervised
+    LEFT JOIN (
+        SELECT s.department_id AS dept, count(*) AS n
+        FROM registries_inspectionobject o
+        JOIN registries_objectsupervision s ON s.inspection_object_id = o.id
+        WHERE {_not_active_market_entity()}
+          AND %(departments)s AND (%(dept)s::bigint IS NULL OR s.department_id = %(dept)s)
+        GROUP BY s.department_id
+    ) excluded ON excluded.dept = supervised.dept
+"""
+
+
+COVERAGE_COUNTS = f"""
+    SELECT ms.dept, NULL::int AS den_month, {_month("cov.first_on")} AS num_month,
+           NULL::int AS num_until
+    FROM (SELECT m.id AS matter_id, NULL::bigint AS dept FROM catalog_matter m
+          WHERE %(city)s AND m.status = 'active' AND NOT m.is_common
+          UNION ALL
+          SELECT m.id, md.department_id FROM catalog_matter m
+          JOIN catalog_matter_implementing_departments md ON md.matter_id = m.id
+          WHERE %(departments)s AND m.status = 'active' AND NOT m.is_common
+            AND (%(dept)s::bigint IS NULL OR md.department_id = %(dept)s)) ms
+    LEFT JOIN (
+        SELECT tm.matter_id, ts.dept, min(t.start_date) AS first_on
+        FROM tasks_task_matters tm
+        JOIN tasks_task t ON t.id = tm.task_id
+        JOIN task_scope ts ON ts.task_id = t.id
+        WHERE t.start_date BETWEEN %(start)s AND %(end)s
+          AND EXISTS (SELECT 1 FROM tasks_draw dr WHERE dr.task_id = t.id AND dr.state = 'drawn')
+        GROUP BY tm.matter_id, ts.dept
+    ) cov ON cov.matter_id = ms.matter_id AND COALESCE(cov.dept, 0) = COALESCE(ms.dept, 0)
+"""
+
+RANDOM_SHARE_COUNTS = f"""
+    SELECT v.dept, v.on_month AS den_month, v.on_month AS num_month, NULL::int AS num_until
+    FROM scoped_visits v
+    UNION ALL
+    SELECT x.dept, {_month("x.inspected_on")}, NULL, NULL
+    FROM (SELECT x.inspected_on, NULL::bigint AS dept FROM plans_otherinspection x
+          WHERE %(city)s AND x.inspected_on BETWEEN %(start)s AND %(end)s
+          UNION ALL
+          SELECT x.inspected_on, x.department_id FROM plans_otherinspection x
+          WHERE %(departments)s AND x.inspected_on BETWEEN %(start)s AND %(end)s
+            AND (%(dept)s::bigint IS NULL OR x.department_id = %(dept)s)) x
+"""
+
+JOINT_SHARE_COUNTS = """
+    SELECT v.dept, v.on_month AS den_month, CASE WHEN v.joint THEN v.on_month END AS num_month,
+           NULL::int AS num_until
+    FROM scoped_visits v
+"""
+
+# The third visit's date is looked up only for the low-risk objects visited three times or more.
+LOW_RISK_COUNTS = f"""
+    SELECT io.dept, io.first_month AS den_month, io.first_month AS num_month,
+           {_month("third.on_date")} AS num_until
+    FROM inspected_objects io
+    LEFT JOIN (
+        SELECT sv.dept, sv.object_id, (array_agg(sv.on_date ORDER BY sv.on_date))[3] AS on_date
+        FROM scoped_visits sv
+        WHERE (COALESCE(sv.dept, 0), sv.object_id) IN (
+            SELECT COALESCE(often.dept, 0), often.object_id FROM inspected_objects often
+            WHERE often.low_risk AND often.visits >= 3)
+        GROUP BY sv.dept, sv.object_id
+    ) third ON third.object_id = io.object_id AND COALESCE(third.dept, 0) = COALESCE(io.dept, 0)
+    WHERE io.low_risk
+"""
+
+# One department per unit: its rows are the departments', the city sums them.
+SINGLE_DEPARTMENT = "(%(dept)s::bigint IS NULL OR t.lead_department_id = %(dept)s)"
+
+PUBLICATION_COUNTS = f"""
+    SELECT t.lead_department_id AS dept, {_month("t.start_date")} AS den_month,
+           {_later(_month("t.start_date"), _local("ann.first_at"))} AS num_month,
+           NULL::int AS num_until
+    FROM tasks_task t
+    LEFT JOIN LATERAL (SELECT min(dr.announced_at) AS first_at FROM tasks_draw dr
+                       WHERE dr.task_id = t.id AND dr.kind = 'draw') ann ON TRUE
+    WHERE t.approved_at IS NOT NULL AND t.start_date BETWEEN %(start)s AND %(end)s
+      AND {SINGLE_DEPARTMENT}
+    UNION ALL
+    SELECT sr.dept, {_month(_local("sr.first_approved_at"))},
+           CASE WHEN sr.published_version_id IS NOT NULL THEN
+             {_later(_month(_local("sr.first_approved_at")), _local("sr.published_at"))} END,
+           NULL
+    FROM standing_results sr
+    WHERE sr.first_approved_at >= %(start_at)s AND sr.first_approved_at < %(end_at)s
+"""
+
+RESULTS_ON_TIME_COUNTS = f"""
+    SELECT sr.dept, {_month("sr.due_on")} AS den_month,
+           CASE WHEN e.entered_on <= sr.due_on THEN {_month("sr.due_on")} END AS num_month,
+           NULL::int AS num_until
+    FROM standing_results sr
+    CROSS JOIN LATERAL (SELECT LEAST({_local("sr.submitted_at")},
+                                     {_local("sr.first_approved_at")}) AS entered_on) e
+    WHERE sr.due_on BETWEEN %(start)s AND %(end)s
+      AND (sr.due_on < %(today)s OR e.entered_on IS NOT NULL)
+"""
+
+DRAWN_LISTS_ON_TIME_COUNTS = f"""
+    SELECT t.lead_department_id AS dept, {_month("dl.start_date")} AS den_month,
+           CASE WHEN dl.state = 'met' THEN
+             {_later(_month("dl.start_date"), "dl.closed_on")} END AS num_month,
+           NULL::int AS num_until
+    FROM tasks_task t
+    JOIN LATERAL (
+        SELECT d.start_date, d.due_date, d.state, d.closed_on
+        FROM publication_deadline d
+        JOIN tasks_draw dr ON dr.id = d.subject_id AND dr.task_id = t.id
+        WHERE d.kind = 'drawn_list_publication' AND d.state <> 'cancelled'
+          AND d.subject_type_id = (SELECT ct.id FROM django_content_type ct
+                                   WHERE ct.app_label = 'tasks' AND ct.model = 'draw')
+        ORDER BY d.start_date, d.id
+        LIMIT 1
+    ) dl ON TRUE
+    WHERE dl.start_date BETWEEN %(start)s AND %(end)s
+      AND (dl.due_date < %(today)s OR dl.closed_on IS NOT NULL)
+      AND {SINGLE_DEPARTMENT}
+"""
+
+FOLLOW_UP_COUNTS = f"""
+    SELECT m.department_id AS dept, {_month(_local("m.created_at"))} AS den_month,
+           CASE WHEN m.status = 'closed' THEN
+             {_later(_month(_local("m.created_at")), "m.outcome_on")} END AS num_month,
+           NULL::int AS num_until
+    FROM tasks_followupmeasure m
+    WHERE m.created_at >= %(start_at)s AND m.created_at < %(end_at)s
+      AND (%(dept)s::bigint IS NULL OR m.department_id = %(dept)s)
+"""
+
+CREDIT_COUNTS = """
+    SELECT pi.department_id AS dept, NULL::int AS den_month,
+           CASE WHEN (SELECT count(DISTINCT COALESCE(pi.ratios ->> c, '-'))
+                      FROM unnest(ARRAY['A','B','C','D']) c) > 1 THEN 1 END AS num_month,
+           NULL::int AS num_until
+    FROM plans_planitem pi JOIN plans_planyear py ON py.id = pi.plan_year_id
+    WHERE py.year = %(year)s AND pi.status IN ('submitted', 'approved')
+      AND (%(dept)s::bigint IS NULL OR pi.department_id = %(dept)s)
+"""
+
+
 @dataclass(frozen=True)
 class Definition:
     key: str
@@ -113,6 +376,12 @@ class Definition:
     constant_denominator_sql: str = ""
     # The units' label and link: (kind, id) → url name of the record page.
     unit_kind: str = ""
+    # The same units for the dashboards, without labels: ``dept, den_month, num_month,
+    # num_until`` per unit and department, for every department at once (COUNTS_PRELUDE).
+    counts_sql: str = ""
+    # True when each unit has exactly one department (lead, carrying out, planning): the city is
+    # then the sum of the departments. False: the rows carry dept NULL for the city themselves.
+    single_department: bool = False
 
 
 SAMPLING = Definition(
@@ -129,7 +398,6 @@ SAMPLING = Definition(
            NULL::int AS num_until, count(DISTINCT insp.visit_key)::text || %(times)s AS note
     FROM ({INSPECTIONS}) insp
     JOIN registries_inspectionobject o ON o.id = insp.object_id
-    WHERE o.kind = ANY(%(market)s)
     GROUP BY o.id, o.name, o.code
     """,
     constant_denominator_sql="""
@@ -143,6 +411,7 @@ SAMPLING = Definition(
                  WHERE o.kind = ANY(%(market)s) AND o.status = 'active') END
     """,
     unit_kind="object",
+    counts_sql=SAMPLING_COUNTS,
 )
 
 COVERAGE = Definition(
@@ -171,6 +440,7 @@ COVERAGE = Definition(
           WHERE md.matter_id = m.id AND md.department_id = %(dept)s))
     """,
     unit_kind="matter",
+    counts_sql=COVERAGE_COUNTS,
 )
 
 RANDOM_SHARE = Definition(
@@ -193,6 +463,7 @@ RANDOM_SHARE = Definition(
       AND (%(dept)s::bigint IS NULL OR x.department_id = %(dept)s)
     """,
     unit_kind="inspection",
+    counts_sql=RANDOM_SHARE_COUNTS,
 )
 
 JOINT_SHARE = Definition(
@@ -208,6 +479,7 @@ JOINT_SHARE = Definition(
     FROM ({VISITS}) v JOIN registries_inspectionobject o ON o.id = v.object_id
     """,
     unit_kind="inspection",
+    counts_sql=JOINT_SHARE_COUNTS,
 )
 
 PUBLICATION = Definition(
@@ -248,6 +520,8 @@ PUBLICATION = Definition(
       AND {TASK_LED_BY_DEPARTMENT}
     """,
     unit_kind="task",
+    counts_sql=PUBLICATION_COUNTS,
+    single_department=True,
 )
 
 RESULTS_ON_TIME = Definition(
@@ -279,6 +553,8 @@ RESULTS_ON_TIME = Definition(
       AND {TASK_LED_BY_DEPARTMENT}
     """,
     unit_kind="result",
+    counts_sql=RESULTS_ON_TIME_COUNTS,
+    single_department=True,
 )
 
 DRAWN_LISTS_ON_TIME = Definition(
@@ -313,6 +589,8 @@ DRAWN_LISTS_ON_TIME = Definition(
       AND {TASK_LED_BY_DEPARTMENT}
     """,
     unit_kind="task",
+    counts_sql=DRAWN_LISTS_ON_TIME_COUNTS,
+    single_department=True,
 )
 
 FOLLOW_UP = Definition(
@@ -336,6 +614,8 @@ FOLLOW_UP = Definition(
       AND (%(dept)s::bigint IS NULL OR m.department_id = %(dept)s)
     """,
     unit_kind="measure",
+    counts_sql=FOLLOW_UP_COUNTS,
+    single_department=True,
 )
 
 # An item differentiates by credit class when its four ratios are not all the same (as
@@ -356,6 +636,8 @@ CREDIT = Definition(
       AND (%(dept)s::bigint IS NULL OR pi.department_id = %(dept)s)
     """,
     unit_kind="item",
+    counts_sql=CREDIT_COUNTS,
+    single_department=True,
 )
 
 LOW_RISK = Definition(
@@ -377,6 +659,7 @@ LOW_RISK = Definition(
     HAVING bool_or(lv.low_risk)
     """,
     unit_kind="object",
+    counts_sql=LOW_RISK_COUNTS,
 )
 
 DEFINITIONS: tuple[Definition, ...] = (
@@ -507,17 +790,10 @@ def _fetch(sql: str, params: dict[str, Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def compute(definition: Definition, scope: Scope, target_bp: int | None = None) -> Indicator:
-    """One indicator: the units aggregated by their months in SQL, cumulated per month here."""
-    params = scope.params()
-    rows = _fetch(
-        f"SELECT den_month, num_month, num_until, count(*) FROM ({definition.units_sql}) u "
-        "GROUP BY 1, 2, 3",
-        params,
-    )
-    constant = None
-    if definition.constant_denominator_sql:
-        constant = _fetch(definition.constant_denominator_sql, params)[0][0] or 0
+def _indicator(
+    definition: Definition, rows: list[tuple], constant: int | None, target_bp: int | None
+) -> Indicator:
+    """Cumulate one scope's (den_month, num_month, num_until, count) rows month by month."""
     trend = []
     for month in MONTHS:
         numerator = denominator = 0
@@ -543,17 +819,109 @@ def compute(definition: Definition, scope: Scope, target_bp: int | None = None) 
     )
 
 
+def compute_scopes(
+    year: int,
+    *,
+    today: date | None = None,
+    city: bool = True,
+    departments: bool = False,
+    department_id: int | None = None,
+    definitions: tuple[Definition, ...] | list[Definition] = DEFINITIONS,
+    targets: dict[str, int] | None = None,
+) -> dict[int | None, list[Indicator]]:
+    """The indicators of the city (key None) and/or of the departments (every department with
+    records, or only `department_id`), all in one statement: each indicator is aggregated
+    by department and month in the database and cumulated here."""
+    scope = Scope(year, department_id, today=today or shanghai_today())
+    params = scope.params()
+    params.update(
+        city=city and department_id is None,
+        departments=departments or department_id is not None,
+        start_at=datetime.combine(scope.start, time(), tzinfo=ZoneInfo(TZ)),
+        end_at=datetime.combine(scope.end + timedelta(days=1), time(), tzinfo=ZoneInfo(TZ)),
+    )
+    parts = []
+    for definition in definitions:
+        parts.append(
+            f"SELECT %(key_{definition.key})s AS key, u.dept, u.den_month, u.num_month, "
+            f"u.num_until, count(*) AS n FROM ({definition.counts_sql}) u "
+            "GROUP BY u.dept, u.den_month, u.num_month, u.num_until"
+        )
+        params[f"key_{definition.key}"] = definition.key
+    prelude = COUNTS_PRELUDE
+    if department_id is not None:
+        prelude = prelude.replace(ONLY_DEPARTMENT_TASKS, f"i.task_id IN ({DEPARTMENT_TASK_IDS})")
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The year's inspections, once per department, are grouped in memory, not on disk.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(
+            prelude + " " + " UNION ALL ".join(parts),
+            params,
+        )
+        rows = cursor.fetchall()
+    by_scope: dict[tuple[str, int | None], list[tuple]] = {}
+    single = {definition.key for definition in definitions if definition.single_department}
+    for key, dept, *counts in rows:
+        by_scope.setdefault((key, dept), []).append(tuple(counts))
+        if key in single:  # the city is the sum of the departments
+            by_scope.setdefault((key, None), []).append(tuple(counts))
+    denominators: dict[int | None, int] = {}
+    if any(definition.constant_denominator_sql for definition in definitions):
+        denominators = dict(_fetch(SAMPLING_DENOMINATORS, params))
+    scopes: list[int | None] = []
+    if params["city"]:
+        scopes.append(None)
+    if department_id is not None:
+        scopes.append(department_id)
+    elif params["departments"]:
+        scopes.extend(
+            Department.objects.filter(kind=DepartmentKind.DEPARTMENT).values_list("pk", flat=True)
+        )
+    if targets is None:
+        targets = targets_for(year)
+    result: dict[int | None, list[Indicator]] = {}
+    for dept in scopes:
+        indicators = []
+        for definition in definitions:
+            constant = None
+            if definition.constant_denominator_sql:
+                constant = denominators.get(dept, denominators.get(None)) or 0
+            indicators.append(
+                _indicator(
+                    definition,
+                    by_scope.get((definition.key, dept), []),
+                    constant,
+                    targets.get(definition.key),
+                )
+            )
+        result[dept] = indicators
+    return result
+
+
+def compute(definition: Definition, scope: Scope, target_bp: int | None = None) -> Indicator:
+    """One indicator for one scope."""
+    indicators = compute_scopes(
+        scope.year,
+        today=scope.today,
+        department_id=scope.department_id,
+        definitions=(definition,),
+        targets={definition.key: target_bp} if target_bp is not None else {},
+    )
+    return indicators[scope.department_id][0]
+
+
+def compute_all(scope: Scope) -> list[Indicator]:
+    return compute_scopes(scope.year, today=scope.today, department_id=scope.department_id)[
+        scope.department_id
+    ]
+
+
 def targets_for(year: int) -> dict[str, int]:
     from plans.models import IndicatorTarget
 
     targets = {definition.key: definition.target_bp for definition in DEFINITIONS}
     targets.update(IndicatorTarget.objects.filter(year=year).values_list("key", "target_bp"))
     return targets
-
-
-def compute_all(scope: Scope) -> list[Indicator]:
-    targets = targets_for(scope.year)
-    return [compute(definition, scope, targets[definition.key]) for definition in DEFINITIONS]
 
 
 @dataclass

@@ -16,8 +16,8 @@ from django.urls import reverse
 from platform_site.documents import DocumentKind, register
 from tasks.choices import DrawKind
 from tasks.indicators import charts
-from tasks.indicators.league import league_table
-from tasks.indicators.live import Scope, compute_all
+from tasks.indicators.league import dashboard
+from tasks.indicators.live import Scope
 from tasks.indicators.permissions import FIRST_YEAR, LAST_YEAR, access_indicator_scope_for_user
 from tasks.models import Draw
 
@@ -34,8 +34,7 @@ def year_draws(year: int):
 
 def report_context(year: int) -> dict[str, Any]:
     scope = Scope(year)
-    indicators = compute_all(scope)
-    league = league_table(scope)
+    indicators, league = dashboard(scope)
     return {
         "year": year,
         "today": scope.today,

@@ -19,7 +19,7 @@ from platform_site.web import errors_to_messages as report_error
 from tasks.indicators import charts, live
 from tasks.indicators.exports import units_bytes, workbook_bytes
 from tasks.indicators.forms import OtherInspectionForm, OtherInspectionImportForm, TargetsForm
-from tasks.indicators.league import league_table
+from tasks.indicators.league import dashboard, league_table
 from tasks.indicators.permissions import access_indicator_scope_for_user, can_view_indicators
 from tasks.indicators.services import (
     indicator_target_set,
@@ -66,8 +66,7 @@ def indicators_home(request):
 @login_required
 def indicators_year(request, year: int):
     scope = access_indicator_scope_for_user(request.user, year, None)
-    indicators = live.compute_all(scope)
-    league = league_table(scope)
+    indicators, league = dashboard(scope)
     met_chart = charts.bar_chart(
         [
             (row.department.display_name, row.met * 10000 // row.measured if row.measured else None)
@@ -95,8 +94,7 @@ def indicators_year(request, year: int):
 def indicators_department(request, year: int, department_id: int):
     scope = access_indicator_scope_for_user(request.user, year, department_id)
     department = get_object_or_404(Department, pk=department_id)
-    indicators = live.compute_all(scope)
-    league = league_table(scope, [department])
+    indicators, league = dashboard(scope)
     return render(
         request,
         "tasks/indicators/dashboard.html",
@@ -156,18 +154,12 @@ def indicator_detail(request, year: int, key: str):
 def indicators_export(request, year: int):
     department_id = _department_param(request)
     scope = access_indicator_scope_for_user(request.user, year, department_id)
-    indicators = live.compute_all(scope)
+    indicators, league = dashboard(scope)
     if department_id is None:
-        content = workbook_bytes(
-            scope_name=_("全市"), indicators=indicators, league=league_table(scope)
-        )
+        content = workbook_bytes(scope_name=_("全市"), indicators=indicators, league=league)
         return _xlsx(content, f"indicators-{year}.xlsx")
     department = get_object_or_404(Department, pk=department_id)
-    content = workbook_bytes(
-        scope_name=department.name,
-        indicators=indicators,
-        league=league_table(scope, [department]),
-    )
+    content = workbook_bytes(scope_name=department.name, indicators=indicators, league=league)
     return _xlsx(content, f"indicators-{year}-{department.code}.xlsx")
 
 

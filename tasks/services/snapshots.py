@@ -116,17 +116,19 @@ def candidate_queryset(task: Task, *, on: date, at: datetime | None = None) -> Q
     policy = TaskPolicy.current()
     scope = clean_scope(task.scope)
     queryset = objects_in_scope(scope).filter(kind__in=sorted(MARKET_ENTITY_KINDS))
+    queryset = queryset.annotate(
+        stratum=fused_class_at(department_id=task.lead_department_id, at=at or timezone.now())
+    )
     over_limit = list(
         low_risk_over_limit_ids(limit=policy.low_risk_yearly_limit, year=task.start_date.year)
     )
     if over_limit:
-        queryset = queryset.exclude(Q(risk_class=RiskClass.A) & Q(pk__in=over_limit))
+        # Low risk is the class the draw stratifies by (fused for the lead department).
+        queryset = queryset.exclude(Q(stratum=RiskClass.A) & Q(pk__in=over_limit))
     clean = recently_clean_object_ids(months=policy.clean_result_months, on=on)
     if clean:
         queryset = queryset.exclude(pk__in=clean)
-    return queryset.annotate(
-        stratum=fused_class_at(department_id=task.lead_department_id, at=at or timezone.now())
-    )
+    return queryset
 
 
 def _inspector_loads(
@@ -248,6 +250,8 @@ def stage1_rows(queryset: QuerySet[Any], *, on: date) -> list[tuple[str, str, bo
 
 def snapshot_task(task: Task, *, now: datetime | None = None) -> Snapshot:
     """Read the registries once and build the frozen inputs of the task's next draw."""
+    from registries.credit.services import fused_class_at
+
     now = now or timezone.now()
     on = timezone.localdate(now)
     from tasks.models import TaskPolicy
@@ -264,9 +268,12 @@ def snapshot_task(task: Task, *, now: datetime | None = None) -> Snapshot:
     limited = list(
         low_risk_over_limit_ids(limit=policy.low_risk_yearly_limit, year=task.start_date.year)
     )
+    stratum = fused_class_at(department_id=task.lead_department_id, at=now)
     over_limit = (
         objects_in_scope(clean_scope(task.scope))
-        .filter(risk_class=RiskClass.A, pk__in=limited)
+        .filter(kind__in=sorted(MARKET_ENTITY_KINDS), pk__in=limited)
+        .annotate(stratum=stratum)
+        .filter(stratum=RiskClass.A)
         .count()
         if limited
         else 0
@@ -275,7 +282,8 @@ def snapshot_task(task: Task, *, now: datetime | None = None) -> Snapshot:
     excluded_clean = (
         objects_in_scope(clean_scope(task.scope))
         .filter(kind__in=sorted(MARKET_ENTITY_KINDS), pk__in=clean)
-        .exclude(Q(risk_class=RiskClass.A) & Q(pk__in=limited))
+        .annotate(stratum=stratum)
+        .exclude(Q(stratum=RiskClass.A) & Q(pk__in=limited))
         .count()
         if clean
         else 0

@@ -1,4 +1,5 @@
 import itertools
+import re
 
 import pytest
 from django.core.management import call_command
@@ -65,3 +66,30 @@ def test_audit_head_is_public(api_client_for, office_admin):
     response = api_client_for(None).get("/api/v1/accounts/audit/head/")
     assert response.status_code == 200
     assert len(response.json()["hash"]) == 64
+
+
+def test_the_audit_filter_offers_the_readable_actions_and_filters_by_one(client_for, office_admin):
+    record_event(actor=office_admin, action="account.freeze")
+    record_event(actor=office_admin, action="task.approve")
+    client = client_for(office_admin)
+    page = client.get("/audit/").content.decode()
+    # a choice of the labels the log shows, starting at 全部; every app's actions are there
+    select = re.search(r'<select name="action".*?</select>', page, re.S).group(0)
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+    assert options[0] == ("", "全部")
+    assert ("account.freeze", "冻结账户") in options
+    assert ("task.approve", "审批任务") in options
+    assert ("plan.publish", "公开年度计划") in options
+    filtered = client.get("/audit/", {"action": "task.approve"}).content.decode()
+    assert "审批任务</td>" in filtered
+    assert "冻结账户</td>" not in filtered
+
+
+def test_an_unknown_audit_action_is_a_clear_error_not_a_list(client_for, office_admin):
+    record_event(actor=office_admin, action="account.freeze")
+    response = client_for(office_admin).get("/audit/", {"action": "no.such<action>"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="error" role="alert"' in page
+    assert "没有这种操作，请从列表中选择。" in page
+    assert "冻结账户</td>" not in page  # no list that looks filtered but is not

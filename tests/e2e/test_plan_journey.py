@@ -34,7 +34,8 @@ def test_liaison_submits_and_office_approves_and_publishes(
     # given the liaison drafts an item; the live estimate counts the scope
     _login(page, live_server, "liaison_a", password)
     page.goto(live_server.url + "/plans/2027/")
-    page.get_by_role("link", name="新增计划事项").click()
+    # (the empty item list offers the same link below; the header's is the one to use)
+    page.locator(".page-header").get_by_role("link", name="新增计划事项").click()
     page.get_by_label("任务名称").fill("食品生产企业联合抽查")
     page.select_option("#id_matters", str(matter.pk))
     page.get_by_label("定向抽查").check()

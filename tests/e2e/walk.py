@@ -52,6 +52,7 @@ class Walk:
     artifacts: Path | None = None
     findings: list[Finding] = field(default_factory=list)
     visited: list[tuple[str, str, int]] = field(default_factory=list)
+    shot: set[str] = field(default_factory=set)  # pages with screenshots already
 
     def login(self, page, username: str) -> None:
         page.context.clear_cookies()
@@ -68,7 +69,10 @@ class Walk:
             return None
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
-    def check(self, page, role: str, path: str, width: int) -> None:
+    def check(self, page, role: str, path: str) -> None:
+        """Load the page once at desktop width (HTTP status, words, console), then narrow the
+        same page to the phone's width (overflow): a second load would show the same words and
+        run the same scripts. Screenshots of both widths, unless this page was shot already."""
         errors: list[str] = []
 
         def on_console(message):
@@ -80,38 +84,58 @@ class Walk:
 
         page.on("console", on_console)
         page.on("pageerror", on_error)
-        page.set_viewport_size({"width": width, "height": 900})
+        page.set_viewport_size({"width": DESKTOP, "height": 900})
         response = page.goto(self.base_url + path, wait_until="load")
         if page.query_selector("[hx-trigger^='load']"):
             page.wait_for_load_state("networkidle")
-        self.visited.append((role, path, width))
+        if path in RENDERED_BY_SCRIPT:
+            # the API docs draw themselves after fetching the schema: wait for the whole page
+            page.wait_for_selector(RENDERED_BY_SCRIPT[path])
+            page.wait_for_load_state("networkidle")
         status = response.status if response else 0
         if status >= 400:
-            self.findings.append(Finding(role, path, width, f"HTTP {status}"))
-        if width == PHONE:
-            scroll_width = page.evaluate("document.documentElement.scrollWidth")
-            if scroll_width > width:
-                wide = page.evaluate(WIDEST_ELEMENT, width)
-                self.findings.append(Finding(role, path, width, f"{scroll_width}px wide ({wide})"))
-        text = page.inner_text("body") if width == DESKTOP else ""  # the same words at both widths
+            self.findings.append(Finding(role, path, DESKTOP, f"HTTP {status}"))
+        text = page.inner_text("body") if not path.startswith("/api/") else ""  # API field names
         if path.startswith("/departments/"):
             # the account pages manage departments, and a department's code is one of its fields
             text = DEPARTMENT_CODES.sub("", text)
         for match in sorted({m.group(0) for m in RAW_CODES.finditer(text)}):
-            self.findings.append(Finding(role, path, width, f"raw code {match!r}"))
-        for error in errors:
-            self.findings.append(Finding(role, path, width, f"console: {error[:200]}"))
-        page.remove_listener("console", on_console)
-        page.remove_listener("pageerror", on_error)
-        if self.artifacts is not None:
-            name = re.sub(r"[^A-Za-z0-9]+", "_", path).strip("_") or "home"
-            # the phone's whole page (where overflow shows), the desktop's first screen
+            self.findings.append(Finding(role, path, DESKTOP, f"raw code {match!r}"))
+        if role != "public":
+            for bare in page.eval_on_selector_all(
+                BARE_EMPTY_ROWS, "els => els.map(e => e.innerText)"
+            ):
+                self.findings.append(
+                    Finding(role, path, DESKTOP, f"an empty list without a next step: {bare!r}")
+                )
+        # each role's home differs; any other page is shot by the first role that reaches it
+        shot_key = f"{role} {path}" if path in ("/", "/workspace/") else path
+        shoot = self.artifacts is not None and shot_key not in self.shot
+        name = re.sub(r"[^A-Za-z0-9]+", "_", path).strip("_") or "home"
+        if shoot:
+            # the desktop's first screen, the phone's whole page (where overflow shows)
             page.screenshot(
-                path=str(self.artifacts / f"{role}-{name}-{width}.jpg"),
-                full_page=width == PHONE,
+                path=str(self.artifacts / f"{role}-{name}-{DESKTOP}.jpg"), type="jpeg", quality=70
+            )
+        page.set_viewport_size({"width": PHONE, "height": 900})
+        scroll_width = page.evaluate(SETTLED_SCROLL_WIDTH)
+        if scroll_width > PHONE:
+            wide = page.evaluate(WIDEST_ELEMENT, PHONE)
+            self.findings.append(Finding(role, path, PHONE, f"{scroll_width}px wide ({wide})"))
+        if shoot:
+            page.screenshot(
+                path=str(self.artifacts / f"{role}-{name}-{PHONE}.jpg"),
+                # (the API docs run to thousands of screens: their first one)
+                full_page=path not in RENDERED_BY_SCRIPT,
                 type="jpeg",
                 quality=70,
             )
+            self.shot.add(shot_key)
+        for error in errors:
+            self.findings.append(Finding(role, path, DESKTOP, f"console: {error[:200]}"))
+        page.remove_listener("console", on_console)
+        page.remove_listener("pageerror", on_error)
+        self.visited.extend([(role, path, DESKTOP), (role, path, PHONE)])
 
     def walk_role(
         self,
@@ -119,12 +143,11 @@ class Walk:
         role: str,
         *,
         details: set[str] | None = None,
-        walked: set[str] | None = None,
+        extra: tuple[str, ...] = (),
     ) -> None:
-        """The role's home, every page of its navigation, and the first item and the header
-        buttons of each list on them. An item or form already seen by another role (in
-        `details`) is not walked again; with `walked`, neither is a navigation page another role
-        has walked (the home always is)."""
+        """The role's home, every page of its navigation (and ``extra``), and the first item and
+        the header buttons of each list on them. An item or form already seen by another role
+        (in ``details``) is not walked again: the same template with other data."""
         context = browser.new_context(locale="zh-CN", viewport={"width": DESKTOP, "height": 900})
         page = context.new_page()
         page.set_default_timeout(20_000)
@@ -133,11 +156,13 @@ class Walk:
             self.login(page, role)
             start = "/workspace/"
         details = details if details is not None else set()
-        queue, seen = [start], {start}
+        queue, seen = [start, *extra], {start, *extra}
         while queue:
             path = queue.pop(0)
-            self.check(page, role, path, DESKTOP)
-            if path == start:
+            self.check(page, role, path)
+            if path in extra:
+                links = []
+            elif path == start:
                 links = page.eval_on_selector_all(
                     ".sidenav a, main .actions a, main .cards a, main .todo-list a",
                     "els => els.map(e => e.href)",
@@ -152,17 +177,24 @@ class Walk:
                 )
             for link in links:
                 local = self._local(link)
-                if walked is not None and local in walked:
-                    continue
                 if local and local not in seen and (path == start or local not in details):
                     seen.add(local)
                     queue.append(local)
                     if path != start:
                         details.add(local)
-            self.check(page, role, path, PHONE)
-        if walked is not None:
-            walked.update(seen)
         context.close()
+
+
+# Pages that draw themselves with a script, and what shows they are done.
+RENDERED_BY_SCRIPT = {
+    "/api/redoc/": "text=API docs by Redocly",
+    "/api/docs/": ".swagger-ui .opblock",
+}
+# A table row that says its list is empty without the next step (templates/includes/empty.html).
+BARE_EMPTY_ROWS = "main table.data tbody tr:only-child > td[colspan]:not(:has(.empty-state))"
+# The width once the narrower layout has been drawn.
+SETTLED_SCROLL_WIDTH = """() => new Promise(done => requestAnimationFrame(() =>
+  requestAnimationFrame(() => done(document.documentElement.scrollWidth))))"""
 
 
 WIDEST_ELEMENT = """(width) => {

@@ -73,6 +73,8 @@ PLATFORM_GATHERERS = (
     "platform_site.celery",
     "platform_site.settings",
     "platform_site.management",
+    # start-up: hands the apps' audit action labels to accounts' audit log and its filter
+    "platform_site.apps",
 )
 APPS = sorted({part.split(".")[0] for part in ALLOWED})
 APP_NAMES = "|".join(APPS)

@@ -190,7 +190,8 @@ class PlanItemEstimateApi(APIView):
         except ScopeError as error:
             raise serializers.ValidationError({"scope": str(error)}) from None
         cap = item_cap_bp(values.get("matters") or [])
-        estimate = estimate_scope(scope, values["ratios"])
+        # The class the user's department's draws stratify by (its fused class).
+        estimate = estimate_scope(scope, values["ratios"], department_id=request.user.department_id)
         start, end = values.get("window_start_month"), values.get("window_end_month")
         warnings = peak_season_warnings(scope, start, end) if start and end and start <= end else []
         body = estimate.as_dict() | {

@@ -190,3 +190,78 @@ def test_pages_import_rules_and_object_panel(
     html = page.content.decode()
     assert 'data-testid="risk-classes"' in html
     assert "列入经营异常名录（自 2025-03）" in html and "省市场监管局" in html
+
+
+def test_low_risk_yearly_limit_reads_the_fused_class_of_the_lead_department(
+    office_admin, dept_admin_a, department_a, department_b
+):
+    # Both objects are general class A and were inspected twice in 2025 (the yearly limit of a
+    # low-risk object). Department A's rules make `flagged` C: for A's next draw it is not a
+    # low-risk object and stays a candidate; for B (no rules: fused A) it is left out.
+    flagged, plain = make_objects(2, start=710_000, risk_cycle=("A",))
+    InspectionObject.objects.filter(pk=flagged.pk).update(anomaly_since=date(2025, 2, 1))
+    for code, month in (("LR1", 3), ("LR2", 6)):
+        task = make_task(code, department_a, office_admin, start=date(2025, month, 1))
+        make_draw(
+            task, office_admin, announced=date(2025, month - 1, 20),
+            drawn=date(2025, month - 1, 21), objects=[flagged, plain],
+        )  # fmt: skip
+    rule_set_create(
+        department=department_a, rules={"anomaly": {"class": "C"}}, note="", created_by=dept_admin_a
+    )
+    risk_classes_recompute(now=NOW)
+    for_a = make_task("LR3", department_a, office_admin, start=date(2025, 12, 1))
+    strata = dict(candidate_queryset(for_a, on=NOW.date(), at=NOW).values_list("pk", "stratum"))
+    assert strata.get(flagged.pk) == "C"
+    assert plain.pk not in strata
+    for_b = make_task("LR4", department_b, office_admin, start=date(2025, 12, 1))
+    strata = dict(candidate_queryset(for_b, on=NOW.date(), at=NOW).values_list("pk", "stratum"))
+    assert flagged.pk not in strata and plain.pk not in strata
+
+
+def test_plan_estimates_count_by_the_fused_class_as_the_draw_does(
+    office_admin, dept_admin_a, department_a, department_b
+):
+    from plans.choices import PlanItemStatus
+    from plans.indicators import compute_indicators
+    from plans.scoping import estimate_scope
+    from tests.plans.factories import PlanItemFactory, PlanYearFactory
+
+    # Four objects of general class B in an industry of their own; department A's licence rule
+    # makes the two without a food licence C for A (not for B, which has no rules).
+    objects = make_objects(4, start=720_000, risk_cycle=("B",), industry_code="Z9988")
+    InspectionObject.objects.filter(pk__in=[objects[0].pk, objects[1].pk]).update(
+        licence_types=["食品经营"]
+    )
+    rule_set_create(
+        department=department_a,
+        rules={"licence": {"class": "C", "required": ["食品经营"]}},
+        note="",
+        created_by=dept_admin_a,
+    )
+    risk_classes_recompute()
+    scope = {"industry_prefixes": ["Z9988"]}
+    only_c = {"A": 0, "B": 0, "C": 10000, "D": 0}
+
+    def populations(estimate):
+        return {row.risk_class: row.population for row in estimate.classes}
+
+    for_a = estimate_scope(scope, only_c, department_id=department_a.pk)
+    assert populations(for_a)["B"] == 2 and populations(for_a)["C"] == 2
+    assert for_a.market_expected == 2
+    for_b = estimate_scope(scope, only_c, department_id=department_b.pk)
+    assert populations(for_b)["B"] == 4 and for_b.market_expected == 0
+
+    plan_year = PlanYearFactory(year=2026, opened_by=office_admin)
+    PlanItemFactory(
+        plan_year=plan_year, department=department_a, ratios=only_c, scope=scope,
+        status=PlanItemStatus.SUBMITTED,
+    )  # fmt: skip
+    PlanItemFactory(
+        plan_year=plan_year, department=department_b, ratios=only_c, scope=scope,
+        status=PlanItemStatus.SUBMITTED,
+    )  # fmt: skip
+    indicators = compute_indicators(plan_year)
+    sampling = {row.code: row.measures[0].numerator for row in indicators.departments}
+    assert sampling[department_a.code] == 2 and sampling[department_b.code] == 0
+    assert indicators.overall.measures[0].numerator == 2

@@ -107,3 +107,49 @@ def test_target_is_configurable_per_year(year, office_admin):
     assert values["joint_share"].target_bp == 7000 and values["joint_share"].ok is False
     other = {i.key: i for i in live.compute_all(live.Scope(2024, today=TODAY))}
     assert other["joint_share"].target_bp == 3000
+
+
+def test_one_statement_for_every_scope_agrees_with_each_scope_and_its_records(
+    year, department_a, department_b
+):
+    # The dashboards compute the city and every department in one statement (the league); each
+    # scope must get exactly its known answers, its own query's and its drill-down's counts.
+    every = live.compute_scopes(2025, today=TODAY, city=True, departments=True)
+    for index, department in enumerate((None, department_a, department_b)):
+        dept = department.pk if department else None
+        scope = live.Scope(2025, dept, today=TODAY)
+        for indicator in every[dept]:
+            definition = live.BY_KEY[indicator.key]
+            expected = EXPECTED[indicator.key][index]
+            assert (indicator.numerator, indicator.denominator) == expected, (indicator.key, dept)
+            alone = live.compute(definition, scope)
+            assert [(p.numerator, p.denominator) for p in indicator.trend] == [
+                (p.numerator, p.denominator) for p in alone.trend
+            ]
+            units = live.units(definition, scope)
+            assert sum(unit.in_numerator for unit in units) == indicator.numerator
+            if not definition.constant_denominator_sql:
+                assert len(units) == indicator.denominator, (indicator.key, dept)
+
+
+def test_a_department_is_measured_against_the_active_market_entities_it_supervises(
+    year, department_a, department_b
+):
+    from registries.choices import ObjectStatus
+    from registries.models import InspectionObject, ObjectSupervision
+
+    o1, o2, o5 = year.objects[0], year.objects[1], year.objects[4]
+    product = InspectionObject.objects.get(code="P-0001")
+    InspectionObject.objects.filter(pk=o5.pk).update(status=ObjectStatus.CANCELLED)
+    for inspection_object in (o1, o2, o5, product):
+        ObjectSupervision.objects.create(
+            inspection_object=inspection_object, department=department_a
+        )
+    every = live.compute_scopes(2025, today=TODAY, city=True, departments=True)
+    sampling = {dept: indicators[0] for dept, indicators in every.items()}
+    assert sampling[None].denominator == 9  # o5 is no longer active
+    # A: o1 and o2 (the cancelled o5 and the product do not count); B claims none: the registry.
+    assert (sampling[department_a.pk].numerator, sampling[department_a.pk].denominator) == (3, 2)
+    assert sampling[department_b.pk].denominator == 9
+    alone = live.compute(live.SAMPLING, live.Scope(2025, department_a.pk, today=TODAY))
+    assert alone.denominator == 2
