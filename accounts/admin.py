@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from accounts.models import AuditEvent, Department, User
+from platform_site.admin import ReadOnlyAdmin
 
 
 # A plain ModelAdmin, not guardian's GuardedModelAdmin: object rights follow the roles through the
@@ -29,15 +30,6 @@ class UserAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["seq", "occurred_at", "actor_label", "action", "target_label"]
     search_fields = ["action", "actor_label", "target_label"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,12 +5,13 @@ with the recorded answers once an inspection is entered. The template takes plai
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.types import RequestUser
 from catalog.choices import InspectionMethod
 from catalog.models import Matter
 from catalog.permissions import access_matter_for_user
@@ -38,7 +39,7 @@ def onsite_record(
     task: Mapping[str, Any] | None = None,
     inspection_object: Mapping[str, Any] | None = None,
     group_id: str = "",
-    members: list[Mapping[str, Any]] | None = None,
+    members: Sequence[Mapping[str, Any]] | None = None,
     findings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One record's context. `findings` (an entered inspection) may give `answers`
@@ -106,7 +107,7 @@ class MatterFormKind(DocumentKind):
     def load(self, params: Mapping[str, int]) -> Matter:
         return matter_for_print(params["matter"])
 
-    def authorize(self, user: Any, params: Mapping[str, int]) -> Matter:
+    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> Matter:
         access_matter_for_user(user, params["matter"])
         return self.load(params)
 

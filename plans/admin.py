@@ -10,17 +10,7 @@ from plans.models import (
     PlanVersion,
     PlanYear,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from platform_site.admin import ReadOnlyAdmin
 
 
 @admin.register(PlanYear)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from accounts.types import RequestUser
 from plans.choices import VersionStatus
 from plans.models import PlanVersion
 from plans.permissions import (
@@ -65,7 +66,7 @@ class PlanVersionKind(DocumentKind):
             raise Http404
         return version
 
-    def authorize(self, user: Any, params: Mapping[str, int]) -> PlanVersion:
+    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> PlanVersion:
         version = self.load(params)
         if _published(version):
             return access_public_version(params["year"], params["number"])

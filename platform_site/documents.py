@@ -33,9 +33,10 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import models, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -44,6 +45,13 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # What `request.user` is (AUTH_USER_MODEL or AnonymousUser) and the signed-in AUTH_USER_MODEL,
+    # as django-stubs names them (the same types as accounts.types.RequestUser and User): this
+    # shared module may not import accounts (tests/platform/test_layering.py).
+    from django.contrib.auth.models import _AnyUser as RequestUser
+    from django.contrib.auth.models import _User as SignedInUser
 
 QR_SCHEME = "qr:"
 DOCUMENT_ID = re.compile(r"[0-9a-f]{32}")
@@ -108,7 +116,7 @@ class DocumentKind:
     def load(self, params: Mapping[str, int]) -> Any:
         raise NotImplementedError
 
-    def authorize(self, user: Any, params: Mapping[str, int]) -> Any:
+    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> Any:
         raise NotImplementedError
 
     def context(self, subject: Any) -> dict[str, Any]:
@@ -124,7 +132,9 @@ class DocumentKind:
         """The page address that asks for this document (where the waiting page goes back to)."""
         raise NotImplementedError
 
-    def requested(self, subject: Any, *, user: Any, params: Mapping[str, int]) -> None:
+    def requested(
+        self, subject: Any, *, user: SignedInUser | None, params: Mapping[str, int]
+    ) -> None:
         return None
 
 
@@ -387,7 +397,7 @@ def _now() -> str:
 
 @transaction.atomic
 def document_request(
-    *, kind: DocumentKind, params: dict[str, int], subject: Any, requested_by: Any
+    *, kind: DocumentKind, params: dict[str, int], subject: Any, requested_by: RequestUser
 ) -> Document:
     """The document of `subject` as it is now: ready, or queued for rendering (at most once while
     a render is pending). The caller has checked access (`kind.authorize`)."""
@@ -417,8 +427,11 @@ def document_request(
             requested_at=_now(),
         )
         _store(document)
-        user = requested_by if getattr(requested_by, "is_authenticated", False) else None
-        kind.requested(subject, user=user, params=params)
+        kind.requested(
+            subject,
+            user=None if isinstance(requested_by, AnonymousUser) else requested_by,
+            params=params,
+        )
     except BaseException:
         cache.delete(_lock_key(doc_id))
         raise
@@ -540,7 +553,7 @@ def file_response(document: Document, filename: str) -> FileResponse:
     return response
 
 
-def access_document_for_user(user: Any, doc_id: str) -> tuple[Document, Any]:
+def access_document_for_user(user: RequestUser, doc_id: str) -> tuple[Document, Any]:
     """A document is visible to whoever may see the page it belongs to (its kind's access
     function) and to no one else; the same 404 for missing and not yours."""
     document = document_get(doc_id)

@@ -8,18 +8,8 @@ import json
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from platform_site.admin import ReadOnlyAdmin
 from tasks.models import Draw, DrawLogEntry, DrawReview, Task, TaskPolicy
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Task)

@@ -238,6 +238,14 @@ def _staff(department: Department) -> User | None:
     return _user(department, Role.STAFF, Role.LIAISON)
 
 
+def _account(department: Department, *roles: str) -> User:
+    """`_user`, for a department `_ready` has checked: it has one."""
+    user = _user(department, *roles)
+    if user is None:
+        raise ValidationError(f"{department.code} 没有可用的工作账户")
+    return user
+
+
 def _matters(spec: DemoTask) -> list[Matter]:
     active = Matter.objects.filter(status=MatterStatus.ACTIVE, is_common=False)
     matters = list(active.filter(code__in=spec.matters).order_by("code"))
@@ -302,7 +310,7 @@ def _create(spec: DemoTask, departments: dict[str, Department], office_admin: Us
     from tasks.services.tasks import task_approve, task_create, task_submit_for_approval
 
     lead = departments[spec.lead]
-    staff = _staff(lead)
+    staff = _account(lead, Role.STAFF, Role.LIAISON)
     matters = _matters(spec)
     if not matters:
         raise ValidationError("目录中没有适用的抽查事项")
@@ -358,7 +366,7 @@ def _confirm(draw, witnesses: dict[str, str], *, skip: tuple[str, ...] = ()) -> 
         code = review.department.code
         if code in skip:
             continue
-        reviewer = _user(review.department, Role.LIAISON, Role.STAFF)
+        reviewer = _account(review.department, Role.LIAISON, Role.STAFF)
         review_confirm(
             review=review,
             confirmed_by=reviewer,
@@ -404,7 +412,7 @@ def _reveal_and_draw(draw, staff: User):
 def _advance(spec: DemoTask, task: Task, office_admin: User) -> None:
     if spec.target == PENDING_APPROVAL:
         return
-    staff = _staff(task.lead_department)
+    staff = _account(task.lead_department, Role.STAFF, Role.LIAISON)
     with _reveal_delay_waived(spec.target in (DRAWN, IN_PROGRESS)):
         _ceremony(spec, task, staff, office_admin)
 
@@ -423,7 +431,7 @@ def _ceremony(spec: DemoTask, task: Task, staff: User, office_admin: User) -> No
         review = draw.reviews.get(department__code=spec.returned_by)
         review_return(
             review=review,
-            returned_by=_user(review.department, Role.LIAISON, Role.STAFF),
+            returned_by=_account(review.department, Role.LIAISON, Role.STAFF),
             reason=spec.return_reason,
         )
         task = _move_dates(task, staff, spec.moved_by_days)

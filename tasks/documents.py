@@ -17,14 +17,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 
 from accounts.audit import record_event
-from accounts.models import AuditEvent, Department
+from accounts.models import AuditEvent, Department, User
 from accounts.types import RequestUser
 from catalog.documents import onsite_record
 from catalog.models import Matter
@@ -242,7 +242,7 @@ def rectification_part(
 
 
 def _record_printing(
-    task: Task, kind: DocumentKind, user: RequestUser, params: Mapping[str, int]
+    task: Task, kind: DocumentKind, user: User | None, params: Mapping[str, int]
 ) -> None:
     """Printing an official form (it carries a document number) is a step of the inspection
     worth its line in the audit trail (全程留痕): who printed which form of which task, when."""
@@ -276,6 +276,7 @@ def rectification_entered(
 
 class _DrawnObjectKind(DocumentKind):
     params = {"drawn_object": "抽中对象 ID"}
+    slug: ClassVar[str]
 
     def load(self, params: Mapping[str, int]) -> DrawnObject:
         drawn = (
@@ -292,7 +293,7 @@ class _DrawnObjectKind(DocumentKind):
     def authorize(self, user: RequestUser, params: Mapping[str, int]) -> DrawnObject:
         return access_drawn_object_for_user(user, params["drawn_object"])
 
-    def requested(self, subject: Any, *, user: RequestUser, params: Mapping[str, int]) -> None:
+    def requested(self, subject: Any, *, user: User | None, params: Mapping[str, int]) -> None:
         drawn = subject[0] if isinstance(subject, tuple) else subject
         _record_printing(drawn.draw.task, self, user, params)
 
@@ -356,13 +357,16 @@ class OnSiteRecordKind(_DrawnObjectKind):
                 raise Http404
         return drawn, matters
 
-    def load(self, params: Mapping[str, int]) -> tuple[DrawnObject, list]:
+    # The record's subject is the drawn object with the matters it prints (one or all).
+    def load(self, params: Mapping[str, int]) -> tuple[DrawnObject, list]:  # type: ignore[override]
         return self._subject(super().load(params), params)
 
-    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> tuple[DrawnObject, list]:
+    def authorize(  # type: ignore[override]
+        self, user: RequestUser, params: Mapping[str, int]
+    ) -> tuple[DrawnObject, list]:
         return self._subject(super().authorize(user, params), params)
 
-    def filename(self, subject: tuple[DrawnObject, list]) -> str:
+    def filename(self, subject: tuple[DrawnObject, list]) -> str:  # type: ignore[override]
         return super().filename(subject[0])
 
     def context(self, subject: tuple[DrawnObject, list]) -> dict[str, Any]:
@@ -424,7 +428,7 @@ class TaskNoticesKind(DocumentKind):
         return {"task": facts, "batch": True}, parts
 
     def requested(
-        self, subject: tuple[Task, Draw], *, user: RequestUser, params: Mapping[str, int]
+        self, subject: tuple[Task, Draw], *, user: User | None, params: Mapping[str, int]
     ) -> None:
         _record_printing(subject[0], self, user, params)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import F, Func, Q
@@ -19,6 +20,9 @@ from registries.models import Expert, Inspector
 from registries.tags import tag_label
 from tasks.choices import ReplacementCategory, TaskStatus
 from tasks.models import TaskPolicy
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 NATURAL_PART = re.compile(r"(\d+)")
 
@@ -78,7 +82,7 @@ class TaskForm(forms.Form):
     services still validate everything (a plan item's terms, caps, composition rules)."""
 
     title = forms.CharField(label=_("任务名称"), max_length=200, required=False)
-    plan_item = forms.ModelChoiceField(
+    plan_item: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("计划事项"),
         queryset=None,
         required=False,
@@ -123,7 +127,7 @@ class TaskForm(forms.Form):
         label=_("检查结束日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
     inspection_method = forms.ChoiceField(label=_("检查方式"), choices=InspectionMethod.choices)
-    second_witness = forms.ModelChoiceField(
+    second_witness: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("第二见证人（单部门任务）"),
         queryset=None,
         required=False,
@@ -142,13 +146,17 @@ class TaskForm(forms.Form):
         from plans.models import PlanItem
 
         self.task = task
-        self.lead = task.lead_department if task is not None else user.department
-        self.fields["plan_item"].queryset = PlanItem.objects.filter(
+        lead = task.lead_department if task is not None else user.department
+        assert lead is not None  # only a member department's staff create or edit tasks
+        self.lead: Department = lead
+        # the model-choice fields (the group make-up's fields are added below)
+        fields = cast(dict[str, forms.ModelChoiceField], self.fields)
+        fields["plan_item"].queryset = PlanItem.objects.filter(
             department=user.department, status=PlanItemStatus.APPROVED
         ).select_related("plan_year")
-        self.fields["plan_item"].empty_label = _("（不从计划事项创建：临时任务）")
+        fields["plan_item"].empty_label = _("（不从计划事项创建：临时任务）")
         members = Department.objects.filter(is_active=True, kind="department").order_by("code")
-        self.fields["participating_departments"].queryset = members.exclude(pk=self.lead.pk)
+        fields["participating_departments"].queryset = members.exclude(pk=self.lead.pk)
         matters = sorted(
             Matter.objects.filter(status=MatterStatus.ACTIVE, is_common=False).prefetch_related(
                 "implementing_departments"
@@ -156,23 +164,25 @@ class TaskForm(forms.Form):
             key=lambda m: natural_key(m.code),
         )
         self.matter_objects = {m.pk: m for m in matters}
-        self.fields["matters"].queryset = Matter.objects.filter(
+        fields["matters"].queryset = Matter.objects.filter(
             status=MatterStatus.ACTIVE, is_common=False
         )
         # natural order in the list; the queryset still validates the submitted ids
-        self.fields["matters"].choices = [
-            (m.pk, self.fields["matters"].label_from_instance(m)) for m in matters
+        fields["matters"].choices = [
+            (m.pk, fields["matters"].label_from_instance(m)) for m in matters
         ]
         self.common_matters = sorted(
             Matter.objects.filter(status=MatterStatus.ACTIVE, is_common=True),
             key=lambda m: natural_key(m.code),
         )
         designated = (
-            get_users_with_perms(task, only_with_perms_in=["witness_task"]).values("pk")
+            cast(
+                "QuerySet[User]", get_users_with_perms(task, only_with_perms_in=["witness_task"])
+            ).values("pk")
             if task is not None
             else User.objects.none().values("pk")
         )
-        self.fields["second_witness"].queryset = User.objects.filter(
+        fields["second_witness"].queryset = User.objects.filter(
             Q(department=self.lead, roles__contains=[Role.WITNESS]) | Q(pk__in=designated),
             is_active=True,
         ).order_by("username")
@@ -261,8 +271,9 @@ class TaskForm(forms.Form):
             )
         return rows
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         participants = {str(d.pk) for d in data.get("participating_departments") or []}
         typed: dict[str, int | None] = {}
         tags: dict[str, list[str]] = {}
@@ -346,7 +357,8 @@ class TaskForm(forms.Form):
             return self.task.plan_item
         if self.is_bound:
             value = self.data.get("plan_item")
-            queryset = self.fields["plan_item"].queryset
+            queryset = cast(forms.ModelChoiceField, self.fields["plan_item"]).queryset
+            assert queryset is not None  # set in __init__
             return queryset.filter(pk=value).first() if str(value).isdigit() else None
         return self.initial.get("plan_item")
 
@@ -428,7 +440,7 @@ class TaskFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         departments = Department.objects.filter(kind="department").order_by("code")
-        self.fields["department"].choices = [("", _("全部"))] + [
+        cast(forms.ChoiceField, self.fields["department"]).choices = [("", _("全部"))] + [
             (code, short or name)
             for code, name, short in departments.values_list("code", "name", "short_name")
         ]
@@ -490,7 +502,7 @@ class WitnessGrantForm(forms.Form):
 
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
             department=task.lead_department, is_active=True, is_superuser=False
         ).order_by("username")
 
@@ -527,8 +539,9 @@ class VerifyForm(forms.Form):
         error_messages={"invalid": _("哈希应为64位十六进制字符。")},
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("bundle_file") and not (data.get("bundle_text") or "").strip():
             raise forms.ValidationError(_("请上传数据包文件或粘贴其内容。"))
         return data

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -467,7 +468,7 @@ class DrawLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.draw_id}#{self.seq} {self.type}"
 
-    def as_entry(self) -> dict:
+    def as_entry(self) -> dict[str, Any]:
         return {
             "seq": self.seq,
             "prev": self.prev,

@@ -35,7 +35,7 @@ from accounts.roles import (
 )
 from accounts.roles import is_signed_in as _active
 from accounts.types import RequestUser
-from tasks.models import Draw, DrawReview, Task
+from tasks.models import Draw, DrawnObject, DrawReview, Task
 
 VIEW_TASK = "tasks.view_task"
 
@@ -55,7 +55,10 @@ def can_manage_task(user: RequestUser, task: Task) -> bool:
 def takes_part(user: RequestUser, task: Task) -> bool:
     return _active(user) and (
         user.department_id == task.lead_department_id
-        or task.participating_departments.filter(pk=user.department_id).exists()
+        or (
+            user.department_id is not None
+            and task.participating_departments.filter(pk=user.department_id).exists()
+        )
     )
 
 
@@ -190,11 +193,10 @@ def access_task_forms_for_user(user: RequestUser, task_id: Any) -> tuple[Task, D
     return task, draw
 
 
-def access_drawn_object_for_user(user: RequestUser, drawn_object_id: Any):
+def access_drawn_object_for_user(user: RequestUser, drawn_object_id: Any) -> DrawnObject:
     """One drawn object's forms: the task's working departments and the office, or an inspector
     of the group the object was dealt to; only while its draw stands."""
     from tasks.choices import DrawKind, DrawState
-    from tasks.models import DrawnObject
 
     drawn = (
         DrawnObject.objects.select_related(

@@ -206,7 +206,7 @@ def status_counts(user: RequestUser) -> dict[str, int]:
 # --- the yearly limit of low-risk objects (003 II) -------------------------------------------------
 
 
-def objects_at_yearly_inspection_limit(*, year: int, limit: int) -> QuerySet:
+def objects_at_yearly_inspection_limit(*, year: int, limit: int) -> QuerySet[DrawnObject, int]:
     """Ids of the objects already inspected `limit` times in `year` (003 II: a low-risk object at
     most twice a year). The one place that counts inspections for the limit.
 
@@ -302,10 +302,14 @@ def reroll_counts(*, department_id: int) -> list[RerollCount]:
 # --- the draw record --------------------------------------------------------------------------------
 
 
-def _drawn_object_rows(draw: Draw) -> tuple[list[dict], dict[str, list]]:
-    objects: list[dict] = []
-    objects_by_group: dict[str, list] = defaultdict(list)
-    codes = list(draw.result["objects"])
+def _drawn_object_rows(
+    draw: Draw,
+) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    objects: list[dict[str, Any]] = []
+    objects_by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    result = draw.result
+    assert result is not None  # only a draw with its bundle lists its objects
+    codes = list(result["objects"])
     registry = {
         code: (name, authority)
         for code, name, authority in InspectionObject.objects.filter(code__in=codes).values_list(
@@ -313,7 +317,7 @@ def _drawn_object_rows(draw: Draw) -> tuple[list[dict], dict[str, list]]:
         )
     }
     labels = dict(SpecialList.choices)
-    for code, stratum in draw.result["objects"].items():
+    for code, stratum in result["objects"].items():
         reasons = (
             [str(labels.get(r, r)) for r in draw.must_reasons.get(code, [])]
             if stratum == "MUST"
@@ -326,7 +330,7 @@ def _drawn_object_rows(draw: Draw) -> tuple[list[dict], dict[str, list]]:
             "authority": authority,
             "stratum": stratum,
             "reasons": reasons,
-            "group": draw.result["assignment"].get(code, ""),
+            "group": result["assignment"].get(code, ""),
         }
         objects.append(row)
         objects_by_group[row["group"]].append(row)
@@ -345,7 +349,7 @@ LOG_ENTRY_LABELS = {
 }
 
 
-def _log_time(ts: Any):
+def _log_time(ts: Any) -> Any:
     """A log entry's UTC stamp ("2026-12-04T20:40:39Z") as an aware datetime, which pages show in
     the site's time zone; the bundle keeps the UTC text."""
     from datetime import datetime
@@ -358,7 +362,9 @@ def _log_time(ts: Any):
         return None
 
 
-def draw_record_context(draw: Draw, *, public: bool, user: RequestUser | None = None) -> dict:
+def draw_record_context(
+    draw: Draw, *, public: bool, user: RequestUser | None = None
+) -> dict[str, Any]:
     """Everything the draw record page, the PDF and the public page show, in plain Chinese.
 
     Witness values appear once S is public (the reveal, or a withdrawal); the free text of a
@@ -377,9 +383,9 @@ def draw_record_context(draw: Draw, *, public: bool, user: RequestUser | None = 
                 "at": _log_time(entry.ts),
             }
         )
-    groups: dict[str, list] = defaultdict(list)
-    objects: list[dict] = []
-    objects_by_group: dict[str, list] = defaultdict(list)
+    groups: dict[str, list[GroupMember]] = defaultdict(list)
+    objects: list[dict[str, Any]] = []
+    objects_by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if draw.has_bundle and draw.kind == DrawKind.DRAW:
         members = (
             GroupMember.objects.filter(draw=draw)

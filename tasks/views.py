@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -161,12 +163,13 @@ def task_detail_view(request, task_id: int):
     user = request.user
     draw = current_draw(task)
     reviews = list(draw.reviews.select_related("department", "decided_by")) if draw else []
+    announced_by_id = draw.announced_by_id if draw is not None else None
     my_reviews = [
         r
         for r in reviews
         if r.status == ReviewStatus.PENDING
         and (
-            can_be_second_witness(user, task, draw.announced_by_id)
+            can_be_second_witness(user, task, announced_by_id)
             if r.role == ReviewRole.SECOND_PERSON
             else can_review_as_department(user, r.department_id)
         )
@@ -178,7 +181,7 @@ def task_detail_view(request, task_id: int):
         "reviews": reviews,
         "my_reviews": my_reviews,
         "can_manage": can_manage_task(user, task),
-        "all_confirmed": bool(draw) and draw_services.reviews_complete(draw),
+        "all_confirmed": draw is not None and draw_services.reviews_complete(draw),
         "check_points": task_services.task_check_points(task),
         "matters": task.matters.order_by("code"),
         "combine": combine_proposals(task),
@@ -199,7 +202,7 @@ def task_detail_view(request, task_id: int):
         and task.status == TaskStatus.DRAFT
         and task.needs_approval
         and not approval_holds(task),
-        "needs_withdraw_request": bool(draw)
+        "needs_withdraw_request": draw is not None
         and draw.state == DrawState.ANNOUNCED
         and draw.log_entries.filter(type="witness").exists(),
         "TaskStatus": TaskStatus,
@@ -577,7 +580,7 @@ def public_task_view(request, code: str):
     visitors; publication.site.receivers makes it stale when a draw or a publication changes."""
     task = _public_task(code)
     head_hash, head_seq = live_audit_head(request)
-    draws = []
+    draws: list[dict[str, Any]] = []
     for draw in task.draws.order_by("number"):
         if draw.result and not draw_result_is_public(draw):
             draws.append({"draw": draw, "awaiting_publication": True})

@@ -16,7 +16,7 @@ class TaskOutputSerializer(serializers.ModelSerializer):
     is_adhoc = serializers.BooleanField(read_only=True)
     status = serializers.CharField(read_only=True)
     inspection_method = serializers.CharField(read_only=True)
-    second_witness = serializers.SlugRelatedField(
+    second_witness = serializers.SlugRelatedField[User](
         slug_field="username", read_only=True, allow_null=True
     )
 

@@ -7,7 +7,7 @@ import json
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView, get_object_or_404
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -163,7 +163,7 @@ class TaskExportApi(ExportApi):
 
 class _TaskActionApi(ActionApi):
     manage = True
-    output_serializer = s.TaskOutputSerializer
+    output_serializer: type[serializers.BaseSerializer] = s.TaskOutputSerializer
 
     def get_targets(self, request, task_id: int):
         return {"task": access_task_for_user(request.user, task_id, manage=self.manage)}

@@ -97,10 +97,13 @@ def _say(stdout, message: str) -> None:
         stdout.write(message + "\n")
 
 
-def _admin(department: Department) -> User | None:
-    return User.objects.filter(
+def _admin(department: Department) -> User:
+    admin = User.objects.filter(
         department=department, roles__contains=[Role.DEPARTMENT_ADMIN], is_active=True
     ).first()
+    if admin is None:
+        raise LookupError(f"{department.code} has no department admin in the demo city")
+    return admin
 
 
 def _staff(code: str) -> User:
@@ -473,6 +476,8 @@ def _simulate_current(task: Task, stdout) -> None:
     if leader_member is None:
         return
     leader = _relink(f"{lead.lower()}_inspector", leader_member) or _account_for(leader_member)
+    if leader is None:  # the lead department's member is always an inspector with a record
+        return
     accounts = {
         key: _account_for(member)
         for key, member in members.items()
@@ -570,6 +575,8 @@ def _progress_in_progress_task(stdout) -> None:
     if member is None or member.inspector is None or member.inspector.user_id is not None:
         return
     leader = _relink(f"{lead.lower()}_inspector", member) or _account_for(member)
+    if leader is None:
+        return
     _arrange_group(task, "G001", leader, start=2)
     _say(stdout, f"检查工作：{task.code} 检查组 G001 由 {leader.username} 任组长，已安排检查日期")
 

@@ -16,6 +16,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts.audit import record_event
+from accounts.models import User
+from accounts.types import RequestUser
 from catalog.documents import onsite_record_entered
 from platform_site.documents import DocumentKind, register
 from tasks.documents import docno, document_sequence, rectification_entered, task_facts
@@ -29,7 +31,7 @@ def _site(path: str) -> str:
     return getattr(settings, "SITE_URL", "").rstrip("/") + path
 
 
-def _printed(user: Any, kind: DocumentKind, target: Any, params: Mapping[str, int]) -> None:
+def _printed(user: User | None, kind: DocumentKind, target: Any, params: Mapping[str, int]) -> None:
     if user is not None:
         record_event(
             actor=user,
@@ -59,7 +61,7 @@ class FilledOnSiteRecordKind(DocumentKind):
             raise Http404
         return record
 
-    def authorize(self, user: Any, params: Mapping[str, int]) -> MatterRecord:
+    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> MatterRecord:
         return access_record_for_user(user, params["record"])
 
     def context(self, subject: MatterRecord) -> dict[str, Any]:
@@ -85,7 +87,7 @@ class FilledOnSiteRecordKind(DocumentKind):
     def url(self, params: Mapping[str, int]) -> str:
         return reverse("inspections:record_pdf", args=[params["record"]])
 
-    def requested(self, subject: Any, *, user: Any, params: Mapping[str, int]) -> None:
+    def requested(self, subject: Any, *, user: User | None, params: Mapping[str, int]) -> None:
         _printed(user, self, subject, params)
 
 
@@ -115,7 +117,7 @@ class FilledRectificationNoticeKind(DocumentKind):
             raise Http404
         return self._rectification(measure)
 
-    def authorize(self, user: Any, params: Mapping[str, int]) -> FollowUpMeasure:
+    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> FollowUpMeasure:
         return self._rectification(access_measure_for_user(user, params["measure"]))
 
     def context(self, subject: FollowUpMeasure) -> dict[str, Any]:
@@ -133,5 +135,5 @@ class FilledRectificationNoticeKind(DocumentKind):
     def url(self, params: Mapping[str, int]) -> str:
         return reverse("inspections:rectification_pdf", args=[params["measure"]])
 
-    def requested(self, subject: Any, *, user: Any, params: Mapping[str, int]) -> None:
+    def requested(self, subject: Any, *, user: User | None, params: Mapping[str, int]) -> None:
         _printed(user, self, subject, params)

@@ -3,6 +3,8 @@ works on a phone: radio buttons per check point, the camera for photos."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -179,9 +181,9 @@ class DocumentForm(forms.Form):
     def __init__(self, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
         checks = list(record.commissioned_checks.all()) if record is not None else []
-        self.fields["commissioned_check"].choices = [("", _("不属于委托检查"))] + [
-            (check.pk, f"{check.body}：{check.subject}") for check in checks
-        ]
+        cast(forms.TypedChoiceField, self.fields["commissioned_check"]).choices = [
+            ("", _("不属于委托检查"))
+        ] + [(check.pk, f"{check.body}：{check.subject}") for check in checks]
         if not checks:
             del self.fields["commissioned_check"]
 
@@ -227,7 +229,9 @@ class CompileForm(forms.Form):
 
     def __init__(self, *args, result=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pending_departments"].queryset = member_departments()
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["pending_departments"]
+        ).queryset = member_departments()
         if result is not None and not self.is_bound:
             self.initial.update(
                 categories=result.categories,
@@ -263,8 +267,9 @@ class MeasureForm(forms.Form):
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
         ids = [d.pk for d in departments]
-        self.fields["department"].queryset = Department.objects.filter(pk__in=ids).order_by("code")
-        self.fields["notified_department"].queryset = member_departments()
+        fields = cast(dict[str, forms.ModelChoiceField], self.fields)  # the model-choice fields
+        fields["department"].queryset = Department.objects.filter(pk__in=ids).order_by("code")
+        fields["notified_department"].queryset = member_departments()
 
 
 class AcknowledgeForm(forms.Form):

@@ -24,13 +24,15 @@ Doing ("谁检查、谁录入、谁公开", seed 004)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.choices import Role
+from accounts.models import User
 from accounts.roles import has_working_role as is_working_member
+from accounts.types import RequestUser
 from tasks.choices import DrawState
 from tasks.inspections.choices import ResultStatus
 from tasks.inspections.models import (
@@ -47,15 +49,15 @@ from tasks.permissions import can_manage_task, can_view_task, tasks_visible_to
 CONTENT_ROLES = frozenset({Role.INSPECTOR, Role.STAFF, Role.LIAISON, Role.DEPARTMENT_ADMIN})
 
 
-def _active(user: Any) -> bool:
+def _active(user: RequestUser | None) -> TypeGuard[User]:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def does_the_work(user: Any) -> bool:
+def does_the_work(user: RequestUser | None) -> TypeGuard[User]:
     """An account that inspects or runs inspections (not a witness-only or office account)."""
     return (
         _active(user)
-        and user.department_id is not None
+        and user.department is not None
         and not user.department.is_office
         and bool(CONTENT_ROLES & set(user.roles))
     )
@@ -64,11 +66,13 @@ def does_the_work(user: Any) -> bool:
 # --- group membership ----------------------------------------------------------------------------
 
 
-def memberships(user: Any, inspection: Inspection) -> list[GroupMember]:
+def memberships(user: RequestUser, inspection: Inspection) -> list[GroupMember]:
     """The user's current places in the inspection's group (through their inspector record)."""
     if not _active(user):
         return []
-    cache = user.__dict__.setdefault("_group_membership_cache", {})
+    cache: dict[tuple[int, str], list[GroupMember]] = user.__dict__.setdefault(
+        "_group_membership_cache", {}
+    )
     key = (inspection.drawn_object_id, inspection.group_id)
     if key not in cache:
         cache[key] = list(
@@ -82,15 +86,15 @@ def memberships(user: Any, inspection: Inspection) -> list[GroupMember]:
     return cache[key]
 
 
-def is_group_member(user: Any, inspection: Inspection) -> bool:
+def is_group_member(user: RequestUser, inspection: Inspection) -> bool:
     return bool(memberships(user, inspection))
 
 
-def is_group_leader(user: Any, inspection: Inspection) -> bool:
+def is_group_leader(user: RequestUser, inspection: Inspection) -> bool:
     return any(member.is_leader for member in memberships(user, inspection))
 
 
-def member_of_group_for(user: Any, inspection: Inspection, department_code: str) -> bool:
+def member_of_group_for(user: RequestUser, inspection: Inspection, department_code: str) -> bool:
     return any(
         member.department_code == department_code for member in memberships(user, inspection)
     )
@@ -99,7 +103,7 @@ def member_of_group_for(user: Any, inspection: Inspection, department_code: str)
 # --- predicates ----------------------------------------------------------------------------------
 
 
-def can_view_inspection(user: Any, inspection: Inspection) -> bool:
+def can_view_inspection(user: RequestUser, inspection: Inspection) -> bool:
     return can_view_task(user, inspection.task)
 
 
@@ -115,7 +119,7 @@ def _record_departments(inspection: Inspection) -> set[int]:
     return cache
 
 
-def can_view_result_content(user: Any, inspection: Inspection) -> bool:
+def can_view_result_content(user: RequestUser, inspection: Inspection) -> bool:
     if not can_view_inspection(user, inspection):
         return False
     if is_published(getattr(inspection, "result", None)):
@@ -127,7 +131,7 @@ def can_view_result_content(user: Any, inspection: Inspection) -> bool:
     )
 
 
-def can_view_record_content(user: Any, record: MatterRecord) -> bool:
+def can_view_record_content(user: RequestUser, record: MatterRecord) -> bool:
     inspection = record.inspection
     if not can_view_inspection(user, inspection):
         return False
@@ -139,7 +143,7 @@ def can_view_record_content(user: Any, record: MatterRecord) -> bool:
     )
 
 
-def can_enter_record(user: Any, record: MatterRecord) -> bool:
+def can_enter_record(user: RequestUser, record: MatterRecord) -> bool:
     """Only the record's department's own members of the group enter it."""
     return (
         _active(user)
@@ -148,12 +152,12 @@ def can_enter_record(user: Any, record: MatterRecord) -> bool:
     )
 
 
-def can_arrange_inspection(user: Any, inspection: Inspection) -> bool:
+def can_arrange_inspection(user: RequestUser, inspection: Inspection) -> bool:
     """Dates and combined visits: the group leader or the lead department's staff."""
     return is_group_leader(user, inspection) or can_manage_task(user, inspection.task)
 
 
-def can_review_result(user: Any, result: InspectionResult) -> bool:
+def can_review_result(user: RequestUser, result: InspectionResult) -> bool:
     """The lead department's staff, never a member of the group nor the person who submitted."""
     inspection = result.inspection
     return (
@@ -163,12 +167,12 @@ def can_review_result(user: Any, result: InspectionResult) -> bool:
     )
 
 
-def can_publish_result(user: Any, result: InspectionResult) -> bool:
+def can_publish_result(user: RequestUser, result: InspectionResult) -> bool:
     inspection = result.inspection
     return can_manage_task(user, inspection.task) or is_group_leader(user, inspection)
 
 
-def can_add_measure(user: Any, result: InspectionResult, department_id: int) -> bool:
+def can_add_measure(user: RequestUser, result: InspectionResult, department_id: int) -> bool:
     """The leader (for any department of the inspection), a group member for their own
     department, or, once the result is approved, that department's staff."""
     inspection = result.inspection
@@ -176,6 +180,7 @@ def can_add_measure(user: Any, result: InspectionResult, department_id: int) -> 
         return True
     if not _active(user) or user.department_id != department_id:
         return False
+    assert user.department is not None  # its id is department_id
     if member_of_group_for(user, inspection, user.department.code):
         return True
     return is_working_member(user) and result.status in (
@@ -184,7 +189,7 @@ def can_add_measure(user: Any, result: InspectionResult, department_id: int) -> 
     )
 
 
-def can_view_measure(user: Any, measure: FollowUpMeasure) -> bool:
+def can_view_measure(user: RequestUser, measure: FollowUpMeasure) -> bool:
     task = measure.result.inspection.task
     if not does_the_work(user):
         return False
@@ -195,28 +200,32 @@ def can_view_measure(user: Any, measure: FollowUpMeasure) -> bool:
     )
 
 
-def can_handle_measure(user: Any, measure: FollowUpMeasure) -> bool:
+def can_handle_measure(user: RequestUser, measure: FollowUpMeasure) -> bool:
     """Its department's staff, or its department's members of the group."""
     if not _active(user) or user.department_id != measure.department_id:
         return False
+    assert user.department is not None  # its id is the measure's department
     return is_working_member(user) or member_of_group_for(
         user, measure.result.inspection, user.department.code
     )
 
 
-def can_acknowledge_measure(user: Any, measure: FollowUpMeasure) -> bool:
+def can_acknowledge_measure(user: RequestUser, measure: FollowUpMeasure) -> bool:
     return is_working_member(user) and user.department_id == measure.notified_department_id
 
 
-def can_view_attachment(user: Any, attachment: Attachment) -> bool:
+def can_view_attachment(user: RequestUser, attachment: Attachment) -> bool:
     if not does_the_work(user):
         return False
+    allowed: set[int | None]
     if attachment.record_id is not None:
         record = attachment.record
+        assert record is not None  # its record_id is set
         task = record.inspection.task
         allowed = {record.department_id, task.lead_department_id}
     else:
         measure = attachment.measure
+        assert measure is not None  # attachment_belongs_to_record_or_measure
         task = measure.result.inspection.task
         allowed = {measure.department_id, measure.notified_department_id, task.lead_department_id}
     return user.department_id in allowed and can_view_task(user, task)
@@ -234,7 +243,7 @@ _INSPECTION_RELATED = (
 )
 
 
-def access_inspection_for_user(user: Any, inspection_id: Any) -> Inspection:
+def access_inspection_for_user(user: RequestUser, inspection_id: Any) -> Inspection:
     inspection = (
         Inspection.objects.select_related(*_INSPECTION_RELATED).filter(pk=inspection_id).first()
     )
@@ -243,7 +252,9 @@ def access_inspection_for_user(user: Any, inspection_id: Any) -> Inspection:
     return inspection
 
 
-def access_record_for_user(user: Any, record_id: Any, *, enter: bool = False) -> MatterRecord:
+def access_record_for_user(
+    user: RequestUser, record_id: Any, *, enter: bool = False
+) -> MatterRecord:
     record = (
         MatterRecord.objects.select_related(
             "department", "matter", *(f"inspection__{name}" for name in _INSPECTION_RELATED)
@@ -258,7 +269,7 @@ def access_record_for_user(user: Any, record_id: Any, *, enter: bool = False) ->
     return record
 
 
-def access_result_for_user(user: Any, result_id: Any) -> InspectionResult:
+def access_result_for_user(user: RequestUser, result_id: Any) -> InspectionResult:
     result = (
         InspectionResult.objects.select_related(
             *(f"inspection__{name}" for name in _INSPECTION_RELATED if name != "result")
@@ -274,7 +285,7 @@ def access_result_for_user(user: Any, result_id: Any) -> InspectionResult:
     return result
 
 
-def access_measure_for_user(user: Any, measure_id: Any) -> FollowUpMeasure:
+def access_measure_for_user(user: RequestUser, measure_id: Any) -> FollowUpMeasure:
     measure = (
         FollowUpMeasure.objects.select_related(
             "department",
@@ -293,7 +304,7 @@ def access_measure_for_user(user: Any, measure_id: Any) -> FollowUpMeasure:
     return measure
 
 
-def access_attachment_for_user(user: Any, attachment_id: Any) -> Attachment:
+def access_attachment_for_user(user: RequestUser, attachment_id: Any) -> Attachment:
     attachment = (
         Attachment.objects.select_related(
             "record",
@@ -309,7 +320,7 @@ def access_attachment_for_user(user: Any, attachment_id: Any) -> Attachment:
     return attachment
 
 
-def access_combined_visit_for_user(user: Any, visit_id: Any) -> CombinedVisit:
+def access_combined_visit_for_user(user: RequestUser, visit_id: Any) -> CombinedVisit:
     visit = CombinedVisit.objects.filter(pk=visit_id).first()
     if visit is None or not _active(user):
         raise Http404
@@ -322,7 +333,7 @@ def access_combined_visit_for_user(user: Any, visit_id: Any) -> CombinedVisit:
 # --- querysets -----------------------------------------------------------------------------------
 
 
-def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
+def inspections_visible_to(user: RequestUser) -> QuerySet[Inspection]:
     if not _active(user):
         return Inspection.objects.none()
     if user.is_office_admin:
@@ -335,7 +346,7 @@ def standing(queryset: QuerySet[Inspection]) -> QuerySet[Inspection]:
     return queryset.filter(drawn_object__draw__state=DrawState.DRAWN)
 
 
-def measures_visible_to(user: Any) -> QuerySet[FollowUpMeasure]:
+def measures_visible_to(user: RequestUser) -> QuerySet[FollowUpMeasure]:
     if not does_the_work(user):
         return FollowUpMeasure.objects.none()
     department = user.department_id
@@ -346,7 +357,7 @@ def measures_visible_to(user: Any) -> QuerySet[FollowUpMeasure]:
     )
 
 
-def tasks_led_by(user: Any) -> QuerySet[Task]:
+def tasks_led_by(user: RequestUser) -> QuerySet[Task]:
     if not is_working_member(user):
         return Task.objects.none()
     return Task.objects.filter(lead_department_id=user.department_id)

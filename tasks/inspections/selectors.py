@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.roles import has_working_role as is_working_member
+from accounts.types import RequestUser
 from registries.models import InspectionObject
 from tasks.choices import DrawKind, DrawState, TaskStatus
 from tasks.inspections.choices import (
@@ -27,6 +28,7 @@ from tasks.inspections.models import (
     FollowUpMeasure,
     Inspection,
     InspectionResult,
+    MatterRecord,
 )
 from tasks.inspections.permissions import (
     can_view_result_content,
@@ -37,10 +39,14 @@ from tasks.inspections.permissions import (
 )
 from tasks.models import DrawnObject, GroupMember, Task
 
+if TYPE_CHECKING:
+    from registries.models import Inspector
+    from registries.objects.panels import ObjectPanel
+
 WORKING_TASK_STATUSES = (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS, TaskStatus.COMPLETED)
 
 
-def inspector_for_user(user: Any):
+def inspector_for_user(user: RequestUser) -> Inspector | None:
     """The registry record an account is linked to (Inspector.user), or None."""
     from registries.models import Inspector
 
@@ -64,7 +70,7 @@ class GroupSummary:
     started: bool = False
 
 
-def my_group_memberships(user: Any) -> QuerySet[GroupMember]:
+def my_group_memberships(user: RequestUser) -> QuerySet[GroupMember]:
     """The user's current places in the groups of standing draws of live or completed tasks."""
     if user is None or not user.is_authenticated or not user.is_active:
         return GroupMember.objects.none()
@@ -77,7 +83,7 @@ def my_group_memberships(user: Any) -> QuerySet[GroupMember]:
     )
 
 
-def groups_for_user(user: Any, *, include_completed: bool = False) -> list[GroupSummary]:
+def groups_for_user(user: RequestUser, *, include_completed: bool = False) -> list[GroupSummary]:
     members = my_group_memberships(user).select_related("draw__task__lead_department")
     if not include_completed:
         members = members.exclude(draw__task__status=TaskStatus.COMPLETED)
@@ -99,7 +105,7 @@ def groups_for_user(user: Any, *, include_completed: bool = False) -> list[Group
         Inspection.objects.filter(task_id__in=task_ids, drawn_object__draw__state=DrawState.DRAWN)
         .values("task_id", "group_id")
         .annotate(
-            objects=Count("id"),
+            object_count=Count("id"),
             scheduled=Count("id", filter=Q(scheduled_on__isnull=False)),
             final=Count("id", filter=Q(result__status__in=FINAL_RESULT_STATUSES)),
             next_date=Min("scheduled_on", filter=Q(scheduled_on__gte=today)),
@@ -107,24 +113,24 @@ def groups_for_user(user: Any, *, include_completed: bool = False) -> list[Group
     ):
         summary = summaries.get((row["task_id"], row["group_id"]))
         if summary is not None:
-            summary.objects = row["objects"]
+            summary.objects = row["object_count"]
             summary.scheduled = row["scheduled"]
             summary.final = row["final"]
             summary.next_date = row["next_date"]
     unstarted = [s for s in summaries.values() if not s.started]
     if unstarted:
-        for row in (
+        for drawn_row in (
             DrawnObject.objects.filter(
                 draw__task_id__in={s.task.pk for s in unstarted},
                 draw__kind=DrawKind.DRAW,
                 draw__state=DrawState.DRAWN,
             )
             .values("draw__task_id", "group_id")
-            .annotate(objects=Count("id"))
+            .annotate(object_count=Count("id"))
         ):
-            summary = summaries.get((row["draw__task_id"], row["group_id"]))
+            summary = summaries.get((drawn_row["draw__task_id"], drawn_row["group_id"]))
             if summary is not None and not summary.started:
-                summary.objects = row["objects"]
+                summary.objects = drawn_row["object_count"]
     return list(summaries.values())
 
 
@@ -229,13 +235,13 @@ def combined_visit_parts(visit: CombinedVisit) -> list[CombinedVisitPart]:
     )
 
 
-def inspection_records(inspection: Inspection):
+def inspection_records(inspection: Inspection) -> QuerySet[MatterRecord]:
     return inspection.records.select_related("department", "matter", "entered_by").order_by(
         "department__code", "matter__code"
     )
 
 
-def _in_my_groups(user: Any, inspections: QuerySet[Inspection]) -> QuerySet[Inspection]:
+def _in_my_groups(user: RequestUser, inspections: QuerySet[Inspection]) -> QuerySet[Inspection]:
     """An inspector's lists show their own groups' inspections (they may still open any
     inspection of a task their department takes part in)."""
     if not user.is_authenticated:
@@ -249,7 +255,7 @@ def _in_my_groups(user: Any, inspections: QuerySet[Inspection]) -> QuerySet[Insp
 
 
 def inspection_list(
-    user: Any,
+    user: RequestUser,
     *,
     task: int | None = None,
     status: str = "",
@@ -278,7 +284,7 @@ def inspection_list(
     return inspections.order_by("result__due_on", "task_id", "group_id", "pk")
 
 
-def results_awaiting_review(user: Any) -> QuerySet[InspectionResult]:
+def results_awaiting_review(user: RequestUser) -> QuerySet[InspectionResult]:
     """Submitted results of tasks the user's department leads that the user may review (never
     their own group's, never one they submitted)."""
     if not is_working_member(user):
@@ -302,7 +308,7 @@ def results_awaiting_review(user: Any) -> QuerySet[InspectionResult]:
     )
 
 
-def overdue_results(user: Any) -> QuerySet[InspectionResult]:
+def overdue_results(user: RequestUser) -> QuerySet[InspectionResult]:
     """Results not yet submitted whose 20-working-day entry deadline has passed (corrections of
     approved results are not late entries)."""
     ids = _in_my_groups(user, standing(inspections_visible_to(user))).values("pk")
@@ -314,7 +320,7 @@ def overdue_results(user: Any) -> QuerySet[InspectionResult]:
     ).select_related("inspection", "inspection__task", "inspection__inspection_object")
 
 
-def leader_results_to_enter(user: Any) -> QuerySet[InspectionResult]:
+def leader_results_to_enter(user: RequestUser) -> QuerySet[InspectionResult]:
     """Results the user compiles as a leader that are still open for entry."""
     memberships = my_group_memberships(user).filter(is_leader=True)
     pairs = Q(pk__in=[])
@@ -330,8 +336,12 @@ class MeasureFilters:
     overdue: bool = False
 
 
-def measure_list(user: Any, filters: MeasureFilters | None = None) -> QuerySet[FollowUpMeasure]:
+def measure_list(
+    user: RequestUser, filters: MeasureFilters | None = None
+) -> QuerySet[FollowUpMeasure]:
     filters = filters or MeasureFilters()
+    if not does_the_work(user) or user.department_id is None:
+        return FollowUpMeasure.objects.none()
     measures = measures_visible_to(user).select_related(
         "department",
         "notified_department",
@@ -359,7 +369,7 @@ def overdue_condition(today: date | None = None) -> Q:
     )
 
 
-def notifications_to_acknowledge(user: Any) -> QuerySet[FollowUpMeasure]:
+def notifications_to_acknowledge(user: RequestUser) -> QuerySet[FollowUpMeasure]:
     if not is_working_member(user):
         return FollowUpMeasure.objects.none()
     return measure_list(user, MeasureFilters(scope="notified")).filter(acknowledged_at__isnull=True)
@@ -373,7 +383,7 @@ class ObjectHistory:
     open_measures: list[FollowUpMeasure] = field(default_factory=list)
 
 
-def object_history(user: Any, inspection_object: InspectionObject) -> ObjectHistory:
+def object_history(user: RequestUser, inspection_object: InspectionObject) -> ObjectHistory:
     inspections = (
         inspections_visible_to(user)
         .filter(inspection_object=inspection_object)
@@ -404,7 +414,9 @@ def object_history(user: Any, inspection_object: InspectionObject) -> ObjectHist
     return history
 
 
-def object_history_panel(user: Any, inspection_object: InspectionObject):
+def object_history_panel(
+    user: RequestUser, inspection_object: InspectionObject
+) -> ObjectPanel | None:
     """The object record page's panel (registered with registries.objects.panels)."""
     from registries.objects.panels import ObjectPanel
 
@@ -416,7 +428,7 @@ def object_history_panel(user: Any, inspection_object: InspectionObject):
     )
 
 
-def pending_combined_visits(user: Any) -> QuerySet[CombinedVisit]:
+def pending_combined_visits(user: RequestUser) -> QuerySet[CombinedVisit]:
     """Proposals waiting for the user's side (as leader or lead department)."""
     from tasks.inspections.permissions import tasks_led_by
 

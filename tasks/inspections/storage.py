@@ -28,7 +28,7 @@ from tasks.inspections.choices import AttachmentKind
 
 IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 PDF_TYPE = "application/pdf"
-TYPES_BY_KIND = {
+TYPES_BY_KIND: dict[str, frozenset[str]] = {
     AttachmentKind.PHOTO: frozenset(IMAGE_TYPES),
     AttachmentKind.SCAN: frozenset({*IMAGE_TYPES, PDF_TYPE}),
     AttachmentKind.TEST_REPORT: frozenset({*IMAGE_TYPES, PDF_TYPE}),
@@ -47,11 +47,11 @@ class AttachmentStorage(FileSystemStorage):
         super().__init__(file_permissions_mode=0o640, directory_permissions_mode=0o750)
 
     @property
-    def base_location(self):  # type: ignore[override]
+    def base_location(self):
         return str(settings.ATTACHMENT_ROOT)
 
     @property
-    def location(self):  # type: ignore[override]
+    def location(self):
         import os
 
         return os.path.abspath(self.base_location)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -17,7 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Department
 from platform_site.documents import document_response
-from platform_site.web import errors_to_form, errors_to_messages, form_errors_to_messages
+from platform_site.web import (
+    denial_or_errors_to_form,
+    errors_to_messages,
+    form_errors_to_messages,
+    posted_form_to_service,
+    service_to_messages,
+)
 from publication.deadlines.selectors import deadline_for_subject
 from publication.models import DeadlineKind
 from registries.permissions import objects_visible_to
@@ -60,17 +67,6 @@ from tasks.inspections.services import inspections as inspection_services
 from tasks.inspections.services import records as record_services
 from tasks.inspections.services import results as result_services
 from tasks.permissions import access_task_for_user, can_manage_task
-
-
-def _act(request, function, success: str, **kwargs) -> bool:
-    try:
-        function(**kwargs)
-    except (ValidationError, PermissionDenied) as error:
-        errors_to_messages(request, error)
-        return False
-    messages.success(request, success)
-    return True
-
 
 # --- home ----------------------------------------------------------------------------------------
 
@@ -124,7 +120,8 @@ def _group(request, task_id: int, group_id: str):
         for code, short, name in Department.objects.values_list("code", "short_name", "name")
     }
     for member in members:
-        member.department_name = names.get(member.department_code) or member.department_code
+        # for the template only: the member's department by the name people know it by
+        member.department_name = names.get(member.department_code) or member.department_code  # type: ignore[attr-defined]
     return task, members
 
 
@@ -298,13 +295,14 @@ def inspection_detail_view(request, inspection_id: int):
 
 def _result_action(request, inspection_id, function, success, form_class=None, **kwargs):
     inspection = access_inspection_for_user(request.user, inspection_id)
-    if form_class is not None:
+    kwargs["result"] = inspection.result
+    if form_class is None:
+        service_to_messages(request, function, success, **kwargs)
+    else:
         form = form_class(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("请填写必填项。"))
-            return redirect("inspections:inspection_detail", inspection_id=inspection.pk)
-        kwargs.update(form.cleaned_data)
-    _act(request, function, success, result=inspection.result, **kwargs)
+        posted_form_to_service(
+            request, form, function, success, invalid=_("请填写必填项。"), **kwargs
+        )
     return redirect("inspections:inspection_detail", inspection_id=inspection.pk)
 
 
@@ -312,18 +310,14 @@ def _result_action(request, inspection_id, function, success, form_class=None, *
 @require_POST
 def result_compile_view(request, inspection_id: int):
     inspection = access_inspection_for_user(request.user, inspection_id)
-    form = forms.CompileForm(request.POST, result=inspection.result)
-    if form.is_valid():
-        try:
-            result_services.result_compile(
-                result=inspection.result, compiled_by=request.user, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            errors_to_messages(request, error)
-        else:
-            messages.success(request, _("检查结果已保存。"))
-    else:
-        form_errors_to_messages(request, form)
+    posted_form_to_service(
+        request,
+        forms.CompileForm(request.POST, result=inspection.result),
+        result_services.result_compile,
+        _("检查结果已保存。"),
+        result=inspection.result,
+        compiled_by=request.user,
+    )
     return redirect("inspections:inspection_detail", inspection_id=inspection.pk)
 
 
@@ -393,18 +387,14 @@ def result_correct_view(request, inspection_id: int):
 @require_POST
 def measure_add_view(request, inspection_id: int):
     inspection = access_inspection_for_user(request.user, inspection_id)
-    form = forms.MeasureForm(request.POST, departments=_departments_of(inspection))
-    if form.is_valid():
-        _act(
-            request,
-            followup_services.measure_add,
-            _("后续处置措施已登记。"),
-            result=inspection.result,
-            added_by=request.user,
-            **form.cleaned_data,
-        )
-    else:
-        form_errors_to_messages(request, form)
+    posted_form_to_service(
+        request,
+        forms.MeasureForm(request.POST, departments=_departments_of(inspection)),
+        followup_services.measure_add,
+        _("后续处置措施已登记。"),
+        result=inspection.result,
+        added_by=request.user,
+    )
     return redirect("inspections:inspection_detail", inspection_id=inspection.pk)
 
 
@@ -420,7 +410,7 @@ def combine_propose_view(request, inspection_id: int):
         other = access_inspection_for_user_or_peer(
             request.user, form.cleaned_data["other"], inspection
         )
-        _act(
+        service_to_messages(
             request,
             combined_services.combined_visit_propose,
             _("已向对方牵头部门提议合并检查。"),
@@ -459,56 +449,54 @@ def _visit_redirect(request, visit):
     return redirect("inspections:home")
 
 
+def _visit_action(request, visit_id, function, success, *, with_reason=False, **kwargs):
+    visit = access_combined_visit_for_user(request.user, visit_id)
+    if with_reason:
+        form = forms.ReasonForm(request.POST)
+        posted_form_to_service(
+            request, form, function, success, invalid=_("请说明理由。"), visit=visit, **kwargs
+        )
+    else:
+        service_to_messages(request, function, success, visit=visit, **kwargs)
+    return _visit_redirect(request, visit)
+
+
 @login_required
 @require_POST
 def combined_accept_view(request, visit_id: int):
-    visit = access_combined_visit_for_user(request.user, visit_id)
-    _act(
+    return _visit_action(
         request,
+        visit_id,
         combined_services.combined_visit_accept,
         _("已同意合并检查，双方检查日期已统一。"),
-        visit=visit,
         accepted_by=request.user,
     )
-    return _visit_redirect(request, visit)
 
 
 @login_required
 @require_POST
 def combined_decline_view(request, visit_id: int):
-    visit = access_combined_visit_for_user(request.user, visit_id)
-    form = forms.ReasonForm(request.POST)
-    if form.is_valid():
-        _act(
-            request,
-            combined_services.combined_visit_decline,
-            _("已答复不同意合并检查。"),
-            visit=visit,
-            declined_by=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-    else:
-        messages.error(request, _("请说明理由。"))
-    return _visit_redirect(request, visit)
+    return _visit_action(
+        request,
+        visit_id,
+        combined_services.combined_visit_decline,
+        _("已答复不同意合并检查。"),
+        with_reason=True,
+        declined_by=request.user,
+    )
 
 
 @login_required
 @require_POST
 def combined_cancel_view(request, visit_id: int):
-    visit = access_combined_visit_for_user(request.user, visit_id)
-    form = forms.ReasonForm(request.POST)
-    if form.is_valid():
-        _act(
-            request,
-            combined_services.combined_visit_cancel,
-            _("合并检查已撤回。"),
-            visit=visit,
-            cancelled_by=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-    else:
-        messages.error(request, _("请说明理由。"))
-    return _visit_redirect(request, visit)
+    return _visit_action(
+        request,
+        visit_id,
+        combined_services.combined_visit_cancel,
+        _("合并检查已撤回。"),
+        with_reason=True,
+        cancelled_by=request.user,
+    )
 
 
 # --- records -------------------------------------------------------------------------------------
@@ -561,10 +549,8 @@ def record_view(request, record_id: int):
                 )
                 if "complete" in request.POST:
                     record_services.record_complete(record=record, completed_by=request.user)
-            except ValidationError as error:
-                errors_to_form(form, error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
+            except (ValidationError, PermissionDenied) as error:
+                denial_or_errors_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -577,21 +563,22 @@ def record_view(request, record_id: int):
     return render(request, "tasks/inspections/record.html", _record_context(request, record))
 
 
-def _upload(request, record, form):
+def _upload(request, record, form) -> dict[str, Any]:
+    """`attachment_add_to_record`'s arguments for a valid photo or document form."""
     upload = form.cleaned_data["file"]
     check = None
     check_id = form.cleaned_data.get("commissioned_check")
     if check_id:
         check = CommissionedCheck.objects.filter(pk=check_id, record=record).first()
-    return attachment_services.attachment_add_to_record(
-        record=record,
-        uploaded_by=request.user,
-        upload=upload,
-        name=upload.name,
-        kind=form.cleaned_data.get("kind", "photo"),
-        caption=form.cleaned_data.get("caption", ""),
-        commissioned_check=check,
-    )
+    return {
+        "record": record,
+        "uploaded_by": request.user,
+        "upload": upload,
+        "name": upload.name,
+        "kind": form.cleaned_data.get("kind", "photo"),
+        "caption": form.cleaned_data.get("caption", ""),
+        "commissioned_check": check,
+    }
 
 
 @login_required
@@ -599,6 +586,7 @@ def _upload(request, record, form):
 def record_attachment_view(request, record_id: int):
     record = access_record_for_user(request.user, record_id, enter=True)
     # The camera form has no kind (always a photo); the document form names its kind.
+    form: forms.DocumentForm | forms.PhotoForm
     if "kind" in request.POST:
         form = forms.DocumentForm(request.POST, request.FILES, record=record)
     else:
@@ -606,12 +594,12 @@ def record_attachment_view(request, record_id: int):
     if not form.is_valid():
         form_errors_to_messages(request, form)
     else:
-        try:
-            _upload(request, record, form)
-        except (ValidationError, PermissionDenied) as error:
-            errors_to_messages(request, error)
-        else:
-            messages.success(request, _("附件已上传。"))
+        service_to_messages(
+            request,
+            attachment_services.attachment_add_to_record,
+            _("附件已上传。"),
+            **_upload(request, record, form),
+        )
     return redirect(reverse("inspections:record", args=[record.pk]) + "#attachments")
 
 
@@ -619,18 +607,15 @@ def record_attachment_view(request, record_id: int):
 @require_POST
 def record_commission_view(request, record_id: int):
     record = access_record_for_user(request.user, record_id, enter=True)
-    form = forms.CommissionForm(request.POST)
-    if form.is_valid():
-        _act(
-            request,
-            record_services.commissioned_check_add,
-            _("委托检查已登记。"),
-            record=record,
-            added_by=request.user,
-            **form.cleaned_data,
-        )
-    else:
-        messages.error(request, _("请填写委托类型、受托机构、委托事项和日期。"))
+    posted_form_to_service(
+        request,
+        forms.CommissionForm(request.POST),
+        record_services.commissioned_check_add,
+        _("委托检查已登记。"),
+        invalid=_("请填写委托类型、受托机构、委托事项和日期。"),
+        record=record,
+        added_by=request.user,
+    )
     return redirect(reverse("inspections:record", args=[record.pk]) + "#commissions")
 
 
@@ -641,18 +626,15 @@ def commission_conclude_view(request, check_id: int):
     if check is None:
         raise Http404
     record = access_record_for_user(request.user, check.record_id, enter=True)
-    form = forms.ConclusionForm(request.POST)
-    if form.is_valid():
-        _act(
-            request,
-            record_services.commissioned_check_conclude,
-            _("委托检查结论已记录。"),
-            check=check,
-            concluded_by=request.user,
-            **form.cleaned_data,
-        )
-    else:
-        messages.error(request, _("请填写结论和日期。"))
+    posted_form_to_service(
+        request,
+        forms.ConclusionForm(request.POST),
+        record_services.commissioned_check_conclude,
+        _("委托检查结论已记录。"),
+        invalid=_("请填写结论和日期。"),
+        check=check,
+        concluded_by=request.user,
+    )
     return redirect(reverse("inspections:record", args=[record.pk]) + "#commissions")
 
 
@@ -701,18 +683,15 @@ def rectification_pdf_view(request, measure_id: int):
 @require_POST
 def attachment_withdraw_view(request, attachment_id: int):
     attachment = access_attachment_for_user(request.user, attachment_id)
-    form = forms.ReasonForm(request.POST)
-    if form.is_valid():
-        _act(
-            request,
-            attachment_services.attachment_withdraw,
-            _("附件已撤回（仍保留在档案中）。"),
-            attachment=attachment,
-            withdrawn_by=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-    else:
-        messages.error(request, _("撤回附件须说明原因。"))
+    posted_form_to_service(
+        request,
+        forms.ReasonForm(request.POST),
+        attachment_services.attachment_withdraw,
+        _("附件已撤回（仍保留在档案中）。"),
+        invalid=_("撤回附件须说明原因。"),
+        attachment=attachment,
+        withdrawn_by=request.user,
+    )
     if attachment.record_id:
         return redirect(reverse("inspections:record", args=[attachment.record_id]) + "#attachments")
     return redirect("inspections:measure_detail", measure_id=attachment.measure_id)
@@ -773,11 +752,9 @@ def measure_detail_view(request, measure_id: int):
 
 def _measure_action(request, measure_id, function, success, form_class, **kwargs):
     measure = access_measure_for_user(request.user, measure_id)
-    form = form_class(request.POST)
-    if form.is_valid():
-        _act(request, function, success, measure=measure, **kwargs, **form.cleaned_data)
-    else:
-        form_errors_to_messages(request, form)
+    posted_form_to_service(
+        request, form_class(request.POST), function, success, measure=measure, **kwargs
+    )
     return redirect("inspections:measure_detail", measure_id=measure.pk)
 
 
@@ -827,7 +804,7 @@ def measure_attachment_view(request, measure_id: int):
     form = forms.DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        _act(
+        service_to_messages(
             request,
             attachment_services.attachment_add_to_measure,
             _("材料已上传。"),

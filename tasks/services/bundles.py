@@ -47,6 +47,7 @@ def draw_bundle(draw: Draw, *, public: bool) -> dict[str, Any]:
     """The §8 bundle of a drawn (or later voided) draw, full or public (§8.3)."""
     if not draw_has_bundle(draw):
         raise ValidationError(_("该抽取尚未完成，没有可公开的数据包。"))
+    assert draw.result is not None  # has_bundle: the draw has its result
     bundle = build_bundle(
         draw_inputs(draw),
         draw.revealed_secret,

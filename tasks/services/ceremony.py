@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from operator import attrgetter, truth
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,8 +112,8 @@ def append_entry(
     actor: str,
     data: dict[str, Any] | None = None,
     *,
-    build=None,
-) -> dict:
+    build: Callable[[LogChain, datetime], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Append one entry to the draw's chain (in memory and in the insert-only table)."""
     now = timezone.now()
     if build is not None:
@@ -376,7 +376,7 @@ def group_member_rows(
     return members
 
 
-def current_members(draw: Draw):
+def current_members(draw: Draw) -> QuerySet[GroupMember]:
     """The members of a drawn main draw's groups as they stand now (replaced ones left out)."""
     return GroupMember.objects.filter(draw=draw, replaced_by__isnull=True)
 
@@ -405,6 +405,7 @@ def expected_groups(draw: Draw) -> dict[str, dict[str, Any]]:
         kind=DrawKind.REPLACEMENT, state=DrawState.DRAWN
     ).order_by("number")
     for replacement in replacements:
+        assert replacement.result is not None  # a drawn draw has its result
         ((_gid, group),) = replacement.result["groups"].items()
         groups[replacement.replaced_group] = {
             "leader": group["leader"],

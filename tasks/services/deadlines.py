@@ -16,10 +16,11 @@ late synchronisation changes nothing but when the deadline appears.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,11 +35,11 @@ JOINT_REVIEW = DeadlineKind.JOINT_REVIEW
 DRAWN_LIST = DeadlineKind.DRAWN_LIST_PUBLICATION
 
 
-def _local(moment) -> date:
+def _local(moment: datetime | None) -> date:
     return timezone.localdate(moment)
 
 
-def _deadline_subject_ids(kind: str, model, *, open_only: bool) -> set[int]:
+def _deadline_subject_ids(kind: str, model: type[Model], *, open_only: bool) -> set[int]:
     deadlines = Deadline.objects.filter(
         kind=kind, subject_type=ContentType.objects.get_for_model(model)
     )

@@ -116,7 +116,7 @@ def task_push_to_review(
     )
     extra: dict[str, Any] = {}
     if previous is not None:
-        reasons = {
+        reasons: dict[str, str] = {
             DrawState.FAILED: _("上次抽取失败：%(r)s") % {"r": previous.failure_reason},
             DrawState.VOIDED: _("上次抽取已作废：%(r)s") % {"r": previous.void_reason},
             DrawState.WITHDRAWN: _("上次公告已撤回：%(r)s") % {"r": previous.withdrawn_reason},
@@ -322,6 +322,7 @@ def draw_withdraw_decide(*, draw: Draw, decided_by: User, approve: bool, comment
     if draw.state != DrawState.ANNOUNCED or draw.withdraw_requested_at is None:
         raise ValidationError(_("该公告没有待审批的撤回申请。"))
     reason = draw.withdraw_request_reason
+    assert decided_by.department is not None  # an office admin is the office's
     if approve:
         _withdraw(
             draw,
@@ -440,6 +441,7 @@ def draw_void_decide(*, draw: Draw, decided_by: User, approve: bool, comment: st
     if draw.state != DrawState.DRAWN or draw.void_requested_at is None:
         raise ValidationError(_("该抽取没有待审批的作废申请。"))
     if approve:
+        assert decided_by.department is not None  # an office admin is the office's
         office_code = decided_by.department.code
         append_entry(
             draw,

@@ -219,6 +219,7 @@ def _execute(draw_id: int) -> Draw:
     )
     if draw.kind == DrawKind.REPLACEMENT:
         apply_replacement(draw, result)
+        assert draw.parent_draw is not None  # a replacement draw always has its parent
         check_operational_rows(draw.parent_draw)
     else:
         _persist_lists(draw, result)
@@ -282,10 +283,10 @@ def operational_problems(draw: Draw) -> list[str]:
     expected = expected_groups(draw)
     standing = operational_groups(draw)
     if standing != expected:
-        differing = sorted(
+        differing_groups = sorted(
             gid for gid in set(standing) | set(expected) if standing.get(gid) != expected.get(gid)
         )
-        problems.append(f"groups differ from the published results: {differing[:5]}")
+        problems.append(f"groups differ from the published results: {differing_groups[:5]}")
     return problems
 
 

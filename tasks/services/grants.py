@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -20,7 +21,7 @@ from tasks.models import Task
 from tasks.permissions import VIEW_TASK
 
 
-def _year_tasks(year: int):
+def _year_tasks(year: int) -> QuerySet[Task]:
     return Task.objects.filter(start_date__year=year).order_by("pk")
 
 
@@ -32,7 +33,9 @@ def task_grant_auditor_year(*, auditor: User, year: int, granted_by: User) -> in
         raise ValidationError(_("只能向有效的审计人员账户授权。"))
     tasks = list(_year_tasks(year))
     if tasks:
-        assign_perm(VIEW_TASK, auditor, Task.objects.filter(pk__in=[task.pk for task in tasks]))
+        # guardian types `obj` as one model, but a queryset assigns in bulk (its documented use).
+        year_tasks = Task.objects.filter(pk__in=[task.pk for task in tasks])
+        assign_perm(VIEW_TASK, auditor, year_tasks)  # type: ignore[arg-type]
     record_event(
         actor=granted_by,
         action="task.grant_auditor_year",

@@ -209,6 +209,7 @@ def apply_replacement(replacement: Draw, result: dict[str, Any]) -> None:
     """Bring the parent draw's group to exactly the replacement's result group (called inside the
     draw job's transaction, which then checks the rows against the published results)."""
     parent = replacement.parent_draw
+    assert parent is not None  # a replacement draw always replaces in its parent's groups
     group_id = replacement.replaced_group
     ((_gid, group),) = result["groups"].items()
     leader = group["leader"]

@@ -42,7 +42,7 @@ def seal(secret: bytes, context: str) -> bytes:
     return nonce + box + tag
 
 
-def unseal(sealed: bytes, context: str) -> bytes:
+def unseal(sealed: bytes | memoryview, context: str) -> bytes:
     sealed = bytes(sealed)
     nonce, box, tag = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:-32], sealed[-32:]
     expected = hmac.new(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django.db import connection
 from django.db.models import (
@@ -45,6 +45,10 @@ from registries.scopes import (
 )
 from tasks.choices import DrawState
 from tasks.draw.protocol import USCC_RE, Conflict, DrawInputs, InspectorRow, format_ts
+
+if TYPE_CHECKING:
+    from tasks.draw.protocol import Candidate
+    from tasks.models import DrawnObject, Task
 
 LEGAL_BASIS = "《市场监管领域部门联合抽查实施细则》第十二条至第十四条；draw-protocol ssj-draw/1"
 
@@ -95,7 +99,7 @@ def recently_clean_object_ids(*, months: int | None, on: date) -> set[int]:
     return {object_id for object_id, clean in latest.items() if clean}
 
 
-def low_risk_over_limit_ids(*, limit: int, year: int) -> QuerySet:
+def low_risk_over_limit_ids(*, limit: int, year: int) -> QuerySet[DrawnObject, int]:
     """Objects at the yearly inspection limit (the A-class ones among them are left out, 003 II);
     counted by tasks.selectors.objects_at_yearly_inspection_limit."""
     from tasks.selectors import objects_at_yearly_inspection_limit
@@ -103,7 +107,7 @@ def low_risk_over_limit_ids(*, limit: int, year: int) -> QuerySet:
     return objects_at_yearly_inspection_limit(year=year, limit=limit)
 
 
-def candidate_queryset(task, *, on: date, at: datetime | None = None) -> QuerySet:
+def candidate_queryset(task: Task, *, on: date, at: datetime | None = None) -> QuerySet[Any]:
     """The candidates, each with its `stratum`: the lead department's fused credit-risk class
     valid at the snapshot time (registries.credit), else the object's general class."""
     from registries.credit.services import fused_class_at
@@ -128,8 +132,8 @@ def candidate_queryset(task, *, on: date, at: datetime | None = None) -> QuerySe
 
 
 def _inspector_loads(
-    codes: list[str], start: date, end: date, exclude_task_id: int | None
-) -> Counter:
+    codes: list[str], start: date, end: date, exclude_task_id: int
+) -> Counter[str]:
     """LOAD: groups each inspector already belongs to in standing draws overlapping [start, end]."""
     from tasks.models import GroupMember
 
@@ -149,7 +153,7 @@ def _inspector_loads(
     return Counter(dict(rows))
 
 
-def inspector_rows(task, *, departments: list[str]) -> list[InspectorRow]:
+def inspector_rows(task: Task, *, departments: list[str]) -> list[InspectorRow]:
     drawable = drawable_inspectors(
         department_codes=departments, start=task.start_date, end=task.end_date
     )
@@ -162,7 +166,7 @@ def inspector_rows(task, *, departments: list[str]) -> list[InspectorRow]:
     ]
 
 
-def build_params(task, *, snapshot_time: datetime, notes: dict[str, int]) -> dict[str, Any]:
+def build_params(task: Task, *, snapshot_time: datetime, notes: dict[str, int]) -> dict[str, Any]:
     scope = clean_scope(task.scope)
     group = {dept: int(n) for dept, n in task.group_composition.items() if int(n) > 0}
     required = {
@@ -198,19 +202,21 @@ class CandidateRow(NamedTuple):
         return f"{self.uscc},{self.stratum},{int(self.must)}"
 
 
-def _fetch_all(queryset: QuerySet) -> list[tuple]:
+def _fetch_all(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     """The rows of a values_list() queryset through one plain cursor: for 100,000 rows, Django's
     per-row iterator costs more than the query itself."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
-def _with_must(queryset: QuerySet, on: date) -> QuerySet:
+def _with_must(queryset: QuerySet[Any], on: date) -> QuerySet[Any]:
     """MUST as a true boolean (never NULL), evaluated by the database."""
     condition = ExpressionWrapper(special_list_condition(on), output_field=BooleanField())
-    return queryset.annotate(must=Coalesce(condition, Value(False))).order_by()
+    annotated: QuerySet[Any] = queryset.annotate(must=Coalesce(condition, Value(False))).order_by()
+    return annotated
 
 
 # A CandidateRow made from a (USCC, stratum, MUST) tuple in C, without a Python frame per row.
@@ -218,7 +224,7 @@ _new_candidate = partial(tuple.__new__, CandidateRow)
 
 
 def candidate_rows(
-    queryset: QuerySet, *, on: date
+    queryset: QuerySet[Any], *, on: date
 ) -> tuple[list[CandidateRow], dict[str, int], list[int], int]:
     """Stage 1's input from the registry: (candidates, {USCC: object id}, MUST ids, skipped).
 
@@ -235,14 +241,14 @@ def candidate_rows(
     return candidates, candidate_ids, must_ids, len(rows) - len(valid)
 
 
-def stage1_rows(queryset: QuerySet, *, on: date) -> list[tuple[str, str, bool]]:
+def stage1_rows(queryset: QuerySet[Any], *, on: date) -> list[tuple[str, str, bool]]:
     """(USCC, stratum, MUST) of the candidates, straight from the database, for stage 1 alone."""
     rows = _fetch_all(_with_must(queryset, on).values_list("code", "stratum", "must"))
     fullmatch = USCC_RE.fullmatch
     return [row for row in rows if fullmatch(row[0])]
 
 
-def snapshot_task(task, *, now: datetime | None = None) -> Snapshot:
+def snapshot_task(task: Task, *, now: datetime | None = None) -> Snapshot:
     """Read the registries once and build the frozen inputs of the task's next draw."""
     from registries.credit.services import fused_class_at
 
@@ -298,11 +304,14 @@ def snapshot_task(task, *, now: datetime | None = None) -> Snapshot:
         if object_code in candidate_ids
     ]
     params = build_params(task, snapshot_time=now, notes=notes)
-    inputs = DrawInputs(task.code, candidates, inspectors, conflicts, params)
+    # CandidateRow stands in for protocol.Candidate (same fields and `row`).
+    inputs = DrawInputs(
+        task.code, cast("list[Candidate]", candidates), inspectors, conflicts, params
+    )
     return Snapshot(inputs, candidate_ids, must_reasons, notes)
 
 
-def pool_sizes(candidates) -> dict[str, int]:
+def pool_sizes(candidates: list[Candidate]) -> dict[str, int]:
     """Stage 1's pool per stratum (MUST rows are drawn anyway and are in no pool)."""
     return dict(Counter(c.stratum for c in candidates if not c.must))
 
@@ -322,7 +331,8 @@ def snapshot_files(inputs: DrawInputs) -> dict[str, bytes]:
     candidates = inputs.candidates
     if set(map(type, candidates)) == {CandidateRow}:
         # CandidateRow.row without a property call per row (MUST is a bool: int(must) is 0 or 1).
-        candidate_rows_ = [f"{u},{s},{'1' if must else '0'}" for u, s, must in candidates]
+        rows = cast("list[CandidateRow]", candidates)
+        candidate_rows_ = [f"{u},{s},{'1' if must else '0'}" for u, s, must in rows]
     else:
         candidate_rows_ = [c.row for c in candidates]
     return {
@@ -333,12 +343,18 @@ def snapshot_files(inputs: DrawInputs) -> dict[str, bytes]:
 
 
 def trusted_inputs(
-    task_id: str, candidate_rows, inspector_rows_, conflict_rows, params, *, validate: bool = True
+    task_id: str,
+    candidate_rows: list[str],
+    inspector_rows_: list[str],
+    conflict_rows: list[str],
+    params: dict[str, Any],
+    *,
+    validate: bool = True,
 ) -> DrawInputs:
     """Rebuild inputs from rows the platform itself froze (already validated at announcement),
     without re-running the per-row regular expressions."""
-    candidates = []
-    append = candidates.append
+    rows: list[CandidateRow] = []
+    append = rows.append
     for row in candidate_rows:
         uscc, stratum, must = row.split(",")
         append(CandidateRow(uscc, stratum, must == "1"))
@@ -351,6 +367,7 @@ def trusted_inputs(
             )
         )
     conflicts = [Conflict(*row.split(",")) for row in conflict_rows]
+    candidates = cast("list[Candidate]", rows)  # CandidateRow stands in for protocol.Candidate
     if not validate:
         inputs = object.__new__(DrawInputs)  # skip __post_init__: validated at the announcement
         inputs.task_id, inputs.candidates, inputs.inspectors = task_id, candidates, inspectors

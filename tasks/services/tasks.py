@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,6 +25,9 @@ from tasks.choices import TaskStatus
 from tasks.models import MAX_ATTEMPTS_LIMIT, TASK_CODE_RE, WITNESS_TASK, Task
 from tasks.permissions import can_create_task, can_manage_task, is_eligible_second_witness
 from tasks.services.terms import approval_holds, changed_terms, task_terms
+
+if TYPE_CHECKING:
+    from plans.models import PlanItem
 
 EDITABLE_STATUSES = (TaskStatus.DRAFT, TaskStatus.APPROVED, TaskStatus.PENDING_APPROVAL)
 TAG_RE = re.compile(r"^[!-+\--:<-{}~]+$")
@@ -125,9 +128,9 @@ def check_count_caps(strata: dict[str, Any], pool_sizes: dict[str, int], *, cap_
             )
 
 
-def _clean_max_attempts(value: Any) -> int:
+def _clean_max_attempts(raw: Any) -> int:
     try:
-        value = int(value)
+        value = int(raw)
     except (TypeError, ValueError):
         raise ValidationError({"max_attempts": _("最多分配尝试次数必须是整数。")}) from None
     if not 1 <= value <= MAX_ATTEMPTS_LIMIT:
@@ -256,14 +259,14 @@ def task_create(
     matters: list[Matter],
     start_date: date,
     end_date: date,
-    plan_item=None,
+    plan_item: PlanItem | None = None,
     adhoc_reason: str = "",
     participating_departments: list[Department] | None = None,
-    scope: dict | None = None,
-    strata: dict | None = None,
+    scope: dict[str, Any] | None = None,
+    strata: dict[str, Any] | None = None,
     groups: int = 1,
-    group_composition: dict | None = None,
-    required_tags: dict | None = None,
+    group_composition: dict[str, int] | None = None,
+    required_tags: dict[str, Any] | None = None,
     inspection_method: str = "on_site",
     second_witness: User | None = None,
     code: str = "",
@@ -279,6 +282,7 @@ def task_create(
     if not can_create_task(created_by):
         raise PermissionDenied(_("只有成员部门的工作人员可以创建抽查任务。"))
     lead = created_by.department
+    assert lead is not None  # can_create_task: a member department's staff
     if plan_item is not None:
         from plans.choices import PlanItemStatus
 

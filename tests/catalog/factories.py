@@ -1,10 +1,11 @@
+import hashlib
 from datetime import date
 
 import factory
 from django.utils import timezone
 
-from catalog.choices import InspectionMethod, MatterCategory, ProposalKind
-from catalog.models import CheckPoint, Matter, MatterChangeProposal
+from catalog.choices import InspectionMethod, MatterCategory, ProposalKind, RevisionAction
+from catalog.models import CheckPoint, Matter, MatterChangeProposal, MatterImport, MatterRevision
 from tests.accounts.factories import DepartmentFactory, UserFactory
 
 
@@ -49,3 +50,37 @@ class MatterChangeProposalFactory(factory.django.DjangoModelFactory):
     payload = factory.LazyFunction(lambda: {"name": "调整后的事项名称"})
     reason = "依据新修订的法规调整。"
     created_at = factory.LazyFunction(timezone.now)
+
+
+class MatterRevisionFactory(factory.django.DjangoModelFactory):
+    """A history row of a matter: its next revision, an office edit of its name. The services
+    write the real ones (with the snapshot of the whole matter)."""
+
+    class Meta:
+        model = MatterRevision
+
+    matter = factory.SubFactory(MatterFactory)
+    revision = factory.LazyAttribute(lambda row: row.matter.revision + 1)
+    action = RevisionAction.UPDATE
+    snapshot = factory.LazyAttribute(lambda row: {"code": row.matter.code, "name": row.matter.name})
+    changes = factory.LazyAttribute(lambda row: {"name": ["旧名称", row.matter.name]})
+    reason = "按新清单调整名称。"
+    changed_by = factory.SubFactory(UserFactory)
+    changed_at = factory.LazyFunction(timezone.now)
+
+
+class MatterImportFactory(factory.django.DjangoModelFactory):
+    """An uploaded provincial list awaiting its decision (previewed, nothing to change); the
+    content is a stand-in, not a parsed workbook."""
+
+    class Meta:
+        model = MatterImport
+
+    filename = factory.Sequence(lambda n: f"省级抽查事项清单{n}.xlsx")
+    content = factory.Sequence(lambda n: f"list {n}".encode())
+    sha256 = factory.LazyAttribute(lambda row: hashlib.sha256(row.content).hexdigest())
+    list_name = "浙江省市场监管领域部门联合抽查事项清单"
+    list_year = 2026
+    effective_from = date(2026, 1, 1)
+    uploaded_by = factory.SubFactory(UserFactory)
+    uploaded_at = factory.LazyFunction(timezone.now)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -318,33 +319,30 @@ def _started_task(code, lead, participants, created_by, members, objects, matter
     """A task in progress with one group (G001) of `members` [(inspector, is_leader)] that visits
     `objects`, written without a ceremony (the draw is not the question here), and its inspections
     opened by the service."""
-    from tasks.choices import DrawState, TaskStatus
+    from tasks.choices import TaskStatus
     from tasks.inspections.services.inspections import inspections_open
-    from tasks.models import Draw, DrawnObject, GroupMember, Task
+    from tests.tasks.factories import (
+        DrawnDrawFactory,
+        DrawnObjectFactory,
+        GroupMemberFactory,
+        TaskFactory,
+    )
 
     today = timezone.localdate()
-    task = Task.objects.create(
+    task = TaskFactory(
         code=code, title=f"{code} 检查", lead_department=lead, adhoc_reason="matrix",
-        strata={}, start_date=today - datetime.timedelta(days=5),
+        strata={}, group_composition={}, start_date=today - datetime.timedelta(days=5),
         end_date=today + datetime.timedelta(days=25), status=TaskStatus.IN_PROGRESS,
-        created_by=created_by,
+        created_by=created_by, matters=matters,
     )  # fmt: skip
     task.participating_departments.set(participants)
-    task.matters.set(matters)
-    draw = Draw.objects.create(
-        task=task, number=1, state=DrawState.DRAWN, protocol_task_id=code, sealed_secret=b"",
-        commitment="0" * 64, candidate_file=b"", inspector_file=b"", conflict_file=b"",
-        announced_by=created_by, announced_at=timezone.now(), drawn_at=timezone.now(),
-    )  # fmt: skip
+    draw = DrawnDrawFactory(
+        task=task, protocol_task_id=code, announced_by=created_by, result=None, result_hash=""
+    )
     for obj in objects:
-        DrawnObject.objects.create(
-            draw=draw, inspection_object=obj, code=obj.code, stratum="B", group_id="G001"
-        )
+        DrawnObjectFactory(draw=draw, inspection_object=obj, stratum="B")
     for inspector, is_leader in members:
-        GroupMember.objects.create(
-            draw=draw, group_id="G001", code=inspector.code, inspector=inspector,
-            department_code=inspector.department.code, is_leader=is_leader,
-        )  # fmt: skip
+        GroupMemberFactory(draw=draw, inspector=inspector, is_leader=is_leader)
     inspections_open(task=task, opened_by=None)
     return {i.inspection_object_id: i for i in task.inspections.select_related("result")}
 
@@ -354,16 +352,21 @@ def _inspections(world, dept_a, dept_b, dept_c, staff_b, staff_c):
     record), with an object also drawn by a task led by B, and a combined visit A proposed; other:
     a task led by B with C, and a combined visit between it and one led by C (A in neither)."""
     from registries.models import Inspector
-    from tasks.inspections.choices import CombinedVisitStatus, ConsentStatus, MeasureKind
-    from tasks.inspections.models import (
-        Attachment,
-        CombinedVisit,
-        CombinedVisitPart,
-        CommissionedCheck,
-        FollowUpMeasure,
+    from tasks.inspections.choices import (
+        AttachmentKind,
+        CombinedVisitStatus,
+        ConsentStatus,
+        MeasureKind,
     )
     from tests.registries.object_factories import make_object
     from tests.tasks.inspections.builders import jpeg_bytes, make_form_matter
+    from tests.tasks.inspections.factories import (
+        AttachmentFactory,
+        CombinedVisitFactory,
+        CombinedVisitPartFactory,
+        CommissionedCheckFactory,
+        FollowUpMeasureFactory,
+    )
 
     users = world.users
     today = timezone.localdate()
@@ -396,16 +399,14 @@ def _inspections(world, dept_a, dept_b, dept_c, staff_b, staff_c):
     )[shared_b.pk]  # fmt: skip
 
     def visit(first, second, proposer):
-        made = CombinedVisit.objects.create(
+        made = CombinedVisitFactory(
             inspection_object_id=first.inspection_object_id, visit_on=today, proposed_by=proposer
         )
-        CombinedVisitPart.objects.create(
-            visit=made, inspection=first, department=first.task.lead_department,
-            status=ConsentStatus.AGREED, decided_by=proposer, decided_at=timezone.now(),
+        CombinedVisitPartFactory(
+            visit=made, inspection=first, status=ConsentStatus.AGREED, decided_by=proposer,
+            decided_at=timezone.now(),
         )  # fmt: skip
-        CombinedVisitPart.objects.create(
-            visit=made, inspection=second, department=second.task.lead_department
-        )
+        CombinedVisitPartFactory(visit=made, inspection=second)
         assert made.status == CombinedVisitStatus.PROPOSED
         return made
 
@@ -416,27 +417,24 @@ def _inspections(world, dept_a, dept_b, dept_c, staff_b, staff_c):
     checks, attachments, measures = [], [], []
     for record, uploader in ((record_own, users["inspector"]), (record_other, staff_b)):
         checks.append(
-            CommissionedCheck.objects.create(
-                record=record,
-                kind="testing",
-                body="临江市检验检测院",
-                subject="抽样检测",
-                commissioned_on=today,
-                created_by=uploader,
+            CommissionedCheckFactory(
+                record=record, body="临江市检验检测院", subject="抽样检测", created_by=uploader
             )
         )
-        attachment = Attachment(
-            record=record, kind="photo", original_name="现场.jpg", content_type="image/jpeg",
-            size=len(jpeg_bytes()), sha256="0" * 64, uploaded_by=uploader,
+        attachments.append(
+            AttachmentFactory(
+                record=record, kind=AttachmentKind.PHOTO, original_name="现场.jpg",
+                content_type="image/jpeg", size=len(jpeg_bytes()), sha256="0" * 64,
+                uploaded_by=uploader,
+                file=factory.django.FileField(filename="upload", data=jpeg_bytes()),
+            )
         )  # fmt: skip
-        attachment.file.save("upload", SimpleUploadedFile("现场.jpg", jpeg_bytes()), save=True)
-        attachments.append(attachment)
     for inspection, department, author in (
         (own, dept_a, users["inspector"]),
         (other, dept_b, staff_b),
     ):
         measures.append(
-            FollowUpMeasure.objects.create(
+            FollowUpMeasureFactory(
                 result=inspection.result,
                 kind=MeasureKind.NOTIFY,
                 department=department,
@@ -446,7 +444,7 @@ def _inspections(world, dept_a, dept_b, dept_c, staff_b, staff_c):
                 created_by=author,
             )
         )
-    rectify_own = FollowUpMeasure.objects.create(
+    rectify_own = FollowUpMeasureFactory(
         result=own.result,
         kind=MeasureKind.RECTIFY,
         department=dept_a,

@@ -6,7 +6,18 @@ from django.utils import timezone
 
 from catalog.choices import MatterCategory
 from catalog.models import Matter
-from plans.models import PeakSeason, PlanItem, PlanYear
+from plans.choices import SubmissionAction, SubmissionStatus, VersionStatus
+from plans.models import (
+    DepartmentSubmission,
+    IndicatorTarget,
+    MergeProposal,
+    OtherInspection,
+    PeakSeason,
+    PlanItem,
+    PlanVersion,
+    PlanYear,
+    SubmissionEvent,
+)
 from registries.models import InspectionObject
 from tests.accounts.factories import DepartmentFactory, UserFactory
 
@@ -82,3 +93,92 @@ class PeakSeasonFactory(factory.django.DjangoModelFactory):
     industry_prefix = factory.Sequence(lambda n: f"C{n % 90 + 10}")
     months = factory.LazyFunction(lambda: [9, 10])
     note = "秋收"
+
+
+class DepartmentSubmissionFactory(factory.django.DjangoModelFactory):
+    """A department's report for the plan year, still being drafted."""
+
+    class Meta:
+        model = DepartmentSubmission
+
+    plan_year = factory.SubFactory(PlanYearFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    status = SubmissionStatus.DRAFTING
+
+
+class SubmissionEventFactory(factory.django.DjangoModelFactory):
+    """One submission of a department's report (its history is append-only)."""
+
+    class Meta:
+        model = SubmissionEvent
+
+    submission = factory.SubFactory(DepartmentSubmissionFactory)
+    action = SubmissionAction.SUBMITTED
+    actor = factory.SubFactory(
+        UserFactory, department=factory.SelfAttribute("..submission.department")
+    )
+    occurred_at = factory.LazyFunction(timezone.now)
+    item_count = 1
+
+
+class MergeProposalFactory(factory.django.DjangoModelFactory):
+    """A proposed joint task (add the items with ``items=[…]``)."""
+
+    class Meta:
+        model = MergeProposal
+        skip_postgeneration_save = True
+
+    plan_year = factory.SubFactory(PlanYearFactory)
+    suggested_lead = factory.SubFactory(DepartmentFactory)
+    lead_department = factory.SelfAttribute("suggested_lead")
+    window_start_month = 3
+    window_end_month = 5
+
+    @factory.post_generation
+    def items(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.items.set(extracted)
+
+
+class PlanVersionFactory(factory.django.DjangoModelFactory):
+    """An approved version of the plan, numbered in order (a year has one draft at most: give
+    ``status=VersionStatus.DRAFT`` for it)."""
+
+    class Meta:
+        model = PlanVersion
+
+    plan_year = factory.SubFactory(PlanYearFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    status = VersionStatus.APPROVED
+    snapshot = factory.LazyFunction(lambda: {"items": []})
+    created_by = factory.SubFactory(UserFactory)
+    created_at = factory.LazyFunction(timezone.now)
+    approved_by = factory.SubFactory(UserFactory)
+    approved_at = factory.LazyFunction(timezone.now)
+
+
+class IndicatorTargetFactory(factory.django.DjangoModelFactory):
+    """The office's target of the joint-inspection share for one year."""
+
+    class Meta:
+        model = IndicatorTarget
+        django_get_or_create = ("year", "key")
+
+    year = factory.Sequence(lambda n: 2000 + n)
+    key = "joint_share"
+    target_bp = 4000
+    updated_by = factory.SubFactory(UserFactory)
+
+
+class OtherInspectionFactory(factory.django.DjangoModelFactory):
+    """A complaint check recorded by hand (the denominator of the random share)."""
+
+    class Meta:
+        model = OtherInspection
+
+    department = factory.SubFactory(DepartmentFactory)
+    kind = OtherInspection.Kind.COMPLAINT
+    inspected_on = factory.LazyFunction(timezone.localdate)
+    object_name = factory.Sequence(lambda n: f"临江市被检查企业{n}有限公司")
+    reference = factory.Sequence(lambda n: f"临市监投〔2026〕{n}号")
+    created_by = factory.SubFactory(UserFactory, department=factory.SelfAttribute("..department"))

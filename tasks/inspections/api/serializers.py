@@ -102,7 +102,9 @@ class ResultSerializer(serializers.ModelSerializer):
 
     status = serializers.CharField(read_only=True)
     inspection = serializers.IntegerField(source="inspection_id")
-    pending_departments = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    pending_departments: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     measures = MeasureSerializer(many=True, read_only=True)
     published_version = serializers.IntegerField(
         source="published_version.number", allow_null=True, default=None

@@ -153,9 +153,10 @@ def attachment_withdraw(*, attachment: Attachment, withdrawn_by: User, reason: s
             raise PermissionDenied(_("只有本部门检查人员可以撤回附件。"))
         if record.inspection.result.status not in EDITABLE_RESULT_STATUSES:
             raise ValidationError(_("检查结果已提交或已审核，附件不能撤回。"))
-        target = record
+        target: MatterRecord | FollowUpMeasure = record
     else:
         measure = attachment.measure
+        assert measure is not None  # attachment_belongs_to_record_or_measure
         if not can_handle_measure(withdrawn_by, measure):
             raise PermissionDenied(_("只有承办部门可以撤回附件。"))
         if measure.status != MeasureStatus.OPEN:

@@ -183,6 +183,8 @@ def measure_acknowledge(
         target=measure,
         details={"note": measure.acknowledgement_note},
     )
+    # measure_notify_names_other_department: a notification names the department it notifies.
+    assert measure.notified_department is not None
     notify(
         [measure.created_by] if measure.created_by_id else [],
         kind="inspections.measure_acknowledged",
@@ -217,6 +219,7 @@ def measure_recheck(
         raise ValidationError({"recheck_on": _("复查日期不能晚于今天。")})
     if recheck_on < _earliest(measure):
         raise ValidationError({"recheck_on": _("复查日期不能早于检查完成日期。")})
+    assert measure.deadline_on is not None  # measure_rectify_has_deadline
     measure.recheck_on = recheck_on
     measure.recheck_note = note[:5000]
     measure.save(update_fields=["recheck_on", "recheck_note"])

@@ -8,6 +8,7 @@ lead department, which also takes the common matters no task department implemen
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,9 +56,9 @@ def matter_assignments(task: Task, group_departments: set[str]) -> list[tuple[Ma
     return pairs
 
 
-def _insert_records(rows) -> list[int]:
+def _insert_records(rows: Iterable[tuple[int, int, int, int]]) -> list[int]:
     """Insert (inspection, matter, revision, department) records in one statement; their ids."""
-    columns = list(zip(*rows, strict=True)) or [[], [], [], []]
+    columns: list[Sequence[int]] = list(zip(*rows, strict=True)) or [[], [], [], []]
     table = MatterRecord._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -94,7 +95,7 @@ def _copy_check_points(record_ids: list[int]) -> int:
             """,
             [record_ids],
         )
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 @transaction.atomic

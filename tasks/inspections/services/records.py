@@ -47,7 +47,7 @@ def _apply_answers(record: MatterRecord, answers: list[dict[str, Any]]) -> list[
     changed = []
     for item in answers:
         try:
-            position = int(item.get("position"))
+            position = int(item.get("position", ""))
         except (TypeError, ValueError):
             raise ValidationError({"answers": _("检查要点序号无效。")}) from None
         row = rows.get(position)
@@ -75,7 +75,11 @@ def _apply_answers(record: MatterRecord, answers: list[dict[str, Any]]) -> list[
 
 @transaction.atomic
 def record_update(
-    *, record: MatterRecord, entered_by: User, answers: list[dict[str, Any]] | None = None, **fields
+    *,
+    record: MatterRecord,
+    entered_by: User,
+    answers: list[dict[str, Any]] | None = None,
+    **fields: Any,
 ) -> MatterRecord:
     """Save what the department found: answers by check-point position ({position, answer,
     note}), `methods`, `inspected_on`, `findings`, `opinion`, `object_opinion`,

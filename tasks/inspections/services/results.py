@@ -210,7 +210,7 @@ def result_return(*, result: InspectionResult, returned_by: User, reason: str) -
         target=result,
         details={"version": result.version, "reason": reason},
     )
-    if result.submitted_by_id:
+    if result.submitted_by is not None:
         notify(
             [result.submitted_by],
             kind="inspections.result_returned",

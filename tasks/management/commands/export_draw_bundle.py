@@ -6,6 +6,7 @@ The full bundle by default (every frozen file as committed: for the office and a
 the announcement of the latest draw instead, as published before the draw."""
 
 import json
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         task = Task.objects.filter(code=options["task_code"]).first()
         if task is None:
             raise CommandError(f"no task {options['task_code']}")
+        payload: dict[str, Any] | list[dict[str, Any]]
         if options["announcement"]:
             draw = task.draws.order_by("number").last()
             if draw is None:

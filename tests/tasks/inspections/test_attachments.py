@@ -71,7 +71,7 @@ def test_size_and_pixel_limits_hold(settings):
         check_upload(io.BytesIO(jpeg_bytes(20, 20)), kind="photo")
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=512))
 def test_arbitrary_bytes_are_refused_or_are_a_checked_type(data):
     try:
