@@ -1,3 +1,7 @@
+"""factory_boy factories for the accounts models. No factory for `AuditEvent`: the audit trail is
+append-only and hash-chained, written only through `accounts.audit.record_event` (tests call it,
+or the service that records the event)."""
+
 import factory
 
 from accounts.choices import DepartmentKind, Role

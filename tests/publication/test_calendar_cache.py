@@ -13,7 +13,7 @@ from publication.calendar import (
     working_calendar,
 )
 from publication.calendar import cache as calendar
-from publication.models import CalendarDay
+from tests.publication.factories import CalendarDayFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_another_process_bumping_the_version_drops_this_process_cache(monkeypatc
     monkeypatch.setattr(calendar, "TOKEN_RECHECK_SECONDS", 0)
     is_working_day(date(2027, 3, 3))
     # Another process changes the calendar: a row appears and the token changes.
-    CalendarDay.objects.create(date=date(2027, 3, 3), kind="holiday", source="manual")
+    CalendarDayFactory(date=date(2027, 3, 3))  # a manual holiday
     assert is_working_day(date(2027, 3, 3))  # still cached here
     cache.set(calendar._VERSION_KEY, "changed-elsewhere", timeout=None)
     assert not is_working_day(date(2027, 3, 3))

@@ -8,11 +8,16 @@ import random
 from datetime import timedelta
 
 import factory
+from django.db.models import Max
 from django.utils import timezone
 
 from registries.choices import InspectorStatus, RecusalReason, RecusalStatus
 from registries.models import (
+    ClassificationRuleSet,
     Expert,
+    FusedRiskClass,
+    GeneralClassImport,
+    GeneralRiskClass,
     ImportJob,
     InspectionObject,
     Inspector,
@@ -131,3 +136,70 @@ class ImportJobFactory(factory.django.DjangoModelFactory):
     file = factory.django.FileField(filename="objects.csv", data="统一社会信用代码,名称\n".encode())
     original_name = "objects.csv"
     file_format = "csv"
+
+
+# Credit-risk classes (registries/models/credit.py) ------------------------------------------------
+
+
+class GeneralClassImportFactory(factory.django.DjangoModelFactory):
+    """One import of the general classification, as `general_class_import` leaves it."""
+
+    class Meta:
+        model = GeneralClassImport
+
+    issued_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    source = "临江市市场监督管理局"
+    filename = "general-classes.csv"
+    rows = 1
+    changed = 1
+    imported_by = factory.SubFactory(UserFactory)
+
+
+class GeneralRiskClassFactory(factory.django.DjangoModelFactory):
+    """An object's general class as of one import (dated and sourced like the import)."""
+
+    class Meta:
+        model = GeneralRiskClass
+
+    inspection_object = factory.SubFactory(InspectionObjectFactory)
+    batch = factory.SubFactory(GeneralClassImportFactory)
+    risk_class = "B"
+    valid_from = factory.SelfAttribute("batch.issued_on")
+    source = factory.SelfAttribute("batch.source")
+
+
+def _next_rule_set_version(rule_set) -> int:
+    latest = ClassificationRuleSet.objects.filter(department=rule_set.department).aggregate(
+        latest=Max("version")
+    )["latest"]
+    return (latest or 0) + 1
+
+
+class ClassificationRuleSetFactory(factory.django.DjangoModelFactory):
+    """The next version of a department's professional rules (one rule: anomaly → C)."""
+
+    class Meta:
+        model = ClassificationRuleSet
+
+    department = factory.SubFactory(DepartmentFactory)
+    version = factory.LazyAttribute(_next_rule_set_version)
+    rules = factory.LazyFunction(lambda: {"anomaly": {"class": "C"}})
+    created_by = factory.SubFactory(UserFactory, department=factory.SelfAttribute("..department"))
+
+
+class FusedRiskClassFactory(factory.django.DjangoModelFactory):
+    """The current fused class of an object for a department (one professional rule hit: C). At most one current row per object
+    and department: each call makes its own object (and department) unless told."""
+
+    class Meta:
+        model = FusedRiskClass
+
+    inspection_object = factory.SubFactory(InspectionObjectFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    general_class = factory.SelfAttribute("inspection_object.risk_class")
+    professional_class = "C"
+    risk_class = "C"
+    # `reasons` may not be empty for full_clean (the field is not blank=True), though the
+    # services write [] when no rule hits: the factory gives the usual one-rule reason.
+    reasons = factory.LazyFunction(lambda: ["列入经营异常名录"])
+    valid_from = factory.LazyFunction(timezone.now)
