@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.utils.translation import gettext as _
 
 from catalog.models import Matter
@@ -182,7 +182,7 @@ def estimate_scope(
     current fused class, as the draw stratifies (registries.credit); else the general class."""
     from registries.credit.services import with_current_fused_class
 
-    objects = objects_in_scope(scope)
+    objects: QuerySet[Any] = objects_in_scope(scope)  # annotated with `stratum` below
     if department_id is not None:
         objects = with_current_fused_class(objects, department_id=department_id)
     else:

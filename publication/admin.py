@@ -1,20 +1,10 @@
 from django.contrib import admin
 
+from platform_site.admin import ReadOnlyAdmin
 from publication.models import CalendarDay, CalendarYear
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The calendar is changed only through its services (audited, cache-invalidating): on the
-    office's calendar page, the API or `manage.py workdays` / `calendar_import`."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# The calendar is changed only through its services (audited, cache-invalidating): on the
+# office's calendar page, the API or `manage.py workdays` / `calendar_import`.
 
 
 @admin.register(CalendarDay)

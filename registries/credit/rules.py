@@ -10,6 +10,8 @@ read by name so that the registries import nothing above them)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +30,7 @@ RULES = {
 }
 
 # The settings each rule takes besides its class, with their defaults.
-SETTINGS = {
+SETTINGS: dict[str, dict[str, Any]] = {
     "penalised": {"years": 3},
     "group_complaint": {"years": 3},
     "problems": {"count": 2, "months": 12},
@@ -46,17 +48,17 @@ DEFAULT_RULES = {
 }
 
 
-def clean_rules(raw: dict) -> dict:
+def clean_rules(raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Known rules with a class A–D and positive whole-number settings; unknown keys refused."""
     if not isinstance(raw, dict):
         raise ValidationError(_("规则格式不正确。"))
-    cleaned = {}
+    cleaned: dict[str, dict[str, Any]] = {}
     for name, settings in raw.items():
         if name not in RULES:
             raise ValidationError(_("未知的规则：%(name)s。") % {"name": name})
         if not isinstance(settings, dict) or settings.get("class") not in RiskClass.values:
             raise ValidationError(_("规则“%(rule)s”须指定 A–D 类。") % {"rule": RULES[name]})
-        rule = {"class": settings["class"]}
+        rule: dict[str, Any] = {"class": settings["class"]}
         for key, default in SETTINGS.get(name, {}).items():
             value = settings.get(key, default)
             if isinstance(default, list):

@@ -3,11 +3,14 @@ set-based recomputation of the fused class per object and department (registries
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -145,7 +148,7 @@ def current_rule_set(department: Department) -> ClassificationRuleSet | None:
 
 @transaction.atomic
 def rule_set_create(
-    *, department: Department, rules: dict, note: str, created_by: User
+    *, department: Department, rules: dict[str, Any], note: str, created_by: User
 ) -> ClassificationRuleSet:
     """A new version of the department's rules (the earlier versions stay, and every fused class
     names the version it was computed with)."""
@@ -177,7 +180,7 @@ def rule_set_create(
 # --- recomputation -----------------------------------------------------------------------------
 
 
-def _rule_sql(rules: dict, params: dict) -> list[tuple[str, str]]:
+def _rule_sql(rules: dict[str, Any], params: dict[str, Any]) -> list[tuple[str, str]]:
     """(class expression, reason expression) per enabled rule; both NULL when it does not apply."""
     parts = []
 
@@ -285,7 +288,7 @@ def _recompute_department(
     rule_set = current_rule_set(department)
     rules = rule_set.rules if rule_set else {}
     today = timezone.localdate(now)
-    params: dict = {
+    params: dict[str, Any] = {
         "dept": department.pk,
         "now": now,
         "objects": object_ids,
@@ -416,25 +419,21 @@ def risk_classes_recompute(
     return totals
 
 
-def fused_class_at(*, department_id: int, at: datetime):
+def fused_class_at(*, department_id: int, at: datetime) -> Coalesce:
     """An expression for a queryset of InspectionObject: the department's fused class valid at
     `at`, else the object's general class (what plans and draws stratify by)."""
-    from django.db.models import F, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
     valid = FusedRiskClass.objects.filter(
         inspection_object=OuterRef("pk"), department_id=department_id, valid_from__lte=at
     ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at))
     return Coalesce(Subquery(valid.values("risk_class")[:1]), F("risk_class"))
 
 
-def with_current_fused_class(queryset, *, department_id: int):
+def with_current_fused_class(
+    queryset: QuerySet[InspectionObject], *, department_id: int
+) -> QuerySet[Any]:  # InspectionObject with `stratum`
     """`stratum` on a queryset of InspectionObject: the department's current fused class, else
     the general class (the class a draw taken now stratifies by). One join on the current rows,
     for counts over the whole registry (plan and task estimates)."""
-    from django.db.models import F, FilteredRelation
-    from django.db.models.functions import Coalesce
-
     return queryset.annotate(
         current_fused=FilteredRelation(
             "fused_classes",
@@ -445,7 +444,9 @@ def with_current_fused_class(queryset, *, department_id: int):
     ).annotate(stratum=Coalesce(F("current_fused__risk_class"), F("risk_class")))
 
 
-def fused_history(inspection_object: InspectionObject, *, departments=None):
+def fused_history(
+    inspection_object: InspectionObject, *, departments: Iterable[Any] | None = None
+) -> QuerySet[FusedRiskClass]:
     rows = FusedRiskClass.objects.filter(inspection_object=inspection_object).select_related(
         "department", "rule_set"
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import is_department_admin, is_office_admin, page_requires
+from accounts.types import RequestUser
 from platform_site.web import errors_to_messages
 from registries.choices import RiskClass
 from registries.credit.rules import RULES, SETTINGS
@@ -25,7 +26,7 @@ from registries.credit.services import (
     general_classes_import,
     rule_set_create,
 )
-from registries.models import GeneralClassImport
+from registries.models import GeneralClassImport, InspectionObject
 from registries.objects.panels import ObjectPanel
 
 
@@ -149,7 +150,7 @@ def rules_page(request):
     )
 
 
-def fused_class_panel(user: Any, inspection_object: Any) -> ObjectPanel | None:
+def fused_class_panel(user: RequestUser, inspection_object: InspectionObject) -> ObjectPanel | None:
     """The object page's credit-risk panel: the office sees every department's fused class, a
     department its own."""
     if user is None or not user.is_authenticated or user.department_id is None:

@@ -109,7 +109,7 @@ class FusedRiskClass(models.Model):
     professional_class = models.CharField(
         _("专业分类"), max_length=1, choices=RiskClass.choices, blank=True
     )
-    reasons = models.JSONField(_("依据"), default=list)
+    reasons = models.JSONField(_("依据"), default=list, blank=True)
     rule_set = models.ForeignKey(
         ClassificationRuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -7,20 +7,25 @@ from __future__ import annotations
 from django.http import Http404
 
 from accounts.choices import DepartmentKind
-from accounts.models import Department
+from accounts.models import Department, User
 from accounts.roles import has_working_role, is_office_admin
+from accounts.types import RequestUser
 from tasks.indicators.live import Scope
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def can_view_indicators(user) -> bool:
+def can_view_indicators(user: RequestUser) -> bool:
     return is_office_admin(user) or has_working_role(user)
 
 
-def access_indicator_scope_for_user(user, year: int, department_id: int | None) -> Scope:
+def access_indicator_scope_for_user(
+    user: RequestUser, year: int, department_id: int | None
+) -> Scope:
     """The scope a user may look at: the city (department_id None) for the office admin only."""
     if not FIRST_YEAR <= year <= LAST_YEAR or not can_view_indicators(user):
+        raise Http404
+    if not isinstance(user, User):  # a working role or the office: signed in
         raise Http404
     if department_id is None:
         if not is_office_admin(user):

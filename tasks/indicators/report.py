@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 
+from accounts.types import RequestUser
 from platform_site.documents import DocumentKind, register
 from tasks.choices import DrawKind
 from tasks.indicators import charts
@@ -63,7 +64,7 @@ class YearReportKind(DocumentKind):
             raise Http404
         return params["year"]
 
-    def authorize(self, user: Any, params: Mapping[str, int]) -> int:
+    def authorize(self, user: RequestUser, params: Mapping[str, int]) -> int:
         access_indicator_scope_for_user(user, params["year"], None)
         return self.load(params)
 

@@ -160,15 +160,13 @@ def other_inspection_import(
         .values_list("reference", flat=True)
     )
     new = []
-    for values in cleaned:
-        reference = values["reference"]
+    for clean in cleaned:
+        reference = str(clean["reference"])
         if reference and reference in known:
             continue
         known.add(reference)
         new.append(
-            OtherInspection(
-                department=department, source="import", created_by=imported_by, **values
-            )
+            OtherInspection(department=department, source="import", created_by=imported_by, **clean)
         )
     OtherInspection.objects.bulk_create(new)
     counts = {"created": len(new), "skipped": len(cleaned) - len(new)}

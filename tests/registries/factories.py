@@ -188,8 +188,9 @@ class ClassificationRuleSetFactory(factory.django.DjangoModelFactory):
 
 
 class FusedRiskClassFactory(factory.django.DjangoModelFactory):
-    """The current fused class of an object for a department (one professional rule hit: C). At most one current row per object
-    and department: each call makes its own object (and department) unless told."""
+    """The current fused class of an object for a department (one professional rule hit: C). At
+    most one current row per object and department: each call makes its own object (and
+    department) unless told."""
 
     class Meta:
         model = FusedRiskClass
@@ -199,7 +200,5 @@ class FusedRiskClassFactory(factory.django.DjangoModelFactory):
     general_class = factory.SelfAttribute("inspection_object.risk_class")
     professional_class = "C"
     risk_class = "C"
-    # `reasons` may not be empty for full_clean (the field is not blank=True), though the
-    # services write [] when no rule hits: the factory gives the usual one-rule reason.
     reasons = factory.LazyFunction(lambda: ["列入经营异常名录"])
     valid_from = factory.LazyFunction(timezone.now)

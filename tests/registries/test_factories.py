@@ -49,3 +49,11 @@ def test_rule_set_versions_follow_each_other_per_department():
     first = factories.ClassificationRuleSetFactory()
     second = factories.ClassificationRuleSetFactory(department=first.department)
     assert (first.version, second.version) == (1, 2)
+
+
+def test_a_fused_class_without_professional_reasons_is_a_valid_row():
+    """The recomputation writes ``reasons = []`` when no professional rule hits (the class is the
+    general one); such a row must pass the model's validation too."""
+    row = factories.FusedRiskClassFactory(reasons=[], professional_class="", risk_class="B")
+    row.full_clean()
+    assert row.explanation.startswith("B")
