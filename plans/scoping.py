@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 from catalog.models import Matter
 from plans.choices import RISK_CLASSES
 from registries.choices import MARKET_ENTITY_KINDS, RiskClass
-from registries.scopes import ScopeError, clean_scope, objects_in_scope, special_list_condition
+from registries.models import InspectionObject
+from registries.scopes import (
+    ScopeError,
+    clean_scope,
+    objects_in_scope,
+    scope_condition,
+    special_list_condition,
+)
 
 FULL_RATIO_BP = 10000
 
@@ -182,11 +189,14 @@ def estimate_scope(
     current fused class, as the draw stratifies (registries.credit); else the general class."""
     from registries.credit.services import with_current_fused_class
 
-    objects: QuerySet[Any] = objects_in_scope(scope)  # annotated with `stratum` below
+    # The scope's risk classes select by the same class (registries.scopes.objects_in_scope).
+    objects: QuerySet[Any]
     if department_id is not None:
-        objects = with_current_fused_class(objects, department_id=department_id)
+        objects = with_current_fused_class(
+            InspectionObject.objects.all(), department_id=department_id
+        ).filter(scope_condition(scope, class_field="stratum"))
     else:
-        objects = objects.annotate(stratum=F("risk_class"))
+        objects = objects_in_scope(scope, stratum=F("risk_class"))
     rows = (
         objects.values("stratum", "kind")
         .annotate(n=Count("pk"), must=Count("pk", filter=special_list_condition(on)))

@@ -82,7 +82,9 @@ def _any_prefix(field: str, prefixes: list[str]) -> Q:
     return condition
 
 
-def scope_condition(spec: dict[str, Any] | None) -> Q:
+def scope_condition(spec: dict[str, Any] | None, *, class_field: str = "risk_class") -> Q:
+    """The scope as a condition on InspectionObject; its risk classes select by `class_field`
+    (an annotation such as a department's fused class, see :func:`objects_in_scope`)."""
     spec = clean_scope(spec)
     condition = Q(status__in=spec.get("statuses", [ObjectStatus.ACTIVE]))
     if "kinds" in spec:
@@ -92,7 +94,7 @@ def scope_condition(spec: dict[str, Any] | None) -> Q:
     if "industry_prefixes" in spec:
         condition &= _any_prefix("industry_code", spec["industry_prefixes"])
     if "risk_classes" in spec:
-        condition &= Q(risk_class__in=spec["risk_classes"])
+        condition &= Q(**{f"{class_field}__in": spec["risk_classes"]})
     if "scales" in spec:
         condition &= Q(scale__in=spec["scales"])
     if "licence_types" in spec:
@@ -108,8 +110,17 @@ def scope_condition(spec: dict[str, Any] | None) -> Q:
     return condition
 
 
-def objects_in_scope(spec: dict[str, Any] | None) -> QuerySet[InspectionObject]:
-    return InspectionObject.objects.filter(scope_condition(spec))
+def objects_in_scope(
+    spec: dict[str, Any] | None, *, stratum: Any = None
+) -> QuerySet[Any]:  # of InspectionObject, with `stratum` when asked
+    """The objects in scope. With `stratum` (an expression for the class a draw stratifies by,
+    e.g. the lead department's fused class) they carry it as `stratum`, and the scope's risk
+    classes select by it, as the draw does, not by the general class."""
+    if stratum is None:
+        return InspectionObject.objects.filter(scope_condition(spec))
+    return InspectionObject.objects.annotate(stratum=stratum).filter(
+        scope_condition(spec, class_field="stratum")
+    )
 
 
 def special_list_condition(on: date | None = None) -> Q:

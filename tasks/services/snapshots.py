@@ -115,10 +115,8 @@ def candidate_queryset(task: Task, *, on: date, at: datetime | None = None) -> Q
 
     policy = TaskPolicy.current()
     scope = clean_scope(task.scope)
-    queryset = objects_in_scope(scope).filter(kind__in=sorted(MARKET_ENTITY_KINDS))
-    queryset = queryset.annotate(
-        stratum=fused_class_at(department_id=task.lead_department_id, at=at or timezone.now())
-    )
+    stratum = fused_class_at(department_id=task.lead_department_id, at=at or timezone.now())
+    queryset = objects_in_scope(scope, stratum=stratum).filter(kind__in=sorted(MARKET_ENTITY_KINDS))
     over_limit = list(
         low_risk_over_limit_ids(limit=policy.low_risk_yearly_limit, year=task.start_date.year)
     )
@@ -270,9 +268,8 @@ def snapshot_task(task: Task, *, now: datetime | None = None) -> Snapshot:
     )
     stratum = fused_class_at(department_id=task.lead_department_id, at=now)
     over_limit = (
-        objects_in_scope(clean_scope(task.scope))
+        objects_in_scope(clean_scope(task.scope), stratum=stratum)
         .filter(kind__in=sorted(MARKET_ENTITY_KINDS), pk__in=limited)
-        .annotate(stratum=stratum)
         .filter(stratum=RiskClass.A)
         .count()
         if limited
@@ -280,9 +277,8 @@ def snapshot_task(task: Task, *, now: datetime | None = None) -> Snapshot:
     )
     clean = recently_clean_object_ids(months=policy.clean_result_months, on=on)
     excluded_clean = (
-        objects_in_scope(clean_scope(task.scope))
+        objects_in_scope(clean_scope(task.scope), stratum=stratum)
         .filter(kind__in=sorted(MARKET_ENTITY_KINDS), pk__in=clean)
-        .annotate(stratum=stratum)
         .exclude(Q(stratum=RiskClass.A) & Q(pk__in=limited))
         .count()
         if clean

@@ -265,3 +265,39 @@ def test_plan_estimates_count_by_the_fused_class_as_the_draw_does(
     sampling = {row.code: row.measures[0].numerator for row in indicators.departments}
     assert sampling[department_a.code] == 2 and sampling[department_b.code] == 0
     assert indicators.overall.measures[0].numerator == 2
+
+
+def test_a_scope_limited_to_risk_classes_selects_by_the_fused_class(
+    office_admin, dept_admin_a, department_a, department_b
+):
+    # A scope "classes C and D only" means the class the draw stratifies by: two objects of
+    # general class B that department A's licence rule makes C are in A's scope (candidates and
+    # estimate alike), not in B's, which has no rules.
+    from plans.scoping import estimate_scope
+
+    objects = make_objects(4, start=730_000, risk_cycle=("B",), industry_code="Z9977")
+    raised = {objects[2].pk, objects[3].pk}
+    InspectionObject.objects.filter(pk__in=[objects[0].pk, objects[1].pk]).update(
+        licence_types=["食品经营"]
+    )
+    rule_set_create(
+        department=department_a,
+        rules={"licence": {"class": "C", "required": ["食品经营"]}},
+        note="",
+        created_by=dept_admin_a,
+    )
+    risk_classes_recompute(now=NOW)
+    scope = {"industry_prefixes": ["Z9977"], "risk_classes": ["C", "D"]}
+    ratios = {"A": 0, "B": 0, "C": 10000, "D": 10000}
+
+    for_a = make_task("SC1", department_a, office_admin, start=date(2025, 12, 1))
+    for_a.scope = scope
+    strata = dict(candidate_queryset(for_a, on=NOW.date(), at=NOW).values_list("pk", "stratum"))
+    assert strata == dict.fromkeys(raised, "C")
+    for_b = make_task("SC2", department_b, office_admin, start=date(2025, 12, 1))
+    for_b.scope = scope
+    assert not candidate_queryset(for_b, on=NOW.date(), at=NOW).exists()
+
+    assert estimate_scope(scope, ratios, department_id=department_a.pk).market_expected == 2
+    assert estimate_scope(scope, ratios, department_id=department_b.pk).market_expected == 0
+    assert estimate_scope(scope, ratios).market_expected == 0  # no department: the general class
