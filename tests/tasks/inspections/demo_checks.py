@@ -57,6 +57,7 @@ def check_inspection_demo() -> None:
     demo.build(stdout=io.StringIO())
     assert (InspectionResult.objects.count(), AuditEvent.objects.count()) == before
     check_demo_deadlines()
+    check_public_site_demo()
 
 
 def check_demo_deadlines() -> None:
@@ -87,3 +88,32 @@ def check_demo_deadlines() -> None:
     assert Notification.objects.filter(
         kind="deadline.escalation", recipient__username="samr_admin"
     ).exists()
+
+
+def check_public_site_demo() -> None:
+    """The demo city's public site: drawn lists published and the published results on the
+    public pages with real-looking enterprises (what a citizen sees after `make run`)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from publication.models import Publication
+    from publication.site import demo as site_demo
+    from publication.site.models import PublicResult
+
+    site_demo.build(stdout=io.StringIO())
+    assert Publication.objects.exists()
+    current = PublicResult.objects.filter(is_current=True)
+    assert current.count() >= 5
+    sample = current.order_by("pk").first()
+    assert sample is not None and "公司" in sample.enterprise_name
+    client = Client()
+    results_page = client.get(reverse("publication:result_list"))
+    assert results_page.status_code == 200
+    assert sample.enterprise_name in results_page.content.decode()
+    assert (
+        client.get(reverse("publication:task_detail", args=[sample.task_code])).status_code == 200
+    )
+    # idempotent: a second run publishes and projects nothing more
+    counts = (Publication.objects.count(), PublicResult.objects.count())
+    site_demo.build(stdout=io.StringIO())
+    assert (Publication.objects.count(), PublicResult.objects.count()) == counts
