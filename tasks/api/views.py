@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView, get_object_or_404
@@ -24,6 +26,7 @@ from tasks.permissions import (
     access_review_for_user,
     access_task_for_user,
     can_download_full_bundle,
+    can_manage_task,
 )
 from tasks.selectors import (
     combine_proposals,
@@ -262,9 +265,14 @@ class DrawDetailApi(APIView):
 
 class _DrawActionApi(ActionApi):
     output_serializer = s.DrawOutputSerializer
+    # The lead department's actions: refused before the input is read (the service checks again).
+    lead_department_only = True
 
     def get_targets(self, request, draw_id: int):
-        return {"draw": access_draw_for_user(request.user, draw_id)}
+        draw = access_draw_for_user(request.user, draw_id)
+        if self.lead_department_only and not can_manage_task(request.user, draw.task):
+            raise PermissionDenied(_("只有牵头部门可以执行此操作。"))
+        return {"draw": draw}
 
 
 class DrawRevealApi(_DrawActionApi):
@@ -290,6 +298,7 @@ class DrawWithdrawDecideApi(_DrawActionApi):
     service = draw_services.draw_withdraw_decide
     actor_kwarg = "decided_by"
     input_serializer = s.DrawDecisionInputSerializer
+    lead_department_only = False
 
     def get_targets(self, request, draw_id: int):
         refuse_page_unless(is_office_admin, request.user)
@@ -306,6 +315,7 @@ class DrawVoidDecideApi(_DrawActionApi):
     service = draw_services.draw_void_decide
     actor_kwarg = "decided_by"
     input_serializer = s.DrawDecisionInputSerializer
+    lead_department_only = False
 
     def get_targets(self, request, draw_id: int):
         refuse_page_unless(is_office_admin, request.user)

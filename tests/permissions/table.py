@@ -22,7 +22,7 @@ Rows that mark a decision (they changed when the vocabulary became one):
   (tests/accounts/test_account_hierarchy.py);
 - tasks: the auditor reads the tasks of the year the office granted (the other department's task
   here), and nothing else beyond their department; a draw action a reader may not take is refused
-  by the service (302 with a message on pages, 403 in the API);
+  by the service (302 with a message on pages, 403 in the API, before its input is read);
 - tasks API: creating a task needs a working role in a member department (403 before validation).
 """
 
@@ -1076,7 +1076,7 @@ TABLE = {
         post({"approve": True, "reason": "x"}, own="400 404 404 404 404 404 404 403 403", other="400 404 404 404 404 404 404 403 403"),
     ],
     "tasks_api:draw_replacement": [
-        post({"reason": "x"}, own="400 400 400 400 400 400 400 403 403", other="400 404 404 404 404 404 400 403 403"),
+        post({"reason": "x"}, own="403 400 400 400 403 403 403 403 403", other="403 404 404 404 404 404 403 403 403"),
     ],
     "tasks_api:draw_bundle": [
         get(own="404 404 404 404 404 404 404 403 403", other="404 404 404 404 404 404 404 403 403"),
