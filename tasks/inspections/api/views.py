@@ -97,20 +97,14 @@ class InspectionDetailApi(APIView):
         return Response(s.InspectionDetailSerializer(inspection, context=context).data)
 
 
-class InspectionScheduleApi(APIView):
-    permission_classes = [IsAuthenticated]
+class InspectionScheduleApi(ActionApi):
+    service = staticmethod(inspection_services.inspection_schedule)
+    actor_kwarg = "scheduled_by"
+    input_serializer = s.InspectionScheduleInputSerializer
+    output_serializer = s.InspectionSerializer
 
-    @extend_schema(request=s.InspectionScheduleInputSerializer, responses=s.InspectionSerializer)
-    def post(self, request, inspection_id: int):
-        inspection = access_inspection_for_user(request.user, inspection_id)
-        data = _input(s.InspectionScheduleInputSerializer, request)
-        inspection = call_service(
-            inspection_services.inspection_schedule,
-            inspection=inspection,
-            scheduled_by=request.user,
-            **data,
-        )
-        return Response(s.InspectionSerializer(inspection).data)
+    def get_targets(self, request, inspection_id: int):
+        return {"inspection": access_inspection_for_user(request.user, inspection_id)}
 
 
 class GroupListApi(APIView):
@@ -145,65 +139,51 @@ class RecordDetailApi(APIView):
         return _record_response(access_record_for_user(request.user, record_id))
 
 
-class RecordUpdateApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=s.RecordUpdateInputSerializer, responses=s.RecordSerializer)
-    def post(self, request, record_id: int):
-        record = access_record_for_user(request.user, record_id, enter=True)
-        data = _input(s.RecordUpdateInputSerializer, request)
-        record = call_service(
-            record_services.record_update, record=record, entered_by=request.user, **data
-        )
-        return _record_response(record)
+# An action on a record by whoever may enter it.
+class _RecordEntryApi(ActionApi):
+    def get_targets(self, request, record_id: int):
+        return {"record": access_record_for_user(request.user, record_id, enter=True)}
 
 
-class RecordCompleteApi(APIView):
-    permission_classes = [IsAuthenticated]
+# An action on a record, answered with the record as it is now.
+class _RecordActionApi(_RecordEntryApi):
+    output_serializer = s.RecordSerializer
 
-    @extend_schema(request=None, responses=s.RecordSerializer)
-    def post(self, request, record_id: int):
-        record = access_record_for_user(request.user, record_id, enter=True)
-        record = call_service(
-            record_services.record_complete, record=record, completed_by=request.user
-        )
-        return _record_response(record)
+    def respond(self, request, result, targets):
+        return _record_response(result)
 
 
-class CommissionedCheckCreateApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=s.CommissionedCheckInputSerializer, responses={201: s.CommissionedCheckSerializer}
-    )
-    def post(self, request, record_id: int):
-        record = access_record_for_user(request.user, record_id, enter=True)
-        data = _input(s.CommissionedCheckInputSerializer, request)
-        check = call_service(
-            record_services.commissioned_check_add, record=record, added_by=request.user, **data
-        )
-        return Response(s.CommissionedCheckSerializer(check).data, status=status.HTTP_201_CREATED)
+class RecordUpdateApi(_RecordActionApi):
+    service = staticmethod(record_services.record_update)
+    actor_kwarg = "entered_by"
+    input_serializer = s.RecordUpdateInputSerializer
 
 
-class CommissionedCheckConcludeApi(APIView):
-    permission_classes = [IsAuthenticated]
+class RecordCompleteApi(_RecordActionApi):
+    service = staticmethod(record_services.record_complete)
+    actor_kwarg = "completed_by"
 
-    @extend_schema(
-        request=s.CommissionedCheckConcludeInputSerializer, responses=s.CommissionedCheckSerializer
-    )
-    def post(self, request, check_id: int):
+
+class CommissionedCheckCreateApi(_RecordEntryApi):
+    service = staticmethod(record_services.commissioned_check_add)
+    actor_kwarg = "added_by"
+    input_serializer = s.CommissionedCheckInputSerializer
+    output_serializer = s.CommissionedCheckSerializer
+    success_status = status.HTTP_201_CREATED
+
+
+class CommissionedCheckConcludeApi(ActionApi):
+    service = staticmethod(record_services.commissioned_check_conclude)
+    actor_kwarg = "concluded_by"
+    input_serializer = s.CommissionedCheckConcludeInputSerializer
+    output_serializer = s.CommissionedCheckSerializer
+
+    def get_targets(self, request, check_id: int):
         check = CommissionedCheck.objects.filter(pk=check_id).first()
         if check is None:
             raise Http404
         access_record_for_user(request.user, check.record_id, enter=True)
-        data = _input(s.CommissionedCheckConcludeInputSerializer, request)
-        check = call_service(
-            record_services.commissioned_check_conclude,
-            check=check,
-            concluded_by=request.user,
-            **data,
-        )
-        return Response(s.CommissionedCheckSerializer(check).data)
+        return {"check": check}
 
 
 # --- attachments ---------------------------------------------------------------------------------
@@ -281,20 +261,14 @@ class AttachmentDownloadApi(APIView):
         )
 
 
-class AttachmentWithdrawApi(APIView):
-    permission_classes = [IsAuthenticated]
+class AttachmentWithdrawApi(ActionApi):
+    service = staticmethod(attachment_services.attachment_withdraw)
+    actor_kwarg = "withdrawn_by"
+    input_serializer = s.InspectionReasonInputSerializer
+    output_serializer = s.AttachmentSerializer
 
-    @extend_schema(request=s.InspectionReasonInputSerializer, responses=s.AttachmentSerializer)
-    def post(self, request, attachment_id: int):
-        attachment = access_attachment_for_user(request.user, attachment_id)
-        data = _input(s.InspectionReasonInputSerializer, request)
-        attachment = call_service(
-            attachment_services.attachment_withdraw,
-            attachment=attachment,
-            withdrawn_by=request.user,
-            **data,
-        )
-        return Response(s.AttachmentSerializer(attachment).data)
+    def get_targets(self, request, attachment_id: int):
+        return {"attachment": access_attachment_for_user(request.user, attachment_id)}
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -322,22 +296,8 @@ class ResultDetailApi(APIView):
         return _result_response(access_result_for_user(request.user, result_id))
 
 
-class ResultCompileApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=s.ResultCompileInputSerializer, responses=s.ResultSerializer)
-    def post(self, request, result_id: int):
-        result = access_result_for_user(request.user, result_id)
-        data = _input(s.ResultCompileInputSerializer, request)
-        result = call_service(
-            result_services.result_compile, result=result, compiled_by=request.user, **data
-        )
-        return _result_response(result)
-
-
+# A result's action: the result the user may act on, the service, the result as it is now.
 class _ResultActionApi(ActionApi):
-    """A result's action: the result the user may act on, the service, the result as it is now."""
-
     output_serializer = s.ResultSerializer
 
     def get_targets(self, request, result_id: int):
@@ -345,6 +305,12 @@ class _ResultActionApi(ActionApi):
 
     def respond(self, request, result, targets):
         return _result_response(result)
+
+
+class ResultCompileApi(_ResultActionApi):
+    service = staticmethod(result_services.result_compile)
+    actor_kwarg = "compiled_by"
+    input_serializer = s.ResultCompileInputSerializer
 
 
 class ResultSubmitApi(_ResultActionApi):
@@ -421,17 +387,15 @@ class MeasureListApi(ListAPIView):
         )
 
 
-class MeasureCreateApi(APIView):
-    permission_classes = [IsAuthenticated]
+class MeasureCreateApi(ActionApi):
+    service = staticmethod(followup_services.measure_add)
+    actor_kwarg = "added_by"
+    input_serializer = s.MeasureCreateInputSerializer
+    output_serializer = s.MeasureSerializer
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(request=s.MeasureCreateInputSerializer, responses={201: s.MeasureSerializer})
-    def post(self, request, result_id: int):
-        result = access_result_for_user(request.user, result_id)
-        data = _input(s.MeasureCreateInputSerializer, request)
-        measure = call_service(
-            followup_services.measure_add, result=result, added_by=request.user, **data
-        )
-        return Response(s.MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
+    def get_targets(self, request, result_id: int):
+        return {"result": access_result_for_user(request.user, result_id)}
 
 
 class MeasureDetailApi(APIView):
@@ -442,9 +406,8 @@ class MeasureDetailApi(APIView):
         return Response(s.MeasureSerializer(access_measure_for_user(request.user, measure_id)).data)
 
 
+# A follow-up measure's action, answered with the measure as it is now.
 class _MeasureActionApi(ActionApi):
-    """A follow-up measure's action, answered with the measure as it is now."""
-
     output_serializer = s.MeasureSerializer
 
     def get_targets(self, request, measure_id: int):
@@ -514,45 +477,29 @@ class CombinedVisitProposeApi(APIView):
         return _visit_response(visit, status.HTTP_201_CREATED)
 
 
-class CombinedVisitAcceptApi(APIView):
-    permission_classes = [IsAuthenticated]
+# An answer to a combined-visit proposal, answered with the visit as it is now.
+class _CombinedVisitActionApi(ActionApi):
+    output_serializer = s.CombinedVisitSerializer
 
-    @extend_schema(request=None, responses=s.CombinedVisitSerializer)
-    def post(self, request, visit_id: int):
-        visit = access_combined_visit_for_user(request.user, visit_id)
-        visit = call_service(
-            combined_services.combined_visit_accept, visit=visit, accepted_by=request.user
-        )
-        return _visit_response(visit)
+    def get_targets(self, request, visit_id: int):
+        return {"visit": access_combined_visit_for_user(request.user, visit_id)}
 
-
-class CombinedVisitDeclineApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=s.InspectionReasonInputSerializer, responses=s.CombinedVisitSerializer)
-    def post(self, request, visit_id: int):
-        visit = access_combined_visit_for_user(request.user, visit_id)
-        data = _input(s.InspectionReasonInputSerializer, request)
-        visit = call_service(
-            combined_services.combined_visit_decline,
-            visit=visit,
-            declined_by=request.user,
-            **data,
-        )
-        return _visit_response(visit)
+    def respond(self, request, result, targets):
+        return _visit_response(result)
 
 
-class CombinedVisitCancelApi(APIView):
-    permission_classes = [IsAuthenticated]
+class CombinedVisitAcceptApi(_CombinedVisitActionApi):
+    service = staticmethod(combined_services.combined_visit_accept)
+    actor_kwarg = "accepted_by"
 
-    @extend_schema(request=s.InspectionReasonInputSerializer, responses=s.CombinedVisitSerializer)
-    def post(self, request, visit_id: int):
-        visit = access_combined_visit_for_user(request.user, visit_id)
-        data = _input(s.InspectionReasonInputSerializer, request)
-        visit = call_service(
-            combined_services.combined_visit_cancel,
-            visit=visit,
-            cancelled_by=request.user,
-            **data,
-        )
-        return _visit_response(visit)
+
+class CombinedVisitDeclineApi(_CombinedVisitActionApi):
+    service = staticmethod(combined_services.combined_visit_decline)
+    actor_kwarg = "declined_by"
+    input_serializer = s.InspectionReasonInputSerializer
+
+
+class CombinedVisitCancelApi(_CombinedVisitActionApi):
+    service = staticmethod(combined_services.combined_visit_cancel)
+    actor_kwarg = "cancelled_by"
+    input_serializer = s.InspectionReasonInputSerializer
