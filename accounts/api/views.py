@@ -40,7 +40,7 @@ from accounts.selectors import (
     audit_event_list,
     department_list_visible_to,
 )
-from platform_site.api import ExportApi, call_service
+from platform_site.api import ActionApi, ExportApi, call_service
 
 
 class MeApi(APIView):
@@ -110,23 +110,27 @@ class DepartmentAccountListApi(ListAPIView):
         return account_list_for_department(department)
 
 
+# An account issued with a temporary password (a new one, or a reissue), answered once and
+# never cached.
 @method_decorator(never_cache, name="dispatch")
-class AccountCreateApi(APIView):
+class _AccountIssueApi(ActionApi):
     permission_classes = [IsAccountManager]
+    output_serializer = IssuedAccountSerializer
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(request=AccountCreateInputSerializer, responses={201: IssuedAccountSerializer})
-    def post(self, request, department_id: int):
-        department = access_department_for_user(request.user, department_id, manage=True)
-        data = AccountCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        account, password = call_service(
-            services.account_create,
-            created_by=request.user,
-            department=department,
-            **data.validated_data,
-        )
-        body = {"account": AccountOutputSerializer(account).data, "temporary_password": password}
-        return Response(body, status=status.HTTP_201_CREATED)
+    def respond(self, request, result, targets):
+        account, password = result
+        issued = {"account": account, "temporary_password": password}
+        return Response(IssuedAccountSerializer(issued).data, status=self.success_status)
+
+
+class AccountCreateApi(_AccountIssueApi):
+    service = staticmethod(services.account_create)
+    actor_kwarg = "created_by"
+    input_serializer = AccountCreateInputSerializer
+
+    def get_targets(self, request, department_id: int):
+        return {"department": access_department_for_user(request.user, department_id, manage=True)}
 
 
 class AccountDetailApi(APIView):
@@ -138,45 +142,32 @@ class AccountDetailApi(APIView):
         return Response(AccountOutputSerializer(account).data)
 
 
-class AccountFreezeApi(APIView):
+# An action of an account manager on an account below them, answered with the account.
+class _AccountActionApi(ActionApi):
     permission_classes = [IsAccountManager]
+    output_serializer = AccountOutputSerializer
 
-    @extend_schema(request=FreezeInputSerializer, responses=AccountOutputSerializer)
-    def post(self, request, account_id: int):
-        account = access_account_for_user(request.user, account_id, manage=True)
-        data = FreezeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        account = call_service(
-            services.account_freeze, account=account, frozen_by=request.user, **data.validated_data
-        )
-        return Response(AccountOutputSerializer(account).data)
+    def get_targets(self, request, account_id: int):
+        return {"account": access_account_for_user(request.user, account_id, manage=True)}
 
 
-class AccountUnfreezeApi(APIView):
-    permission_classes = [IsAccountManager]
-
-    @extend_schema(request=None, responses=AccountOutputSerializer)
-    def post(self, request, account_id: int):
-        account = access_account_for_user(request.user, account_id, manage=True)
-        account = call_service(services.account_unfreeze, account=account, unfrozen_by=request.user)
-        return Response(AccountOutputSerializer(account).data)
+class AccountFreezeApi(_AccountActionApi):
+    service = staticmethod(services.account_freeze)
+    actor_kwarg = "frozen_by"
+    input_serializer = FreezeInputSerializer
 
 
-@method_decorator(never_cache, name="dispatch")
-class AccountReissueApi(APIView):
-    permission_classes = [IsAccountManager]
+class AccountUnfreezeApi(_AccountActionApi):
+    service = staticmethod(services.account_unfreeze)
+    actor_kwarg = "unfrozen_by"
 
-    @extend_schema(request=None, responses={201: IssuedAccountSerializer})
-    def post(self, request, account_id: int):
-        account = access_account_for_user(request.user, account_id, manage=True)
-        new_account, password = call_service(
-            services.account_reissue, account=account, reissued_by=request.user
-        )
-        body = {
-            "account": AccountOutputSerializer(new_account).data,
-            "temporary_password": password,
-        }
-        return Response(body, status=status.HTTP_201_CREATED)
+
+class AccountReissueApi(_AccountIssueApi):
+    service = staticmethod(services.account_reissue)
+    actor_kwarg = "reissued_by"
+
+    def get_targets(self, request, account_id: int):
+        return {"account": access_account_for_user(request.user, account_id, manage=True)}
 
 
 class AuditEventListApi(ListAPIView):

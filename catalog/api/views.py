@@ -79,51 +79,29 @@ class MatterDetailApi(APIView):
         return Response(MatterDetailOutputSerializer(matter_detail(matter_id)).data)
 
 
-class MatterCreateApi(APIView):
+class MatterCreateApi(ActionApi):
     permission_classes = [IsOfficeAdmin]
+    service = staticmethod(services.matter_create)
+    actor_kwarg = "created_by"
+    input_serializer = MatterCreateInputSerializer
+    output_serializer = MatterDetailOutputSerializer
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(
-        request=MatterCreateInputSerializer, responses={201: MatterDetailOutputSerializer}
-    )
-    def post(self, request):
-        data = MatterCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        code, reason = values.pop("code"), values.pop("reason")
-        matter = call_service(
-            services.matter_create, created_by=request.user, code=code, data=values, reason=reason
-        )
-        return Response(
-            MatterDetailOutputSerializer(matter_detail(matter.pk)).data,
-            status=status.HTTP_201_CREATED,
-        )
+    def get_targets(self, request):
+        return {}
+
+    def service_kwargs(self, data):
+        code, reason = data.pop("code"), data.pop("reason")
+        return {"code": code, "data": data, "reason": reason}
+
+    def respond(self, request, result, targets):
+        detail = MatterDetailOutputSerializer(matter_detail(result.pk)).data
+        return Response(detail, status=self.success_status)
 
 
-class MatterUpdateApi(APIView):
+# An edit of a matter by the office, answered with the matter as it is now.
+class _MatterEditApi(ActionApi):
     permission_classes = [IsOfficeAdmin]
-
-    @extend_schema(request=MatterUpdateInputSerializer, responses=MatterDetailOutputSerializer)
-    def post(self, request, matter_id: int):
-        matter = access_matter_for_user(request.user, matter_id, edit=True)
-        data = MatterUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        reason = values.pop("reason")
-        call_service(
-            services.matter_update,
-            matter=matter,
-            updated_by=request.user,
-            data=values,
-            reason=reason,
-        )
-        return Response(MatterDetailOutputSerializer(matter_detail(matter.pk)).data)
-
-
-class MatterRetireApi(ActionApi):
-    permission_classes = [IsOfficeAdmin]
-    service = services.matter_retire
-    actor_kwarg = "retired_by"
-    input_serializer = RetireInputSerializer
     output_serializer = MatterDetailOutputSerializer
 
     def get_targets(self, request, matter_id: int):
@@ -134,22 +112,32 @@ class MatterRetireApi(ActionApi):
         return Response(MatterDetailOutputSerializer(matter).data)
 
 
-class MatterCheckPointsSetApi(APIView):
-    permission_classes = [IsOfficeAdmin]
+class MatterUpdateApi(_MatterEditApi):
+    service = staticmethod(services.matter_update)
+    actor_kwarg = "updated_by"
+    input_serializer = MatterUpdateInputSerializer
 
-    @extend_schema(request=CheckPointsInputSerializer, responses=MatterDetailOutputSerializer)
-    def post(self, request, matter_id: int):
-        matter = access_matter_for_user(request.user, matter_id, edit=True)
-        data = CheckPointsInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        call_service(
-            services.matter_set_check_points,
-            matter=matter,
-            set_by=request.user,
-            check_points=[dict(point) for point in data.validated_data["check_points"]],
-            reason=data.validated_data["reason"],
-        )
-        return Response(MatterDetailOutputSerializer(matter_detail(matter.pk)).data)
+    def service_kwargs(self, data):
+        reason = data.pop("reason")
+        return {"data": data, "reason": reason}
+
+
+class MatterRetireApi(_MatterEditApi):
+    service = services.matter_retire
+    actor_kwarg = "retired_by"
+    input_serializer = RetireInputSerializer
+
+
+class MatterCheckPointsSetApi(_MatterEditApi):
+    service = staticmethod(services.matter_set_check_points)
+    actor_kwarg = "set_by"
+    input_serializer = CheckPointsInputSerializer
+
+    def service_kwargs(self, data):
+        return {
+            "check_points": [dict(point) for point in data["check_points"]],
+            "reason": data["reason"],
+        }
 
 
 class MatterRevisionListApi(ListAPIView):

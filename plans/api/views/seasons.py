@@ -23,7 +23,7 @@ from plans.permissions import (
 from plans.selectors import (
     peak_season_list,
 )
-from platform_site.api import ExportApi, call_service
+from platform_site.api import ActionApi, ExportApi, call_service
 
 
 class PeakSeasonInputSerializer(serializers.Serializer):
@@ -55,37 +55,31 @@ class PeakSeasonExportApi(ExportApi):
         return peak_season_export_response(rows)
 
 
-class PeakSeasonCreateApi(APIView):
+class PeakSeasonUpdateInputSerializer(PeakSeasonInputSerializer):
+    is_active = serializers.BooleanField(default=True)
+
+
+class PeakSeasonCreateApi(ActionApi):
     permission_classes = [IsPlanManager]
+    service = staticmethod(services.peak_season_create)
+    actor_kwarg = "created_by"
+    input_serializer = PeakSeasonInputSerializer
+    output_serializer = PeakSeasonOutputSerializer
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(request=PeakSeasonInputSerializer, responses={201: PeakSeasonOutputSerializer})
-    def post(self, request):
-        data = PeakSeasonInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        season = call_service(
-            services.peak_season_create, created_by=request.user, **data.validated_data
-        )
-        return Response(PeakSeasonOutputSerializer(season).data, status=status.HTTP_201_CREATED)
+    def get_targets(self, request):
+        return {}
 
 
-class PeakSeasonUpdateApi(APIView):
+class PeakSeasonUpdateApi(ActionApi):
     permission_classes = [IsPlanManager]
+    service = staticmethod(services.peak_season_update)
+    actor_kwarg = "updated_by"
+    input_serializer = PeakSeasonUpdateInputSerializer
+    output_serializer = PeakSeasonOutputSerializer
 
-    class PeakSeasonUpdateInputSerializer(PeakSeasonInputSerializer):
-        is_active = serializers.BooleanField(default=True)
-
-    @extend_schema(request=PeakSeasonUpdateInputSerializer, responses=PeakSeasonOutputSerializer)
-    def post(self, request, season_id: int):
-        season = access_peak_season_for_user(request.user, season_id)
-        data = self.PeakSeasonUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        season = call_service(
-            services.peak_season_update,
-            season=season,
-            updated_by=request.user,
-            **data.validated_data,
-        )
-        return Response(PeakSeasonOutputSerializer(season).data)
+    def get_targets(self, request, season_id: int):
+        return {"season": access_peak_season_for_user(request.user, season_id)}
 
 
 class PeakSeasonDeleteApi(APIView):

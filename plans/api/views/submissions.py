@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.choices import DepartmentKind
 from accounts.models import Department
@@ -27,7 +24,7 @@ from plans.permissions import (
 from plans.selectors import (
     submission_list_visible_to,
 )
-from platform_site.api import call_service
+from platform_site.api import ActionApi
 
 
 def _members():
@@ -45,35 +42,27 @@ class DepartmentSubmissionListApi(ListAPIView):
         return submission_list_visible_to(self.request.user, plan_year)
 
 
-class PlanDepartmentSubmitApi(APIView):
-    @extend_schema(request=None, responses=DepartmentSubmissionOutputSerializer)
-    def post(self, request, year: int):
+class PlanDepartmentSubmitApi(ActionApi):
+    service = staticmethod(services.plan_department_submit)
+    actor_kwarg = "submitted_by"
+    output_serializer = DepartmentSubmissionOutputSerializer
+
+    def get_targets(self, request, year: int):
         plan_year = access_plan_year_for_user(request.user, year)
         if not can_submit_department(request.user):
             raise PermissionDenied
-        submission = call_service(
-            services.plan_department_submit,
-            plan_year=plan_year,
-            department=request.user.department,
-            submitted_by=request.user,
-        )
-        return Response(DepartmentSubmissionOutputSerializer(submission).data)
+        return {"plan_year": plan_year, "department": request.user.department}
 
 
-class PlanDepartmentReturnApi(APIView):
+class PlanDepartmentReturnApi(ActionApi):
     permission_classes = [IsPlanManager]
+    service = staticmethod(services.plan_department_return)
+    actor_kwarg = "returned_by"
+    input_serializer = ReasonInputSerializer
+    output_serializer = DepartmentSubmissionOutputSerializer
 
-    @extend_schema(request=ReasonInputSerializer, responses=DepartmentSubmissionOutputSerializer)
-    def post(self, request, year: int, department_id: int):
-        plan_year = access_plan_year_for_user(request.user, year)
-        department = get_object_or_404(_members(), pk=department_id)
-        data = ReasonInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        submission = call_service(
-            services.plan_department_return,
-            plan_year=plan_year,
-            department=department,
-            returned_by=request.user,
-            reason=data.validated_data["reason"],
-        )
-        return Response(DepartmentSubmissionOutputSerializer(submission).data)
+    def get_targets(self, request, year: int, department_id: int):
+        return {
+            "plan_year": access_plan_year_for_user(request.user, year),
+            "department": get_object_or_404(_members(), pk=department_id),
+        }
