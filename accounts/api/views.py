@@ -81,19 +81,16 @@ class DepartmentListApi(ListAPIView):
         return department_list_visible_to(self.request.user)
 
 
-class DepartmentCreateApi(APIView):
+class DepartmentCreateApi(ActionApi):
     permission_classes = [IsOfficeAdmin]
+    service = staticmethod(services.department_create)
+    actor_kwarg = "created_by"
+    input_serializer = DepartmentCreateInputSerializer
+    output_serializer = DepartmentOutputSerializer
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(
-        request=DepartmentCreateInputSerializer, responses={201: DepartmentOutputSerializer}
-    )
-    def post(self, request):
-        data = DepartmentCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        department = call_service(
-            services.department_create, created_by=request.user, **data.validated_data
-        )
-        return Response(DepartmentOutputSerializer(department).data, status=status.HTTP_201_CREATED)
+    def get_targets(self, request):
+        return {}
 
 
 class DepartmentAccountListApi(ListAPIView):

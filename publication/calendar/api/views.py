@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsOfficeAdmin
+from platform_site.api import ActionApi
 from platform_site.api import call_service as call_shared_service
 from publication import calendar
 from publication.calendar.api.serializers import (
@@ -82,21 +83,23 @@ class CalendarBetweenApi(APIView):
         return Response(BetweenOutputSerializer(body).data)
 
 
-class CalendarDaySetApi(APIView):
+# A change of the working calendar by the office; a date or year out of range is a 400.
+class _CalendarChangeApi(ActionApi):
     permission_classes = [IsOfficeAdmin]
+    bad_input = (calendar.CalendarRangeError,)
 
-    @extend_schema(request=DaySetInputSerializer, responses=CalendarDayOutputSerializer)
-    def post(self, request):
-        data = DaySetInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        day = call_service(
-            calendar.calendar_day_set,
-            day=data.validated_data["date"],
-            kind=data.validated_data["kind"],
-            name=data.validated_data["name"],
-            set_by=request.user,
-        )
-        return Response(CalendarDayOutputSerializer(day).data)
+
+class CalendarDaySetApi(_CalendarChangeApi):
+    service = staticmethod(calendar.calendar_day_set)
+    actor_kwarg = "set_by"
+    input_serializer = DaySetInputSerializer
+    output_serializer = CalendarDayOutputSerializer
+
+    def get_targets(self, request):
+        return {}
+
+    def service_kwargs(self, data):
+        return {"day": data["date"], "kind": data["kind"], "name": data["name"]}
 
 
 class CalendarDayClearApi(APIView):
@@ -144,33 +147,20 @@ class CalendarYearImportApi(APIView):
         return Response(CalendarYearOutputSerializer(year_row).data)
 
 
-class CalendarYearMarkOfficialApi(APIView):
-    permission_classes = [IsOfficeAdmin]
+# A year's status set by the office, with a note.
+class _CalendarYearStatusApi(_CalendarChangeApi):
+    input_serializer = YearStatusInputSerializer
+    output_serializer = CalendarYearOutputSerializer
 
-    @extend_schema(request=YearStatusInputSerializer, responses=CalendarYearOutputSerializer)
-    def post(self, request, year: int):
-        data = YearStatusInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        year_row = call_service(
-            calendar.calendar_year_mark_official,
-            year=year,
-            confirmed_by=request.user,
-            note=data.validated_data["note"],
-        )
-        return Response(CalendarYearOutputSerializer(year_row).data)
+    def get_targets(self, request, year: int):
+        return {"year": year}
 
 
-class CalendarYearMarkFallbackApi(APIView):
-    permission_classes = [IsOfficeAdmin]
+class CalendarYearMarkOfficialApi(_CalendarYearStatusApi):
+    service = staticmethod(calendar.calendar_year_mark_official)
+    actor_kwarg = "confirmed_by"
 
-    @extend_schema(request=YearStatusInputSerializer, responses=CalendarYearOutputSerializer)
-    def post(self, request, year: int):
-        data = YearStatusInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        year_row = call_service(
-            calendar.calendar_year_mark_fallback,
-            year=year,
-            marked_by=request.user,
-            note=data.validated_data["note"],
-        )
-        return Response(CalendarYearOutputSerializer(year_row).data)
+
+class CalendarYearMarkFallbackApi(_CalendarYearStatusApi):
+    service = staticmethod(calendar.calendar_year_mark_fallback)
+    actor_kwarg = "marked_by"
