@@ -14,7 +14,7 @@ from accounts.inbox import services
 from accounts.inbox.permissions import access_notification_for_user
 from accounts.inbox.selectors import notification_list_for, notification_unread_count
 from accounts.models import Department, Notification
-from platform_site.api import call_service
+from platform_site.api import ActionApi, call_service
 
 
 class NotificationOutputSerializer(serializers.ModelSerializer):
@@ -69,14 +69,13 @@ class NotificationListApi(ListAPIView):
         return notification_list_for(self.request.user, unread_only=unread, severity=severity)
 
 
-class NotificationReadApi(APIView):
-    @extend_schema(request=None, responses=NotificationOutputSerializer)
-    def post(self, request, notification_id: int):
-        notification = access_notification_for_user(request.user, notification_id)
-        notification = call_service(
-            services.notification_mark_read, notification=notification, user=request.user
-        )
-        return Response(NotificationOutputSerializer(notification).data)
+class NotificationReadApi(ActionApi):
+    service = staticmethod(services.notification_mark_read)
+    actor_kwarg = "user"
+    output_serializer = NotificationOutputSerializer
+
+    def get_targets(self, request, notification_id: int):
+        return {"notification": access_notification_for_user(request.user, notification_id)}
 
 
 class NotificationReadAllApi(APIView):
