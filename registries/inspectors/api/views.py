@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import ClassVar
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -19,7 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Department, User
 from accounts.roles import is_admin, require
-from platform_site.api import call_service
+from platform_site.api import ActionApi, call_service
 from registries.drawable import ineligibility_reasons
 from registries.inspectors import exports, importing, selectors
 from registries.inspectors.api.serializers import (
@@ -153,38 +150,30 @@ class InspectorDetailApi(APIView):
         return Response(InspectorOutputSerializer(inspector).data)
 
 
-class InspectorUpdateApi(APIView):
+# An action on an inspector the user may change, answered with the inspector.
+class _InspectorActionApi(ActionApi):
     permission_classes = [IsRegistryUser]
+    output_serializer = InspectorOutputSerializer
 
-    @extend_schema(request=InspectorUpdateInputSerializer, responses=InspectorOutputSerializer)
-    def post(self, request, inspector_id: int):
-        inspector = access_inspector_for_user(request.user, inspector_id, for_change=True)
-        data = InspectorUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
-        if "user" in changes:
-            changes["user"] = _account(changes["user"])
-        inspector = call_service(
-            services.inspector_update, inspector=inspector, updated_by=request.user, **changes
-        )
-        return Response(InspectorOutputSerializer(inspector).data)
+    def get_targets(self, request, inspector_id: int):
+        return {"inspector": access_inspector_for_user(request.user, inspector_id, for_change=True)}
 
 
-class InspectorCertificateApi(APIView):
-    permission_classes = [IsRegistryUser]
+class InspectorUpdateApi(_InspectorActionApi):
+    service = staticmethod(services.inspector_update)
+    actor_kwarg = "updated_by"
+    input_serializer = InspectorUpdateInputSerializer
 
-    @extend_schema(request=CertificateInputSerializer, responses=InspectorOutputSerializer)
-    def post(self, request, inspector_id: int):
-        inspector = access_inspector_for_user(request.user, inspector_id, for_change=True)
-        data = CertificateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        inspector = call_service(
-            services.inspector_set_certificate,
-            inspector=inspector,
-            changed_by=request.user,
-            **data.validated_data,
-        )
-        return Response(InspectorOutputSerializer(inspector).data)
+    def service_kwargs(self, data):
+        if "user" in data:
+            return {**data, "user": _account(data["user"])}
+        return data
+
+
+class InspectorCertificateApi(_InspectorActionApi):
+    service = staticmethod(services.inspector_set_certificate)
+    actor_kwarg = "changed_by"
+    input_serializer = CertificateInputSerializer
 
 
 class InspectorEligibilityApi(APIView):
@@ -296,18 +285,17 @@ class ExpertDetailApi(APIView):
         )
 
 
-class ExpertUpdateApi(APIView):
+class ExpertUpdateApi(ActionApi):
     permission_classes = [IsRegistryOffice]
+    service = staticmethod(services.expert_update)
+    actor_kwarg = "updated_by"
+    input_serializer = ExpertUpdateInputSerializer
+    output_serializer = ExpertOutputSerializer
 
-    @extend_schema(request=ExpertUpdateInputSerializer, responses=ExpertOutputSerializer)
-    def post(self, request, expert_id: int):
-        expert = selectors.access_expert_for_user(request.user, expert_id, for_change=True)
-        data = ExpertUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        expert = call_service(
-            services.expert_update, expert=expert, updated_by=request.user, **data.validated_data
-        )
-        return Response(ExpertOutputSerializer(expert).data)
+    def get_targets(self, request, expert_id: int):
+        return {
+            "expert": selectors.access_expert_for_user(request.user, expert_id, for_change=True)
+        }
 
 
 # --- recusals ----------------------------------------------------------------------------------
@@ -396,19 +384,15 @@ class RecusalDetailApi(APIView):
         )
 
 
-class _RecusalDecisionApi(APIView):
+# The decision on a pending declaration, by whoever decides it (the service checks who may).
+class _RecusalDecisionApi(ActionApi):
     permission_classes = [IsRegistryUser]
-    service: ClassVar[Callable[..., Recusal]]
+    actor_kwarg = "decided_by"
+    input_serializer = DecisionInputSerializer
+    output_serializer = RecusalOutputSerializer
 
-    @extend_schema(request=DecisionInputSerializer, responses=RecusalOutputSerializer)
-    def post(self, request, recusal_id: int):
-        recusal = selectors.access_recusal_for_user(request.user, recusal_id)
-        data = DecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        recusal = call_service(
-            type(self).service, recusal=recusal, decided_by=request.user, **data.validated_data
-        )
-        return Response(RecusalOutputSerializer(recusal).data)
+    def get_targets(self, request, recusal_id: int):
+        return {"recusal": selectors.access_recusal_for_user(request.user, recusal_id)}
 
 
 class RecusalConfirmApi(_RecusalDecisionApi):

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Department
-from platform_site.api import call_service
+from platform_site.api import ActionApi, call_service
 from registries.models import InspectionObject, ObjectChange, ObjectSupervision
 from registries.objects import services
 from registries.objects.api.serializers import (
@@ -168,22 +168,24 @@ class ObjectDetailApi(APIView):
         return Response(ObjectDetailOutputSerializer(inspection_object).data)
 
 
-class ObjectUpdateApi(APIView):
+# An action on an object the user may change, answered with the object's details.
+class _ObjectActionApi(ActionApi):
     permission_classes = [IsRegistryUser]
+    output_serializer = ObjectDetailOutputSerializer
 
-    @extend_schema(request=ObjectUpdateInputSerializer, responses=ObjectDetailOutputSerializer)
-    def post(self, request, object_id: int):
-        inspection_object = access_object_for_user(request.user, object_id, for_change=True)
-        data = ObjectUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        inspection_object = call_service(
-            services.object_update,
-            inspection_object=inspection_object,
-            updated_by=request.user,
-            source="api",
-            **data.validated_data,
-        )
-        return Response(ObjectDetailOutputSerializer(inspection_object).data)
+    def get_targets(self, request, object_id: int):
+        return {
+            "inspection_object": access_object_for_user(request.user, object_id, for_change=True)
+        }
+
+
+class ObjectUpdateApi(_ObjectActionApi):
+    service = staticmethod(services.object_update)
+    actor_kwarg = "updated_by"
+    input_serializer = ObjectUpdateInputSerializer
+
+    def service_kwargs(self, data):
+        return {"source": "api", **data}
 
 
 class ObjectHistoryApi(ListAPIView):
@@ -204,41 +206,22 @@ class ObjectHistoryApi(ListAPIView):
         )
 
 
-class ObjectFlagSetApi(APIView):
-    permission_classes = [IsRegistryUser]
+class ObjectFlagSetApi(_ObjectActionApi):
+    service = staticmethod(services.object_set_flag)
+    actor_kwarg = "set_by"
+    input_serializer = FlagSetInputSerializer
 
-    @extend_schema(request=FlagSetInputSerializer, responses=ObjectDetailOutputSerializer)
-    def post(self, request, object_id: int):
-        inspection_object = access_object_for_user(request.user, object_id, for_change=True)
-        data = FlagSetInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        inspection_object = call_service(
-            services.object_set_flag,
-            inspection_object=inspection_object,
-            flag=data.validated_data["special_list"],
-            since=data.validated_data["since"],
-            source=data.validated_data["source"],
-            set_by=request.user,
-        )
-        return Response(ObjectDetailOutputSerializer(inspection_object).data)
+    def service_kwargs(self, data):
+        return {"flag": data["special_list"], "since": data["since"], "source": data["source"]}
 
 
-class ObjectFlagClearApi(APIView):
-    permission_classes = [IsRegistryUser]
+class ObjectFlagClearApi(_ObjectActionApi):
+    service = staticmethod(services.object_clear_flag)
+    actor_kwarg = "cleared_by"
+    input_serializer = FlagClearInputSerializer
 
-    @extend_schema(request=FlagClearInputSerializer, responses=ObjectDetailOutputSerializer)
-    def post(self, request, object_id: int):
-        inspection_object = access_object_for_user(request.user, object_id, for_change=True)
-        data = FlagClearInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        inspection_object = call_service(
-            services.object_clear_flag,
-            inspection_object=inspection_object,
-            flag=data.validated_data["special_list"],
-            reason=data.validated_data["reason"],
-            cleared_by=request.user,
-        )
-        return Response(ObjectDetailOutputSerializer(inspection_object).data)
+    def service_kwargs(self, data):
+        return {"flag": data["special_list"], "reason": data["reason"]}
 
 
 class ObjectClaimApi(APIView):
