@@ -48,7 +48,12 @@ from catalog.selectors import (
 from catalog.snapshots import FIELD_LABELS, display_value
 from platform_site.documents import document_response
 from platform_site.lists import list_page, list_query
-from platform_site.web import errors_to_form, errors_to_messages
+from platform_site.web import (
+    errors_to_form,
+    errors_to_messages,
+    posted_form_to_service,
+    service_to_messages,
+)
 
 
 def _listing(request, filterset, template: str, extra: dict):
@@ -162,15 +167,15 @@ def matter_edit(request, matter_id: int):
 @require_POST
 def matter_retire(request, matter_id: int):
     matter = access_matter_for_user(request.user, matter_id, edit=True)
-    form = RetireForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写停用原因。"))
-    else:
-        try:
-            services.matter_retire(matter=matter, retired_by=request.user, **form.cleaned_data)
-            messages.success(request, _("事项已停用。"))
-        except (ValidationError, PermissionDenied) as error:
-            errors_to_messages(request, error)
+    posted_form_to_service(
+        request,
+        RetireForm(request.POST),
+        services.matter_retire,
+        _("事项已停用。"),
+        invalid=_("请填写停用原因。"),
+        matter=matter,
+        retired_by=request.user,
+    )
     return redirect("catalog:matter_detail", matter_id=matter.pk)
 
 
@@ -326,24 +331,25 @@ def proposal_decide(request, proposal_id: int, decision: str):
     form = DecisionForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    try:
-        if decision == "accept":
-            services.proposal_accept(
-                proposal=proposal,
-                accepted_by=request.user,
-                decision_reason=data.get("decision_reason", ""),
-                code=data.get("code", ""),
-            )
-            messages.success(request, _("已采纳该建议，清单已更新。"))
-        else:
-            services.proposal_reject(
-                proposal=proposal,
-                rejected_by=request.user,
-                decision_reason=data.get("decision_reason", ""),
-            )
-            messages.success(request, _("已不予采纳该建议。"))
-    except (ValidationError, PermissionDenied) as error:
-        errors_to_messages(request, error)
+    if decision == "accept":
+        service_to_messages(
+            request,
+            services.proposal_accept,
+            _("已采纳该建议，清单已更新。"),
+            proposal=proposal,
+            accepted_by=request.user,
+            decision_reason=data.get("decision_reason", ""),
+            code=data.get("code", ""),
+        )
+    else:
+        service_to_messages(
+            request,
+            services.proposal_reject,
+            _("已不予采纳该建议。"),
+            proposal=proposal,
+            rejected_by=request.user,
+            decision_reason=data.get("decision_reason", ""),
+        )
     return redirect("catalog:proposal_detail", proposal_id=proposal.pk)
 
 
@@ -448,11 +454,13 @@ def import_apply(request, import_id: int):
 @require_POST
 def import_discard(request, import_id: int):
     matter_import = access_import_for_user(request.user, import_id)
-    try:
-        services.matter_import_discard(matter_import=matter_import, discarded_by=request.user)
-        messages.success(request, _("已放弃本次导入。"))
-    except (ValidationError, PermissionDenied) as error:
-        errors_to_messages(request, error)
+    service_to_messages(
+        request,
+        services.matter_import_discard,
+        _("已放弃本次导入。"),
+        matter_import=matter_import,
+        discarded_by=request.user,
+    )
     return redirect("catalog:import_detail", import_id=matter_import.pk)
 
 

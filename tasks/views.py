@@ -16,7 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.roles import is_office_admin, refuse_page_unless
 from platform_site.documents import document_response
 from platform_site.lists import list_page
-from platform_site.web import errors_to_form, errors_to_messages, form_errors_to_messages
+from platform_site.web import (
+    errors_to_form,
+    errors_to_messages,
+    form_errors_to_messages,
+    posted_form_to_service,
+    service_to_messages,
+)
 from publication.pagecache import live_audit_head, public_page
 from tasks import forms
 from tasks.choices import DrawState, ReviewRole, ReviewStatus, TaskStatus
@@ -245,12 +251,7 @@ def _printable_forms(user, task: Task, draw: Draw | None) -> dict:
 
 def _task_action(request, task_id, function, success, *, manage=True, **kwargs):
     task = access_task_for_user(request.user, task_id, manage=manage)
-    try:
-        function(task=task, **kwargs)
-    except (ValidationError, PermissionDenied) as error:
-        errors_to_messages(request, error)
-    else:
-        messages.success(request, success)
+    service_to_messages(request, function, success, task=task, **kwargs)
     return redirect("tasks:task_detail", task_id=task.pk)
 
 
@@ -340,18 +341,15 @@ def _review_for(request, review_id: int) -> DrawReview:
 @require_POST
 def review_confirm_view(request, review_id: int):
     review = _review_for(request, review_id)
-    form = forms.WitnessForm(request.POST)
-    if form.is_valid():
-        try:
-            draw_services.review_confirm(
-                review=review, confirmed_by=request.user, witness=form.cleaned_data["witness"]
-            )
-        except (ValidationError, PermissionDenied) as error:
-            errors_to_messages(request, error)
-        else:
-            messages.success(request, _("已确认会审，见证值已记录（揭示前不公开）。"))
-    else:
-        messages.error(request, _("请填写见证值。"))
+    posted_form_to_service(
+        request,
+        forms.WitnessForm(request.POST),
+        draw_services.review_confirm,
+        _("已确认会审，见证值已记录（揭示前不公开）。"),
+        invalid=_("请填写见证值。"),
+        review=review,
+        confirmed_by=request.user,
+    )
     return redirect("tasks:task_detail", task_id=review.draw.task_id)
 
 
@@ -359,18 +357,15 @@ def review_confirm_view(request, review_id: int):
 @require_POST
 def review_return_view(request, review_id: int):
     review = _review_for(request, review_id)
-    form = forms.ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            draw_services.review_return(
-                review=review, returned_by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except (ValidationError, PermissionDenied) as error:
-            errors_to_messages(request, error)
-        else:
-            messages.success(request, _("已退回，公告已撤回。"))
-    else:
-        messages.error(request, _("退回须说明原因。"))
+    posted_form_to_service(
+        request,
+        forms.ReasonForm(request.POST),
+        draw_services.review_return,
+        _("已退回，公告已撤回。"),
+        invalid=_("退回须说明原因。"),
+        review=review,
+        returned_by=request.user,
+    )
     return redirect("tasks:task_detail", task_id=review.draw.task_id)
 
 

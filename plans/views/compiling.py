@@ -26,7 +26,7 @@ from plans.selectors import (
 )
 from plans.services.years import draft_version
 from plans.views._common import add_form_errors, office_only
-from platform_site.web import errors_to_messages
+from platform_site.web import errors_to_messages, service_to_messages
 
 
 @office_only
@@ -54,12 +54,7 @@ def compilation(request, year: int):
 
 def _office_action(request, year: int, action, success: str, **extra):
     plan_year = access_plan_year_for_user(request.user, year)
-    try:
-        action(plan_year=plan_year, **extra)
-    except (ValidationError, PermissionDenied) as error:
-        errors_to_messages(request, error)
-    else:
-        messages.success(request, success)
+    service_to_messages(request, action, success, plan_year=plan_year, **extra)
     return redirect("plans:compilation", year=year)
 
 
@@ -133,13 +128,15 @@ def year_return(request, year: int):
 @require_POST
 def year_publish(request, year: int):
     plan_year = access_plan_year_for_user(request.user, year)
-    try:
-        services.plan_publish(plan_year=plan_year, published_by=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        errors_to_messages(request, error)
-        return redirect("plans:compilation", year=year)
-    messages.success(request, _("计划已在公开网站公布。"))
-    return redirect("plans:public_detail", year=year)
+    if service_to_messages(
+        request,
+        services.plan_publish,
+        _("计划已在公开网站公布。"),
+        plan_year=plan_year,
+        published_by=request.user,
+    ):
+        return redirect("plans:public_detail", year=year)
+    return redirect("plans:compilation", year=year)
 
 
 @office_only
@@ -193,15 +190,14 @@ def merge_accept(request, proposal_id: int):
     proposal = access_merge_proposal_for_user(request.user, proposal_id)
     form = CommentForm(request.POST)
     form.is_valid()
-    try:
-        services.merge_proposal_accept(
-            proposal=proposal,
-            accepted_by=request.user,
-            comment=form.cleaned_data.get("comment", ""),
-        )
-        messages.success(request, _("已采纳合并方案。"))
-    except (ValidationError, PermissionDenied) as error:
-        errors_to_messages(request, error)
+    service_to_messages(
+        request,
+        services.merge_proposal_accept,
+        _("已采纳合并方案。"),
+        proposal=proposal,
+        accepted_by=request.user,
+        comment=form.cleaned_data.get("comment", ""),
+    )
     return redirect("plans:compilation", year=proposal.plan_year.year)
 
 
@@ -211,13 +207,12 @@ def merge_reject(request, proposal_id: int):
     proposal = access_merge_proposal_for_user(request.user, proposal_id)
     form = CommentForm(request.POST)
     form.is_valid()
-    try:
-        services.merge_proposal_reject(
-            proposal=proposal,
-            rejected_by=request.user,
-            comment=form.cleaned_data.get("comment", ""),
-        )
-        messages.success(request, _("已不采纳该合并方案。"))
-    except (ValidationError, PermissionDenied) as error:
-        errors_to_messages(request, error)
+    service_to_messages(
+        request,
+        services.merge_proposal_reject,
+        _("已不采纳该合并方案。"),
+        proposal=proposal,
+        rejected_by=request.user,
+        comment=form.cleaned_data.get("comment", ""),
+    )
     return redirect("plans:compilation", year=proposal.plan_year.year)

@@ -26,7 +26,7 @@ from plans.selectors import (
     plan_item_list_visible_to,
 )
 from plans.views._common import office_only
-from platform_site.web import errors_to_messages
+from platform_site.web import errors_to_messages, posted_form_to_service
 
 
 @login_required
@@ -80,20 +80,14 @@ def submission_detail(request, year: int, department_id: int):
 def department_return(request, year: int, department_id: int):
     plan_year = access_plan_year_for_user(request.user, year)
     department = get_object_or_404(Department, pk=department_id)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写退回原因。"))
-    else:
-        try:
-            services.plan_department_return(
-                plan_year=plan_year,
-                department=department,
-                returned_by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(
-                request, _("已退回 %(name)s 的报送。") % {"name": department.display_name}
-            )
-        except (ValidationError, PermissionDenied) as error:
-            errors_to_messages(request, error)
+    posted_form_to_service(
+        request,
+        ReasonForm(request.POST),
+        services.plan_department_return,
+        _("已退回 %(name)s 的报送。") % {"name": department.display_name},
+        invalid=_("请填写退回原因。"),
+        plan_year=plan_year,
+        department=department,
+        returned_by=request.user,
+    )
     return redirect("plans:submission_detail", year=year, department_id=department_id)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.roles import is_department_admin, is_office_admin, page_requires
 from accounts.types import RequestUser
-from platform_site.web import errors_to_messages
+from platform_site.web import errors_to_messages, service_to_messages
 from registries.choices import RiskClass
 from registries.credit.rules import RULES, SETTINGS
 from registries.credit.services import (
@@ -124,19 +124,20 @@ def rules_page(request):
         raise Http404
     current = current_rule_set(department)
     form = RulesForm(request.POST or None, current=current.rules if current else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule_set_create(
-                department=department,
-                rules=form.rules(),
-                note=form.cleaned_data["note"],
-                created_by=request.user,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            errors_to_messages(request, error)
-        else:
-            messages.success(request, _("已保存为新版本，融合分类将重新计算。"))
-            return redirect("registries:risk_rules")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_to_messages(
+            request,
+            rule_set_create,
+            _("已保存为新版本，融合分类将重新计算。"),
+            department=department,
+            rules=form.rules(),
+            note=form.cleaned_data["note"],
+            created_by=request.user,
+        )
+    ):
+        return redirect("registries:risk_rules")
     return render(
         request,
         "registries/credit/rules.html",
