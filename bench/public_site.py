@@ -374,6 +374,8 @@ def main() -> None:
         "--reuse-data", action="store_true", help="keep the data set of the previous run"
     )
     args = parser.parse_args()
+    if not os.access(WRK, os.X_OK):
+        sys.exit("bench/public_site.py needs the load generator wrk: apt-get install -y wrk")
     url = database_url(reuse=args.reuse_data)
     setup_django(url)
     started = time.perf_counter()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from catalog.models import Matter
+from platform_site.widgets import PythonNumberInput, PythonSelect
 
 
 class PeriodFilterForm(forms.Form):
@@ -17,9 +18,14 @@ class PeriodFilterForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("全部部门"),
+        widget=PythonSelect,
     )
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
-    month = forms.IntegerField(label=_("月份"), min_value=1, max_value=12, required=False)
+    year = forms.IntegerField(
+        label=_("年度"), min_value=2000, max_value=2100, required=False, widget=PythonNumberInput
+    )
+    month = forms.IntegerField(
+        label=_("月份"), min_value=1, max_value=12, required=False, widget=PythonNumberInput
+    )
     page = forms.IntegerField(min_value=1, max_value=100000, required=False)
 
 
@@ -30,6 +36,7 @@ class TaskFilterForm(PeriodFilterForm):
         to_field_name="code",
         required=False,
         empty_label=_("全部事项"),
+        widget=PythonSelect,
     )
     field_order = ["department", "matter", "year", "month"]
 
