@@ -660,6 +660,21 @@ def web_address(env) -> tuple[str, str]:
     return f"{bracketed}:{port}", f"http://{bracketed}:{port}/"
 
 
+FILE_MAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+
+
+def demo_mail(env) -> dict[str, str]:
+    """Where `make run` puts the platform's e-mails: one file per message under .data/mail/, so
+    the console shows the servers' logs, not every notice the demo city sends (unless
+    ``EMAIL_BACKEND`` is set)."""
+    if env.get("EMAIL_BACKEND"):
+        return {}
+    return {
+        "EMAIL_BACKEND": FILE_MAIL_BACKEND,
+        "EMAIL_FILE_PATH": env.get("EMAIL_FILE_PATH") or str(data_dir() / "mail"),
+    }
+
+
 def run_platform() -> int:
     """`make run`: migrate, load the demo city, then run web, worker and beat until Ctrl-C."""
     python = sys.executable
@@ -670,6 +685,7 @@ def run_platform() -> int:
     signal.signal(signal.SIGTERM, stop_on_sigterm)
     env, started = start_services()
     env = {**os.environ, **env}
+    env.update(demo_mail(env))
     address, url = web_address(env)
     processes: list[subprocess.Popen] = []
     try:
@@ -688,12 +704,11 @@ def run_platform() -> int:
         for command in commands.values():
             processes.append(subprocess.Popen(command, env=env))
         time.sleep(2)
-        print(
-            f"\n  平台已启动：{url}\n"
-            "  演示账户见上表，密码均为 Demo-2026-ssj。\n"
-            "  按 Ctrl-C 停止网站、后台任务和内置数据库。\n",
-            flush=True,
-        )
+        summary = [f"平台已启动：{url}", "演示账户见上表，密码均为 Demo-2026-ssj。"]
+        if env["EMAIL_BACKEND"] == FILE_MAIL_BACKEND:
+            summary.append(f"平台发出的邮件保存在 {env['EMAIL_FILE_PATH']}（每封一个文件）。")
+        summary.append("按 Ctrl-C 停止网站、后台任务和内置数据库。")
+        print("\n" + "".join(f"  {line}\n" for line in summary), flush=True)
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
         return 1

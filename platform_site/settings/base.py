@@ -309,8 +309,11 @@ CONTENT_SECURITY_POLICY_REDOC = (
     "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
 )
 
-# E-mail: console by default; production sets EMAIL_BACKEND / EMAIL_HOST and friends.
+# E-mail: console by default (`make run`: files under .data/mail/); production sets
+# EMAIL_BACKEND / EMAIL_HOST and friends.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For the file backend (`make run` uses it: one file per message).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ssj-platform@localhost")

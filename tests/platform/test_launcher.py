@@ -247,3 +247,21 @@ def test_make_run_listens_on_this_machine_only_unless_told():
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
     )  # fmt: skip
     assert "HOST='0.0.0.0' PORT='9000'" in told.stdout
+
+
+def test_make_run_keeps_the_mails_in_files_unless_a_backend_is_chosen(tmp_path, monkeypatch):
+    from django.core import mail
+    from django.test import override_settings
+
+    monkeypatch.setenv("EMBEDDED_DATA_DIR", str(tmp_path))
+    chosen = embedded.demo_mail({})
+    assert chosen["EMAIL_FILE_PATH"] == str(tmp_path.resolve() / "mail")
+    assert (
+        embedded.demo_mail({"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"}) == {}
+    )
+    with override_settings(**chosen):
+        mail.get_connection().send_messages(
+            [mail.EmailMessage("检查结果待审核", "请审核。", to=["samr_staff@example.cn"])]
+        )
+    (written,) = (tmp_path / "mail").iterdir()
+    assert "samr_staff@example.cn" in written.read_text(encoding="utf-8")
