@@ -33,7 +33,7 @@ from accounts.selectors import (
     department_list_visible_to,
 )
 from platform_site.lists import list_page
-from platform_site.web import errors_to_messages
+from platform_site.web import errors_to_messages, service_to_messages
 
 
 class LoginView(auth_views.LoginView):
@@ -157,11 +157,13 @@ def account_freeze(request, account_id: int):
 @require_POST
 def account_unfreeze(request, account_id: int):
     account = access_account_for_user(request.user, account_id, manage=True)
-    try:
-        services.account_unfreeze(account=account, unfrozen_by=request.user)
-        messages.success(request, _("账户已解冻。"))
-    except (ValidationError, PermissionDenied) as error:
-        errors_to_messages(request, error)
+    service_to_messages(
+        request,
+        services.account_unfreeze,
+        _("账户已解冻。"),
+        account=account,
+        unfrozen_by=request.user,
+    )
     return redirect("accounts:account_detail", account_id=account.pk)
 
 

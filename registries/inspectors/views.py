@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Department
 from accounts.roles import is_admin, is_office_admin, refuse_page_unless
 from platform_site.lists import list_page
-from platform_site.web import denial_or_errors_to_form, errors_to_messages
+from platform_site.web import denial_or_errors_to_form, errors_to_messages, service_to_messages
 from registries.choices import InspectorStatus, RecusalStatus
 from registries.drawable import ineligibility_reasons
 from registries.inspectors import exports, importing, selectors
@@ -536,12 +536,14 @@ def _decide(request, recusal_id: int, service, done_message: str):
         raise PermissionDenied(_("只有该人员所在部门的系统管理员可以确认回避申报。"))
     form = DecisionForm(request.POST)
     form.is_valid()
-    try:
-        service(recusal=recusal, decided_by=request.user, note=form.cleaned_data.get("note", ""))
-    except (ValidationError, PermissionDenied) as error:
-        errors_to_messages(request, error)
-    else:
-        messages.success(request, done_message)
+    service_to_messages(
+        request,
+        service,
+        done_message,
+        recusal=recusal,
+        decided_by=request.user,
+        note=form.cleaned_data.get("note", ""),
+    )
     if request.POST.get("next") == "queue":
         return redirect("registries:recusal_queue")
     return redirect("registries:recusal_detail", recusal_id=recusal.pk)

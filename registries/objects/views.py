@@ -20,7 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Department
 from accounts.roles import is_office_admin, refuse_page_unless
-from platform_site.web import denial_or_errors_to_form, errors_to_messages, form_errors_to_messages
+from platform_site.web import (
+    denial_or_errors_to_form,
+    errors_to_messages,
+    posted_form_to_service,
+    service_to_messages,
+)
 from registries.choices import SpecialList
 from registries.models import InspectionObject, ObjectSupervision
 from registries.objects.exports import export_response
@@ -195,18 +200,14 @@ def object_edit_page(request, object_id: int):
 @require_POST
 def object_flag_set_page(request, object_id: int):
     inspection_object = access_object_for_user(request.user, object_id, for_change=True)
-    form = FlagSetForm(request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-    else:
-        try:
-            object_set_flag(
-                inspection_object=inspection_object, set_by=request.user, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            errors_to_messages(request, error)
-        else:
-            messages.success(request, _("已列入特殊名单。"))
+    posted_form_to_service(
+        request,
+        FlagSetForm(request.POST),
+        object_set_flag,
+        _("已列入特殊名单。"),
+        inspection_object=inspection_object,
+        set_by=request.user,
+    )
     return redirect("registries:object_detail", object_id=inspection_object.pk)
 
 
@@ -214,18 +215,14 @@ def object_flag_set_page(request, object_id: int):
 @require_POST
 def object_flag_clear_page(request, object_id: int):
     inspection_object = access_object_for_user(request.user, object_id, for_change=True)
-    form = FlagClearForm(request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-    else:
-        try:
-            object_clear_flag(
-                inspection_object=inspection_object, cleared_by=request.user, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            errors_to_messages(request, error)
-        else:
-            messages.success(request, _("已移出特殊名单。"))
+    posted_form_to_service(
+        request,
+        FlagClearForm(request.POST),
+        object_clear_flag,
+        _("已移出特殊名单。"),
+        inspection_object=inspection_object,
+        cleared_by=request.user,
+    )
     return redirect("registries:object_detail", object_id=inspection_object.pk)
 
 
@@ -310,18 +307,15 @@ def claim_dispute_list(request):
 def claim_resolve_page(request, supervision_id: int):
     supervision = access_dispute_for_user(request.user, supervision_id)
     decision = request.POST.get("decision", "")
-    try:
-        object_resolve_claim(
-            supervision=supervision,
-            decision=decision,
-            resolved_by=request.user,
-            reason=request.POST.get("reason", ""),
-        )
-    except (ValidationError, PermissionDenied) as error:
-        errors_to_messages(request, error)
-    else:
-        if decision == ClaimDecision.KEEP:
-            messages.success(request, _("已确认认领，该部门共同监管此对象。"))
-        else:
-            messages.success(request, _("已撤销该认领。"))
+    service_to_messages(
+        request,
+        object_resolve_claim,
+        _("已确认认领，该部门共同监管此对象。")
+        if decision == ClaimDecision.KEEP
+        else _("已撤销该认领。"),
+        supervision=supervision,
+        decision=decision,
+        resolved_by=request.user,
+        reason=request.POST.get("reason", ""),
+    )
     return redirect("registries:claim_disputes")
